@@ -1,0 +1,28 @@
+package dev.strata.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A whole Strata project as read from its folder: {@code strata.yaml} plus the files it refers to.
+ * Immutable; produced only by {@link ProjectLoader}, which has validated everything in it.
+ *
+ * @param directory the project folder (mart SQL files are resolved against it)
+ * @param name      the pipeline's name; positions, watermarks and task runs are kept per name
+ * @param vars      project variables, read by marts with {@code var('name')}
+ */
+public record ProjectConfig(Path directory, String name, WarehouseConfig warehouse, Map<String, SourceConfig> sources,
+                            VaultSection vault, MartsSection marts, ScheduleSection schedule,
+                            DashboardsSection dashboards, ConsoleConfig console, Map<String, String> vars) {
+    public ProjectConfig {
+        sources = Map.copyOf(sources);
+        vars = Map.copyOf(vars);
+    }
+
+    /** The sources in declaration order (Map.copyOf loses it, so sort by position). */
+    public java.util.List<SourceConfig> sourcesInOrder() {
+        return sources.values().stream()
+                .sorted(java.util.Comparator.comparingInt((SourceConfig s) -> s.position().line()))
+                .toList();
+    }
+}

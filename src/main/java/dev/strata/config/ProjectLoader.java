@@ -1,0 +1,159 @@
+package dev.strata.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads a project folder into a {@link ProjectConfig}, or throws a {@link ConfigException} listing
+ * every problem found (file:line:column, key path, message). Reading has no side effects: no
+ * connection is opened, nothing is started.
+ */
+public final class ProjectLoader {
+    public static final String FILE_NAME = "strata.yaml";
+    private final EnvResolver env;
+
+    public ProjectLoader(EnvResolver env) {
+        this.env = env;
+    }
+
+    public static ProjectLoader withSystemEnv() {
+        return new ProjectLoader(EnvResolver.system());
+    }
+
+    /** Loads {@code dir/strata.yaml}. */
+    public ProjectConfig load(Path dir) {
+        Path file = dir.resolve(FILE_NAME);
+        String display = displayName(file);
+        Problems problems = new Problems();
+        if (!Files.isRegularFile(file)) {
+            problems.add(new Position(display, 1, 1), "", "no " + FILE_NAME + " here; `strata init` creates one");
+            problems.throwIfAny();
+        }
+        Optional<ConfigReader> root = YamlDocument.read(file, display, problems, env);
+        problems.throwIfAny();
+        ProjectConfig config = read(dir, root.orElseThrow(), problems);
+        problems.throwIfAny();
+        return config;
+    }
+
+    /** Reads a project from YAML text (tests, bundled examples); {@code displayName} is used in messages. */
+    public ProjectConfig parse(Path dir, String yaml, String displayName) {
+        Problems problems = new Problems();
+        Optional<ConfigReader> root = YamlDocument.parse(yaml, displayName, problems, env);
+        problems.throwIfAny();
+        ProjectConfig config = read(dir, root.orElseThrow(), problems);
+        problems.throwIfAny();
+        return config;
+    }
+
+    private static String displayName(Path file) {
+        Path normalized = file.normalize();
+        return normalized.toString().isEmpty() ? FILE_NAME : normalized.toString();
+    }
+
+    private ProjectConfig read(Path dir, ConfigReader root, Problems problems) {
+        String name = root.required("name").flatMap(ConfigValue::asIdentifier).orElse("unnamed");
+        WarehouseConfig warehouse = root.mapping("warehouse").map(ProjectLoader::readWarehouse)
+                .orElse(new WarehouseConfig(WarehouseConfig.EMBEDDED_POSTGRES, "strata", Secret.empty(),
+                        WarehouseConfig.DEFAULT_POOL_SIZE));
+        Map<String, SourceConfig> sources = new LinkedHashMap<>();
+        root.namedEntries("sources").forEach((sourceName, value) ->
+                value.asMapping().map(m -> readSource(sourceName, m)).ifPresent(s -> sources.put(sourceName, s)));
+        Map<String, String> vars = new LinkedHashMap<>();
+        root.mapping("vars").ifPresent(m -> {
+            for (String key : m.keys()) {
+                m.string(key).ifPresent(v -> vars.put(key, v));
+            }
+        });
+        ConsoleConfig console = root.mapping("console").map(ProjectLoader::readConsole).orElse(ConsoleConfig.defaults());
+        VaultSection vault = root.has("vault") ? new VaultSection(true) : VaultSection.none();
+        MartsSection marts = root.has("marts") ? new MartsSection(true) : MartsSection.none();
+        ScheduleSection schedule = root.has("schedule") ? new ScheduleSection(true) : ScheduleSection.none();
+        DashboardsSection dashboards = root.has("dashboards") ? new DashboardsSection(true) : DashboardsSection.none();
+        root.finish();
+        return new ProjectConfig(dir, name, warehouse, sources, vault, marts, schedule, dashboards, console, vars);
+    }
+
+    private static WarehouseConfig readWarehouse(ConfigReader m) {
+        String url = m.string("url").filter(s -> !s.isBlank()).orElse(WarehouseConfig.EMBEDDED_POSTGRES);
+        if (!url.startsWith("jdbc:") && !url.startsWith("embedded:")) {
+            m.problem("url", "expected a JDBC URL (jdbc:postgresql://host:5432/db) or embedded:postgres");
+        }
+        String user = m.string("user").filter(s -> !s.isBlank()).orElse("strata");
+        Secret password = m.secret("password");
+        int pool = m.integer("pool_size", WarehouseConfig.DEFAULT_POOL_SIZE);
+        if (pool < 1 || pool > 200) {
+            m.problem("pool_size", "must be between 1 and 200");
+        }
+        m.finish();
+        return new WarehouseConfig(url, user, password, pool);
+    }
+
+    private static SourceConfig readSource(String name, ConfigReader m) {
+        SourceSpec spec = null;
+        int kinds = 0;
+        if (m.has("kafka")) {
+            kinds++;
+            spec = m.mapping("kafka").map(k -> readKafka(name, k)).orElse(null);
+        }
+        if (kinds == 0) {
+            m.problem("needs a kind: kafka");
+        }
+        Optional<JsonPath> key = m.optional("key").flatMap(ConfigValue::asJsonPath);
+        Optional<JsonPath> eventTime = m.optional("event_time").flatMap(ConfigValue::asJsonPath);
+        Optional<Duration> window = Optional.empty();
+        Optional<ConfigReader> dedup = m.mapping("dedup");
+        if (dedup.isPresent()) {
+            window = dedup.get().optional("window").flatMap(ConfigValue::asDuration);
+            dedup.get().finish();
+            if (window.isPresent() && key.isEmpty()) {
+                m.problem("dedup", "a dedup window needs a 'key' to deduplicate on");
+            }
+        }
+        BatchConfig batch = m.mapping("batch").map(ProjectLoader::readBatch).orElse(BatchConfig.defaults());
+        long maxBytes = m.size("max_message_bytes", SourceConfig.DEFAULT_MAX_MESSAGE_BYTES);
+        m.finish();
+        return new SourceConfig(name, spec, key, eventTime, window, batch, maxBytes, m.position());
+    }
+
+    private static KafkaSourceSpec readKafka(String sourceName, ConfigReader k) {
+        String bootstrap = k.string("bootstrap").filter(s -> !s.isBlank()).orElse(KafkaSourceSpec.EMBEDDED);
+        String topic = k.requiredString("topic");
+        String format = k.optional("format").flatMap(v -> v.asOneOf("json")).orElse("json");
+        String group = k.string("group").orElse(null);
+        Map<String, String> props = new LinkedHashMap<>();
+        k.mapping("properties").ifPresent(p -> {
+            for (String key : p.keys()) {
+                p.string(key).ifPresent(v -> props.put(key, v));
+            }
+        });
+        k.finish();
+        return new KafkaSourceSpec(bootstrap, topic, format, group, props);
+    }
+
+    private static BatchConfig readBatch(ConfigReader b) {
+        int records = b.integer("max_records", BatchConfig.DEFAULT_MAX_RECORDS);
+        long bytes = b.size("max_bytes", BatchConfig.DEFAULT_MAX_BYTES);
+        Duration wait = b.duration("max_wait", BatchConfig.DEFAULT_MAX_WAIT);
+        if (records < 1) {
+            b.problem("max_records", "must be at least 1");
+        }
+        b.finish();
+        return new BatchConfig(records, bytes, wait);
+    }
+
+    private static ConsoleConfig readConsole(ConfigReader c) {
+        String bind = c.string("bind").orElse(ConsoleConfig.LOOPBACK);
+        int port = c.integer("port", 0);
+        if (port < 0 || port > 65535) {
+            c.problem("port", "must be between 0 (any free port) and 65535");
+        }
+        Secret token = c.secret("token");
+        c.finish();
+        return new ConsoleConfig(bind, port, token);
+    }
+}

@@ -1,0 +1,144 @@
+package dev.strata.embedded;
+
+import dev.strata.ErrorCode;
+import dev.strata.StrataException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real PostgreSQL server (zonky's binaries, run as a child process) on a free port. With a data
+ * directory it keeps its data across runs; without one it uses a temporary directory removed on
+ * close. A server left running by a JVM that was killed is found through its {@code postmaster.pid}
+ * and shut down before the new one starts.
+ *
+ * <p>Tuned for demos and tests, not for durability: {@code fsync=off} and
+ * {@code synchronous_commit=off} (data survives a killed JVM or server process, not a power loss).
+ */
+public final class EmbeddedPostgres implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
+    public static final String USER = "postgres";
+    public static final String DATABASE = "postgres";
+    private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;
+    private final Path dataDir;
+
+    private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres server, Path dataDir) {
+        this.server = server;
+        this.dataDir = dataDir;
+    }
+
+    /** Starts a server with its data in {@code dataDir} (kept), or in a temporary directory when empty. */
+    public static EmbeddedPostgres start(Optional<Path> dataDir) {
+        return start(dataDir, 0);
+    }
+
+    /** Same, on a given port (0: any free port). Restarting on the same port lets clients reconnect. */
+    public static EmbeddedPostgres start(Optional<Path> dataDir, int port) {
+        try {
+            Path dir;
+            boolean clean;
+            if (dataDir.isPresent()) {
+                dir = dataDir.get().toAbsolutePath();
+                Files.createDirectories(dir);
+                stopStaleServer(dir);
+                clean = false;
+            } else {
+                dir = Files.createTempDirectory("strata-pg-");
+                clean = true;
+            }
+            var builder = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                    .setDataDirectory(dir.toFile())
+                    .setCleanDataDirectory(clean)
+                    .setPGStartupWait(Duration.ofSeconds(30))
+                    .setServerConfig("fsync", "off")
+                    .setServerConfig("synchronous_commit", "off")
+                    .setServerConfig("full_page_writes", "off")
+                    .setServerConfig("max_connections", "200")
+                    .setServerConfig("shared_buffers", "128MB")
+                    .setServerConfig("max_wal_size", "2GB")
+                    .setServerConfig("wal_level", "logical")
+                    .setServerConfig("max_replication_slots", "10")
+                    .setServerConfig("max_wal_senders", "10");
+            if (port > 0) {
+                builder.setPort(port);
+            }
+            return new EmbeddedPostgres(builder.start(), dir);
+        } catch (IOException | RuntimeException e) {
+            throw new StrataException(ErrorCode.EMBEDDED, "cannot start the embedded PostgreSQL server: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A killed JVM leaves its PostgreSQL child running with the data directory locked. Its pid is
+     * the first line of {@code postmaster.pid}; if that process is alive and is a postgres server,
+     * ask it to shut down (SIGTERM, then SIGKILL after a grace period).
+     */
+    static void stopStaleServer(Path dir) throws IOException {
+        Path pidFile = dir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
+        if (lines.isEmpty()) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(lines.get(0).trim());
+        } catch (NumberFormatException e) {
+            return;
+        }
+        Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false));
+        if (process.isEmpty()) {
+            return;
+        }
+        LOG.warn("a PostgreSQL server (pid {}) left by an earlier run still uses {}; stopping it", pid, dir);
+        ProcessHandle p = process.get();
+        p.destroy();
+        try {
+            p.onExit().get(15, TimeUnit.SECONDS);
+        } catch (Exception timeout) {
+            p.destroyForcibly();
+            try {
+                p.onExit().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IOException("the stale PostgreSQL server (pid " + pid + ") does not stop", e);
+            }
+            Files.deleteIfExists(pidFile);
+        }
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://localhost:" + port() + "/" + DATABASE;
+    }
+
+    /** The command line a user can paste to look inside. */
+    public String psqlCommand() {
+        return "psql -h localhost -p " + port() + " -U " + USER + " " + DATABASE;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.warn("stopping the embedded PostgreSQL server failed: {}", e.getMessage());
+        }
+    }
+}

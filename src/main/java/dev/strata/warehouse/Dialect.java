@@ -1,0 +1,79 @@
+package dev.strata.warehouse;
+
+import dev.strata.config.JsonPath;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Everything that differs between warehouse databases. Code outside this package never asks which
+ * database it talks to; it asks the dialect for the SQL or the operation. Identifiers from config
+ * reach SQL only through {@link #quote}; values are bind parameters, or {@link #literal} for the
+ * few places (DDL, JSON paths) where a database does not accept parameters.
+ */
+public interface Dialect {
+    /** A short name for messages: {@code postgresql}. */
+    String name();
+
+    /** True when this dialect serves the given JDBC URL. */
+    boolean handles(String jdbcUrl);
+
+    /** Quotes a validated identifier; throws {@link IllegalArgumentException} for an unsafe one. */
+    String quote(String identifier);
+
+    /** {@code "schema"."table"}. */
+    default String qualified(String schema, String table) {
+        return quote(schema) + "." + quote(table);
+    }
+
+    /** A string literal, for the places where bind parameters are not allowed (DDL, JSON path operators). */
+    String literal(String value);
+
+    /** Type names: JSON documents, timestamps with zone, 16-byte hash keys, byte arrays, long text. */
+    String jsonType();
+
+    String timestampType();
+
+    String hashKeyType();
+
+    String bytesType();
+
+    String textType();
+
+    /** {@code CREATE SCHEMA IF NOT EXISTS ...}. */
+    String createSchemaIfNotExists(String schema);
+
+    /** SQL extracting the value at {@code path} of a JSON column as text (NULL when absent). */
+    String jsonText(String jsonExpr, JsonPath path);
+
+    /** SQL extracting the JSON value at {@code path} (an object or array), for iterating arrays. */
+    String jsonValue(String jsonExpr, JsonPath path);
+
+    /** The Flyway location of Strata's metadata migrations for this database. */
+    String migrationsLocation();
+
+    /**
+     * Bulk-loads CSV (RFC 4180, header-less, UTF-8) into {@code table(columns)} on the given
+     * connection, inside its current transaction. Returns the number of rows loaded.
+     */
+    long copyCsv(Connection connection, String qualifiedTable, List<String> columns, InputStream csv)
+            throws SQLException;
+
+    /**
+     * Takes a lock on {@code key} held until the current transaction ends, waiting for it. Used to
+     * keep each vault target and each STG table's sequence single-writer across processes.
+     */
+    void lockForTransaction(Connection connection, long key) throws SQLException;
+
+    /** Like {@link #lockForTransaction} but does not wait; returns false when another session holds it. */
+    boolean tryLockForTransaction(Connection connection, long key) throws SQLException;
+
+    /** Takes a session-level lock (held until {@link #unlockSession}); used around metadata migrations. */
+    void lockSession(Connection connection, long key) throws SQLException;
+
+    void unlockSession(Connection connection, long key) throws SQLException;
+
+    /** True when the SQL state means the connection or server is gone and a retry may succeed. */
+    boolean isTransient(SQLException e);
+}

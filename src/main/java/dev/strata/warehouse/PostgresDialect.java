@@ -1,0 +1,155 @@
+package dev.strata.warehouse;
+
+import dev.strata.config.Identifiers;
+import dev.strata.config.JsonPath;
+import java.io.InputStream;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import org.postgresql.PGConnection;
+
+/** PostgreSQL (10 and later): {@code jsonb}, {@code uuid} hash keys, COPY through PgJDBC, advisory locks. */
+public final class PostgresDialect implements Dialect {
+    @Override
+    public String name() {
+        return "postgresql";
+    }
+
+    @Override
+    public boolean handles(String jdbcUrl) {
+        return jdbcUrl.startsWith("jdbc:postgresql:");
+    }
+
+    @Override
+    public String quote(String identifier) {
+        return "\"" + Identifiers.require(identifier) + "\"";
+    }
+
+    @Override
+    public String literal(String value) {
+        // standard_conforming_strings is on by default since 9.1: only the quote needs doubling.
+        if (value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a NUL character cannot appear in a PostgreSQL string");
+        }
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    @Override
+    public String jsonType() {
+        return "jsonb";
+    }
+
+    @Override
+    public String timestampType() {
+        return "timestamptz";
+    }
+
+    @Override
+    public String hashKeyType() {
+        return "uuid";
+    }
+
+    @Override
+    public String bytesType() {
+        return "bytea";
+    }
+
+    @Override
+    public String textType() {
+        return "text";
+    }
+
+    @Override
+    public String createSchemaIfNotExists(String schema) {
+        return "CREATE SCHEMA IF NOT EXISTS " + quote(schema);
+    }
+
+    @Override
+    public String jsonText(String jsonExpr, JsonPath path) {
+        return path.isRoot() ? "(" + jsonExpr + ")::text" : "(" + jsonExpr + " #>> " + pathLiteral(path) + ")";
+    }
+
+    @Override
+    public String jsonValue(String jsonExpr, JsonPath path) {
+        return path.isRoot() ? jsonExpr : "(" + jsonExpr + " #> " + pathLiteral(path) + ")";
+    }
+
+    private String pathLiteral(JsonPath path) {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < path.segments().size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            // text[] literal element: always double-quoted, with \ and " escaped
+            sb.append('"').append(path.segments().get(i).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        return literal(sb.append('}').toString()) + "::text[]";
+    }
+
+    @Override
+    public String migrationsLocation() {
+        return "classpath:db/migration/postgresql";
+    }
+
+    @Override
+    public long copyCsv(Connection connection, String qualifiedTable, List<String> columns, InputStream csv)
+            throws SQLException {
+        StringBuilder cols = new StringBuilder();
+        for (String c : columns) {
+            cols.append(cols.length() == 0 ? "" : ", ").append(quote(c));
+        }
+        String sql = "COPY " + qualifiedTable + " (" + cols + ") FROM STDIN (FORMAT csv)";
+        try {
+            return connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, csv);
+        } catch (IOException e) {
+            throw new SQLException("COPY into " + qualifiedTable + " failed while reading its input: " + e.getMessage(), "58030", e);
+        }
+    }
+
+    @Override
+    public void lockForTransaction(Connection connection, long key) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            ps.setLong(1, key);
+            ps.execute();
+        }
+    }
+
+    @Override
+    public boolean tryLockForTransaction(Connection connection, long key) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+            ps.setLong(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    @Override
+    public void lockSession(Connection connection, long key) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_lock(?)")) {
+            ps.setLong(1, key);
+            ps.execute();
+        }
+    }
+
+    @Override
+    public void unlockSession(Connection connection, long key) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+            ps.setLong(1, key);
+            ps.execute();
+        }
+    }
+
+    @Override
+    public boolean isTransient(SQLException e) {
+        String state = e.getSQLState();
+        // 08: connection exceptions; 57P01-03: admin shutdown, crash shutdown, cannot connect now;
+        // 40001/40P01: serialization failure, deadlock — retrying the transaction is the cure.
+        return state != null && (state.startsWith("08") || state.startsWith("57P")
+                || state.equals("40001") || state.equals("40P01") || state.equals("53300"));
+    }
+}

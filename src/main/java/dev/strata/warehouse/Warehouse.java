@@ -1,0 +1,127 @@
+package dev.strata.warehouse;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.strata.ErrorCode;
+import dev.strata.StrataException;
+import dev.strata.config.Secret;
+import dev.strata.config.WarehouseConfig;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/**
+ * A connection pool to the warehouse plus its {@link Dialect}. Thread-safe; one per process and
+ * warehouse. Connections are handed out with auto-commit on; code that needs a transaction uses
+ * {@link #inTransaction}.
+ */
+public final class Warehouse implements AutoCloseable {
+    private final HikariDataSource pool;
+    private final Dialect dialect;
+    private final String redactedUrl;
+    private final String jdbcUrl;
+    private final String user;
+    private final Secret password;
+
+    private Warehouse(HikariDataSource pool, Dialect dialect, String jdbcUrl, String user, Secret password) {
+        this.pool = pool;
+        this.dialect = dialect;
+        this.jdbcUrl = jdbcUrl;
+        this.redactedUrl = WarehouseConfig.redact(jdbcUrl);
+        this.user = user;
+        this.password = password;
+    }
+
+    /**
+     * Opens a pool to {@code jdbcUrl}. Fails fast (with the redacted URL in the message) when the
+     * database cannot be reached.
+     */
+    public static Warehouse connect(String jdbcUrl, String user, Secret password, int poolSize) {
+        Dialect dialect = Dialects.forUrl(jdbcUrl);
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(jdbcUrl);
+        cfg.setUsername(user);
+        cfg.setPassword(password.reveal());
+        cfg.setMaximumPoolSize(poolSize);
+        cfg.setMinimumIdle(1);
+        cfg.setPoolName("strata-warehouse");
+        cfg.setConnectionTimeout(10_000);
+        // Let the pool start even when the database is down, so callers can retry with backoff.
+        cfg.setInitializationFailTimeout(-1);
+        String redacted = WarehouseConfig.redact(jdbcUrl);
+        try {
+            return new Warehouse(new HikariDataSource(cfg), dialect, jdbcUrl, user, password);
+        } catch (RuntimeException e) {
+            throw new StrataException(ErrorCode.WAREHOUSE_UNAVAILABLE, "cannot open a connection pool to " + redacted + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    /** The JDBC URL with credentials masked. */
+    public String url() {
+        return redactedUrl;
+    }
+
+    public Connection connection() throws SQLException {
+        return pool.getConnection();
+    }
+
+    /**
+     * A connection outside the pool, for work that must hold a session (locks) while pooled
+     * connections are used for other work, without starving a small pool. The caller closes it.
+     */
+    public Connection unpooledConnection() throws SQLException {
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password.reveal());
+        return java.sql.DriverManager.getConnection(jdbcUrl, props);
+    }
+
+    /** Work done in one transaction; committed when {@code work} returns, rolled back when it throws. */
+    @FunctionalInterface
+    public interface TransactionWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    public <T> T inTransaction(TransactionWork<T> work) throws SQLException {
+        try (Connection c = connection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                try {
+                    c.rollback();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            } finally {
+                try {
+                    c.setAutoCommit(auto);
+                } catch (SQLException ignored) {
+                    // the connection is broken; the pool will evict it
+                }
+            }
+        }
+    }
+
+    /** Creates or upgrades the metadata schema {@code strata}; safe when several processes start at once. */
+    public void migrate() {
+        new MetadataSchema(this).migrate();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}
