@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
                 ValidateCommand.class,
                 PlanCommand.class,
                 DemoCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Callable<Integer> {

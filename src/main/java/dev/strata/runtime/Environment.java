@@ -1,0 +1,56 @@
+package dev.strata.runtime;
+
+import dev.strata.config.KafkaSourceSpec;
+import dev.strata.config.ProjectConfig;
+import dev.strata.warehouse.Warehouse;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * What the parts of a running pipeline share: the project, the warehouse pool, where the embedded
+ * broker is (if any), one metrics registry, a clock and this process's worker id. Built once by a
+ * command ({@code run}, {@code demo}, tests) and passed down; no static state.
+ *
+ * @param embeddedKafkaBootstrap the bootstrap address used for sources that say {@code bootstrap: embedded},
+ *                               or null when no broker was started
+ * @param workerId               identifies this process in task runs, leases and positions
+ */
+public record Environment(ProjectConfig project, Warehouse warehouse, String embeddedKafkaBootstrap,
+                          MeterRegistry metrics, Clock clock, String workerId) {
+    public Environment {
+        Objects.requireNonNull(project);
+        Objects.requireNonNull(warehouse);
+        Objects.requireNonNull(metrics);
+        Objects.requireNonNull(clock);
+        Objects.requireNonNull(workerId);
+    }
+
+    /** The bootstrap servers for a Kafka source, resolving {@code embedded}. */
+    public String kafkaBootstrap(KafkaSourceSpec spec) {
+        if (spec.isEmbedded()) {
+            if (embeddedKafkaBootstrap == null) {
+                throw new IllegalStateException("source uses 'bootstrap: embedded' but no embedded broker is running; "
+                        + "use `strata demo`, or set kafka.bootstrap to your brokers (e.g. ${KAFKA_BOOTSTRAP})");
+            }
+            return embeddedKafkaBootstrap;
+        }
+        return spec.bootstrap();
+    }
+
+    /** The pipeline name: the project's name. */
+    public String pipeline() {
+        return project.name();
+    }
+
+    /** A default worker id: host name and process id, unique enough across a cluster. */
+    public static String defaultWorkerId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + ":" + ProcessHandle.current().pid();
+    }
+}

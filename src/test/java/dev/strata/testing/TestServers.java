@@ -1,0 +1,67 @@
+package dev.strata.testing;
+
+import dev.strata.config.Secret;
+import dev.strata.embedded.EmbeddedKafka;
+import dev.strata.embedded.EmbeddedPostgres;
+import dev.strata.warehouse.Warehouse;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One embedded PostgreSQL server and one Kafka broker per test JVM, started on first use and
+ * stopped at JVM exit. Integration tests isolate themselves with a fresh database
+ * ({@link #newDatabase()}) and unique topic names ({@link #uniqueName}), so they can share the
+ * servers and the suite stays fast.
+ */
+public final class TestServers {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static EmbeddedPostgres postgres;
+    private static EmbeddedKafka kafka;
+
+    private TestServers() {
+    }
+
+    public static synchronized EmbeddedPostgres postgres() {
+        if (postgres == null) {
+            postgres = EmbeddedPostgres.start(Optional.empty());
+            EmbeddedPostgres pg = postgres;
+            Runtime.getRuntime().addShutdownHook(new Thread(pg::close, "test-postgres-stop"));
+        }
+        return postgres;
+    }
+
+    public static synchronized EmbeddedKafka kafka() {
+        if (kafka == null) {
+            kafka = EmbeddedKafka.start(Optional.empty());
+            EmbeddedKafka k = kafka;
+            Runtime.getRuntime().addShutdownHook(new Thread(k::close, "test-kafka-stop"));
+        }
+        return kafka;
+    }
+
+    /** A name unique in this JVM run, safe as an SQL identifier and a topic name: {@code prefix_7}. */
+    public static String uniqueName(String prefix) {
+        return prefix + "_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
+    }
+
+    /** Creates an empty database on the shared server and returns its JDBC URL. */
+    public static String newDatabaseUrl() {
+        EmbeddedPostgres pg = postgres();
+        String db = uniqueName("t");
+        try (Connection c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), EmbeddedPostgres.USER, "");
+             Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + db);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create test database " + db, e);
+        }
+        return "jdbc:postgresql://localhost:" + pg.port() + "/" + db;
+    }
+
+    /** A pool on a fresh database of the shared server, metadata schema not yet created. The caller closes it. */
+    public static Warehouse newDatabase() {
+        return Warehouse.connect(newDatabaseUrl(), EmbeddedPostgres.USER, Secret.empty(), 8);
+    }
+}
