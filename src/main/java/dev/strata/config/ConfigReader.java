@@ -47,7 +47,7 @@ public final class ConfigReader {
                 ctx.problems().add(keyPos, childPath, "duplicate key (first defined at line " + keyPositions.get(key).line() + ")");
                 continue;
             }
-            values.put(key, new ConfigValue(ctx, t.getValueNode(), childPath));
+            values.put(key, new ConfigValue(ctx, t.getValueNode(), childPath, keyPos));
             keyPositions.put(key, keyPos);
         }
     }

@@ -19,11 +19,14 @@ public final class ConfigValue {
     private final ConfigContext ctx;
     private final Node node;
     private final String path;
+    private final Position keyPosition;
 
-    ConfigValue(ConfigContext ctx, Node node, String path) {
+    /** @param keyPosition where the value's key is written; problems about the mapping as a whole point there */
+    ConfigValue(ConfigContext ctx, Node node, String path, Position keyPosition) {
         this.ctx = ctx;
         this.node = node;
         this.path = path;
+        this.keyPosition = keyPosition;
     }
 
     public String path() {
@@ -145,7 +148,7 @@ public final class ConfigValue {
             problem("expected a mapping of keys, got " + describe());
             return Optional.empty();
         }
-        return Optional.of(new ConfigReader(ctx, m, path, position()));
+        return Optional.of(new ConfigReader(ctx, m, path, keyPosition));
     }
 
     /** A sequence's items; a single scalar is read as a one-item list, as users often write it. */
@@ -154,7 +157,7 @@ public final class ConfigValue {
             List<ConfigValue> items = new ArrayList<>();
             int i = 0;
             for (Node item : seq.getValue()) {
-                items.add(new ConfigValue(ctx, item, path + "[" + i++ + "]"));
+                items.add(new ConfigValue(ctx, item, path + "[" + i++ + "]", YamlDocument.position(ctx, item)));
             }
             return Optional.of(items);
         }

@@ -65,7 +65,7 @@ public final class YamlDocument {
             problems.add(position(ctx, root.get()), "", "expected a mapping of keys (name:, warehouse:, sources:, ...) at the top level");
             return Optional.empty();
         }
-        return Optional.of(new ConfigReader(ctx, (MappingNode) root.get(), "", position(ctx, root.get())));
+        return Optional.of(new ConfigReader(ctx, (MappingNode) root.get(), "", new Position(displayName, 1, 1)));
     }
 
     static Position position(ConfigContext ctx, Node node) {
