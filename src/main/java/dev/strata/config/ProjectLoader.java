@@ -100,8 +100,14 @@ public final class ProjectLoader {
             kinds++;
             spec = m.mapping("kafka").map(k -> readKafka(name, k)).orElse(null);
         }
+        if (m.has("redis")) {
+            kinds++;
+            spec = m.mapping("redis").map(ProjectLoader::readRedis).orElse(null);
+        }
         if (kinds == 0) {
-            m.problem("needs a kind: kafka");
+            m.problem("needs a kind: kafka or redis");
+        } else if (kinds > 1) {
+            m.problem("has more than one kind: choose kafka or redis");
         }
         Optional<JsonPath> key = m.optional("key").flatMap(ConfigValue::asJsonPath);
         Optional<JsonPath> eventTime = m.optional("event_time").flatMap(ConfigValue::asJsonPath);
@@ -133,6 +139,18 @@ public final class ProjectLoader {
         });
         k.finish();
         return new KafkaSourceSpec(bootstrap, topic, format, group, props);
+    }
+
+    private static RedisSourceSpec readRedis(ConfigReader r) {
+        String url = r.string("url").filter(s -> !s.isBlank()).orElse(RedisSourceSpec.EMBEDDED);
+        if (!url.equals(RedisSourceSpec.EMBEDDED) && !url.startsWith("redis://") && !url.startsWith("rediss://")) {
+            r.problem("url", "expected redis://host:port[/db] or embedded");
+        }
+        String keys = r.requiredString("keys");
+        Duration refresh = r.duration("refresh", RedisSourceSpec.DEFAULT_REFRESH);
+        Secret password = r.secret("password");
+        r.finish();
+        return new RedisSourceSpec(url, keys, refresh, password);
     }
 
     private static BatchConfig readBatch(ConfigReader b) {

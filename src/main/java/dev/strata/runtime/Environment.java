@@ -15,9 +15,16 @@ import java.util.Objects;
  * @param embeddedKafkaBootstrap the bootstrap address used for sources that say {@code bootstrap: embedded},
  *                               or null when no broker was started
  * @param workerId               identifies this process in task runs, leases and positions
+ * @param embeddedRedisUrl       the URL used for Redis sources that say {@code url: embedded}, or null
  */
 public record Environment(ProjectConfig project, Warehouse warehouse, String embeddedKafkaBootstrap,
-                          MeterRegistry metrics, Clock clock, String workerId) {
+                          MeterRegistry metrics, Clock clock, String workerId, String embeddedRedisUrl) {
+    /** Without an embedded Redis server. */
+    public Environment(ProjectConfig project, Warehouse warehouse, String embeddedKafkaBootstrap,
+                       MeterRegistry metrics, Clock clock, String workerId) {
+        this(project, warehouse, embeddedKafkaBootstrap, metrics, clock, workerId, null);
+    }
+
     public Environment {
         Objects.requireNonNull(project);
         Objects.requireNonNull(warehouse);
@@ -36,6 +43,18 @@ public record Environment(ProjectConfig project, Warehouse warehouse, String emb
             return embeddedKafkaBootstrap;
         }
         return spec.bootstrap();
+    }
+
+    /** The Redis URL for a Redis source, resolving {@code embedded}. */
+    public String redisUrl(dev.strata.config.RedisSourceSpec spec) {
+        if (spec.isEmbedded()) {
+            if (embeddedRedisUrl == null) {
+                throw new IllegalStateException("source uses 'url: embedded' but no embedded Redis is running; "
+                        + "use `strata demo`, or set redis.url (e.g. ${REDIS_URL})");
+            }
+            return embeddedRedisUrl;
+        }
+        return spec.url();
     }
 
     /** The pipeline name: the project's name. */

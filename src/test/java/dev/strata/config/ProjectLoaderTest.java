@@ -242,7 +242,7 @@ class ProjectLoaderTest {
                 sources:
                   orders:
                     key: $.id
-                """)).containsExactly("strata.yaml:3:3: sources.orders: needs a kind: kafka");
+                """)).containsExactly("strata.yaml:3:3: sources.orders: needs a kind: kafka or redis");
     }
 
     @Test
