@@ -73,7 +73,7 @@ public final class ProjectLoader {
         VaultSection vault = root.has("vault") ? new VaultSection(true) : VaultSection.none();
         MartsSection marts = root.has("marts") ? new MartsSection(true) : MartsSection.none();
         ScheduleSection schedule = root.has("schedule") ? new ScheduleSection(true) : ScheduleSection.none();
-        DashboardsSection dashboards = root.has("dashboards") ? new DashboardsSection(true) : DashboardsSection.none();
+        DashboardsSection dashboards = DashboardsConfigReader.read(root);
         root.finish();
         return new ProjectConfig(dir, name, warehouse, sources, vault, marts, schedule, dashboards, console, vars);
     }

@@ -1,0 +1,67 @@
+package dev.strata.console;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Gauges read from the warehouse, so {@code /metrics} tells the state of the whole pipeline (all
+ * its processes), not only this one's counters: task runs by state, pending dead letters by
+ * source, and stream lag by source and partition. Refreshed by the {@link StreamMonitor}'s thread.
+ *
+ * <ul>
+ *   <li>{@code strata_task_runs{state}}: task runs (one per node and interval) in each state</li>
+ *   <li>{@code strata_dead_letters_pending{source}}: dead letters not yet replayed</li>
+ *   <li>{@code strata_stream_lag_messages{source,partition}}, {@code strata_stream_lag_seconds{source,partition}}</li>
+ * </ul>
+ */
+final class WarehouseGauges {
+    private final Db db;
+    private final String pipeline;
+    private final MultiGauge taskRuns;
+    private final MultiGauge deadLetters;
+    private final MultiGauge lagMessages;
+    private final MultiGauge lagSeconds;
+
+    WarehouseGauges(Db db, String pipeline, MeterRegistry registry) {
+        this.db = db;
+        this.pipeline = pipeline;
+        this.taskRuns = MultiGauge.builder("strata.task.runs").description("task runs (node × interval) by state")
+                .register(registry);
+        this.deadLetters = MultiGauge.builder("strata.dead.letters.pending")
+                .description("dead letters not yet replayed, by source").register(registry);
+        this.lagMessages = MultiGauge.builder("strata.stream.lag.messages")
+                .description("log-end offset minus landed position").register(registry);
+        this.lagSeconds = MultiGauge.builder("strata.stream.lag.seconds").baseUnit("seconds")
+                .description("age of the oldest record not yet landed").register(registry);
+    }
+
+    void refresh(StreamMonitor.Snapshot streams) {
+        List<MultiGauge.Row<?>> runs = new ArrayList<>();
+        db.query("SELECT state, count(*) AS n FROM " + db.meta("task_runs") + " WHERE pipeline = ? GROUP BY state",
+                rs -> runs.add(MultiGauge.Row.of(Tags.of("state", rs.getString("state")), rs.getLong("n"))), pipeline);
+        taskRuns.register(runs, true);
+        List<MultiGauge.Row<?>> letters = new ArrayList<>();
+        db.query("SELECT source, count(*) AS n FROM " + db.meta("dead_letters")
+                        + " WHERE pipeline = ? AND replayed_at IS NULL GROUP BY source",
+                rs -> letters.add(MultiGauge.Row.of(Tags.of("source", rs.getString("source")), rs.getLong("n"))), pipeline);
+        deadLetters.register(letters, true);
+        List<MultiGauge.Row<?>> lag = new ArrayList<>();
+        List<MultiGauge.Row<?>> age = new ArrayList<>();
+        for (StreamMonitor.SourceState s : streams.sources()) {
+            for (StreamMonitor.PartitionState p : s.partitions()) {
+                Tags tags = Tags.of("source", s.source(), "partition", p.partition());
+                if (p.lag() != null) {
+                    lag.add(MultiGauge.Row.of(tags, p.lag()));
+                }
+                if (p.lagSeconds() != null) {
+                    age.add(MultiGauge.Row.of(tags, p.lagSeconds()));
+                }
+            }
+        }
+        lagMessages.register(lag, true);
+        lagSeconds.register(age, true);
+    }
+}

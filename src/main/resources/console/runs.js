@@ -1,0 +1,62 @@
+// Runs page: the Airflow-style grid, nodes × intervals. A cell's detail shows the error and a
+// re-run button (the scheduler queues a new attempt of that interval).
+'use strict';
+(() => {
+  const { api, el, replace, poll, fmt, badge } = Strata;
+  const select = document.getElementById('interval-count');
+  let current = null;
+
+  function render(grid) {
+    const table = document.getElementById('grid');
+    document.getElementById('grid-empty').hidden = grid.cells.length > 0;
+    if (grid.cells.length === 0) { replace(table); return; }
+    const cells = new Map(grid.cells.map(c => [c.node + '|' + c.interval_start, c]));
+    const head = el('tr', null, el('th', null, 'node'), grid.intervals.map(i => el('th', { className: 'interval', title: i.start + ' – ' + i.end }, fmt.shortTime(i.start))));
+    const rows = grid.nodes.map(node => el('tr', null, el('td', null, node), grid.intervals.map(i => {
+      const c = cells.get(node + '|' + i.start);
+      const sq = el('span', {
+        className: 'sq' + (c ? ' state-' + c.state : ''),
+        title: c ? node + ' ' + i.start + ': ' + c.state + ' (attempt ' + c.attempt + ')' : node + ' ' + i.start + ': no run',
+        dataset: c ? { runId: c.id, state: c.state } : {},
+      });
+      if (c) sq.addEventListener('click', () => show(c.id));
+      return el('td', { className: 'cell' }, sq);
+    })));
+    replace(table, el('thead', null, head), el('tbody', null, rows));
+  }
+
+  async function show(id) {
+    current = id;
+    const box = document.getElementById('run-detail');
+    const r = await api('/api/runs/' + id);
+    const interval = r.interval_start + '/' + r.interval_end;
+    const rerun = el('button', { id: 'rerun' }, 'Re-run this interval');
+    rerun.disabled = r.state === 'queued' || r.state === 'running';
+    const result = el('div', { className: 'muted', id: 'rerun-result' });
+    rerun.addEventListener('click', async () => {
+      rerun.disabled = true;
+      try {
+        await api('/api/runs/rerun', { method: 'POST', body: { node: r.node, interval } });
+        result.textContent = 'queued';
+      } catch (e) {
+        result.textContent = 're-run refused: ' + e.message;
+        rerun.disabled = false;
+      }
+    });
+    replace(box, el('h2', null, r.node), el('dl', { className: 'kv' },
+      el('dt', null, 'interval'), el('dd', null, fmt.time(r.interval_start) + ' – ' + fmt.time(r.interval_end)),
+      el('dt', null, 'state'), el('dd', null, badge(r.state)),
+      el('dt', null, 'attempt'), el('dd', null, r.attempt + ' of ' + r.max_attempts),
+      el('dt', null, 'worker'), el('dd', null, r.worker || '–'),
+      el('dt', null, 'started'), el('dd', null, fmt.time(r.started_at)),
+      el('dt', null, 'finished'), el('dd', null, fmt.time(r.finished_at)),
+      el('dt', null, 'rows'), el('dd', null, fmt.num(r.rows_affected))),
+      r.error ? el('h2', null, 'Error') : null, r.error ? el('pre', { id: 'run-error' }, r.error) : null,
+      rerun, result);
+  }
+
+  const poller = poll(async () => {
+    render(await api('/api/runs?intervals=' + encodeURIComponent(select.value)));
+  }, 3000);
+  select.addEventListener('change', () => poller.now());
+})();
