@@ -1,0 +1,49 @@
+package dev.strata.cli;
+
+import dev.strata.examples.ExampleProjects;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code strata init [dir] --example NAME}: scaffolds a project from a bundled example. */
+@Command(name = "init", description = "Create a project folder from a bundled example (food-delivery, fintech).")
+final class InitCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "dir", defaultValue = ".",
+            description = "Where to create the project (default: the current directory).")
+    Path dir;
+    @Option(names = "--example", defaultValue = "food-delivery",
+            description = "Which example to start from: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+            completionCandidates = Examples.class)
+    String example;
+    @Spec
+    CommandSpec spec;
+
+    /** The example names, for picocli's help. */
+    static final class Examples extends java.util.ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        Examples() {
+            super(ExampleProjects.NAMES);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        List<Path> written = ExampleProjects.copy(example, dir);
+        if (written.isEmpty()) {
+            out.println("nothing to do: " + dir + " already has every file of the " + example + " example");
+            return 0;
+        }
+        out.println("created the " + example + " example in " + dir.toAbsolutePath().normalize() + ":");
+        written.forEach(p -> out.println("  " + dir.relativize(p)));
+        out.println("next: strata validate " + dir + " && strata plan " + dir);
+        return 0;
+    }
+}
