@@ -71,8 +71,8 @@ public final class ProjectLoader {
         });
         ConsoleConfig console = root.mapping("console").map(ProjectLoader::readConsole).orElse(ConsoleConfig.defaults());
         VaultSection vault = root.has("vault") ? new VaultSection(true) : VaultSection.none();
-        MartsSection marts = root.has("marts") ? new MartsSection(true) : MartsSection.none();
-        ScheduleSection schedule = root.has("schedule") ? new ScheduleSection(true) : ScheduleSection.none();
+        MartsSection marts = MartsConfigReader.read(dir, root, problems);
+        ScheduleSection schedule = ScheduleConfigReader.read(root);
         DashboardsSection dashboards = DashboardsConfigReader.read(root);
         root.finish();
         return new ProjectConfig(dir, name, warehouse, sources, vault, marts, schedule, dashboards, console, vars);

@@ -76,4 +76,35 @@ public interface Dialect {
 
     /** True when the SQL state means the connection or server is gone and a retry may succeed. */
     boolean isTransient(SQLException e);
+
+    // --- marts and the scheduler ---
+
+    /** A timestamp literal for a UTC instant, as a wall-clock time without zone: {@code TIMESTAMP '2022-10-01 00:00:00'}. */
+    default String timestampLiteral(java.time.Instant instant) {
+        java.time.LocalDateTime t = java.time.LocalDateTime.ofInstant(instant, java.time.ZoneOffset.UTC);
+        return "TIMESTAMP " + literal(t.format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")));
+    }
+
+    /**
+     * Prepares a task's transaction: session time zone UTC (so interval bounds mean the same for
+     * {@code date}, {@code timestamp} and {@code timestamptz} columns) and, when given, a timeout
+     * after which the running statement is cancelled. Both last until the transaction ends.
+     */
+    void beginTask(Connection connection, java.util.Optional<java.time.Duration> timeout) throws SQLException;
+
+    /** True when the statement was cancelled by the timeout set in {@link #beginTask}. */
+    boolean isTimeout(SQLException e);
+
+    /** Creates a temporary table from a query, dropped when the transaction ends. */
+    String createTempTableAs(String table, String select);
+
+    /** {@code CREATE TABLE qualified AS select}. */
+    default String createTableAs(String qualifiedTable, String select) {
+        return "CREATE TABLE " + qualifiedTable + " AS " + select;
+    }
+
+    /** Renames a table within its schema. */
+    default String renameTable(String schema, String from, String to) {
+        return "ALTER TABLE " + qualified(schema, from) + " RENAME TO " + quote(to);
+    }
 }

@@ -12,6 +12,11 @@ public final class Dialects {
     private Dialects() {
     }
 
+    /** The dialect of a configured warehouse, without connecting; {@code embedded:postgres} is PostgreSQL. */
+    public static Dialect forConfig(WarehouseConfig config) {
+        return config.isEmbedded() ? new PostgresDialect() : forUrl(config.url());
+    }
+
     public static Dialect forUrl(String jdbcUrl) {
         for (Dialect d : KNOWN) {
             if (d.handles(jdbcUrl)) {

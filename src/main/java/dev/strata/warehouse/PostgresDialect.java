@@ -152,4 +152,24 @@ public final class PostgresDialect implements Dialect {
         return state != null && (state.startsWith("08") || state.startsWith("57P")
                 || state.equals("40001") || state.equals("40P01") || state.equals("53300"));
     }
+
+    @Override
+    public void beginTask(Connection connection, java.util.Optional<java.time.Duration> timeout) throws SQLException {
+        try (java.sql.Statement s = connection.createStatement()) {
+            s.execute("SET LOCAL TIME ZONE 'UTC'");
+            if (timeout.isPresent()) {
+                s.execute("SET LOCAL statement_timeout = " + Math.max(1, timeout.get().toMillis()));
+            }
+        }
+    }
+
+    @Override
+    public boolean isTimeout(SQLException e) {
+        return "57014".equals(e.getSQLState());
+    }
+
+    @Override
+    public String createTempTableAs(String table, String select) {
+        return "CREATE TEMPORARY TABLE " + quote(table) + " ON COMMIT DROP AS " + select;
+    }
 }

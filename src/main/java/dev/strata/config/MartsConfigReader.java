@@ -1,0 +1,137 @@
+package dev.strata.config;
+
+import dev.strata.config.MartConfig.Check;
+import dev.strata.config.MartConfig.Materialization;
+import dev.strata.config.MartConfig.NamedRef;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Reads the {@code marts:} section and discovers undeclared {@code marts/*.sql} files. Only
+ * settings are read here; templates are parsed (and {@code ref()}s resolved) by
+ * {@code dev.strata.marts} when the graph is built.
+ */
+final class MartsConfigReader {
+    static final String MARTS_DIR = "marts";
+
+    private MartsConfigReader() {
+    }
+
+    static MartsSection read(Path projectDir, ConfigReader root, Problems problems) {
+        Map<String, MartConfig> marts = new LinkedHashMap<>();
+        root.namedEntries("marts").forEach((name, value) -> {
+            Optional<ConfigReader> m = value.isNull() ? Optional.empty() : value.asMapping();
+            if (!value.isNull() && m.isEmpty()) {
+                return;
+            }
+            MartConfig mart = m.map(r -> readMart(projectDir, name, r, value.position()))
+                    .orElse(defaults(name, value.position()));
+            if (!Files.isRegularFile(projectDir.resolve(mart.file()))) {
+                problems.add(value.position(), "marts." + name,
+                        "no SQL file " + mart.file() + " (a mart is one select in marts/<name>.sql)");
+            }
+            marts.put(name, mart);
+        });
+        discoverFiles(projectDir, marts, problems);
+        return new MartsSection(marts);
+    }
+
+    private static MartConfig defaults(String name, Position position) {
+        return new MartConfig(name, Path.of(MARTS_DIR, name + ".sql"), Optional.empty(), Optional.empty(),
+                Optional.empty(), List.of(), List.of(), List.of(), position);
+    }
+
+    private static MartConfig readMart(Path projectDir, String name, ConfigReader m, Position position) {
+        Path file = m.string("file").map(Path::of).orElse(Path.of(MARTS_DIR, name + ".sql"));
+        Optional<Materialization> materialized = m.optional("materialized")
+                .flatMap(v -> v.asOneOf(Materialization.WORDS)).map(Materialization::of);
+        Optional<String> schema = m.optional("schema").flatMap(ConfigValue::asIdentifier);
+        Optional<String> timeColumn = m.optional("time_column").flatMap(ConfigValue::asIdentifier);
+        List<String> uniqueKey = identifiers(m, "unique_key");
+        List<NamedRef> dependsOn = new ArrayList<>();
+        m.optional("depends_on").flatMap(ConfigValue::asList).ifPresent(items -> {
+            for (ConfigValue item : items) {
+                item.asIdentifier().ifPresent(n -> dependsOn.add(new NamedRef(n, item.position())));
+            }
+        });
+        List<Check> checks = new ArrayList<>();
+        m.namedEntries("checks").forEach((checkName, v) -> readCheck(projectDir, checkName, v).ifPresent(checks::add));
+        m.finish();
+        return new MartConfig(name, file, materialized, schema, timeColumn, uniqueKey, dependsOn, checks, position);
+    }
+
+    private static List<String> identifiers(ConfigReader m, String key) {
+        List<String> out = new ArrayList<>();
+        m.optional(key).flatMap(ConfigValue::asList).ifPresent(items -> {
+            for (ConfigValue item : items) {
+                item.asIdentifier().ifPresent(out::add);
+            }
+        });
+        return out;
+    }
+
+    /** A check is either inline SQL ({@code name: select ...}) or a mapping with {@code sql:} or {@code file:}. */
+    private static Optional<Check> readCheck(Path projectDir, String name, ConfigValue v) {
+        if (v.isScalar()) {
+            return v.asString().map(sql -> new Check(name, Optional.of(sql), Optional.empty(), v.position()));
+        }
+        Optional<ConfigReader> m = v.asMapping();
+        if (m.isEmpty()) {
+            return Optional.empty();
+        }
+        ConfigReader c = m.get();
+        Optional<String> sql = c.string("sql");
+        Optional<Path> file = c.string("file").map(Path::of);
+        c.finish();
+        if (sql.isPresent() == file.isPresent()) {
+            c.problem("a check needs exactly one of 'sql' (a query returning the offending rows) or 'file'");
+            return Optional.empty();
+        }
+        if (file.isPresent() && !Files.isRegularFile(projectDir.resolve(file.get()))) {
+            c.problem("file", "no such file: " + file.get());
+            return Optional.empty();
+        }
+        return Optional.of(new Check(name, sql, file, v.position()));
+    }
+
+    /** Every {@code marts/*.sql} without a declaration is a mart with default settings. */
+    private static void discoverFiles(Path projectDir, Map<String, MartConfig> marts, Problems problems) {
+        Path dir = projectDir.resolve(MARTS_DIR);
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> p.getFileName().toString().endsWith(".sql") && Files.isRegularFile(p))
+                    .sorted().toList();
+        } catch (IOException e) {
+            problems.add(new Position(dir.toString(), 1, 1), "marts", "cannot list the marts folder: " + e.getMessage());
+            return;
+        }
+        java.util.Set<Path> declaredFiles = new java.util.HashSet<>();
+        for (MartConfig m : marts.values()) {
+            declaredFiles.add(projectDir.resolve(m.file()).normalize());
+        }
+        for (Path f : files) {
+            String fileName = f.getFileName().toString();
+            String name = fileName.substring(0, fileName.length() - ".sql".length());
+            if (marts.containsKey(name) || declaredFiles.contains(f.normalize())) {
+                continue;
+            }
+            Position at = new Position(f.normalize().toString(), 1, 1);
+            if (!Identifiers.isSafe(name)) {
+                problems.add(at, "marts", "'" + name + "' is not a safe SQL name for a mart (" + Identifiers.RULE
+                        + "); rename the file");
+                continue;
+            }
+            marts.put(name, defaults(name, at));
+        }
+    }
+}

@@ -1,0 +1,336 @@
+package dev.strata.marts;
+
+import dev.strata.ErrorCode;
+import dev.strata.StrataException;
+import dev.strata.graph.Relation;
+import dev.strata.warehouse.Dialect;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Runs one mart for one interval on a connection, inside the caller's transaction; the caller
+ * commits or rolls back. Nothing is ever visible half-built, because every materialization is
+ * that one transaction:
+ * <ul>
+ *   <li><b>view</b>: drop and create the view.</li>
+ *   <li><b>table</b>: {@code CREATE TABLE <name>__strata_new AS <select>}, check it, then rename the
+ *       old table away, the new one in, and drop the old. Readers see the old rows until commit
+ *       and the new ones after; builds of one table mart are serialized by a transaction lock.</li>
+ *   <li><b>incremental</b>: the select goes into a temporary table; every row must fall in the
+ *       interval on {@code time_column} (otherwise re-running would not be idempotent, so the run
+ *       fails); then {@code DELETE} the interval's rows and {@code INSERT} the new ones. Intervals
+ *       of one mart may build concurrently: they touch disjoint rows.</li>
+ *   <li><b>script</b> (an SQL task): the rendered statements, in order.</li>
+ * </ul>
+ * Then the {@code unique_key} check and the mart's checks run; any offending row fails the run
+ * with {@link ErrorCode#TASK_FAILED} and the caller's rollback leaves the mart as it was.
+ */
+public final class MartBuilder {
+    static final String BUILD_TABLE = "strata_build";
+    private static final int EXAMPLES = 5;
+    private final Dialect dialect;
+
+    public MartBuilder(Dialect dialect) {
+        this.dialect = dialect;
+    }
+
+    /** Builds {@code mart} for {@code interval}; returns the rows written (0 for a view). */
+    public long build(Connection c, Mart mart, TemplateInterval interval) throws SQLException {
+        Mart.RenderedMart r = mart.render(dialect, interval);
+        long rows = switch (mart.materialization()) {
+            case VIEW -> view(c, mart.relation().orElseThrow(), r.sql());
+            case TABLE -> table(c, mart, r.sql());
+            case INCREMENTAL -> incremental(c, mart, r.sql(), interval);
+            case SCRIPT -> script(c, r.sql());
+        };
+        for (Mart.RenderedCheck check : r.checks()) {
+            runCheck(c, mart, check);
+        }
+        return rows;
+    }
+
+    /** What {@link #build} would run for {@code interval}, as readable SQL (for {@code strata plan}). */
+    public List<String> plan(Mart mart, TemplateInterval interval) {
+        Mart.RenderedMart r = mart.render(dialect, interval);
+        List<String> out = new ArrayList<>();
+        Optional<Relation> rel = mart.relation();
+        switch (mart.materialization()) {
+            case VIEW -> out.add("CREATE VIEW " + rel.orElseThrow().qualified(dialect) + " AS\n" + r.sql());
+            case TABLE -> {
+                Relation t = rel.orElseThrow();
+                out.add(dialect.createTableAs(dialect.qualified(t.schema(), newName(t.name())), "\n" + r.sql()));
+                out.add("-- then swap: " + t + " -> " + oldName(t.name()) + ", " + newName(t.name()) + " -> " + t.name()
+                        + ", drop " + oldName(t.name()) + " (one transaction)");
+            }
+            case INCREMENTAL -> {
+                Relation t = rel.orElseThrow();
+                String tc = dialect.quote(mart.timeColumn().orElseThrow());
+                out.add(dialect.createTempTableAs(BUILD_TABLE, "\n" + r.sql()));
+                out.add("DELETE FROM " + t.qualified(dialect) + " WHERE " + tc + " >= "
+                        + dialect.timestampLiteral(interval.start()) + " AND " + tc + " < " + dialect.timestampLiteral(interval.end()));
+                out.add("INSERT INTO " + t.qualified(dialect) + " SELECT * FROM " + dialect.quote(BUILD_TABLE));
+            }
+            case SCRIPT -> out.add(r.sql());
+        }
+        if (!mart.uniqueKey().isEmpty()) {
+            out.add("-- check: (" + String.join(", ", mart.uniqueKey()) + ") is unique and not null");
+        }
+        for (Mart.RenderedCheck check : r.checks()) {
+            out.add("-- check " + check.name() + ": fails when this returns rows\n" + check.sql());
+        }
+        return out;
+    }
+
+    private long view(Connection c, Relation view, String select) throws SQLException {
+        ensureSchema(c, view.schema());
+        lock(c, view);
+        dropExisting(c, view);
+        exec(c, "CREATE VIEW " + view.qualified(dialect) + " AS " + select);
+        return 0;
+    }
+
+    private long table(Connection c, Mart mart, String select) throws SQLException {
+        Relation target = mart.relation().orElseThrow();
+        ensureSchema(c, target.schema());
+        lock(c, target);
+        String fresh = newName(target.name());
+        String old = oldName(target.name());
+        exec(c, "DROP TABLE IF EXISTS " + dialect.qualified(target.schema(), fresh));
+        long rows = exec(c, dialect.createTableAs(dialect.qualified(target.schema(), fresh), select));
+        checkUnique(c, mart, dialect.qualified(target.schema(), fresh), Optional.empty());
+        Optional<String> kind = relationKind(c, target);
+        if (kind.filter(k -> k.contains("VIEW")).isPresent()) {
+            exec(c, "DROP VIEW " + target.qualified(dialect));
+        } else if (kind.isPresent()) {
+            exec(c, "DROP TABLE IF EXISTS " + dialect.qualified(target.schema(), old));
+            exec(c, dialect.renameTable(target.schema(), target.name(), old));
+        }
+        exec(c, dialect.renameTable(target.schema(), fresh, target.name()));
+        if (kind.filter(k -> !k.contains("VIEW")).isPresent()) {
+            try {
+                exec(c, "DROP TABLE " + dialect.qualified(target.schema(), old));
+            } catch (SQLException e) {
+                throw new StrataException(ErrorCode.TASK_FAILED, "cannot replace table " + target + ": " + e.getMessage()
+                        + "\n  (views outside this mart read it; make them read a mart materialized as incremental, "
+                        + "or drop them)", e);
+            }
+        }
+        return rows;
+    }
+
+    private long incremental(Connection c, Mart mart, String select, TemplateInterval interval) throws SQLException {
+        Relation target = mart.relation().orElseThrow();
+        String timeColumn = mart.timeColumn().orElseThrow();
+        String tc = dialect.quote(timeColumn);
+        String build = dialect.quote(BUILD_TABLE);
+        long rows = exec(c, dialect.createTempTableAs(BUILD_TABLE, select));
+        List<String> columns = columns(c, build);
+        if (!columns.contains(timeColumn)) {
+            throw new StrataException(ErrorCode.TASK_FAILED, "mart " + mart.name() + ": time_column '" + timeColumn
+                    + "' is not a column of its select (columns: " + String.join(", ", columns) + ")");
+        }
+        String inside = tc + " >= ? AND " + tc + " < ?";
+        long outside = count(c, "SELECT count(*) FROM " + build + " WHERE " + tc + " IS NULL OR NOT (" + inside + ")", interval);
+        if (outside > 0) {
+            throw new StrataException(ErrorCode.TASK_FAILED, "mart " + mart.name() + ": " + outside + " of " + rows
+                    + " rows have " + timeColumn + " outside the interval [" + interval.start() + ", " + interval.end()
+                    + ") or NULL; an incremental mart must select only its interval's rows "
+                    + "(filter with {{ interval_start }} and {{ interval_end }}), or re-running it would not be idempotent");
+        }
+        ensureSchema(c, target.schema());
+        if (relationKind(c, target).isEmpty()) {
+            lock(c, target);
+            if (relationKind(c, target).isEmpty()) {
+                exec(c, dialect.createTableAs(target.qualified(dialect), "SELECT * FROM " + build + " WHERE 1 = 0"));
+            }
+        }
+        String cols = columns.stream().map(dialect::quote).collect(Collectors.joining(", "));
+        try (PreparedStatement del = c.prepareStatement("DELETE FROM " + target.qualified(dialect) + " WHERE " + inside)) {
+            bindInterval(del, interval, 1);
+            del.executeUpdate();
+        }
+        exec(c, "INSERT INTO " + target.qualified(dialect) + " (" + cols + ") SELECT " + cols + " FROM " + build);
+        checkUnique(c, mart, target.qualified(dialect), Optional.of(build));
+        return rows;
+    }
+
+    private long script(Connection c, String sql) throws SQLException {
+        long rows = 0;
+        try (Statement s = c.createStatement()) {
+            boolean isResult = s.execute(sql);
+            while (true) {
+                if (!isResult) {
+                    int n = s.getUpdateCount();
+                    if (n == -1) {
+                        break;
+                    }
+                    rows += n;
+                }
+                isResult = s.getMoreResults();
+            }
+        }
+        return rows;
+    }
+
+    /** Fails when a key column is NULL or a key occurs twice (for incremental: among keys just written). */
+    private void checkUnique(Connection c, Mart mart, String table, Optional<String> written) throws SQLException {
+        List<String> key = mart.uniqueKey();
+        if (key.isEmpty()) {
+            return;
+        }
+        String cols = key.stream().map(dialect::quote).collect(Collectors.joining(", "));
+        String source = written.orElse(table);
+        String nullTest = key.stream().map(k -> dialect.quote(k) + " IS NULL").collect(Collectors.joining(" OR "));
+        long nulls = count(c, "SELECT count(*) FROM " + source + " WHERE " + nullTest, null);
+        if (nulls > 0) {
+            throw new StrataException(ErrorCode.TASK_FAILED, "mart " + mart.name() + ": unique_key (" + String.join(", ", key)
+                    + ") is NULL in " + nulls + " rows");
+        }
+        String sql = "SELECT " + cols + ", count(*) FROM " + table
+                + written.map(w -> " WHERE (" + cols + ") IN (SELECT " + cols + " FROM " + w + ")").orElse("")
+                + " GROUP BY " + cols + " HAVING count(*) > 1";
+        List<String> dupes = examples(c, sql);
+        if (!dupes.isEmpty()) {
+            throw new StrataException(ErrorCode.TASK_FAILED, "mart " + mart.name() + ": unique_key (" + String.join(", ", key)
+                    + ") is not unique; duplicated keys (with their count): " + String.join("; ", dupes));
+        }
+    }
+
+    private void runCheck(Connection c, Mart mart, Mart.RenderedCheck check) throws SQLException {
+        List<String> rows = examples(c, check.sql());
+        if (!rows.isEmpty()) {
+            throw new StrataException(ErrorCode.TASK_FAILED, "check '" + check.name() + "' of " + mart.name()
+                    + " failed: it returned " + (rows.size() > EXAMPLES ? "more than " + EXAMPLES : rows.size())
+                    + " row(s), e.g. " + String.join("; ", rows.subList(0, Math.min(EXAMPLES, rows.size()))));
+        }
+    }
+
+    private List<String> examples(Connection c, String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement s = c.createStatement()) {
+            s.setMaxRows(EXAMPLES + 1);
+            try (ResultSet rs = s.executeQuery(sql)) {
+                ResultSetMetaData md = rs.getMetaData();
+                while (rs.next()) {
+                    StringBuilder row = new StringBuilder();
+                    for (int i = 1; i <= md.getColumnCount(); i++) {
+                        row.append(i > 1 ? ", " : "").append(md.getColumnLabel(i)).append('=').append(rs.getString(i));
+                    }
+                    out.add(row.toString());
+                }
+            }
+        }
+        return out;
+    }
+
+    private void ensureSchema(Connection c, String schema) throws SQLException {
+        DatabaseMetaData md = c.getMetaData();
+        try (ResultSet rs = md.getSchemas(null, escape(md, schema))) {
+            while (rs.next()) {
+                if (schema.equals(rs.getString("TABLE_SCHEM"))) {
+                    return;
+                }
+            }
+        }
+        // Two first builds at once would race on CREATE SCHEMA; the lock makes the second wait and find it.
+        dialect.lockForTransaction(c, lockKey("schema:" + schema));
+        exec(c, dialect.createSchemaIfNotExists(schema));
+    }
+
+    private Optional<String> relationKind(Connection c, Relation r) throws SQLException {
+        DatabaseMetaData md = c.getMetaData();
+        try (ResultSet rs = md.getTables(null, escape(md, r.schema()), escape(md, r.name()), null)) {
+            while (rs.next()) {
+                if (r.schema().equals(rs.getString("TABLE_SCHEM")) && r.name().equals(rs.getString("TABLE_NAME"))) {
+                    return Optional.ofNullable(rs.getString("TABLE_TYPE")).map(String::toUpperCase);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void dropExisting(Connection c, Relation r) throws SQLException {
+        Optional<String> kind = relationKind(c, r);
+        if (kind.isPresent()) {
+            exec(c, (kind.get().contains("VIEW") ? "DROP VIEW " : "DROP TABLE ") + r.qualified(dialect));
+        }
+    }
+
+    private static String escape(DatabaseMetaData md, String name) throws SQLException {
+        String esc = md.getSearchStringEscape();
+        return name.replace(esc, esc + esc).replace("_", esc + "_").replace("%", esc + "%");
+    }
+
+    private void lock(Connection c, Relation r) throws SQLException {
+        dialect.lockForTransaction(c, lockKey("mart:" + r.schema() + "." + r.name()));
+    }
+
+    static long lockKey(String name) {
+        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).getMostSignificantBits();
+    }
+
+    private List<String> columns(Connection c, String table) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + table + " WHERE 1 = 0")) {
+            ResultSetMetaData md = rs.getMetaData();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                String name = md.getColumnName(i);
+                if (!dev.strata.config.Identifiers.isSafe(name)) {
+                    throw new StrataException(ErrorCode.TASK_FAILED, "the select has a column named '" + name
+                            + "'; give every expression a plain name with AS (" + dev.strata.config.Identifiers.RULE + ")");
+                }
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    private long count(Connection c, String sql, TemplateInterval interval) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (interval != null) {
+                bindInterval(ps, interval, 1);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static void bindInterval(PreparedStatement ps, TemplateInterval interval, int first) throws SQLException {
+        ps.setObject(first, OffsetDateTime.ofInstant(interval.start(), ZoneOffset.UTC));
+        ps.setObject(first + 1, OffsetDateTime.ofInstant(interval.end(), ZoneOffset.UTC));
+    }
+
+    private static long exec(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+            return Math.max(0, s.getUpdateCount());
+        }
+    }
+
+    static String newName(String name) {
+        return truncate(name) + "__strata_new";
+    }
+
+    static String oldName(String name) {
+        return truncate(name) + "__strata_old";
+    }
+
+    private static String truncate(String name) {
+        return name.length() > 50 ? name.substring(0, 50) : name;
+    }
+}

@@ -1,0 +1,166 @@
+package dev.strata.schedule;
+
+import dev.strata.ErrorCode;
+import dev.strata.StrataException;
+import dev.strata.warehouse.Warehouse;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code strata backfill}: queues every schedule point of the selected nodes in {@code [from, to]}
+ * and runs them with {@code parallel} workers until each run has succeeded or failed, or the rest
+ * cannot run (their upstream or previous interval failed). Intervals run in parallel where the
+ * graph and {@code depends_on_past} allow. Several processes may run the same backfill: they share
+ * the runs through the queue, never running one twice at once.
+ */
+public final class Backfill {
+    /** Default lease: long enough for a brief pause, short enough that a dead worker's runs resume soon. */
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+
+    /**
+     * @param select   a selection ({@code name}, {@code name+}, {@code +name}); empty for every scheduled node
+     * @param parallel workers in this process
+     * @param rerun    run again intervals that already succeeded
+     */
+    public record Options(Instant from, Instant to, Optional<String> select, int parallel, boolean rerun,
+                          Duration lease, Duration poll) {
+        public Options {
+            if (to.isBefore(from)) {
+                throw new StrataException(ErrorCode.USAGE, "--to " + to + " is before --from " + from);
+            }
+            if (parallel < 1) {
+                throw new StrataException(ErrorCode.USAGE, "--parallel must be at least 1");
+            }
+        }
+
+        public static Options of(Instant from, Instant to) {
+            return new Options(from, to, Optional.empty(), 1, false, DEFAULT_LEASE, Duration.ofMillis(200));
+        }
+
+        public Options withSelect(String s) {
+            return new Options(from, to, Optional.of(s), parallel, rerun, lease, poll);
+        }
+
+        public Options withParallel(int n) {
+            return new Options(from, to, select, n, rerun, lease, poll);
+        }
+
+        public Options withRerun(boolean r) {
+            return new Options(from, to, select, parallel, r, lease, poll);
+        }
+
+        public Options withLease(Duration l) {
+            return new Options(from, to, select, parallel, rerun, l, poll);
+        }
+    }
+
+    /** Progress as the backfill goes: runs finished (succeeded or failed for good) out of total. */
+    public interface Progress {
+        void update(int finished, int total, Map<TaskState, Integer> counts);
+
+        Progress NONE = (f, t, c) -> { };
+    }
+
+    /** One interval of one node at the end of a backfill. */
+    public record RunSummary(String node, Instant logicalDate, Interval interval, TaskState state, int attempts,
+                             Long rows, String error) {
+    }
+
+    /** The outcome of a backfill. */
+    public record Result(List<RunSummary> runs, Duration elapsed) {
+        public long count(TaskState s) {
+            return runs.stream().filter(r -> r.state() == s).count();
+        }
+
+        /** Runs that neither succeeded nor failed: blocked by a failure upstream or in the past. */
+        public List<RunSummary> notRun() {
+            return runs.stream().filter(r -> !r.state().terminal()).toList();
+        }
+
+        public List<RunSummary> failed() {
+            return runs.stream().filter(r -> r.state() == TaskState.FAILED).toList();
+        }
+
+        public boolean ok() {
+            return runs.stream().allMatch(r -> r.state() == TaskState.SUCCESS || r.state() == TaskState.SKIPPED);
+        }
+    }
+
+    private final Pipeline pipeline;
+    private final Warehouse warehouse;
+    private final String workerId;
+    private final Clock clock;
+
+    public Backfill(Pipeline pipeline, Warehouse warehouse, String workerId, Clock clock) {
+        this.pipeline = pipeline;
+        this.warehouse = warehouse;
+        this.workerId = workerId;
+        this.clock = clock;
+    }
+
+    /** The scheduled nodes a selection picks (continuous nodes cannot be backfilled). */
+    public List<String> nodes(Optional<String> select) {
+        List<String> picked = select.map(s -> pipeline.graph().select(s)).orElse(pipeline.graph().topologicalOrder());
+        return picked.stream().filter(n -> !pipeline.schedule(n).isContinuous()).toList();
+    }
+
+    public Result run(Options o, Progress progress) throws SQLException {
+        long t0 = System.nanoTime();
+        List<String> nodes = nodes(o.select());
+        if (nodes.isEmpty()) {
+            throw new StrataException(ErrorCode.USAGE, "nothing to backfill: the selection has no scheduled node"
+                    + " (sources and continuous vault targets run with `strata run`)");
+        }
+        TaskRunStore store = new TaskRunStore(warehouse, pipeline.name(), clock);
+        store.syncEdges(pipeline.graph().edges());
+        List<TaskRunStore.NewRun> runs = new ArrayList<>();
+        for (String n : nodes) {
+            NodeSchedule s = pipeline.schedule(n);
+            for (ScheduledInterval si : s.between(o.from(), o.to())) {
+                runs.add(new TaskRunStore.NewRun(n, si, s));
+            }
+        }
+        store.enqueue(runs, o.rerun() ? TaskRunStore.Requeue.ALL : TaskRunStore.Requeue.FAILED);
+        TaskRunStore.Filter filter = new TaskRunStore.Filter(Optional.of(nodes), Optional.of(o.from()), Optional.of(o.to()));
+        int total = runs.size();
+        WorkerPool pool = new WorkerPool(pipeline, warehouse, store, clock, workerId, o.parallel(), o.lease(), o.poll(),
+                filter, (run, outcome) -> { });
+        pool.start();
+        try {
+            while (true) {
+                Map<TaskState, Integer> counts = store.counts(filter);
+                int finished = counts.getOrDefault(TaskState.SUCCESS, 0) + counts.getOrDefault(TaskState.FAILED, 0)
+                        + counts.getOrDefault(TaskState.SKIPPED, 0);
+                progress.update(finished, total, counts);
+                int open = counts.getOrDefault(TaskState.QUEUED, 0) + counts.getOrDefault(TaskState.RUNNING, 0)
+                        + counts.getOrDefault(TaskState.UP_FOR_RETRY, 0);
+                if (open == 0) {
+                    break;
+                }
+                if (counts.getOrDefault(TaskState.RUNNING, 0) == 0 && counts.getOrDefault(TaskState.UP_FOR_RETRY, 0) == 0
+                        && pool.busy() == 0 && !store.anyRunnable(filter) && pool.busy() == 0) {
+                    break; // what is left waits for a failed run: it cannot start until that is fixed
+                }
+                synchronized (this) {
+                    try {
+                        wait(o.poll().toMillis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+            }
+        } finally {
+            pool.stop(Duration.ofSeconds(30));
+        }
+        List<RunSummary> summary = store.runs(filter).stream().map(r -> new RunSummary(r.node(), r.logicalDate(),
+                r.interval(), r.state(), r.attempt(), r.rows(), r.error())).toList();
+        return new Result(summary, Duration.ofNanos(System.nanoTime() - t0));
+    }
+}

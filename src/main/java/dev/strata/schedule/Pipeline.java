@@ -1,0 +1,151 @@
+package dev.strata.schedule;
+
+import dev.strata.config.ConfigException;
+import dev.strata.config.Position;
+import dev.strata.config.Problems;
+import dev.strata.config.ProjectConfig;
+import dev.strata.config.ScheduleSection;
+import dev.strata.config.SourceConfig;
+import dev.strata.config.Suggestions;
+import dev.strata.graph.Edge;
+import dev.strata.graph.Node;
+import dev.strata.graph.NodeKind;
+import dev.strata.graph.PipelineGraph;
+import dev.strata.graph.Relation;
+import dev.strata.ingest.StgTable;
+import dev.strata.marts.Mart;
+import dev.strata.marts.MartBuilder;
+import dev.strata.marts.MartProject;
+import dev.strata.marts.TemplateInterval;
+import dev.strata.warehouse.Dialect;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A project ready to schedule: its graph (sources, vault targets, marts, SQL tasks and the edges
+ * between them), each node's {@link NodeSchedule} and the {@link TaskAction} of each scheduled
+ * node. Built without connecting anywhere, so {@code validate} and {@code plan} use it too; every
+ * problem (unknown ref, cycle, schedule for an unknown node) is reported at once with file:line.
+ */
+public final class Pipeline {
+    private final ProjectConfig project;
+    private final Dialect dialect;
+    private final PipelineGraph graph;
+    private final MartProject marts;
+    private final Map<String, NodeSchedule> schedules;
+    private final Map<String, TaskAction> actions;
+
+    private Pipeline(ProjectConfig project, Dialect dialect, PipelineGraph graph, MartProject marts,
+                     Map<String, NodeSchedule> schedules, Map<String, TaskAction> actions) {
+        this.project = project;
+        this.dialect = dialect;
+        this.graph = graph;
+        this.marts = marts;
+        this.schedules = schedules;
+        this.actions = actions;
+    }
+
+    public static Pipeline load(ProjectConfig project, Dialect dialect) {
+        return load(project, dialect, ExternalNodes.none());
+    }
+
+    /** Builds the pipeline or throws a {@link ConfigException} listing every problem. */
+    public static Pipeline load(ProjectConfig project, Dialect dialect, ExternalNodes external) {
+        Problems problems = new Problems();
+        List<Node> upstream = new ArrayList<>();
+        for (SourceConfig s : project.sourcesInOrder()) {
+            upstream.add(new Node(s.name(), NodeKind.SOURCE, Optional.of(new Relation(StgTable.SCHEMA, s.name())), s.position()));
+        }
+        upstream.addAll(external.nodes());
+        MartProject marts = MartProject.load(project, dialect, upstream, problems);
+        List<Node> all = new ArrayList<>(upstream);
+        all.addAll(marts.nodes());
+        List<Edge> edges = new ArrayList<>(external.edges());
+        edges.addAll(marts.edges());
+        PipelineGraph graph = PipelineGraph.of(all, edges, problems);
+
+        ScheduleSection section = project.schedule();
+        Map<String, NodeSchedule> schedules = new LinkedHashMap<>();
+        Map<String, TaskAction> actions = new LinkedHashMap<>();
+        MartBuilder builder = new MartBuilder(dialect);
+        for (Node n : graph.nodes()) {
+            NodeSchedule schedule = switch (n.kind()) {
+                case SOURCE -> NodeSchedule.continuous();
+                case VAULT -> schedule(section, n.name(), ScheduleSection.Layer.VAULT, problems);
+                case MART, TASK -> schedule(section, n.name(), ScheduleSection.Layer.MARTS, problems);
+            };
+            schedules.put(n.name(), schedule);
+            if (n.kind() == NodeKind.MART || n.kind() == NodeKind.TASK) {
+                Mart mart = marts.marts().get(n.name());
+                if (mart != null) {
+                    actions.put(n.name(), ctx -> builder.build(ctx.connection(), mart, new TemplateInterval(
+                            ctx.interval().data().start(), ctx.interval().data().end(), ctx.interval().logicalDate())));
+                }
+            }
+        }
+        actions.putAll(external.actions());
+        section.nodes().forEach((name, settings) -> {
+            Position at = section.nodePositions().get(name);
+            Optional<Node> node = graph.node(name);
+            if (node.isEmpty()) {
+                problems.add(at, "schedule.nodes." + name, "no node named '" + name + "'"
+                        + Suggestions.didYouMean(name, graph.nodes().stream().map(Node::name).toList()));
+            } else if (node.get().kind() == NodeKind.SOURCE && !settings.isContinuous()
+                    && (settings.every().isPresent() || settings.cron().isPresent())) {
+                problems.add(at, "schedule.nodes." + name, "'" + name + "' is a source; sources land continuously");
+            }
+        });
+        problems.throwIfAny();
+        return new Pipeline(project, dialect, graph, marts, schedules, actions);
+    }
+
+    private static NodeSchedule schedule(ScheduleSection section, String node, ScheduleSection.Layer layer, Problems problems) {
+        try {
+            return NodeSchedule.of(section.forNode(node, layer));
+        } catch (IllegalArgumentException e) {
+            problems.add(section.nodePositions().getOrDefault(node, new Position("strata.yaml", 1, 1)),
+                    "schedule", node + ": " + e.getMessage());
+            return NodeSchedule.continuous();
+        }
+    }
+
+    public ProjectConfig project() {
+        return project;
+    }
+
+    public String name() {
+        return project.name();
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public PipelineGraph graph() {
+        return graph;
+    }
+
+    public MartProject marts() {
+        return marts;
+    }
+
+    public NodeSchedule schedule(String node) {
+        NodeSchedule s = schedules.get(node);
+        if (s == null) {
+            throw new IllegalArgumentException("no node named '" + node + "'");
+        }
+        return s;
+    }
+
+    public Optional<TaskAction> action(String node) {
+        return Optional.ofNullable(actions.get(node));
+    }
+
+    /** The nodes that run on a schedule (not continuously), in topological order. */
+    public List<String> scheduledNodes() {
+        return graph.topologicalOrder().stream().filter(n -> !schedule(n).isContinuous()).toList();
+    }
+}
