@@ -2,11 +2,24 @@ package dev.strata.cli;
 
 import dev.strata.config.ProjectConfig;
 import dev.strata.config.SourceConfig;
+import dev.strata.graph.Node;
+import dev.strata.marts.Mart;
+import dev.strata.marts.MartBuilder;
+import dev.strata.marts.TemplateInterval;
+import dev.strata.schedule.NodeSchedule;
+import dev.strata.schedule.Pipeline;
+import dev.strata.schedule.ScheduledInterval;
+import dev.strata.warehouse.Dialects;
 import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code strata plan [dir]}: shows what the project would build, without connecting anywhere. */
@@ -14,6 +27,11 @@ import picocli.CommandLine.Spec;
 final class PlanCommand implements Callable<Integer> {
     @Mixin
     ProjectDir project;
+    @Option(names = "--at", converter = DateOption.class, description = "Render mart SQL for the interval of this "
+            + "schedule date, e.g. 2022-10-02 (default: each mart's start, or its latest due interval).")
+    Instant at;
+    @Option(names = "--select", description = "Only these nodes (name, name+, +name).")
+    String select;
     @Spec
     CommandSpec spec;
 
@@ -28,6 +46,86 @@ final class PlanCommand implements Callable<Integer> {
         for (SourceConfig s : config.sourcesInOrder()) {
             out.println("  " + s.name() + " (" + s.spec().kind() + ") -> stg." + s.name());
         }
+        Pipeline pipeline = Pipeline.load(config, Dialects.forConfig(config.warehouse()));
+        printMarts(out, pipeline);
         return 0;
+    }
+
+    private void printMarts(PrintWriter out, Pipeline pipeline) {
+        if (pipeline.marts().marts().isEmpty()) {
+            return;
+        }
+        List<String> nodes = select == null ? pipeline.graph().topologicalOrder() : pipeline.graph().select(select);
+        MartBuilder builder = new MartBuilder(pipeline.dialect());
+        out.println();
+        out.println("marts and tasks (in run order):");
+        for (String name : nodes) {
+            Mart mart = pipeline.marts().marts().get(name);
+            if (mart == null) {
+                continue;
+            }
+            NodeSchedule s = pipeline.schedule(name);
+            List<String> upstream = pipeline.graph().upstreamOf(name);
+            out.println();
+            out.println("  " + name + " (" + mart.materialization().word()
+                    + mart.timeColumn().map(t -> " on " + t).orElse("")
+                    + mart.relation().map(r -> " -> " + r).orElse("") + ")");
+            out.println("    file:      " + mart.file());
+            out.println("    schedule:  " + describe(s));
+            out.println("    upstream:  " + (upstream.isEmpty() ? "-" : String.join(", ", upstream)));
+            Optional<ScheduledInterval> interval = interval(s);
+            if (interval.isEmpty()) {
+                continue;
+            }
+            ScheduledInterval si = interval.get();
+            out.println("    interval:  " + si.data() + " (schedule date " + si.logicalDate() + ")");
+            TemplateInterval ti = new TemplateInterval(si.data().start(), si.data().end(), si.logicalDate());
+            for (String statement : builder.plan(mart, ti)) {
+                out.println();
+                statement.lines().forEach(l -> out.println("    " + l));
+            }
+        }
+    }
+
+    private Optional<ScheduledInterval> interval(NodeSchedule s) {
+        if (s.isContinuous()) {
+            return Optional.empty();
+        }
+        if (at != null) {
+            return Optional.of(s.at(s.cadence().orElseThrow().atOrBefore(at)));
+        }
+        if (s.start().isPresent()) {
+            return Optional.of(s.at(s.cadence().orElseThrow().atOrAfter(s.start().get())));
+        }
+        List<ScheduledInterval> due = s.due(Clock.systemUTC().instant(), Optional.empty());
+        return due.isEmpty() ? Optional.empty() : Optional.of(due.get(due.size() - 1));
+    }
+
+    static String describe(NodeSchedule s) {
+        if (s.isContinuous()) {
+            return "continuous";
+        }
+        StringBuilder sb = new StringBuilder(s.cadence().orElseThrow().describe());
+        s.start().ifPresent(x -> sb.append(", start ").append(x));
+        s.end().ifPresent(x -> sb.append(", end ").append(x));
+        if (!s.offset().isZero()) {
+            sb.append(", offset ").append(s.offset().isNegative() ? "-" : "+")
+                    .append(dev.strata.config.Durations.format(s.offset().abs()));
+        }
+        if (!s.catchup()) {
+            sb.append(", no catch-up");
+        }
+        if (s.dependsOnPast()) {
+            sb.append(", depends on past");
+        }
+        if (s.waitForDownstream()) {
+            sb.append(", waits for downstream");
+        }
+        if (s.retries() > 0) {
+            sb.append(", ").append(s.retries()).append(" retr").append(s.retries() == 1 ? "y" : "ies").append(" after ")
+                    .append(dev.strata.config.Durations.format(s.retryDelay()));
+        }
+        s.timeout().ifPresent(t -> sb.append(", timeout ").append(dev.strata.config.Durations.format(t)));
+        return sb.toString();
     }
 }

@@ -1,6 +1,8 @@
 package dev.strata.cli;
 
 import dev.strata.config.ProjectConfig;
+import dev.strata.schedule.Pipeline;
+import dev.strata.warehouse.Dialects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,8 +20,12 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ProjectConfig config = project.load();
+        // builds the graph too: unknown ref()s, cycles and template errors are reported with file:line
+        Pipeline pipeline = Pipeline.load(config, Dialects.forConfig(config.warehouse()));
+        int marts = pipeline.marts().marts().size();
         spec.commandLine().getOut().println("ok: project '" + config.name() + "' (" + config.sources().size()
-                + " source" + (config.sources().size() == 1 ? "" : "s") + ")");
+                + " source" + (config.sources().size() == 1 ? "" : "s")
+                + (marts == 0 ? "" : ", " + marts + " mart" + (marts == 1 ? "" : "s")) + ")");
         return 0;
     }
 }
