@@ -105,10 +105,10 @@ const Strata = (() => {
     return el('span', { className: 'badge state-' + (state || 'none') }, state || 'no runs');
   }
 
-  /** An ECharts instance that follows the window size; created once per container and reused. */
+  /** An ECharts instance that follows its container's size; created once per container and reused. */
   function chart(container) {
     const c = echarts.init(container, null, { renderer: 'canvas' });
-    window.addEventListener('resize', () => c.resize());
+    new ResizeObserver(() => c.resize()).observe(container);
     return c;
   }
 

@@ -48,7 +48,7 @@
         type: 'graph', layout: 'none', roam: true, data, links,
         edgeSymbol: ['none', 'arrow'], edgeSymbolSize: 8,
         lineStyle: { color: '#9aa5b5', width: 1.5, curveness: 0.1 },
-        label: { fontSize: 11, color: '#1d2430' },
+        label: { fontSize: 11, lineHeight: 15, color: '#1d2430' },
       }],
     }, { replaceMerge: ['series'] });
   }
