@@ -19,6 +19,11 @@ public record ConsoleHooks(PipelineGraph graph, Rerunner rerunner, DeadLetterRep
         return new ConsoleHooks(PipelineGraph.fromSources(project), Rerunner.UNAVAILABLE, DeadLetterReplayer.UNAVAILABLE);
     }
 
+    /** The scheduler's graph of the pipeline; re-run and replay answer 503 until given with {@link #withRerunner}/{@link #withReplayer}. */
+    public static ConsoleHooks forPipeline(dev.strata.schedule.Pipeline pipeline) {
+        return new ConsoleHooks(PipelineGraph.of(pipeline), Rerunner.UNAVAILABLE, DeadLetterReplayer.UNAVAILABLE);
+    }
+
     public ConsoleHooks withGraph(PipelineGraph g) {
         return new ConsoleHooks(g, rerunner, replayer);
     }

@@ -18,6 +18,33 @@ public interface PipelineGraph {
         return nodes().stream().filter(n -> n.name().equals(name)).findFirst();
     }
 
+    /**
+     * The scheduler's graph of a loaded pipeline: every source, vault target, mart and SQL task with
+     * its table and inputs, in topological order; marts carry their SQL rendered for a sample
+     * interval ({@link dev.strata.marts.TemplateInterval#sample()}). Built once.
+     */
+    static PipelineGraph of(dev.strata.schedule.Pipeline pipeline) {
+        dev.strata.graph.PipelineGraph g = pipeline.graph();
+        java.util.Map<String, dev.strata.marts.Mart> marts = pipeline.marts().marts();
+        List<GraphNode> nodes = new java.util.ArrayList<>();
+        for (String name : g.topologicalOrder()) {
+            dev.strata.graph.Node n = g.node(name).orElseThrow();
+            String sql = null;
+            dev.strata.marts.Mart mart = marts.get(name);
+            if (mart != null) {
+                try {
+                    sql = mart.render(pipeline.dialect(), dev.strata.marts.TemplateInterval.sample()).sql();
+                } catch (RuntimeException e) {
+                    sql = "-- cannot render " + name + ": " + e.getMessage();
+                }
+            }
+            nodes.add(new GraphNode(name, n.kind().word(), n.relation().map(dev.strata.graph.Relation::schema),
+                    n.relation().map(dev.strata.graph.Relation::name), g.upstreamOf(name), Optional.ofNullable(sql)));
+        }
+        List<GraphNode> frozen = List.copyOf(nodes);
+        return () -> frozen;
+    }
+
     /** The graph of a project whose only known nodes are its sources: topic → {@code stg.<source>}. */
     static PipelineGraph fromSources(dev.strata.config.ProjectConfig project) {
         List<GraphNode> nodes = new java.util.ArrayList<>();
