@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
                 ValidateCommand.class,
                 PlanCommand.class,
                 BackfillCommand.class,
+                VaultCommand.class,
                 DemoCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class

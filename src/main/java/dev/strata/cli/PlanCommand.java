@@ -9,6 +9,7 @@ import dev.strata.marts.TemplateInterval;
 import dev.strata.schedule.NodeSchedule;
 import dev.strata.schedule.Pipeline;
 import dev.strata.schedule.ScheduledInterval;
+import dev.strata.vault.VaultPlan;
 import dev.strata.warehouse.Dialects;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -45,6 +46,9 @@ final class PlanCommand implements Callable<Integer> {
         out.println("sources:");
         for (SourceConfig s : config.sourcesInOrder()) {
             out.println("  " + s.name() + " (" + s.spec().kind() + ") -> stg." + s.name());
+        }
+        if (config.vault().declared()) {
+            printVault(config, out);
         }
         Pipeline pipeline = Pipeline.load(config, Dialects.forConfig(config.warehouse()));
         printMarts(out, pipeline);
@@ -127,5 +131,20 @@ final class PlanCommand implements Callable<Integer> {
         }
         s.timeout().ifPresent(t -> sb.append(", timeout ").append(dev.strata.config.Durations.format(t)));
         return sb.toString();
+    }
+
+    private static void printVault(ProjectConfig config, PrintWriter out) {
+        VaultPlan plan = new VaultPlan(Dialects.forConfig(config.warehouse()), config.vault());
+        out.println();
+        out.println("vault (schema " + config.vault().schema() + "): tables");
+        for (String ddl : plan.ddl()) {
+            out.println(ddl + ";");
+        }
+        out.println();
+        out.println("vault: load statements (each ? pair is the (after, up to] _seq range of one source)");
+        plan.loadStatements().forEach((target, sql) -> {
+            out.println("-- " + target);
+            out.println(sql + ";");
+        });
     }
 }

@@ -70,7 +70,7 @@ public final class ProjectLoader {
             }
         });
         ConsoleConfig console = root.mapping("console").map(ProjectLoader::readConsole).orElse(ConsoleConfig.defaults());
-        VaultSection vault = root.has("vault") ? new VaultSection(true) : VaultSection.none();
+        VaultSection vault = root.mapping("vault").map(v -> VaultConfigReader.read(v, sources.keySet())).orElse(VaultSection.none());
         MartsSection marts = MartsConfigReader.read(dir, root, problems);
         ScheduleSection schedule = ScheduleConfigReader.read(root);
         DashboardsSection dashboards = DashboardsConfigReader.read(root);

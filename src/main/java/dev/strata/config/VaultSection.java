@@ -1,8 +1,33 @@
 package dev.strata.config;
 
-/** The {@code vault:} section of {@code strata.yaml}. Its content is defined by the issue that builds it. */
-public record VaultSection(boolean declared) {
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code vault:} section of {@code strata.yaml}: the Data Vault declaration, validated (every
+ * reference resolves, every expression parses). Read by {@link VaultConfigReader}; the
+ * {@code dev.strata.vault} package turns it into DDL and load SQL. See {@code docs/vault.md}.
+ *
+ * @param schema the schema of the vault tables ({@code dds} by default)
+ */
+public record VaultSection(String schema, Map<String, HubConfig> hubs, Map<String, LinkConfig> links,
+                           Map<String, SatelliteConfig> satellites) {
+    public static final String DEFAULT_SCHEMA = "dds";
+
+    public VaultSection {
+        hubs = Collections.unmodifiableMap(new LinkedHashMap<>(hubs));
+        links = Collections.unmodifiableMap(new LinkedHashMap<>(links));
+        satellites = Collections.unmodifiableMap(new LinkedHashMap<>(satellites));
+    }
+
+    /** No vault declared. */
     public static VaultSection none() {
-        return new VaultSection(false);
+        return new VaultSection(DEFAULT_SCHEMA, Map.of(), Map.of(), Map.of());
+    }
+
+    /** True when the project declares at least one vault table. */
+    public boolean declared() {
+        return !hubs.isEmpty() || !links.isEmpty() || !satellites.isEmpty();
     }
 }

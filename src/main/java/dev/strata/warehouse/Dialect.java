@@ -1,10 +1,13 @@
 package dev.strata.warehouse;
 
+import dev.strata.config.ColumnType;
 import dev.strata.config.JsonPath;
 import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * Everything that differs between warehouse databases. Code outside this package never asks which
@@ -107,4 +110,60 @@ public interface Dialect {
     default String renameTable(String schema, String from, String to) {
         return "ALTER TABLE " + qualified(schema, from) + " RENAME TO " + quote(to);
     }
+
+    // ---- Data Vault: types, canonical text and the primitives of the hashing standard ----
+
+    /**
+     * The SQL type of a portable column type, spelled the way {@link #columnTypes} reports it, so
+     * that declared and existing columns can be compared as strings.
+     */
+    String sqlType(ColumnType type);
+
+    /** {@code CAST(expr AS type)}. */
+    default String cast(String expr, ColumnType type) {
+        return "CAST(" + expr + " AS " + sqlType(type) + ")";
+    }
+
+    /**
+     * The canonical text of a typed value, as the vault hashing standard defines it: independent of
+     * session settings (time zone, date style). NULL stays NULL.
+     */
+    String canonicalText(String expr, ColumnType type);
+
+    /** Statements that make casts deterministic for the rest of the transaction (UTC, ISO dates). */
+    List<String> deterministicTransactionSettings();
+
+    /** Removes leading and trailing ASCII whitespace (space, \t, \n, \r, \f, \v). */
+    String trimWhitespace(String expr);
+
+    /** Upper-cases ASCII letters only, whatever the database's locale. */
+    String asciiUpper(String expr);
+
+    /** Concatenation of text expressions (NULL if any is NULL). */
+    String concat(List<String> exprs);
+
+    /** MD5 over the UTF-8 bytes of a text expression, as a hash key ({@link #hashKeyType()}); NULL stays NULL. */
+    String md5HashKey(String textExpr);
+
+    /** A hash key constant. */
+    String hashKeyLiteral(UUID key);
+
+    /** The text of a JSON scalar (a string without its quotes), or the JSON text of an object or array. */
+    String jsonScalarText(String jsonExpr);
+
+    /**
+     * A join clause, to follow a FROM item, that yields one row per element of the JSON array
+     * {@code jsonArrayExpr} as {@code alias.item} (JSON) and {@code alias.ord} (1-based position).
+     * A missing value, JSON null or a non-array yields no rows rather than an error.
+     */
+    String jsonArrayItemsJoin(String jsonArrayExpr, String alias);
+
+    /** {@code " ON CONFLICT (cols) DO NOTHING"} or this database's way to skip duplicate-key rows of an INSERT. */
+    String onConflictDoNothing(List<String> quotedKeyColumns);
+
+    /**
+     * The columns of {@code schema.table} in order, name → type spelled as {@link #sqlType} spells
+     * it; empty when the table does not exist.
+     */
+    Map<String, String> columnTypes(Connection connection, String schema, String table) throws SQLException;
 }

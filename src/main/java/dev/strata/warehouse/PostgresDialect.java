@@ -1,5 +1,6 @@
 package dev.strata.warehouse;
 
+import dev.strata.config.ColumnType;
 import dev.strata.config.Identifiers;
 import dev.strata.config.JsonPath;
 import java.io.InputStream;
@@ -8,7 +9,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.postgresql.PGConnection;
 
 /** PostgreSQL (10 and later): {@code jsonb}, {@code uuid} hash keys, COPY through PgJDBC, advisory locks. */
@@ -171,5 +175,104 @@ public final class PostgresDialect implements Dialect {
     @Override
     public String createTempTableAs(String table, String select) {
         return "CREATE TEMPORARY TABLE " + quote(table) + " ON COMMIT DROP AS " + select;
+    }
+
+    @Override
+    public String sqlType(ColumnType type) {
+        return switch (type.kind()) {
+            case TEXT -> "text";
+            case VARCHAR -> "character varying(" + type.precision() + ")";
+            case SMALLINT -> "smallint";
+            case INTEGER -> "integer";
+            case BIGINT -> "bigint";
+            case NUMERIC -> type.precision() > 0 ? "numeric(" + type.precision() + "," + type.scale() + ")" : "numeric";
+            case DOUBLE -> "double precision";
+            case BOOLEAN -> "boolean";
+            case DATE -> "date";
+            case TIMESTAMP -> "timestamp without time zone";
+            case TIMESTAMPTZ -> "timestamp with time zone";
+            case JSON -> "jsonb";
+            case HASH_KEY -> "uuid";
+        };
+    }
+
+    @Override
+    public String canonicalText(String expr, ColumnType type) {
+        return switch (type.kind()) {
+            case TEXT, VARCHAR -> expr;
+            case DATE -> "to_char(" + expr + ", 'YYYY-MM-DD')";
+            case TIMESTAMP -> "to_char(" + expr + ", 'YYYY-MM-DD\"T\"HH24:MI:SS.US')";
+            case TIMESTAMPTZ -> "to_char((" + expr + ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
+            // numbers print as plain decimals; double precision in its shortest exact form
+            // (extra_float_digits = 1, set by deterministicTransactionSettings); booleans as true/false
+            default -> "CAST(" + expr + " AS text)";
+        };
+    }
+
+    @Override
+    public List<String> deterministicTransactionSettings() {
+        return List.of("SET LOCAL TIME ZONE 'UTC'", "SET LOCAL DateStyle = 'ISO, YMD'", "SET LOCAL extra_float_digits = 1");
+    }
+
+    @Override
+    public String trimWhitespace(String expr) {
+        return "btrim(" + expr + ", E' \\t\\n\\r\\f\\x0b')";
+    }
+
+    @Override
+    public String asciiUpper(String expr) {
+        // With the "C" collation upper() maps a-z only, on every PostgreSQL version and platform.
+        return "upper((" + expr + ") COLLATE \"C\")";
+    }
+
+    @Override
+    public String concat(List<String> exprs) {
+        return "(" + String.join(" || ", exprs) + ")";
+    }
+
+    @Override
+    public String md5HashKey(String textExpr) {
+        // md5() hashes the text's bytes in the server encoding, which Strata requires to be UTF-8
+        // (VaultLoader checks it against the Java reference before loading).
+        return "CAST(md5(" + textExpr + ") AS uuid)";
+    }
+
+    @Override
+    public String hashKeyLiteral(UUID key) {
+        return "CAST('" + key + "' AS uuid)";
+    }
+
+    @Override
+    public String jsonScalarText(String jsonExpr) {
+        return "(" + jsonExpr + " #>> '{}')";
+    }
+
+    @Override
+    public String jsonArrayItemsJoin(String jsonArrayExpr, String alias) {
+        return "CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(" + jsonArrayExpr + ") = 'array' THEN "
+                + jsonArrayExpr + " ELSE '[]'::jsonb END) WITH ORDINALITY AS " + quote(alias) + "(item, ord)";
+    }
+
+    @Override
+    public String onConflictDoNothing(List<String> quotedKeyColumns) {
+        return " ON CONFLICT (" + String.join(", ", quotedKeyColumns) + ") DO NOTHING";
+    }
+
+    @Override
+    public Map<String, String> columnTypes(Connection connection, String schema, String table) throws SQLException {
+        String sql = "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+                + "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
+        Map<String, String> out = new LinkedHashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return out;
     }
 }

@@ -1,0 +1,19 @@
+package dev.strata.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A hub of the vault: one row per distinct business key, fed by one or more sources.
+ *
+ * @param keyColumns the business key columns in order (one for most hubs), with their types
+ * @param from       one mapping per source, in declaration order
+ */
+public record HubConfig(String name, Map<String, ColumnType> keyColumns, List<VaultMapping> from, Position position) {
+    public HubConfig {
+        keyColumns = Collections.unmodifiableMap(new LinkedHashMap<>(keyColumns));
+        from = List.copyOf(from);
+    }
+}

@@ -1,0 +1,450 @@
+package dev.strata.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads the {@code vault:} section into a {@link VaultSection}. Every problem is recorded with its
+ * file, line and key path: unknown keys, unsafe names, unparsable paths and types, references to
+ * undeclared sources, hubs or links, key expressions that do not match the hub's key columns,
+ * {@code $item} paths without {@code each:}. The syntax is documented in {@code docs/vault.md}.
+ */
+public final class VaultConfigReader {
+    /**
+     * The STG columns an expression may name ({@code ingest.StgTable}; {@code _payload} is reached
+     * through {@code $} paths). Kept here because config does not depend on ingest; a test keeps
+     * the two in step.
+     */
+    public static final Set<String> STG_COLUMNS = Set.of(
+            "_seq", "_key", "_partition", "_offset", "_event_time", "_source_time", "_loaded_at", "_batch_id");
+    /** Columns every vault table has; declared columns may not take these names. */
+    public static final Set<String> RESERVED_COLUMNS = Set.of("load_dt", "record_source", "hashdiff");
+    /** Keys of a {@code from.<source>} mapping that are options rather than column names. */
+    static final String EACH = "each";
+    static final String LOAD_DT = "load_dt";
+    /** Longest target or role name, so that {@code <name>_hk} is still a valid identifier. */
+    static final int MAX_NAME = 60;
+    private static final String ITEM = "$item";
+
+    private final Set<String> sources;
+    private final Map<String, HubConfig> hubs = new LinkedHashMap<>();
+    private final Map<String, LinkConfig> links = new LinkedHashMap<>();
+    private final Map<String, SatelliteConfig> satellites = new LinkedHashMap<>();
+    private final Set<String> targetNames = new LinkedHashSet<>();
+
+    private VaultConfigReader(Set<String> sources) {
+        this.sources = sources;
+    }
+
+    /**
+     * Reads {@code vault} (the section's mapping); {@code sourceNames} are the sources the project
+     * declares, whatever their kind.
+     */
+    public static VaultSection read(ConfigReader vault, Set<String> sourceNames) {
+        return new VaultConfigReader(Set.copyOf(sourceNames)).readSection(vault);
+    }
+
+    private VaultSection readSection(ConfigReader vault) {
+        String schema = vault.optional("schema").flatMap(ConfigValue::asIdentifier).orElse(VaultSection.DEFAULT_SCHEMA);
+        if (schema.equals("stg") || schema.equals("strata")) {
+            vault.problem("schema", "'" + schema + "' is Strata's own schema; choose another (default: dds)");
+        }
+        vault.namedEntries("hubs").forEach((name, v) -> {
+            if (claimName(name, v)) {
+                v.asMapping().map(m -> readHub(name, m)).ifPresent(h -> hubs.put(name, h));
+            }
+        });
+        vault.namedEntries("links").forEach((name, v) -> {
+            if (claimName(name, v)) {
+                v.asMapping().map(m -> readLink(name, m)).ifPresent(l -> links.put(name, l));
+            }
+        });
+        vault.namedEntries("satellites").forEach((name, v) -> {
+            if (claimName(name, v)) {
+                v.asMapping().map(m -> readSatellite(name, m)).ifPresent(s -> satellites.put(name, s));
+            }
+        });
+        vault.finish();
+        return new VaultSection(schema, hubs, links, satellites);
+    }
+
+    private boolean claimName(String name, ConfigValue v) {
+        if (name.length() > MAX_NAME) {
+            v.problem("name '" + name + "' is longer than " + MAX_NAME + " characters (its hash key column adds '_hk')");
+            return false;
+        }
+        if (!targetNames.add(name)) {
+            v.problem("'" + name + "' is already declared; hubs, links and satellites share one schema, so names must differ");
+            return false;
+        }
+        return true;
+    }
+
+    // ---- hubs ----
+
+    private HubConfig readHub(String name, ConfigReader m) {
+        Map<String, ColumnType> keyColumns = m.required("key").map(this::readKeyColumns).orElse(Map.of());
+        List<VaultMapping> from = readFrom(m, keyColumns.isEmpty() ? null : (source, value) -> {
+            if (!value.isMapping()) {
+                List<VaultExpression> exprs = shorthandKeys(value, keyColumns.size(), false);
+                return exprs == null ? null : new VaultMapping(source, Optional.empty(), Map.of(name, exprs), Map.of(),
+                        Optional.empty(), value.position());
+            }
+            ConfigReader mm = value.asMapping().orElseThrow();
+            Optional<JsonPath> each = readEach(mm);
+            List<VaultExpression> exprs = new ArrayList<>();
+            for (String col : keyColumns.keySet()) {
+                mm.required(col).flatMap(v -> expression(v, each.isPresent())).ifPresent(exprs::add);
+            }
+            Optional<VaultExpression> loadDt = readLoadDt(mm, each.isPresent());
+            mm.finish();
+            return exprs.size() != keyColumns.size() ? null
+                    : new VaultMapping(source, each, Map.of(name, exprs), Map.of(), loadDt, value.position());
+        });
+        m.finish();
+        return new HubConfig(name, keyColumns, from, m.position());
+    }
+
+    /** {@code key: id}, {@code key: [a, b]} (text columns) or {@code key: {a: text, b: integer}}. */
+    private Map<String, ColumnType> readKeyColumns(ConfigValue v) {
+        Map<String, ColumnType> cols = new LinkedHashMap<>();
+        if (v.isMapping()) {
+            ConfigReader types = v.asMapping().orElseThrow();
+            for (String col : types.keys()) {
+                ConfigValue t = types.optional(col).orElse(null);
+                if (t != null && checkColumnName(col, t)) {
+                    cols.put(col, readType(t));
+                } else if (t == null) {
+                    types.problem(col, "needs a type (" + ColumnType.ACCEPTED + ")");
+                }
+            }
+        } else {
+            for (ConfigValue item : v.asList().orElse(List.of())) {
+                item.asIdentifier().filter(col -> checkColumnName(col, item)).ifPresent(col -> {
+                    if (cols.put(col, ColumnType.TEXT) != null) {
+                        item.problem("'" + col + "' is listed twice");
+                    }
+                });
+            }
+        }
+        if (cols.isEmpty()) {
+            v.problem("a hub needs at least one business key column");
+        }
+        return cols;
+    }
+
+    // ---- links ----
+
+    private LinkConfig readLink(String name, ConfigReader m) {
+        Map<String, String> roles = m.required("hubs").map(this::readRoles).orElse(Map.of());
+        List<VaultMapping> from = readFrom(m, roles.isEmpty() ? null : (source, value) -> {
+            Optional<ConfigReader> mm = value.asMapping();
+            if (mm.isEmpty()) {
+                return null;
+            }
+            Optional<JsonPath> each = readEach(mm.get());
+            Map<String, List<VaultExpression>> keys = readRoleKeys(mm.get(), roles, each.isPresent());
+            Optional<VaultExpression> loadDt = readLoadDt(mm.get(), each.isPresent());
+            mm.get().finish();
+            return keys == null ? null : new VaultMapping(source, each, keys, Map.of(), loadDt, value.position());
+        });
+        m.finish();
+        return new LinkConfig(name, roles, from, m.position());
+    }
+
+    /** {@code hubs: [h_a, h_b]} or {@code hubs: {role_a: h_a, role_b: h_a}}; role → hub. */
+    private Map<String, String> readRoles(ConfigValue v) {
+        Map<String, String> roles = new LinkedHashMap<>();
+        boolean ok = true;
+        if (v.isMapping()) {
+            ConfigReader r = v.asMapping().orElseThrow();
+            for (String role : r.keys()) {
+                ConfigValue hub = r.optional(role).orElse(null);
+                Optional<String> hubName = hub == null ? Optional.empty() : hub.asString();
+                if (hub == null) {
+                    r.problem(role, "names no hub");
+                    ok = false;
+                } else if (!checkRoleName(role, hub) || hubName.isEmpty() || !checkHub(hubName.get(), hub)) {
+                    ok = false;
+                } else {
+                    roles.put(role, hubName.get());
+                }
+            }
+        } else {
+            for (ConfigValue item : v.asList().orElse(List.of())) {
+                Optional<String> hub = item.asString();
+                if (hub.isEmpty() || !checkHub(hub.get(), item)) {
+                    ok = false;
+                } else if (roles.put(hub.get(), hub.get()) != null) {
+                    item.problem("'" + hub.get() + "' is listed twice; to link a hub to itself, name the roles: "
+                            + "hubs: {from_" + hub.get() + ": " + hub.get() + ", to_" + hub.get() + ": " + hub.get() + "}");
+                    ok = false;
+                }
+            }
+        }
+        if (ok && roles.size() < 2) {
+            v.problem("a link joins at least two hubs");
+            return Map.of();
+        }
+        return ok ? roles : Map.of();
+    }
+
+    private boolean checkHub(String hub, ConfigValue at) {
+        if (hubs.containsKey(hub)) {
+            return true;
+        }
+        at.problem("'" + hub + "' is not a declared hub" + knownNames(hub, hubs.keySet(), "hubs"));
+        return false;
+    }
+
+    /** For each role, the key expressions of its hub: a scalar for one-column keys, a list otherwise. */
+    private Map<String, List<VaultExpression>> readRoleKeys(ConfigReader mm, Map<String, String> roles, boolean each) {
+        Map<String, List<VaultExpression>> keys = new LinkedHashMap<>();
+        boolean ok = true;
+        for (Map.Entry<String, String> role : roles.entrySet()) {
+            int parts = hubs.get(role.getValue()).keyColumns().size();
+            Optional<ConfigValue> v = mm.required(role.getKey());
+            List<VaultExpression> exprs = v.map(value -> shorthandKeys(value, parts, each)).orElse(null);
+            if (exprs == null) {
+                ok = false;
+            } else {
+                keys.put(role.getKey(), exprs);
+            }
+        }
+        return ok ? keys : null;
+    }
+
+    // ---- satellites ----
+
+    private SatelliteConfig readSatellite(String name, ConfigReader m) {
+        String parent = m.required("parent").flatMap(ConfigValue::asString).orElse(null);
+        boolean parentOk = false;
+        if (parent != null) {
+            parentOk = hubs.containsKey(parent) || links.containsKey(parent);
+            if (!parentOk) {
+                Set<String> known = new LinkedHashSet<>(hubs.keySet());
+                known.addAll(links.keySet());
+                m.problem("parent", "'" + parent + "' is not a declared hub or link" + knownNames(parent, known, "hubs or links"));
+            }
+        }
+        Map<String, ColumnType> attributes = new LinkedHashMap<>();
+        m.required("attributes").flatMap(ConfigValue::asMapping).ifPresent(a -> {
+            for (String attr : a.keys()) {
+                ConfigValue t = a.optional(attr).orElse(null);
+                if (t == null) {
+                    a.problem(attr, "needs a type (" + ColumnType.ACCEPTED + ")");
+                } else if (checkColumnName(attr, t)) {
+                    attributes.put(attr, readType(t));
+                }
+            }
+            if (a.keys().isEmpty()) {
+                m.problem("attributes", "a satellite needs at least one attribute");
+            }
+        });
+        String parentName = parentOk ? parent : null;
+        List<VaultMapping> from = readFrom(m, parentName == null ? null : (source, value) -> {
+            Optional<ConfigReader> mm = value.asMapping();
+            if (mm.isEmpty()) {
+                return null;
+            }
+            ConfigReader r = mm.get();
+            Optional<JsonPath> each = readEach(r);
+            Map<String, List<VaultExpression>> keys;
+            HubConfig hub = hubs.get(parentName);
+            if (hub != null) {
+                List<VaultExpression> exprs = new ArrayList<>();
+                for (String col : hub.keyColumns().keySet()) {
+                    if (attributes.containsKey(col)) {
+                        r.problem(col, "'" + col + "' is both a key column of " + parentName
+                                + " and an attribute; rename the attribute");
+                    }
+                    r.required(col).flatMap(v -> expression(v, each.isPresent())).ifPresent(exprs::add);
+                }
+                keys = exprs.size() == hub.keyColumns().size() ? Map.of(parentName, exprs) : null;
+            } else {
+                keys = readRoleKeys(r, links.get(parentName).roles(), each.isPresent());
+            }
+            Map<String, VaultExpression> attrs = new LinkedHashMap<>();
+            for (String attr : attributes.keySet()) {
+                r.required(attr).flatMap(v -> expression(v, each.isPresent())).ifPresent(e -> attrs.put(attr, e));
+            }
+            Optional<VaultExpression> loadDt = readLoadDt(r, each.isPresent());
+            r.finish();
+            return keys == null || !attrs.keySet().equals(attributes.keySet()) ? null
+                    : new VaultMapping(source, each, keys, attrs, loadDt, value.position());
+        });
+        m.finish();
+        return new SatelliteConfig(name, parent == null ? "" : parent, attributes, from, m.position());
+    }
+
+    // ---- shared parts ----
+
+    /** Reads one {@code from.<source>} value into a mapping, or null after recording why not. */
+    private interface MappingParser {
+        VaultMapping parse(String source, ConfigValue value);
+    }
+
+    /**
+     * {@code from:} maps each source name to how it feeds the target. When {@code parser} is null
+     * (the target's own declaration is broken) the sources are still checked, but not parsed.
+     */
+    private List<VaultMapping> readFrom(ConfigReader target, MappingParser parser) {
+        List<VaultMapping> out = new ArrayList<>();
+        Optional<ConfigReader> from = target.required("from").flatMap(ConfigValue::asMapping);
+        if (from.isEmpty()) {
+            return out;
+        }
+        for (String source : from.get().keys()) {
+            Optional<ConfigValue> value = from.get().optional(source);
+            if (!sources.contains(source)) {
+                from.get().problem(source, "'" + source + "' is not a declared source"
+                        + knownNames(source, sources, "sources"));
+                continue;
+            }
+            if (value.isEmpty()) {
+                from.get().problem(source, "says nothing about how " + source + " feeds " + target.path());
+                continue;
+            }
+            if (parser != null) {
+                VaultMapping mapping = parser.parse(source, value.get());
+                if (mapping != null) {
+                    out.add(mapping);
+                }
+            }
+        }
+        if (from.get().keys().isEmpty()) {
+            target.problem("from", "needs at least one source");
+        }
+        return out;
+    }
+
+    private Optional<JsonPath> readEach(ConfigReader mapping) {
+        return mapping.optional(EACH).flatMap(v -> v.asString().flatMap(s -> {
+            if (s.startsWith(ITEM)) {
+                v.problem("each: takes a path of the row ($.payload.items), not of an item");
+                return Optional.empty();
+            }
+            return v.asJsonPath();
+        }));
+    }
+
+    private Optional<VaultExpression> readLoadDt(ConfigReader mapping, boolean each) {
+        return mapping.optional(LOAD_DT).flatMap(v -> expression(v, each));
+    }
+
+    /** A key given without a mapping: one expression, or a list with one per key column. */
+    private List<VaultExpression> shorthandKeys(ConfigValue value, int parts, boolean each) {
+        if (value.isMapping()) {
+            value.problem("expected " + (parts == 1 ? "an expression" : "a list of " + parts + " expressions")
+                    + " for the business key, got a mapping");
+            return null;
+        }
+        List<ConfigValue> items = value.asList().orElse(null);
+        if (items == null) {
+            return null;
+        }
+        if (items.size() != parts) {
+            value.problem("the hub's business key has " + parts + " column" + (parts == 1 ? "" : "s") + ", but "
+                    + items.size() + " expression" + (items.size() == 1 ? " is" : "s are") + " given");
+            return null;
+        }
+        List<VaultExpression> exprs = new ArrayList<>();
+        for (ConfigValue item : items) {
+            expression(item, each).ifPresent(exprs::add);
+        }
+        return exprs.size() == parts ? exprs : null;
+    }
+
+    /** {@code $.path}, {@code $item.path} (only with each:) or an STG column name. */
+    private Optional<VaultExpression> expression(ConfigValue v, boolean each) {
+        return v.asString().flatMap(text -> {
+            String s = text.trim();
+            try {
+                if (s.equals(ITEM) || s.startsWith(ITEM + ".") || s.startsWith(ITEM + "[")) {
+                    if (!each) {
+                        v.problem("'" + s + "' refers to an array item, but this mapping has no 'each:' "
+                                + "(add each: $.path.to.array)");
+                        return Optional.empty();
+                    }
+                    return Optional.of(VaultExpression.item(JsonPath.parse("$" + s.substring(ITEM.length()))));
+                }
+                if (s.startsWith("$")) {
+                    return Optional.of(VaultExpression.payload(JsonPath.parse(s)));
+                }
+            } catch (IllegalArgumentException e) {
+                v.problem(e.getMessage());
+                return Optional.empty();
+            }
+            if (STG_COLUMNS.contains(s)) {
+                return Optional.of(VaultExpression.column(s));
+            }
+            if (s.equals("_payload")) {
+                v.problem("use $ for the whole payload, or a path such as $.payload.id");
+                return Optional.empty();
+            }
+            v.problem("'" + s + "' is not an expression: use a JSON path ($.payload.user.id), an item path "
+                    + "($item.id, with each:) or an STG column (" + String.join(", ", sortedColumns()) + ")"
+                    + Suggestions.didYouMean(s, STG_COLUMNS));
+            return Optional.empty();
+        });
+    }
+
+    private static List<String> sortedColumns() {
+        return STG_COLUMNS.stream().sorted().toList();
+    }
+
+    /**
+     * The type, or {@code text} after recording why the written one is wrong: the section is
+     * rejected anyway, and a stand-in keeps the column known, so its mappings are still checked
+     * and no second, misleading problem ("unknown key") follows from the first.
+     */
+    private ColumnType readType(ConfigValue t) {
+        return t.asString().flatMap(s -> {
+            try {
+                return Optional.of(ColumnType.parse(s));
+            } catch (IllegalArgumentException e) {
+                t.problem(e.getMessage());
+                return Optional.empty();
+            }
+        }).orElse(ColumnType.TEXT);
+    }
+
+    private static boolean checkColumnName(String col, ConfigValue at) {
+        if (!Identifiers.isSafe(col)) {
+            at.problem("'" + col + "' is not a safe SQL name (" + Identifiers.RULE + ")");
+            return false;
+        }
+        if (RESERVED_COLUMNS.contains(col) || col.equals(EACH) || col.endsWith("_hk")) {
+            at.problem("'" + col + "' is reserved (every vault table has load_dt, record_source, hashdiff and *_hk "
+                    + "columns; each: is an option); choose another name");
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean checkRoleName(String role, ConfigValue at) {
+        if (!Identifiers.isSafe(role) || role.length() > MAX_NAME) {
+            at.problem("role '" + role + "' is not a safe SQL name of at most " + MAX_NAME + " characters");
+            return false;
+        }
+        if (role.equals(EACH) || role.equals(LOAD_DT)) {
+            at.problem("'" + role + "' is reserved; choose another role name");
+            return false;
+        }
+        return true;
+    }
+
+    private static String knownNames(String name, Set<String> known, String what) {
+        String hint = Suggestions.didYouMean(name, known);
+        if (!hint.isEmpty()) {
+            return hint;
+        }
+        return known.isEmpty() ? " (no " + what + " are declared)"
+                : " (declared " + what + ": " + String.join(", ", known.stream().sorted().toList()) + ")";
+    }
+}

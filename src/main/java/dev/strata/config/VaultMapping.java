@@ -1,0 +1,30 @@
+package dev.strata.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How one source feeds one vault target: the {@code from.<source>} entry of a hub, link or satellite.
+ *
+ * @param source     the source whose STG table {@code stg.<source>} is read
+ * @param each       when present, one vault row per element of the JSON array at this path of
+ *                   {@code _payload}; {@code $item} paths are relative to that element
+ * @param keys       per hub reference (the hub's name for a hub or a satellite of a hub, the role
+ *                   for a link or a satellite of a link), the expressions of that hub's business key
+ *                   columns, in the hub's column order
+ * @param attributes per satellite attribute, its expression (empty for hubs and links)
+ * @param loadDt     the row's version time; when absent {@code coalesce(_event_time, _loaded_at)}
+ */
+public record VaultMapping(String source, Optional<JsonPath> each, Map<String, List<VaultExpression>> keys,
+                           Map<String, VaultExpression> attributes, Optional<VaultExpression> loadDt,
+                           Position position) {
+    public VaultMapping {
+        LinkedHashMap<String, List<VaultExpression>> k = new LinkedHashMap<>();
+        keys.forEach((name, exprs) -> k.put(name, List.copyOf(exprs)));
+        keys = Collections.unmodifiableMap(k);
+        attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+    }
+}

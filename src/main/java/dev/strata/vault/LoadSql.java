@@ -1,0 +1,261 @@
+package dev.strata.vault;
+
+import dev.strata.config.ColumnType;
+import dev.strata.config.HubConfig;
+import dev.strata.config.LinkConfig;
+import dev.strata.config.SatelliteConfig;
+import dev.strata.config.VaultExpression;
+import dev.strata.config.VaultMapping;
+import dev.strata.config.VaultSection;
+import dev.strata.ingest.StgTable;
+import dev.strata.warehouse.Dialect;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Generates the one set-based {@code INSERT ... SELECT} that loads a vault target from the new rows
+ * of its STG inputs. The statement has two bind parameters per mapping, in mapping order: the
+ * exclusive lower and the inclusive upper {@code _seq} bound of the rows to read. The semantics the
+ * SQL implements are written down at {@link VaultLoader}.
+ *
+ * <p>Every statement reads through the same layers: the projection of each mapping (typed key parts
+ * {@code _k0..}, typed attributes {@code _a0..}, {@code load_dt}, {@code record_source} and the
+ * ordering columns {@code _input}, {@code _seq}, {@code _item}), unioned over mappings; then the
+ * hash keys; then what the target kind needs (first row per key, or versions per parent).
+ */
+final class LoadSql {
+    /** Types of the STG columns an expression may name ({@link StgTable}). */
+    static final Map<String, ColumnType> STG_COLUMN_TYPES = Map.of(
+            StgTable.SEQ, ColumnType.BIGINT,
+            StgTable.KEY, ColumnType.TEXT,
+            StgTable.PARTITION, ColumnType.TEXT,
+            StgTable.OFFSET, ColumnType.BIGINT,
+            StgTable.EVENT_TIME, ColumnType.TIMESTAMPTZ,
+            StgTable.SOURCE_TIME, ColumnType.TIMESTAMPTZ,
+            StgTable.LOADED_AT, ColumnType.TIMESTAMPTZ,
+            StgTable.BATCH_ID, ColumnType.BIGINT);
+    private static final String ROW = "s";
+    private static final String ITEM = "i";
+
+    private final Dialect d;
+    private final VaultSection vault;
+    private final HashSql hash;
+
+    LoadSql(Dialect dialect, VaultSection vault) {
+        this.d = dialect;
+        this.vault = vault;
+        this.hash = new HashSql(dialect);
+    }
+
+    /** A group of key parts: one hub reference (a hub, or a link's role) and the types of its key columns. */
+    private record KeyGroup(String name, List<ColumnType> types) {
+    }
+
+    /** The statement loading {@code target} from {@code mappings} (a subset of its own, in order). */
+    String statement(String target, List<VaultMapping> mappings) {
+        if (vault.hubs().containsKey(target)) {
+            return hub(vault.hubs().get(target), mappings);
+        }
+        if (vault.links().containsKey(target)) {
+            return link(vault.links().get(target), mappings);
+        }
+        SatelliteConfig s = vault.satellites().get(target);
+        if (s == null) {
+            throw new IllegalArgumentException("no vault target named '" + target + "'");
+        }
+        return satellite(s, mappings);
+    }
+
+    private String hub(HubConfig h, List<VaultMapping> mappings) {
+        List<KeyGroup> groups = List.of(new KeyGroup(h.name(), List.copyOf(h.keyColumns().values())));
+        String table = d.qualified(vault.schema(), h.name());
+        String hk = d.quote(VaultTables.hashKeyColumn(h.name()));
+        List<String> cols = new ArrayList<>(List.of(hk));
+        List<String> vals = new ArrayList<>(List.of("x.hk"));
+        int k = 0;
+        for (String col : h.keyColumns().keySet()) {
+            cols.add(d.quote(col));
+            vals.add("x._k" + k++);
+        }
+        cols.add(d.quote(VaultTables.LOAD_DT));
+        vals.add("x.load_dt");
+        cols.add(d.quote(VaultTables.RECORD_SOURCE));
+        vals.add("x.record_source");
+        return "INSERT INTO " + table + " (" + String.join(", ", cols) + ")\n"
+                + "SELECT " + String.join(", ", vals) + "\n"
+                + "FROM (\n"
+                + "  SELECT h.*, row_number() OVER (PARTITION BY h.hk ORDER BY h.load_dt, h._input, h._seq, h._item) AS _rn\n"
+                + "  FROM (\n"
+                + "    SELECT " + hash.hashKey(normalizedKeys(groups, 0, totalParts(groups))) + " AS hk, r.*\n"
+                + "    FROM (\n" + union(mappings, groups, Map.of()) + "    ) r\n"
+                + "  ) h\n"
+                + ") x\n"
+                + "WHERE x._rn = 1 AND NOT EXISTS (SELECT 1 FROM " + table + " t WHERE t." + hk + " = x.hk)"
+                + "\n" + d.onConflictDoNothing(List.of(hk)).trim();
+    }
+
+    private String link(LinkConfig l, List<VaultMapping> mappings) {
+        List<KeyGroup> groups = roleGroups(l);
+        String table = d.qualified(vault.schema(), l.name());
+        String hk = d.quote(VaultTables.hashKeyColumn(l.name()));
+        List<String> cols = new ArrayList<>(List.of(hk));
+        List<String> vals = new ArrayList<>(List.of("x.hk"));
+        List<String> hashes = new ArrayList<>();
+        hashes.add(hash.hashKey(normalizedKeys(groups, 0, totalParts(groups))) + " AS hk");
+        int from = 0;
+        int g = 0;
+        for (KeyGroup group : groups) {
+            hashes.add(hash.hashKey(normalizedKeys(groups, from, from + group.types().size())) + " AS _h" + g);
+            cols.add(d.quote(VaultTables.hashKeyColumn(group.name())));
+            vals.add("x._h" + g++);
+            from += group.types().size();
+        }
+        cols.add(d.quote(VaultTables.LOAD_DT));
+        vals.add("x.load_dt");
+        cols.add(d.quote(VaultTables.RECORD_SOURCE));
+        vals.add("x.record_source");
+        return "INSERT INTO " + table + " (" + String.join(", ", cols) + ")\n"
+                + "SELECT " + String.join(", ", vals) + "\n"
+                + "FROM (\n"
+                + "  SELECT h.*, row_number() OVER (PARTITION BY h.hk ORDER BY h.load_dt, h._input, h._seq, h._item) AS _rn\n"
+                + "  FROM (\n"
+                + "    SELECT " + String.join(",\n      ", hashes) + ", r.*\n"
+                + "    FROM (\n" + union(mappings, groups, Map.of()) + "    ) r\n"
+                + "  ) h\n"
+                + ") x\n"
+                + "WHERE x._rn = 1 AND NOT EXISTS (SELECT 1 FROM " + table + " t WHERE t." + hk + " = x.hk)"
+                + "\n" + d.onConflictDoNothing(List.of(hk)).trim();
+    }
+
+    private String satellite(SatelliteConfig s, List<VaultMapping> mappings) {
+        List<KeyGroup> groups = vault.hubs().containsKey(s.parent())
+                ? List.of(new KeyGroup(s.parent(), List.copyOf(vault.hubs().get(s.parent()).keyColumns().values())))
+                : roleGroups(vault.links().get(s.parent()));
+        String table = d.qualified(vault.schema(), s.name());
+        String parent = d.quote(VaultTables.hashKeyColumn(s.parent()));
+        String loadDt = d.quote(VaultTables.LOAD_DT);
+        String hashdiff = d.quote(VaultTables.HASHDIFF);
+        List<String> cols = new ArrayList<>(List.of(parent, loadDt, hashdiff, d.quote(VaultTables.RECORD_SOURCE)));
+        List<String> vals = new ArrayList<>(List.of("o.hk", "o.load_dt", "o.hd", "o.record_source"));
+        List<String> attrTexts = new ArrayList<>();
+        int a = 0;
+        for (Map.Entry<String, ColumnType> attr : s.attributes().entrySet()) {
+            cols.add(d.quote(attr.getKey()));
+            vals.add("o._a" + a);
+            attrTexts.add(hash.normalizeAttribute(d.canonicalText("r._a" + a, attr.getValue())));
+            a++;
+        }
+        return "INSERT INTO " + table + " (" + String.join(", ", cols) + ")\n"
+                + "SELECT " + String.join(", ", vals) + "\n"
+                + "FROM (\n"
+                // versions of a parent in this batch, one per load_dt (the last landed), each with its predecessor
+                + "  SELECT f.*, lag(f.hd) OVER w AS _prev_hd, lag(f.load_dt) OVER w AS _prev_dt\n"
+                + "  FROM (\n"
+                + "    SELECT h.*, row_number() OVER (PARTITION BY h.hk, h.load_dt ORDER BY h._input DESC, h._seq DESC, h._item DESC) AS _rn\n"
+                + "    FROM (\n"
+                + "      SELECT " + hash.hashKey(normalizedKeys(groups, 0, totalParts(groups))) + " AS hk,\n"
+                + "        " + hash.hashDiff(attrTexts) + " AS hd, r.*\n"
+                + "      FROM (\n" + union(mappings, groups, s.attributes()) + "      ) r\n"
+                + "    ) h\n"
+                + "  ) f\n"
+                + "  WHERE f._rn = 1\n"
+                + "  WINDOW w AS (PARTITION BY f.hk ORDER BY f.load_dt)\n"
+                + ") o\n"
+                // the stored version in effect at this row's load_dt
+                + "LEFT JOIN LATERAL (SELECT t." + loadDt + " AS load_dt, t." + hashdiff + " AS hd FROM " + table + " t\n"
+                + "  WHERE t." + parent + " = o.hk AND t." + loadDt + " <= o.load_dt ORDER BY t." + loadDt
+                + " DESC LIMIT 1) cur ON TRUE\n"
+                // the predecessor is the later of the previous batch row and the stored version
+                + "WHERE o.hd IS DISTINCT FROM CASE WHEN o._prev_dt IS NOT NULL AND (cur.load_dt IS NULL OR o._prev_dt > cur.load_dt)"
+                + " THEN o._prev_hd ELSE cur.hd END"
+                + "\n" + d.onConflictDoNothing(List.of(parent, loadDt)).trim();
+    }
+
+    private List<KeyGroup> roleGroups(LinkConfig l) {
+        List<KeyGroup> groups = new ArrayList<>();
+        l.roles().forEach((role, hub) ->
+                groups.add(new KeyGroup(role, List.copyOf(vault.hubs().get(hub).keyColumns().values()))));
+        return groups;
+    }
+
+    private static int totalParts(List<KeyGroup> groups) {
+        return groups.stream().mapToInt(g -> g.types().size()).sum();
+    }
+
+    /** Normalized key parts {@code _k<from>} .. {@code _k<to-1>} of the projection {@code r}. */
+    private List<String> normalizedKeys(List<KeyGroup> groups, int from, int to) {
+        List<ColumnType> types = new ArrayList<>();
+        groups.forEach(g -> types.addAll(g.types()));
+        List<String> out = new ArrayList<>();
+        for (int k = from; k < to; k++) {
+            out.add(hash.normalizeKeyPart(d.canonicalText("r._k" + k, types.get(k))));
+        }
+        return out;
+    }
+
+    private String union(List<VaultMapping> mappings, List<KeyGroup> groups, Map<String, ColumnType> attributes) {
+        List<String> parts = new ArrayList<>();
+        for (VaultMapping m : mappings) {
+            parts.add(projection(m, parts.size(), groups, attributes));
+        }
+        return String.join("      UNION ALL\n", parts);
+    }
+
+    private String projection(VaultMapping m, int input, List<KeyGroup> groups, Map<String, ColumnType> attributes) {
+        List<String> sel = new ArrayList<>();
+        int k = 0;
+        for (KeyGroup g : groups) {
+            List<VaultExpression> exprs = m.keys().get(g.name());
+            for (int j = 0; j < g.types().size(); j++) {
+                sel.add(typed(exprs.get(j), g.types().get(j)) + " AS _k" + k++);
+            }
+        }
+        int a = 0;
+        for (Map.Entry<String, ColumnType> attr : attributes.entrySet()) {
+            sel.add(typed(m.attributes().get(attr.getKey()), attr.getValue()) + " AS _a" + a++);
+        }
+        String row = d.quote(ROW);
+        String eventTime = row + "." + d.quote(StgTable.EVENT_TIME);
+        String loadedAt = row + "." + d.quote(StgTable.LOADED_AT);
+        String loadDt = m.loadDt().map(e -> "COALESCE(" + typed(e, ColumnType.TIMESTAMPTZ) + ", " + eventTime + ", " + loadedAt + ")")
+                .orElse("COALESCE(" + eventTime + ", " + loadedAt + ")");
+        sel.add(loadDt + " AS load_dt");
+        sel.add(d.literal(m.source()) + " AS record_source");
+        sel.add(input + " AS _input");
+        String seq = row + "." + d.quote(StgTable.SEQ);
+        sel.add(seq + " AS _seq");
+        sel.add((m.each().isPresent() ? d.quote(ITEM) + ".ord" : "0") + " AS _item");
+        StringBuilder sb = new StringBuilder("      SELECT ").append(String.join(",\n        ", sel)).append('\n')
+                .append("      FROM ").append(d.qualified(StgTable.SCHEMA, m.source())).append(' ').append(row).append('\n');
+        m.each().ifPresent(each -> sb.append("      ")
+                .append(d.jsonArrayItemsJoin(d.jsonValue(row + "." + d.quote(StgTable.PAYLOAD), each), ITEM)).append('\n'));
+        sb.append("      WHERE ").append(seq).append(" > ? AND ").append(seq).append(" <= ?\n");
+        return sb.toString();
+    }
+
+    /** The expression's SQL, converted to the column's type (text stays text for varchar columns, so over-long values fail). */
+    private String typed(VaultExpression e, ColumnType type) {
+        String sql;
+        ColumnType from;
+        switch (e.kind()) {
+            case PAYLOAD_PATH -> {
+                sql = d.jsonText(d.quote(ROW) + "." + d.quote(StgTable.PAYLOAD), e.path());
+                from = ColumnType.TEXT;
+            }
+            case ITEM_PATH -> {
+                String item = d.quote(ITEM) + ".item";
+                sql = e.path().isRoot() ? d.jsonScalarText(item) : d.jsonText(item, e.path());
+                from = ColumnType.TEXT;
+            }
+            default -> {
+                sql = d.quote(ROW) + "." + d.quote(e.column());
+                from = STG_COLUMN_TYPES.get(e.column());
+            }
+        }
+        if (type.equals(from) || (type.kind() == ColumnType.Kind.VARCHAR && from.kind() == ColumnType.Kind.TEXT)) {
+            return sql;
+        }
+        return d.cast(sql, type);
+    }
+}

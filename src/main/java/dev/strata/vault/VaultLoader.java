@@ -1,0 +1,296 @@
+package dev.strata.vault;
+
+import dev.strata.ErrorCode;
+import dev.strata.StrataException;
+import dev.strata.config.HubConfig;
+import dev.strata.config.LinkConfig;
+import dev.strata.config.SatelliteConfig;
+import dev.strata.config.VaultMapping;
+import dev.strata.config.VaultSection;
+import dev.strata.ingest.StgTable;
+import dev.strata.runtime.Environment;
+import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.Warehouse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads the vault tables of a project from their STG inputs, inside the warehouse. This is the
+ * API the scheduler and {@code strata vault load} call.
+ *
+ * <h2>Load semantics</h2>
+ * <ul>
+ *   <li><b>One statement per target per run.</b> {@link #load} runs one {@code INSERT ... SELECT}
+ *       over the STG rows of all the target's sources that are new since the last run.</li>
+ *   <li><b>Incremental.</b> Each (target, source) keeps a watermark in
+ *       {@code strata.layer_watermarks}: the highest STG {@code _seq} consumed. A run reads the rows
+ *       in (watermark, current max {@code _seq}] and advances the watermark in the same
+ *       transaction as its inserts. Because landing assigns {@code _seq} in commit order, no row
+ *       can later appear below a watermark, so nothing is skipped.</li>
+ *   <li><b>Idempotent.</b> A run with nothing new inserts nothing; hubs and links insert only keys
+ *       they do not have, satellites only changed versions, so re-processing the same STG rows
+ *       (after resetting a watermark) inserts nothing either.</li>
+ *   <li><b>Hubs and links</b> get one row per new hash key: the first by ({@code load_dt}, source
+ *       order, {@code _seq}, item position). A NULL or blank business key becomes the unknown key
+ *       ({@link HashStandard#UNKNOWN_KEY}), whose hub row has NULL business key columns.</li>
+ *   <li><b>Satellites</b> keep versions per parent ordered by {@code load_dt} (the row's
+ *       {@code load_dt:} expression, else {@code _event_time}, else {@code _loaded_at}), then
+ *       {@code _seq}. Of several rows of a parent with the same {@code load_dt} in one run, the last
+ *       landed counts (it is the latest state at that instant); a stored version is never replaced,
+ *       so a later run's row at exactly the same {@code load_dt} with other content is skipped. A row becomes a version when its hashdiff differs from the version in effect at
+ *       its {@code load_dt} (the latest earlier row of the batch, or the latest stored version at
+ *       or before it, whichever is later); so A→B→A gives three versions and consecutive
+ *       duplicates collapse. A late row (older than stored versions) is inserted at its own time
+ *       when it changes what was in effect then; the current version is never displaced by it.</li>
+ *   <li><b>Single writer per target.</b> Each load takes a transaction-scoped advisory lock on its
+ *       table, so several processes (or threads) may call {@link #load} for the same target at
+ *       once: they run one after the other and the later ones find nothing new.</li>
+ * </ul>
+ *
+ * <p>Thread-safe. {@link #prepare()} creates or updates the tables and is called by the first
+ * {@link #load} if the caller did not.
+ */
+public final class VaultLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(VaultLoader.class);
+    private final Warehouse warehouse;
+    private final Dialect dialect;
+    private final String pipeline;
+    private final VaultSection vault;
+    private final VaultTables tables;
+    private final LoadSql loadSql;
+    private final List<VaultTarget> targets;
+    private final Map<String, String> statements = new ConcurrentHashMap<>();
+    private volatile boolean prepared;
+
+    public VaultLoader(Warehouse warehouse, String pipeline, VaultSection vault) {
+        this.warehouse = warehouse;
+        this.dialect = warehouse.dialect();
+        this.pipeline = pipeline;
+        this.vault = vault;
+        this.tables = new VaultTables(dialect, vault);
+        this.loadSql = new LoadSql(dialect, vault);
+        this.targets = targetsOf(vault);
+    }
+
+    /** The loader of a running pipeline's vault. */
+    public static VaultLoader of(Environment env) {
+        return new VaultLoader(env.warehouse(), env.pipeline(), env.project().vault());
+    }
+
+    /** Every target: hubs, then links, then satellites, each in declaration order. */
+    public List<VaultTarget> targets() {
+        return targets;
+    }
+
+    static List<VaultTarget> targetsOf(VaultSection vault) {
+        List<VaultTarget> out = new ArrayList<>();
+        for (HubConfig h : vault.hubs().values()) {
+            out.add(new VaultTarget(h.name(), VaultTarget.Kind.HUB, sources(h.from()), List.of()));
+        }
+        for (LinkConfig l : vault.links().values()) {
+            out.add(new VaultTarget(l.name(), VaultTarget.Kind.LINK, sources(l.from()),
+                    l.roles().values().stream().distinct().toList()));
+        }
+        for (SatelliteConfig s : vault.satellites().values()) {
+            out.add(new VaultTarget(s.name(), VaultTarget.Kind.SATELLITE, sources(s.from()), List.of(s.parent())));
+        }
+        return List.copyOf(out);
+    }
+
+    static List<VaultMapping> mappingsOf(VaultSection vault, String target) {
+        if (vault.hubs().containsKey(target)) {
+            return vault.hubs().get(target).from();
+        }
+        if (vault.links().containsKey(target)) {
+            return vault.links().get(target).from();
+        }
+        if (vault.satellites().containsKey(target)) {
+            return vault.satellites().get(target).from();
+        }
+        throw new StrataException(ErrorCode.USAGE, "no vault target named '" + target + "'"
+                + (vault.declared() ? " (targets: " + String.join(", ", targetsOf(vault).stream().map(VaultTarget::name).toList()) + ")"
+                : " (the project declares no vault)"));
+    }
+
+    private static List<String> sources(List<VaultMapping> from) {
+        return from.stream().map(VaultMapping::source).toList();
+    }
+
+    /**
+     * Creates the vault schema and tables, adds new satellite attributes, and checks that the
+     * warehouse hashes exactly like {@link HashStandard}. Refuses destructive changes (a dropped or
+     * retyped column, a changed key) with one message listing them all. Idempotent; safe to call
+     * from several processes at once (a lock serializes the DDL).
+     */
+    public synchronized void prepare() {
+        if (prepared) {
+            return;
+        }
+        warehouse.migrate();
+        List<String> refusals = new ArrayList<>();
+        try {
+            warehouse.inTransaction(c -> {
+                dialect.lockForTransaction(c, lockKey("ddl:" + vault.schema()));
+                try (Statement s = c.createStatement()) {
+                    s.execute(dialect.createSchemaIfNotExists(vault.schema()));
+                    for (VaultTables.Table t : tables.tables()) {
+                        Map<String, String> existing = dialect.columnTypes(c, vault.schema(), t.name());
+                        if (existing.isEmpty()) {
+                            s.execute(tables.createTable(t));
+                            LOG.info("created vault table {}.{}", vault.schema(), t.name());
+                        } else {
+                            for (String alter : tables.alterStatements(t, existing, refusals)) {
+                                s.execute(alter);
+                                LOG.info("vault table {}.{}: {}", vault.schema(), t.name(), alter);
+                            }
+                        }
+                    }
+                }
+                if (!refusals.isEmpty()) {
+                    c.rollback();
+                    return null;
+                }
+                checkHashing(c);
+                return null;
+            });
+        } catch (SQLException e) {
+            throw failure("preparing the vault tables", e);
+        }
+        if (!refusals.isEmpty()) {
+            throw new StrataException(ErrorCode.CONFIG, "the vault declaration no longer matches the warehouse; "
+                    + "nothing was changed:\n  " + String.join("\n  ", refusals));
+        }
+        prepared = true;
+    }
+
+    /**
+     * Loads one target from the STG rows landed since its last load, in one transaction, and
+     * returns the number of rows inserted (0 when nothing was new or another process had just
+     * loaded them). A source whose STG table does not exist yet is skipped.
+     *
+     * @throws StrataException {@link ErrorCode#WAREHOUSE_UNAVAILABLE} when a retry may help (connection
+     *                         lost, deadlock), {@link ErrorCode#WAREHOUSE} otherwise (e.g. a value that
+     *                         cannot be cast to its declared type), {@link ErrorCode#USAGE} for an
+     *                         unknown target
+     */
+    public long load(String target) {
+        List<VaultMapping> mappings = mappingsOf(vault, target);
+        prepare();
+        try {
+            return warehouse.inTransaction(c -> loadInTransaction(c, target, mappings));
+        } catch (SQLException e) {
+            throw failure("loading vault target '" + target + "'", e);
+        }
+    }
+
+    /** Loads every target once, hubs first; returns rows inserted per target. */
+    public Map<String, Long> loadAll() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (VaultTarget t : targets) {
+            out.put(t.name(), load(t.name()));
+        }
+        return out;
+    }
+
+    private long loadInTransaction(Connection c, String target, List<VaultMapping> mappings) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (String setting : dialect.deterministicTransactionSettings()) {
+                s.execute(setting);
+            }
+        }
+        dialect.lockForTransaction(c, lockKey(vault.schema() + "." + target));
+        Map<String, Long> marks = Watermarks.read(c, pipeline, target);
+        List<VaultMapping> active = new ArrayList<>();
+        List<long[]> bounds = new ArrayList<>();
+        StringBuilder activeKey = new StringBuilder(target).append(':');
+        for (int i = 0; i < mappings.size(); i++) {
+            VaultMapping m = mappings.get(i);
+            if (dialect.columnTypes(c, StgTable.SCHEMA, m.source()).isEmpty()) {
+                LOG.debug("vault target {}: {}.{} does not exist yet", target, StgTable.SCHEMA, m.source());
+                continue;
+            }
+            long after = marks.getOrDefault(input(m), 0L);
+            long upTo = maxSeq(c, m.source());
+            if (upTo > after) {
+                active.add(m);
+                bounds.add(new long[] {after, upTo});
+                activeKey.append(i).append(',');
+            }
+        }
+        if (active.isEmpty()) {
+            return 0L;
+        }
+        String sql = statements.computeIfAbsent(activeKey.toString(), k -> loadSql.statement(target, active));
+        long rows;
+        long t0 = System.nanoTime();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int p = 1;
+            for (long[] b : bounds) {
+                ps.setLong(p++, b[0]);
+                ps.setLong(p++, b[1]);
+            }
+            rows = ps.executeLargeUpdate();
+        }
+        for (int i = 0; i < active.size(); i++) {
+            Watermarks.advance(c, pipeline, target, input(active.get(i)), bounds.get(i)[1]);
+        }
+        LOG.debug("vault target {}: {} rows inserted in {} ms", target, rows, (System.nanoTime() - t0) / 1_000_000);
+        return rows;
+    }
+
+    private long maxSeq(Connection c, String source) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT max(" + dialect.quote(StgTable.SEQ) + ") FROM "
+                     + dialect.qualified(StgTable.SCHEMA, source))) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The watermark's input name: the STG table read. */
+    static String input(VaultMapping m) {
+        return StgTable.SCHEMA + "." + m.source();
+    }
+
+    /**
+     * Compares the warehouse's hashes of a few awkward values (non-ASCII, escapes, blanks) with the
+     * Java reference: a warehouse whose text encoding is not UTF-8 would silently produce other keys.
+     */
+    private void checkHashing(Connection c) throws SQLException {
+        HashSql hash = new HashSql(dialect);
+        List<List<String>> samples = List.of(List.of(" straße "), List.of("Ǆ|x\\N", "  "), List.of("日本語", "é"));
+        for (List<String> sample : samples) {
+            List<String> parts = sample.stream().map(v -> hash.normalizeKeyPart(dialect.literal(v))).toList();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT " + hash.hashKey(parts))) {
+                rs.next();
+                UUID sql = UUID.fromString(rs.getString(1));
+                UUID java = HashStandard.hashKey(sample);
+                if (!sql.equals(java)) {
+                    throw new StrataException(ErrorCode.WAREHOUSE, "the warehouse hashes " + sample + " as " + sql
+                            + " but Strata's standard gives " + java + "; the database's encoding must be UTF-8");
+                }
+            }
+        }
+    }
+
+    /** A lock key for a name: the first 8 bytes of its MD5, so unrelated names do not collide in practice. */
+    static long lockKey(String name) {
+        return HashStandard.md5("strata.vault:" + name).getMostSignificantBits();
+    }
+
+    private StrataException failure(String what, SQLException e) {
+        ErrorCode code = dialect.isTransient(e) ? ErrorCode.WAREHOUSE_UNAVAILABLE : ErrorCode.WAREHOUSE;
+        return new StrataException(code, what + " failed: " + e.getMessage() + " (SQL state " + e.getSQLState() + ")", e);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.strata.vault;
+
+import dev.strata.config.VaultSection;
+import dev.strata.warehouse.Dialect;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a vault declaration turns into, without connecting anywhere: the DDL that creates its
+ * tables and the load statement of each target (with all its sources). {@code strata plan} prints it.
+ */
+public final class VaultPlan {
+    private final VaultSection vault;
+    private final VaultTables tables;
+    private final LoadSql loads;
+
+    public VaultPlan(Dialect dialect, VaultSection vault) {
+        this.vault = vault;
+        this.tables = new VaultTables(dialect, vault);
+        this.loads = new LoadSql(dialect, vault);
+    }
+
+    /** {@code CREATE SCHEMA} and one {@code CREATE TABLE IF NOT EXISTS} per target. */
+    public List<String> ddl() {
+        return tables.createStatements();
+    }
+
+    /** Target → its load statement; {@code ?} are the (after, up to) {@code _seq} bounds of each source in turn. */
+    public Map<String, String> loadStatements() {
+        Map<String, String> out = new LinkedHashMap<>();
+        VaultLoader.targetsOf(vault).forEach(t -> out.put(t.name(), loads.statement(t.name(), VaultLoader.mappingsOf(vault, t.name()))));
+        return out;
+    }
+}

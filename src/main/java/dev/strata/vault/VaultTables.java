@@ -1,0 +1,158 @@
+package dev.strata.vault;
+
+import dev.strata.config.ColumnType;
+import dev.strata.config.HubConfig;
+import dev.strata.config.LinkConfig;
+import dev.strata.config.SatelliteConfig;
+import dev.strata.config.VaultSection;
+import dev.strata.warehouse.Dialect;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The tables of a vault declaration: their columns, the DDL that creates them, and the additive
+ * changes that bring an existing table up to date. Column layout (see {@code docs/vault.md}):
+ * <ul>
+ *   <li>hub: {@code <hub>_hk} (primary key), the business key columns, {@code load_dt}, {@code record_source};</li>
+ *   <li>link: {@code <link>_hk} (primary key), {@code <role>_hk} per hub, {@code load_dt}, {@code record_source};</li>
+ *   <li>satellite: {@code <parent>_hk}, {@code load_dt}, {@code hashdiff}, {@code record_source}, the
+ *       attributes; primary key ({@code <parent>_hk}, {@code load_dt}), which is also the index the
+ *       load's "latest version at or before" lookup uses.</li>
+ * </ul>
+ * The only change applied to an existing table is adding a satellite attribute (a nullable column);
+ * anything else would rewrite history or hash keys and is refused, naming the table and column.
+ */
+final class VaultTables {
+    static final String LOAD_DT = "load_dt";
+    static final String RECORD_SOURCE = "record_source";
+    static final String HASHDIFF = "hashdiff";
+
+    private final Dialect d;
+    private final VaultSection vault;
+
+    VaultTables(Dialect dialect, VaultSection vault) {
+        this.d = dialect;
+        this.vault = vault;
+    }
+
+    static String hashKeyColumn(String tableOrRole) {
+        return tableOrRole + "_hk";
+    }
+
+    /** One column of a vault table. */
+    record Column(String name, ColumnType type, boolean notNull, boolean mayBeAdded) {
+    }
+
+    /** A vault table's columns in order and its primary key. */
+    record Table(String name, List<Column> columns, List<String> primaryKey) {
+    }
+
+    List<Table> tables() {
+        List<Table> out = new ArrayList<>();
+        vault.hubs().values().forEach(h -> out.add(hub(h)));
+        vault.links().values().forEach(l -> out.add(link(l)));
+        vault.satellites().values().forEach(s -> out.add(satellite(s)));
+        return out;
+    }
+
+    Table table(String name) {
+        if (vault.hubs().containsKey(name)) {
+            return hub(vault.hubs().get(name));
+        }
+        if (vault.links().containsKey(name)) {
+            return link(vault.links().get(name));
+        }
+        return satellite(vault.satellites().get(name));
+    }
+
+    private static Table hub(HubConfig h) {
+        List<Column> cols = new ArrayList<>();
+        cols.add(new Column(hashKeyColumn(h.name()), ColumnType.HASH_KEY, true, false));
+        // Business key columns are nullable: the unknown key's row has none.
+        h.keyColumns().forEach((name, type) -> cols.add(new Column(name, type, false, false)));
+        cols.add(new Column(LOAD_DT, ColumnType.TIMESTAMPTZ, true, false));
+        cols.add(new Column(RECORD_SOURCE, ColumnType.TEXT, true, false));
+        return new Table(h.name(), cols, List.of(hashKeyColumn(h.name())));
+    }
+
+    private static Table link(LinkConfig l) {
+        List<Column> cols = new ArrayList<>();
+        cols.add(new Column(hashKeyColumn(l.name()), ColumnType.HASH_KEY, true, false));
+        l.roles().keySet().forEach(role -> cols.add(new Column(hashKeyColumn(role), ColumnType.HASH_KEY, true, false)));
+        cols.add(new Column(LOAD_DT, ColumnType.TIMESTAMPTZ, true, false));
+        cols.add(new Column(RECORD_SOURCE, ColumnType.TEXT, true, false));
+        return new Table(l.name(), cols, List.of(hashKeyColumn(l.name())));
+    }
+
+    private static Table satellite(SatelliteConfig s) {
+        List<Column> cols = new ArrayList<>();
+        String parent = hashKeyColumn(s.parent());
+        cols.add(new Column(parent, ColumnType.HASH_KEY, true, false));
+        cols.add(new Column(LOAD_DT, ColumnType.TIMESTAMPTZ, true, false));
+        cols.add(new Column(HASHDIFF, ColumnType.HASH_KEY, true, false));
+        cols.add(new Column(RECORD_SOURCE, ColumnType.TEXT, true, false));
+        s.attributes().forEach((name, type) -> cols.add(new Column(name, type, false, true)));
+        return new Table(s.name(), cols, List.of(parent, LOAD_DT));
+    }
+
+    /** {@code CREATE TABLE IF NOT EXISTS} for one table. */
+    String createTable(Table t) {
+        StringBuilder sb = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(d.qualified(vault.schema(), t.name()))
+                .append(" (\n");
+        for (Column c : t.columns()) {
+            sb.append("    ").append(d.quote(c.name())).append(' ').append(d.sqlType(c.type()))
+                    .append(c.notNull() ? " NOT NULL" : "").append(",\n");
+        }
+        sb.append("    PRIMARY KEY (").append(String.join(", ", t.primaryKey().stream().map(d::quote).toList()))
+                .append(")\n)");
+        return sb.toString();
+    }
+
+    /** Everything {@code strata plan} shows: the schema and every table, as they would be created. */
+    List<String> createStatements() {
+        List<String> out = new ArrayList<>();
+        out.add(d.createSchemaIfNotExists(vault.schema()));
+        tables().forEach(t -> out.add(createTable(t)));
+        return out;
+    }
+
+    /**
+     * The statements that bring an existing table (columns as found, name → type) up to the
+     * declaration: nothing, or {@code ALTER TABLE ... ADD COLUMN} for new satellite attributes.
+     * Destructive differences are added to {@code refusals} instead.
+     */
+    List<String> alterStatements(Table t, Map<String, String> existing, List<String> refusals) {
+        List<String> out = new ArrayList<>();
+        String qualified = vault.schema() + "." + t.name();
+        Map<String, Column> declared = new LinkedHashMap<>();
+        t.columns().forEach(c -> declared.put(c.name(), c));
+        for (Map.Entry<String, String> e : existing.entrySet()) {
+            Column c = declared.get(e.getKey());
+            if (c == null) {
+                refusals.add(qualified + ": column '" + e.getKey() + "' exists but is no longer declared; removing it "
+                        + "would lose its history. Declare it again, or drop it yourself (ALTER TABLE " + qualified
+                        + " DROP COLUMN " + e.getKey() + ") if that is what you want");
+            } else if (!d.sqlType(c.type()).equals(e.getValue())) {
+                refusals.add(qualified + ": column '" + c.name() + "' is " + e.getValue() + " in the warehouse but declared "
+                        + c.type() + " (" + d.sqlType(c.type()) + "); changing a type in place can fail or change "
+                        + "hashes. Declare the existing type, or migrate the column yourself");
+            }
+        }
+        for (Column c : t.columns()) {
+            if (existing.containsKey(c.name())) {
+                continue;
+            }
+            if (c.mayBeAdded()) {
+                out.add("ALTER TABLE " + d.qualified(vault.schema(), t.name()) + " ADD COLUMN " + d.quote(c.name()) + " "
+                        + d.sqlType(c.type()));
+            } else {
+                refusals.add(qualified + ": column '" + c.name() + "' is declared but missing from the table; only new "
+                        + "satellite attributes can be added in place (a changed business key or link would change every "
+                        + "hash key). Declare a new table under another name instead");
+            }
+        }
+        return out;
+    }
+}

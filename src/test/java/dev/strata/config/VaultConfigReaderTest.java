@@ -1,0 +1,203 @@
+package dev.strata.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class VaultConfigReaderTest {
+    private static final String SOURCES = """
+            name: demo
+            sources:
+              orders: { kafka: { topic: orders } }
+              users: { kafka: { topic: users } }
+            """;
+    private final ProjectLoader loader = new ProjectLoader(EnvResolver.of(Map.of()));
+
+    private VaultSection read(String vault) {
+        return loader.parse(Path.of("."), SOURCES + vault, "strata.yaml").vault();
+    }
+
+    private List<String> problems(String vault) {
+        try {
+            loader.parse(Path.of("."), SOURCES + vault, "strata.yaml");
+        } catch (ConfigException e) {
+            return e.problems().stream().map(ConfigProblem::toString).toList();
+        }
+        throw new AssertionError("expected the vault to be rejected:\n" + vault);
+    }
+
+    @Test
+    void shouldReadHubsLinksAndSatellitesWithEveryFormOfKey() {
+        VaultSection v = read("""
+                vault:
+                  schema: vault
+                  hubs:
+                    h_user: { key: user_id, from: { orders: $.payload.user.id, users: _key } }
+                    h_account:
+                      key: { bank: text, account_no: bigint }
+                      from: { orders: [$.payload.bank, $.payload.account] }
+                    h_product:
+                      key: [product_id]
+                      from:
+                        orders: { each: $.payload.items, product_id: $item.id, load_dt: $.sent_dttm }
+                  links:
+                    l_transfer:
+                      hubs: { payer: h_account, payee: h_account, h_user: h_user }
+                      from:
+                        orders: { payer: [$.from.bank, $.from.no], payee: [$.to.bank, $.to.no], h_user: _key }
+                  satellites:
+                    s_user:
+                      parent: h_user
+                      attributes: { name: text, "score": "numeric(10,2)" }
+                      from: { users: { user_id: _key, name: $.name, score: $.score } }
+                    s_transfer:
+                      parent: l_transfer
+                      attributes: { amount: bigint }
+                      from:
+                        orders: { payer: [$.from.bank, $.from.no], payee: [$.to.bank, $.to.no], h_user: _key, amount: $.amount }
+                """);
+        assertThat(v.schema()).isEqualTo("vault");
+        assertThat(v.hubs().keySet()).containsExactly("h_user", "h_account", "h_product");
+        HubConfig account = v.hubs().get("h_account");
+        assertThat(account.keyColumns()).containsExactly(Map.entry("bank", ColumnType.TEXT),
+                Map.entry("account_no", ColumnType.BIGINT));
+        assertThat(account.from().get(0).keys().get("h_account")).extracting(VaultExpression::text)
+                .containsExactly("$.payload.bank", "$.payload.account");
+        HubConfig user = v.hubs().get("h_user");
+        assertThat(user.from()).extracting(VaultMapping::source).containsExactly("orders", "users");
+        assertThat(user.from().get(1).keys().get("h_user").get(0)).isEqualTo(VaultExpression.column("_key"));
+        VaultMapping items = v.hubs().get("h_product").from().get(0);
+        assertThat(items.each().orElseThrow().segments()).containsExactly("payload", "items");
+        assertThat(items.keys().get("h_product").get(0).kind()).isEqualTo(VaultExpression.Kind.ITEM_PATH);
+        assertThat(items.keys().get("h_product").get(0).path().segments()).containsExactly("id");
+        assertThat(items.loadDt().orElseThrow().text()).isEqualTo("$.sent_dttm");
+        LinkConfig transfer = v.links().get("l_transfer");
+        assertThat(transfer.roles()).containsExactly(Map.entry("payer", "h_account"), Map.entry("payee", "h_account"),
+                Map.entry("h_user", "h_user"));
+        assertThat(transfer.from().get(0).keys().get("payee")).hasSize(2);
+        assertThat(v.satellites().get("s_user").attributes()).containsExactly(Map.entry("name", ColumnType.TEXT),
+                Map.entry("score", ColumnType.parse("numeric(10,2)")));
+        assertThat(v.satellites().get("s_transfer").from().get(0).attributes()).containsOnlyKeys("amount");
+    }
+
+    @Test
+    void shouldDefaultToSchemaDdsAndNoVault() {
+        VaultSection none = loader.parse(Path.of("."), SOURCES, "strata.yaml").vault();
+        assertThat(none.declared()).isFalse();
+        assertThat(none.schema()).isEqualTo("dds");
+    }
+
+    @Test
+    void shouldNameFileLineAndFieldOfUndeclaredSourcesHubsAndParents() {
+        assertThat(problems("""
+                vault:
+                  hubs:
+                    h_user: { key: user_id, from: { ordrs: $.user } }
+                  links:
+                    l_x: { hubs: [h_user, h_usr], from: { orders: { h_user: $.a, h_usr: $.b } } }
+                  satellites:
+                    s_x: { parent: h_nope, attributes: { a: text }, from: { redis_users: { a: $.a } } }
+                """)).containsExactly(
+                "strata.yaml:7:37: vault.hubs.h_user.from.ordrs: 'ordrs' is not a declared source (did you mean 'orders'?)",
+                "strata.yaml:9:27: vault.links.l_x.hubs[1]: 'h_usr' is not a declared hub (did you mean 'h_user'?)",
+                "strata.yaml:11:12: vault.satellites.s_x.parent: 'h_nope' is not a declared hub or link (declared hubs or links: h_user, l_x)",
+                "strata.yaml:11:61: vault.satellites.s_x.from.redis_users: 'redis_users' is not a declared source (declared sources: orders, users)");
+    }
+
+    @Test
+    void shouldReportBadExpressionsKeysAndTypes() {
+        assertThat(problems("""
+                vault:
+                  hubs:
+                    h_user:
+                      key: { user_id: txt }
+                      from: { orders: payload.user.id }
+                    h_pair:
+                      key: [a, b]
+                      from: { orders: $.a }
+                    h_item:
+                      key: id
+                      from: { orders: { id: $item.id } }
+                  satellites:
+                    s_pair:
+                      parent: h_pair
+                      attributes: { load_dt: text, note: text }
+                      from:
+                        orders:
+                          a: $.a
+                          b: $.b[x]
+                          note: _kye
+                """)).containsExactly(
+                "strata.yaml:8:23: vault.hubs.h_user.key.user_id: 'txt' is not a column type (use one of "
+                        + ColumnType.ACCEPTED + ")",
+                "strata.yaml:9:23: vault.hubs.h_user.from.orders: 'payload.user.id' is not an expression: use a JSON path "
+                        + "($.payload.user.id), an item path ($item.id, with each:) or an STG column (_batch_id, _event_time, "
+                        + "_key, _loaded_at, _offset, _partition, _seq, _source_time)",
+                "strata.yaml:12:23: vault.hubs.h_pair.from.orders: the hub's business key has 2 columns, but 1 expression is given",
+                "strata.yaml:15:29: vault.hubs.h_item.from.orders.id: '$item.id' refers to an array item, but this mapping "
+                        + "has no 'each:' (add each: $.path.to.array)",
+                "strata.yaml:19:30: vault.satellites.s_pair.attributes.load_dt: 'load_dt' is reserved (every vault table has "
+                        + "load_dt, record_source, hashdiff and *_hk columns; each: is an option); choose another name",
+                "strata.yaml:23:14: vault.satellites.s_pair.from.orders.b: cannot read JSON path '$.b[x]' at character 4 "
+                        + "(use $.field, [index] or ['field name'])",
+                "strata.yaml:24:17: vault.satellites.s_pair.from.orders.note: '_kye' is not an expression: use a JSON path "
+                        + "($.payload.user.id), an item path ($item.id, with each:) or an STG column (_batch_id, _event_time, "
+                        + "_key, _loaded_at, _offset, _partition, _seq, _source_time) (did you mean '_key'?)");
+    }
+
+    @Test
+    void shouldRequireEveryKeyAndAttributeOfAMappingAndRejectUnknownOnes() {
+        assertThat(problems("""
+                vault:
+                  hubs:
+                    h_order: { key: order_id, from: { orders: $.id } }
+                    h_user: { key: user_id, from: { orders: $.user } }
+                  links:
+                    l_order_user:
+                      hubs: [h_order, h_user]
+                      from: { orders: { h_order: $.id, h_usr: $.user } }
+                  satellites:
+                    s_status:
+                      parent: h_order
+                      attributes: { status: text }
+                      from: { orders: { order_id: $.id, stauts: $.status } }
+                """)).containsExactly(
+                "strata.yaml:12:15: vault.links.l_order_user.from.orders.h_user: required",
+                "strata.yaml:12:40: vault.links.l_order_user.from.orders.h_usr: unknown key (did you mean 'h_user'?)",
+                "strata.yaml:17:15: vault.satellites.s_status.from.orders.status: required",
+                "strata.yaml:17:41: vault.satellites.s_status.from.orders.stauts: unknown key (did you mean 'status'?)");
+    }
+
+    @Test
+    void shouldRefuseALinkOfOneHubDuplicateNamesAndASelfLinkWithoutRoles() {
+        assertThat(problems("""
+                vault:
+                  hubs:
+                    h_a: { key: id, from: { orders: $.id } }
+                    dup: { key: id, from: { orders: $.id } }
+                  links:
+                    l_one: { hubs: [h_a], from: { orders: { h_a: $.id } } }
+                    l_self: { hubs: [h_a, h_a], from: { orders: { h_a: $.id } } }
+                  satellites:
+                    dup: { parent: h_a, attributes: { x: text }, from: { orders: { id: $.id, x: $.x } } }
+                """)).containsExactly(
+                "strata.yaml:10:20: vault.links.l_one.hubs: a link joins at least two hubs",
+                "strata.yaml:11:27: vault.links.l_self.hubs[1]: 'h_a' is listed twice; to link a hub to itself, name the "
+                        + "roles: hubs: {from_h_a: h_a, to_h_a: h_a}",
+                "strata.yaml:13:10: vault.satellites.dup: 'dup' is already declared; hubs, links and satellites share one "
+                        + "schema, so names must differ");
+    }
+
+    @Test
+    void shouldKeepTheStgColumnListInStepWithTheStgContract() {
+        // VaultConfigReader cannot see ingest.StgTable (config is the bottom layer); this pins the copy
+        assertThat(VaultConfigReader.STG_COLUMNS).containsExactlyInAnyOrder(
+                dev.strata.ingest.StgTable.SEQ, dev.strata.ingest.StgTable.KEY, dev.strata.ingest.StgTable.PARTITION,
+                dev.strata.ingest.StgTable.OFFSET, dev.strata.ingest.StgTable.EVENT_TIME,
+                dev.strata.ingest.StgTable.SOURCE_TIME, dev.strata.ingest.StgTable.LOADED_AT,
+                dev.strata.ingest.StgTable.BATCH_ID);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.strata.vault;
+
+import dev.strata.ingest.StgTable;
+import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.Warehouse;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/**
+ * Writes STG rows the way a lander does (through {@link StgTable}'s DDL, {@code _seq} from the
+ * table's sequence in commit order), so vault tests do not depend on a landing implementation.
+ */
+final class StgFixture {
+    /** One landed record: its key, payload JSON and event time (either may be null). */
+    record Row(String key, String payload, OffsetDateTime eventTime) {
+    }
+
+    private StgFixture() {
+    }
+
+    static void create(Warehouse w, String source) throws SQLException {
+        w.inTransaction(c -> {
+            try (Statement s = c.createStatement()) {
+                for (String ddl : StgTable.createStatements(w.dialect(), source, false)) {
+                    s.execute(ddl);
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Lands {@code rows} as one batch (one transaction), in order. */
+    static void land(Warehouse w, String source, List<Row> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        Dialect d = w.dialect();
+        String table = d.qualified(StgTable.SCHEMA, source);
+        String seq = d.literal(StgTable.SCHEMA + "." + StgTable.sequenceName(source));
+        w.inTransaction(c -> {
+            try (Statement s = c.createStatement()) {
+                // as landers do: numbers are drawn under the table's lock, so _seq follows commit order
+                s.execute("LOCK TABLE " + table + " IN SHARE ROW EXCLUSIVE MODE");
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (_seq, _key, _payload, _partition, "
+                    + "_offset, _event_time, _batch_id) VALUES (nextval(" + seq + "), ?, CAST(? AS jsonb), '0', currval("
+                    + seq + "), ?, 1)")) {
+                for (Row r : rows) {
+                    ps.setString(1, r.key());
+                    ps.setString(2, r.payload());
+                    ps.setObject(3, r.eventTime());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+}
