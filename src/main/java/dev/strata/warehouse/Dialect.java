@@ -166,4 +166,44 @@ public interface Dialect {
      * it; empty when the table does not exist.
      */
     Map<String, String> columnTypes(Connection connection, String schema, String table) throws SQLException;
+
+    /**
+     * DDL creating, unless it exists, a session-local scratch table whose rows disappear at each
+     * commit (landing stages each batch in one). {@code columnDefinitions} is {@code "a" text, ...}.
+     */
+    String createTempTable(String name, String columnDefinitions);
+
+    /**
+     * {@code INSERT INTO target (columns) <rows>} that silently skips every row whose values in
+     * {@code conflictColumns} (a unique key of {@code target}) already exist, in the table or
+     * earlier in the same statement. {@code rows} is a {@code SELECT ...} or {@code VALUES (...)}.
+     */
+    String insertSkippingConflicts(String qualifiedTarget, List<String> columns, String rows,
+                                   List<String> conflictColumns);
+
+    /**
+     * Like {@link #insertSkippingConflicts} but a conflicting row overwrites {@code updateColumns}
+     * of the existing one when {@code condition} (SQL over the existing row, referenced by the
+     * target's table name, may be null) holds.
+     */
+    String upsert(String qualifiedTarget, List<String> columns, String rows, List<String> conflictColumns,
+                  List<String> updateColumns, String condition);
+
+    /** An expression drawing the next value of a sequence. */
+    String nextValue(String qualifiedSequence);
+
+    /** An expression converting JSON text to the {@link #jsonType()} (fails on invalid JSON). */
+    String toJson(String textExpression);
+
+    /**
+     * True when the JSON type can store the escaped NUL character (U+0000); PostgreSQL's
+     * {@code jsonb} cannot, so such records are dead-lettered before they reach it.
+     */
+    boolean jsonAcceptsNulCharacter();
+
+    /**
+     * True when the error is caused by the values of some row (a bad value, a violated
+     * constraint), so that landing the other rows without it can succeed.
+     */
+    boolean isDataError(SQLException e);
 }

@@ -275,4 +275,58 @@ public final class PostgresDialect implements Dialect {
         }
         return out;
     }
+
+    @Override
+    public String createTempTable(String name, String columnDefinitions) {
+        return "CREATE TEMPORARY TABLE IF NOT EXISTS " + quote(name) + " (" + columnDefinitions + ") ON COMMIT DELETE ROWS";
+    }
+
+    @Override
+    public String insertSkippingConflicts(String qualifiedTarget, List<String> columns, String rows,
+                                          List<String> conflictColumns) {
+        return "INSERT INTO " + qualifiedTarget + " (" + quotedList(columns) + ") " + rows
+                + " ON CONFLICT (" + quotedList(conflictColumns) + ") DO NOTHING";
+    }
+
+    @Override
+    public String upsert(String qualifiedTarget, List<String> columns, String rows, List<String> conflictColumns,
+                         List<String> updateColumns, String condition) {
+        StringBuilder set = new StringBuilder();
+        for (String c : updateColumns) {
+            set.append(set.length() == 0 ? "" : ", ").append(quote(c)).append(" = EXCLUDED.").append(quote(c));
+        }
+        return "INSERT INTO " + qualifiedTarget + " (" + quotedList(columns) + ") " + rows
+                + " ON CONFLICT (" + quotedList(conflictColumns) + ") DO UPDATE SET " + set
+                + (condition == null ? "" : " WHERE " + condition);
+    }
+
+    private String quotedList(List<String> columns) {
+        StringBuilder sb = new StringBuilder();
+        for (String c : columns) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(quote(c));
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String nextValue(String qualifiedSequence) {
+        return "nextval(" + literal(qualifiedSequence) + ")";
+    }
+
+    @Override
+    public String toJson(String textExpression) {
+        return "(" + textExpression + ")::jsonb";
+    }
+
+    @Override
+    public boolean jsonAcceptsNulCharacter() {
+        return false;
+    }
+
+    @Override
+    public boolean isDataError(SQLException e) {
+        String state = e.getSQLState();
+        // 22: data exception (bad value, encoding, numeric overflow); 23: integrity constraint violation.
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
+    }
 }
