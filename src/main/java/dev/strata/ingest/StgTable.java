@@ -1,6 +1,10 @@
 package dev.strata.ingest;
 
 import dev.strata.warehouse.Dialect;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,6 +27,10 @@ import java.util.List;
  *   <tr><td>{@code _loaded_at}</td><td>when the row was committed</td></tr>
  *   <tr><td>{@code _batch_id}</td><td>the landing batch that wrote it</td></tr>
  * </table>
+ *
+ * <p>Uniqueness: with a dedup key and no dedup window, {@code _key} is unique; otherwise
+ * {@code (_partition, _offset)} is (a record's position is its identity), and a dedup window keeps
+ * its recently landed keys in {@code stg.<source>__dedup} ({@link #dedupTableName}).
  */
 public final class StgTable {
     public static final String SCHEMA = "stg";
@@ -36,6 +44,8 @@ public final class StgTable {
     public static final String HEADERS = "_headers";
     public static final String LOADED_AT = "_loaded_at";
     public static final String BATCH_ID = "_batch_id";
+    /** Columns of the dedup-window table {@code stg.<source>__dedup}. */
+    public static final String DEDUP_LANDED_AT = "_landed_at";
 
     private StgTable() {
     }
@@ -43,6 +53,46 @@ public final class StgTable {
     /** The sequence that numbers a source's STG rows: {@code stg.<source>__seq}. */
     public static String sequenceName(String source) {
         return source + "__seq";
+    }
+
+    /** The table holding recently landed keys of a source with a dedup window: {@code stg.<source>__dedup}. */
+    public static String dedupTableName(String source) {
+        return source + "__dedup";
+    }
+
+    /**
+     * The key of the transaction-scoped lock every writer of {@code stg.<source>} takes before
+     * drawing {@code _seq} values, so that sequence order is commit order. Stable across processes.
+     */
+    public static long lockKey(String source) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256")
+                    .digest(("strata:stg:" + source).getBytes(StandardCharsets.UTF_8));
+            long k = 0;
+            for (int i = 0; i < 8; i++) {
+                k = (k << 8) | (h[i] & 0xff);
+            }
+            return k;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
+        }
+    }
+
+    /** The columns that identify a row for dedup: {@code _key}, or {@code (_partition, _offset)}. */
+    public static List<String> uniqueColumns(boolean keyUnique) {
+        return keyUnique ? List.of(KEY) : List.of(PARTITION, OFFSET);
+    }
+
+    /**
+     * DDL for a source with a dedup window: the STG table unique on {@code (_partition, _offset)}
+     * plus {@code stg.<source>__dedup(_key primary key, _landed_at)}. Idempotent.
+     */
+    public static List<String> createStatementsWithDedupWindow(Dialect d, String source) {
+        List<String> all = new ArrayList<>(createStatements(d, source, false));
+        all.add("CREATE TABLE IF NOT EXISTS " + d.qualified(SCHEMA, dedupTableName(source)) + " ("
+                + d.quote(KEY) + " " + d.textType() + " PRIMARY KEY, "
+                + d.quote(DEDUP_LANDED_AT) + " " + d.timestampType() + " NOT NULL)");
+        return List.copyOf(all);
     }
 
     /**
@@ -53,6 +103,8 @@ public final class StgTable {
         String table = d.qualified(SCHEMA, source);
         String seq = d.qualified(SCHEMA, sequenceName(source));
         String unique = keyed ? d.quote(KEY) : d.quote(PARTITION) + ", " + d.quote(OFFSET);
+        // _seq's sequence must not cache values per session (CACHE 1, the default): cached ranges
+        // would break "sequence order is commit order".
         return List.of(
                 d.createSchemaIfNotExists(SCHEMA),
                 "CREATE SEQUENCE IF NOT EXISTS " + seq,
