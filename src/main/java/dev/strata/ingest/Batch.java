@@ -1,0 +1,37 @@
+package dev.strata.ingest;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A sealed landing batch, handed from a lander's consumer thread to its writer thread: the rows to
+ * land (CSV for COPY, plus each row's raw record in case the warehouse refuses one), the dead
+ * letters, and per partition the position range it covers. Immutable once sealed.
+ *
+ * @param generation the lander's generation when sealed; a batch from an older generation is dropped
+ * @param positions  partition → {expected current position, new position}; empty for replays
+ */
+record Batch(long generation, CsvRows rows, List<RawRecord> rawRows, List<DeadLetter> deadLetters,
+             int records, int duplicatesInBatch, long bytes, Map<Integer, long[]> positions) {
+
+    /** A record accepted for landing, kept so it can become a dead letter if the warehouse refuses it. */
+    record RawRecord(int partition, long offset, byte[] key, byte[] value, String headersJson) {
+    }
+
+    int rowCount() {
+        return rows.rowCount();
+    }
+
+    /** {"partition": [from, to)} as JSON, for {@code strata.landing_batches.positions}. */
+    String positionsJson() {
+        StringBuilder sb = new StringBuilder("{");
+        positions.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            if (sb.length() > 1) {
+                sb.append(',');
+            }
+            sb.append('"').append(e.getKey()).append("\":[").append(e.getValue()[0]).append(',')
+                    .append(e.getValue()[1]).append(']');
+        });
+        return sb.append('}').toString();
+    }
+}

@@ -1,0 +1,153 @@
+package dev.strata.ingest;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * Rows encoded as CSV (RFC 4180, UTF-8, no header) for a bulk {@code COPY}, built in one growing
+ * byte array. Every text field is quoted, so an empty string stays distinct from NULL (an unquoted
+ * empty field) and no line can be read as COPY's end-of-data marker. Row boundaries are kept so
+ * that any run of rows can be sent on its own (to isolate a row the warehouse refuses).
+ * Not thread-safe.
+ */
+final class CsvRows {
+    private byte[] buf;
+    private int len;
+    private int[] rowStarts = new int[256];
+    private int rows;
+    private boolean rowOpen;
+    private boolean firstField;
+
+    CsvRows(int initialBytes) {
+        buf = new byte[Math.max(initialBytes, 1024)];
+    }
+
+    int rowCount() {
+        return rows;
+    }
+
+    int byteSize() {
+        return len;
+    }
+
+    CsvRows beginRow() {
+        if (rows == rowStarts.length) {
+            rowStarts = Arrays.copyOf(rowStarts, rows * 2);
+        }
+        rowStarts[rows] = len;
+        rowOpen = true;
+        firstField = true;
+        return this;
+    }
+
+    void endRow() {
+        put((byte) '\n');
+        rows++;
+        rowOpen = false;
+    }
+
+    private void separator() {
+        if (!firstField) {
+            put((byte) ',');
+        }
+        firstField = false;
+    }
+
+    CsvRows nullField() {
+        separator();
+        return this;
+    }
+
+    CsvRows number(long v) {
+        separator();
+        ascii(Long.toString(v));
+        return this;
+    }
+
+    /** A text field, or NULL when {@code s} is null. */
+    CsvRows text(String s) {
+        separator();
+        if (s == null) {
+            return this;
+        }
+        ensure(s.length() * 3 + 2);
+        buf[len++] = '"';
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                if (c == '"') {
+                    buf[len++] = '"';
+                }
+                buf[len++] = (byte) c;
+            } else if (c < 0x800) {
+                buf[len++] = (byte) (0xC0 | (c >> 6));
+                buf[len++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                buf[len++] = (byte) (0xF0 | (cp >> 18));
+                buf[len++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                buf[len++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                buf[len++] = (byte) (0x80 | (cp & 0x3F));
+            } else {
+                buf[len++] = (byte) (0xE0 | (c >> 12));
+                buf[len++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                buf[len++] = (byte) (0x80 | (c & 0x3F));
+            }
+        }
+        buf[len++] = '"';
+        return this;
+    }
+
+    /** A text field from bytes already known to be valid UTF-8 (a record's value). */
+    CsvRows utf8(byte[] b) {
+        separator();
+        ensure(b.length + 2);
+        buf[len++] = '"';
+        int from = 0;
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == '"') {
+                int n = i + 1 - from;
+                ensure(n + 1 + (b.length - i) + 1);
+                System.arraycopy(b, from, buf, len, n);
+                len += n;
+                buf[len++] = '"';
+                from = i + 1;
+            }
+        }
+        int n = b.length - from;
+        ensure(n + 1);
+        System.arraycopy(b, from, buf, len, n);
+        len += n;
+        buf[len++] = '"';
+        return this;
+    }
+
+    private void ascii(String s) {
+        ensure(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            buf[len++] = (byte) s.charAt(i);
+        }
+    }
+
+    private void put(byte b) {
+        ensure(1);
+        buf[len++] = b;
+    }
+
+    private void ensure(int more) {
+        if (len + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+        }
+    }
+
+    /** Rows {@code [from, to)} as a stream for COPY. */
+    InputStream rows(int from, int to) {
+        if (rowOpen) {
+            throw new IllegalStateException("a row is still open");
+        }
+        int start = from == rows ? len : rowStarts[from];
+        int end = to == rows ? len : rowStarts[to];
+        return new ByteArrayInputStream(buf, start, end - start);
+    }
+}

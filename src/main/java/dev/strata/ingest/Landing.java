@@ -1,0 +1,84 @@
+package dev.strata.ingest;
+
+import dev.strata.config.KafkaSourceSpec;
+import dev.strata.config.SourceConfig;
+import dev.strata.runtime.Environment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the landing of a project: one lander per Kafka source, each landing its topic into
+ * {@code stg.<source>} exactly once (the protocol is described at {@link StgWriter} and in
+ * docs/landing.md). This is the whole public surface {@code strata run} needs:
+ *
+ * <pre>{@code
+ * try (Landing landing = Landing.start(env, batch -> vault.runContinuous(batch.source()))) {
+ *     ... // until shutdown
+ * }
+ * }</pre>
+ *
+ * <p>{@link #start} returns at once; the landers create their STG tables and read their positions
+ * in the background, retrying with capped backoff while the warehouse or the broker is
+ * unavailable. The metadata schema must exist ({@code Warehouse.migrate()}). Several processes may
+ * run the same project: the consumer group splits the partitions between them and the positions'
+ * compare-and-set keeps a process that lost a partition from landing it twice.
+ *
+ * <p>{@link #close} is graceful: it lets each lander finish the transaction it has in flight (up to
+ * {@link #CLOSE_TIMEOUT}), abandons records not yet committed (the next start lands them, as
+ * positions were not advanced), commits the landed offsets to Kafka and leaves the group.
+ */
+public final class Landing implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Landing.class);
+    /** How long {@link #close} waits for an in-flight batch before abandoning it. */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final List<KafkaLander> landers;
+
+    private Landing(List<KafkaLander> landers) {
+        this.landers = landers;
+    }
+
+    /** Starts landing every Kafka source of the project, without notifications. */
+    public static Landing start(Environment env) {
+        return start(env, LandingListener.NONE);
+    }
+
+    /** Starts landing every Kafka source of the project; {@code listener} hears of each committed batch. */
+    public static Landing start(Environment env, LandingListener listener) {
+        Objects.requireNonNull(env);
+        Objects.requireNonNull(listener);
+        List<KafkaLander> started = new ArrayList<>();
+        try {
+            for (SourceConfig source : env.project().sourcesInOrder()) {
+                if (source.spec() instanceof KafkaSourceSpec) {
+                    KafkaLander lander = new KafkaLander(env, source, listener);
+                    lander.start();
+                    started.add(lander);
+                }
+            }
+        } catch (RuntimeException e) {
+            started.forEach(KafkaLander::requestStop);
+            started.forEach(l -> l.awaitStopped(CLOSE_TIMEOUT));
+            throw e;
+        }
+        if (!started.isEmpty()) {
+            LOG.info("landing {} source(s) of pipeline '{}' as worker {}", started.size(), env.pipeline(), env.workerId());
+        }
+        return new Landing(List.copyOf(started));
+    }
+
+    /** The names of the sources being landed. */
+    public List<String> sources() {
+        return landers.stream().map(KafkaLander::source).toList();
+    }
+
+    @Override
+    public void close() {
+        landers.forEach(KafkaLander::requestStop);
+        landers.forEach(l -> l.awaitStopped(CLOSE_TIMEOUT));
+    }
+}

@@ -1,0 +1,249 @@
+package dev.strata.ingest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.strata.config.JsonPath;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Decides whether a record value can land, and extracts its dedup key and event time. A value can
+ * land when it is at most {@code max_message_bytes}, valid UTF-8, one JSON object and nothing else,
+ * and (with a {@code key:}) has a string, number or boolean at the key path. Everything else is
+ * rejected with a reason meant for a person reading {@code strata dead-letters list}.
+ *
+ * <p>Validation streams through the bytes once (no tree is built) so that the warehouse never
+ * sees a value it would refuse. Thread-safe: holds no per-record state.
+ */
+final class RecordDecoder {
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    private final Optional<JsonPath> keyPath;
+    private final Optional<JsonPath> eventTimePath;
+    private final long maxBytes;
+    private final boolean rejectNul;
+    private final Segment[] key;
+    private final Segment[] eventTime;
+
+    /** Why a record was rejected: a stable category (a metric tag) and a sentence. */
+    record Rejection(Reason reason, String message) {
+    }
+
+    /** Categories of rejection; the name is the metric tag. */
+    enum Reason {
+        TOMBSTONE, EMPTY, TOO_LARGE, NOT_UTF8, NOT_JSON, NOT_OBJECT, MISSING_KEY, BAD_KEY, UNSTORABLE,
+        REJECTED_BY_WAREHOUSE;
+
+        String tag() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * The outcome for one value: either {@code rejection} is set, or the record lands with
+     * {@code key} (null when the source has no key) and {@code eventTime} (null when absent or
+     * unreadable; {@code eventTimeUnreadable} tells the two apart).
+     */
+    record Decoded(Rejection rejection, String key, Instant eventTime, boolean eventTimeUnreadable) {
+        boolean accepted() {
+            return rejection == null;
+        }
+
+        static Decoded reject(Reason reason, String message) {
+            return new Decoded(new Rejection(reason, message), null, null, false);
+        }
+    }
+
+    private record Segment(String name, int index) {
+        static Segment of(String s) {
+            int idx = -1;
+            if (!s.isEmpty() && s.chars().allMatch(Character::isDigit) && s.length() < 10) {
+                idx = Integer.parseInt(s);
+            }
+            return new Segment(s, idx);
+        }
+    }
+
+    RecordDecoder(Optional<JsonPath> keyPath, Optional<JsonPath> eventTimePath, long maxBytes, boolean rejectNul) {
+        this.keyPath = keyPath;
+        this.eventTimePath = eventTimePath;
+        this.maxBytes = maxBytes;
+        this.rejectNul = rejectNul;
+        this.key = keyPath.map(RecordDecoder::segments).orElse(null);
+        this.eventTime = eventTimePath.map(RecordDecoder::segments).orElse(null);
+    }
+
+    private static Segment[] segments(JsonPath p) {
+        return p.segments().stream().map(Segment::of).toArray(Segment[]::new);
+    }
+
+    Decoded decode(byte[] value) {
+        if (value == null) {
+            return Decoded.reject(Reason.TOMBSTONE, "null value (a tombstone): there is no record to land");
+        }
+        if (value.length == 0) {
+            return Decoded.reject(Reason.EMPTY, "empty value (0 bytes): expected a JSON object");
+        }
+        if (value.length > maxBytes) {
+            return Decoded.reject(Reason.TOO_LARGE, "too large: " + value.length + " bytes, over max_message_bytes ("
+                    + maxBytes + " bytes)");
+        }
+        int bad = Utf8.firstInvalid(value);
+        if (bad >= 0) {
+            return Decoded.reject(Reason.NOT_UTF8, "not valid UTF-8: invalid byte sequence at byte " + bad
+                    + " (0x" + String.format("%02x", value[bad] & 0xff) + ")");
+        }
+        if (rejectNul && containsNulEscape(value)) {
+            return Decoded.reject(Reason.UNSTORABLE,
+                    "contains the escaped NUL character \\u0000, which the warehouse's JSON type cannot store");
+        }
+        try (JsonParser p = JSON.createParser(value)) {
+            return walk(p);
+        } catch (JsonProcessingException e) {
+            var loc = e.getLocation();
+            String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+            return Decoded.reject(Reason.NOT_JSON, "not valid JSON: " + e.getOriginalMessage() + where);
+        } catch (IOException e) {
+            return Decoded.reject(Reason.NOT_JSON, "not valid JSON: " + e.getMessage());
+        }
+    }
+
+    private Decoded walk(JsonParser p) throws IOException {
+        JsonToken first = p.nextToken();
+        if (first != JsonToken.START_OBJECT) {
+            return Decoded.reject(Reason.NOT_OBJECT, "not a JSON object: the value is " + describe(first));
+        }
+        // The path of the current token: per depth, the field name or the array index.
+        int cap = 16;
+        String[] names = new String[cap];
+        int[] indexes = new int[cap];
+        boolean[] arrays = new boolean[cap];
+        int depth = 1;
+        String keyText = null;
+        Rejection keyProblem = null;
+        boolean keyFound = false;
+        Instant eventAt = null;
+        boolean eventUnreadable = false;
+        JsonToken t;
+        while (depth > 0 && (t = p.nextToken()) != null) {
+            if (t == JsonToken.FIELD_NAME) {
+                names[depth] = p.currentName();
+                continue;
+            }
+            if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                depth--;
+                continue;
+            }
+            if (arrays[depth]) {
+                indexes[depth]++;
+            }
+            if (key != null && matches(key, depth, names, indexes, arrays)) {
+                keyFound = true;
+                keyText = null;
+                keyProblem = null;
+                switch (t) {
+                    case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> keyText = p.getText();
+                    case VALUE_TRUE, VALUE_FALSE -> keyText = p.getText();
+                    case VALUE_NULL -> keyProblem = new Rejection(Reason.MISSING_KEY, "missing key: " + keyPath.get() + " is null");
+                    default -> keyProblem = new Rejection(Reason.BAD_KEY, "bad key: " + keyPath.get() + " is "
+                            + describe(t) + "; a key must be a string, a number or a boolean");
+                }
+            }
+            if (eventTime != null && matches(eventTime, depth, names, indexes, arrays)) {
+                eventAt = null;
+                eventUnreadable = false;
+                switch (t) {
+                    case VALUE_STRING -> {
+                        eventAt = EventTimes.parse(p.getText()).orElse(null);
+                        eventUnreadable = eventAt == null;
+                    }
+                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                        eventAt = EventTimes.fromNumber(p.getDoubleValue()).orElse(null);
+                        eventUnreadable = eventAt == null;
+                    }
+                    case VALUE_NULL -> {
+                        // absent: NULL
+                    }
+                    default -> eventUnreadable = true;
+                }
+            }
+            if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                depth++;
+                if (depth == cap) {
+                    cap *= 2;
+                    names = Arrays.copyOf(names, cap);
+                    indexes = Arrays.copyOf(indexes, cap);
+                    arrays = Arrays.copyOf(arrays, cap);
+                }
+                arrays[depth] = t == JsonToken.START_ARRAY;
+                indexes[depth] = -1;
+                names[depth] = null;
+            }
+        }
+        if (depth > 0) {
+            return Decoded.reject(Reason.NOT_JSON, "not valid JSON: the object is not closed");
+        }
+        JsonToken after = p.nextToken();
+        if (after != null) {
+            return Decoded.reject(Reason.NOT_JSON, "not valid JSON: more content after the object (" + describe(after)
+                    + " at line " + p.currentLocation().getLineNr() + ", column " + p.currentLocation().getColumnNr() + ")");
+        }
+        if (key != null) {
+            if (keyProblem != null) {
+                return new Decoded(keyProblem, null, null, false);
+            }
+            if (!keyFound) {
+                return Decoded.reject(Reason.MISSING_KEY, "missing key: no value at " + keyPath.get());
+            }
+        }
+        return new Decoded(null, keyText, eventAt, eventUnreadable);
+    }
+
+    private static boolean matches(Segment[] path, int depth, String[] names, int[] indexes, boolean[] arrays) {
+        if (depth != path.length) {
+            return false;
+        }
+        for (int level = 1; level <= depth; level++) {
+            Segment s = path[level - 1];
+            if (arrays[level] ? s.index() != indexes[level] : !s.name().equals(names[level])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String describe(JsonToken t) {
+        if (t == null) {
+            return "nothing";
+        }
+        return switch (t) {
+            case START_ARRAY -> "an array";
+            case START_OBJECT -> "an object";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> t.toString();
+        };
+    }
+
+    /** True when the JSON text has the escape {@code \u0000} (a backslash not itself escaped, then u0000). */
+    static boolean containsNulEscape(byte[] b) {
+        for (int i = 0; i + 5 < b.length; i++) {
+            if (b[i] == '\\' && b[i + 1] == 'u' && b[i + 2] == '0' && b[i + 3] == '0' && b[i + 4] == '0' && b[i + 5] == '0') {
+                int backslashes = 0;
+                for (int j = i; j >= 0 && b[j] == '\\'; j--) {
+                    backslashes++;
+                }
+                if (backslashes % 2 == 1) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

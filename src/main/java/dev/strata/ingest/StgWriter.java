@@ -1,0 +1,329 @@
+package dev.strata.ingest;
+
+import dev.strata.ErrorCode;
+import dev.strata.StrataException;
+import dev.strata.config.SourceConfig;
+import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.Warehouse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lands one batch into {@code stg.<source>} in one warehouse transaction — the exactly-once step
+ * of the landing protocol (docs/landing.md):
+ * <ol>
+ *   <li>{@code COPY} the batch's rows into a session-local scratch table;</li>
+ *   <li>take the STG table's transaction lock ({@link StgTable#lockKey}), so that {@code _seq}
+ *       values are drawn in commit order and writers of one source never deadlock;</li>
+ *   <li>compare-and-set every partition's position from where the batch starts to where it ends
+ *       ({@link SourcePositions#compareAndSet}); a mismatch means another process landed those
+ *       records: {@link PositionConflictException}, roll back;</li>
+ *   <li>{@code INSERT … SELECT … ON CONFLICT DO NOTHING} into the STG table on its dedup key (with a
+ *       dedup window, first drop keys landed within the window and remember the rest);</li>
+ *   <li>write the batch's dead letters and its {@code strata.landing_batches} row; commit.</li>
+ * </ol>
+ * If the warehouse refuses a row (a value its JSON type cannot hold, say), the transaction is
+ * redone with the rows split in halves under savepoints until each refused row stands alone; those
+ * become dead letters with the warehouse's message and the rest land. Any other failure is thrown
+ * with nothing committed. Thread-safe (holds no connection between calls).
+ */
+final class StgWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(StgWriter.class);
+    static final String SCRATCH_TABLE = "strata_landing";
+    private static final List<String> SCRATCH_COLUMNS = List.of(StgTable.KEY, StgTable.PAYLOAD, StgTable.PARTITION,
+            StgTable.OFFSET, StgTable.EVENT_TIME, StgTable.SOURCE_TIME, StgTable.HEADERS);
+    private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
+
+    /** Work done in the batch's transaction after its rows are inserted (dead-letter replay marks its letters). */
+    @FunctionalInterface
+    interface InTransaction {
+        void run(Connection c, long batchId, int rowsLanded) throws SQLException;
+    }
+
+    /** What a committed batch did. */
+    record Result(long batchId, int rowsLanded, int duplicates, List<DeadLetter> deadLetters) {
+    }
+
+    private final Warehouse warehouse;
+    private final Dialect d;
+    private final String pipeline;
+    private final String source;
+    private final String worker;
+    private final Optional<Duration> window;
+    private final boolean keyed;
+    private final SourcePositions positions;
+    private final String createScratch;
+    private final String insertRows;
+    private final String dropRecentKeys;
+    private final String rememberKeys;
+    private final String purgeKeys;
+    private final String clearScratch;
+    private volatile long lastPurgeNanos = System.nanoTime();
+
+    StgWriter(Warehouse warehouse, String pipeline, SourceConfig config, String worker) {
+        this.warehouse = warehouse;
+        this.d = warehouse.dialect();
+        this.pipeline = pipeline;
+        this.source = config.name();
+        this.worker = worker;
+        this.window = config.dedupWindow();
+        this.keyed = config.key().isPresent();
+        this.positions = new SourcePositions(d, pipeline, source);
+        String text = d.textType();
+        String ts = d.timestampType();
+        this.createScratch = d.createTempTable(SCRATCH_TABLE, d.quote(StgTable.KEY) + " " + text + ", "
+                + d.quote(StgTable.PAYLOAD) + " " + text + ", " + d.quote(StgTable.PARTITION) + " " + text + ", "
+                + d.quote(StgTable.OFFSET) + " bigint, " + d.quote(StgTable.EVENT_TIME) + " " + ts + ", "
+                + d.quote(StgTable.SOURCE_TIME) + " " + ts + ", " + d.quote(StgTable.HEADERS) + " " + text);
+        String scratch = d.quote(SCRATCH_TABLE);
+        String stg = d.qualified(StgTable.SCHEMA, source);
+        String select = "SELECT " + d.nextValue(d.qualified(StgTable.SCHEMA, StgTable.sequenceName(source))) + ", "
+                + d.quote(StgTable.KEY) + ", " + d.toJson(d.quote(StgTable.PAYLOAD)) + ", " + d.quote(StgTable.PARTITION)
+                + ", " + d.quote(StgTable.OFFSET) + ", " + d.quote(StgTable.EVENT_TIME) + ", "
+                + d.quote(StgTable.SOURCE_TIME) + ", " + d.toJson(d.quote(StgTable.HEADERS)) + ", ? FROM " + scratch;
+        this.insertRows = d.insertSkippingConflicts(stg, List.of(StgTable.SEQ, StgTable.KEY, StgTable.PAYLOAD,
+                        StgTable.PARTITION, StgTable.OFFSET, StgTable.EVENT_TIME, StgTable.SOURCE_TIME, StgTable.HEADERS,
+                        StgTable.BATCH_ID), select, StgTable.uniqueColumns(keyed && window.isEmpty()));
+        String dedup = d.qualified(StgTable.SCHEMA, StgTable.dedupTableName(source));
+        this.dropRecentKeys = "DELETE FROM " + scratch + " WHERE EXISTS (SELECT 1 FROM " + dedup + " k WHERE k."
+                + d.quote(StgTable.KEY) + " = " + scratch + "." + d.quote(StgTable.KEY) + " AND k."
+                + d.quote(StgTable.DEDUP_LANDED_AT) + " > ?)";
+        this.rememberKeys = d.upsert(dedup, List.of(StgTable.KEY, StgTable.DEDUP_LANDED_AT),
+                "SELECT " + d.quote(StgTable.KEY) + ", CURRENT_TIMESTAMP FROM " + scratch,
+                List.of(StgTable.KEY), List.of(StgTable.DEDUP_LANDED_AT), null);
+        this.purgeKeys = "DELETE FROM " + dedup + " WHERE " + d.quote(StgTable.DEDUP_LANDED_AT) + " <= ?";
+        this.clearScratch = "DELETE FROM " + scratch;
+    }
+
+    SourcePositions positions() {
+        return positions;
+    }
+
+    /**
+     * Creates {@code stg.<source>} (and its sequence, and the dedup table with a window) unless
+     * they exist, and checks that an existing table has the uniqueness this source's config needs.
+     */
+    void ensureTables() throws SQLException {
+        List<String> ddl = window.isPresent() ? StgTable.createStatementsWithDedupWindow(d, source)
+                : StgTable.createStatements(d, source, keyed);
+        warehouse.inTransaction(c -> {
+            d.lockForTransaction(c, StgTable.lockKey(source));
+            try (Statement s = c.createStatement()) {
+                for (String sql : ddl) {
+                    s.execute(sql);
+                }
+                s.execute(createScratch);
+            }
+            return null;
+        });
+        try {
+            warehouse.inTransaction(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute(createScratch);
+                }
+                try (PreparedStatement ps = c.prepareStatement(insertRows)) {
+                    ps.setLong(1, 0);
+                    ps.executeUpdate();   // the scratch table is empty: inserts nothing, checks ON CONFLICT's key
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            if (d.isTransient(e)) {
+                throw e;
+            }
+            String unique = String.join(", ", StgTable.uniqueColumns(keyed && window.isEmpty()));
+            throw new StrataException(ErrorCode.WAREHOUSE, "stg." + source + " exists but has no unique key on (" + unique
+                    + "), which this source's config needs (key: " + (keyed ? "set" : "not set")
+                    + (window.isPresent() ? ", dedup.window set" : "") + "). It was probably created with another "
+                    + "'key' or 'dedup.window' setting: restore that setting, or rename the old table and let Strata "
+                    + "create a new one. (" + e.getMessage() + ")", e);
+        }
+    }
+
+    Result land(Batch b) throws SQLException, PositionConflictException {
+        return land(b, null);
+    }
+
+    Result land(Batch b, InTransaction extra) throws SQLException, PositionConflictException {
+        try {
+            return attempt(b, extra, false);
+        } catch (SQLException e) {
+            if (!d.isDataError(e)) {
+                throw e;
+            }
+            LOG.warn("source '{}': the warehouse refused a row of a batch of {} ({}); landing the batch again in parts "
+                    + "to set the refused rows aside as dead letters", source, b.rowCount(), e.getMessage());
+            return attempt(b, extra, true);
+        }
+    }
+
+    private Result attempt(Batch b, InTransaction extra, boolean careful)
+            throws SQLException, PositionConflictException {
+        try (Connection c = warehouse.connection()) {
+            c.setAutoCommit(false);
+            try {
+                try (Statement s = c.createStatement()) {
+                    s.execute(createScratch);
+                }
+                long batchId = nextBatchId(c);
+                if (!careful && b.rowCount() > 0) {
+                    d.copyCsv(c, d.quote(SCRATCH_TABLE), SCRATCH_COLUMNS, b.rows().rows(0, b.rowCount()));
+                }
+                d.lockForTransaction(c, StgTable.lockKey(source));
+                positions.compareAndSet(c, b.positions(), worker);
+                Timestamp cutoff = window.isPresent() ? cutoff(c) : null;
+                List<DeadLetter> refused = new ArrayList<>();
+                int landed;
+                if (b.rowCount() == 0) {
+                    landed = 0;
+                } else if (careful) {
+                    landed = landCarefully(c, b, 0, b.rowCount(), batchId, cutoff, refused);
+                } else {
+                    landed = insertFromScratch(c, batchId, cutoff);
+                }
+                List<DeadLetter> letters = new ArrayList<>(b.deadLetters());
+                letters.addAll(refused);
+                writeDeadLetters(c, letters);
+                if (extra != null) {
+                    extra.run(c, batchId, landed);
+                }
+                int duplicates = b.duplicatesInBatch() + (b.rowCount() - refused.size() - landed);
+                writeBatchRow(c, batchId, b, landed, duplicates, letters.size());
+                c.commit();
+                return new Result(batchId, landed, duplicates, letters);
+            } catch (SQLException | PositionConflictException | RuntimeException | Error e) {
+                try {
+                    c.rollback();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        }
+    }
+
+    private long nextBatchId(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT " + d.nextValue("strata.landing_batch_id"))) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private Timestamp cutoff(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CURRENT_TIMESTAMP")) {
+            rs.next();
+            Instant now = rs.getTimestamp(1).toInstant();
+            return Timestamp.from(now.minus(window.orElseThrow()));
+        }
+    }
+
+    /** Inserts the scratch table's rows; returns how many landed (the rest were duplicates). */
+    private int insertFromScratch(Connection c, long batchId, Timestamp cutoff) throws SQLException {
+        if (cutoff != null) {
+            try (PreparedStatement ps = c.prepareStatement(dropRecentKeys)) {
+                ps.setTimestamp(1, cutoff);
+                ps.executeUpdate();
+            }
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate(rememberKeys);
+            }
+            long now = System.nanoTime();
+            if (now - lastPurgeNanos > Math.min(PURGE_EVERY.toNanos(), window.orElseThrow().toNanos())) {
+                lastPurgeNanos = now;
+                try (PreparedStatement ps = c.prepareStatement(purgeKeys)) {
+                    ps.setTimestamp(1, cutoff);
+                    int purged = ps.executeUpdate();
+                    LOG.debug("source '{}': forgot {} keys landed before {}", source, purged, cutoff);
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(insertRows)) {
+            ps.setLong(1, batchId);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Lands rows [from, to) under a savepoint, halving the range around rows the warehouse refuses. */
+    private int landCarefully(Connection c, Batch b, int from, int to, long batchId, Timestamp cutoff,
+                              List<DeadLetter> refused) throws SQLException {
+        Savepoint sp = c.setSavepoint();
+        try {
+            d.copyCsv(c, d.quote(SCRATCH_TABLE), SCRATCH_COLUMNS, b.rows().rows(from, to));
+            int n = insertFromScratch(c, batchId, cutoff);
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate(clearScratch);
+            }
+            c.releaseSavepoint(sp);
+            return n;
+        } catch (SQLException e) {
+            if (!d.isDataError(e)) {
+                throw e;
+            }
+            c.rollback(sp);
+            if (to - from == 1) {
+                Batch.RawRecord r = b.rawRows().get(from);
+                refused.add(new DeadLetter(r.partition(), r.offset(), r.key(), r.value(), r.headersJson(),
+                        RecordDecoder.Reason.REJECTED_BY_WAREHOUSE, "rejected by the warehouse: " + e.getMessage()));
+                return 0;
+            }
+            int mid = (from + to) >>> 1;
+            return landCarefully(c, b, from, mid, batchId, cutoff, refused)
+                    + landCarefully(c, b, mid, to, batchId, cutoff, refused);
+        }
+    }
+
+    private void writeDeadLetters(Connection c, List<DeadLetter> letters) throws SQLException {
+        if (letters.isEmpty()) {
+            return;
+        }
+        String sql = d.insertSkippingConflicts("strata.dead_letters",
+                List.of("pipeline", "source", "partition_id", "position", "raw_key", "raw_value", "headers", "reason"),
+                "VALUES (?, ?, ?, ?, ?, ?, " + d.toJson("?") + ", ?)",
+                List.of("pipeline", "source", "partition_id", "position"));
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (DeadLetter l : letters) {
+                ps.setString(1, pipeline);
+                ps.setString(2, source);
+                ps.setString(3, Integer.toString(l.partition()));
+                ps.setLong(4, l.offset());
+                ps.setBytes(5, l.rawKey());
+                ps.setBytes(6, l.rawValue());
+                ps.setString(7, l.headersJson());
+                ps.setString(8, l.message());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private void writeBatchRow(Connection c, long batchId, Batch b, int landed, int duplicates, int deadLetters)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO strata.landing_batches (id, pipeline, source, worker,"
+                + " records, rows_landed, duplicates, dead_letters, positions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+                + d.toJson("?") + ")")) {
+            ps.setLong(1, batchId);
+            ps.setString(2, pipeline);
+            ps.setString(3, source);
+            ps.setString(4, worker);
+            ps.setInt(5, b.records());
+            ps.setInt(6, landed);
+            ps.setInt(7, duplicates);
+            ps.setInt(8, deadLetters);
+            ps.setString(9, b.positionsJson());
+            ps.executeUpdate();
+        }
+    }
+}

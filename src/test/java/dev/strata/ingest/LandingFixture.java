@@ -1,0 +1,186 @@
+package dev.strata.ingest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.config.EnvResolver;
+import dev.strata.config.ProjectConfig;
+import dev.strata.config.ProjectLoader;
+import dev.strata.runtime.Environment;
+import dev.strata.testing.TestServers;
+import dev.strata.warehouse.Warehouse;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * A landing test's world: a fresh database on the shared embedded PostgreSQL, a fresh topic on the
+ * shared broker, a one-source project pointing at both, and helpers to produce and to query.
+ */
+final class LandingFixture implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+    final Warehouse warehouse;
+    final String jdbcUrl;
+    final String topic;
+    final String source;
+    final String pipeline;
+    final int partitions;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final java.util.concurrent.atomic.AtomicReference<Exception> sendFailure =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    LandingFixture(int partitions) {
+        this.jdbcUrl = TestServers.newDatabaseUrl();
+        this.warehouse = Warehouse.connect(jdbcUrl, dev.strata.embedded.EmbeddedPostgres.USER,
+                dev.strata.config.Secret.empty(), 8);
+        this.warehouse.migrate();
+        this.topic = TestServers.uniqueName("topic");
+        this.source = "orders";
+        this.pipeline = TestServers.uniqueName("p");
+        this.partitions = partitions;
+        TestServers.kafka().createTopic(topic, partitions);
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServers.kafka().bootstrap());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(16 << 20));
+        // One request in flight: on a just-created topic the broker may refuse the first batch
+        // (NOT_LEADER) and accept the next; its retry then fails as out of order and is lost
+        // (same race as AutoMQ#584). With one in flight nothing overtakes a retried batch.
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** The project YAML of one Kafka source; {@code sourceExtra} is indented YAML added under the source. */
+    String yaml(String sourceExtra) {
+        return "name: " + pipeline + "\n"
+                + "sources:\n"
+                + "  " + source + ":\n"
+                + "    kafka:\n"
+                + "      bootstrap: " + TestServers.kafka().bootstrap() + "\n"
+                + "      topic: " + topic + "\n"
+                + sourceExtra;
+    }
+
+    ProjectConfig project(String sourceExtra) {
+        return new ProjectLoader(EnvResolver.of(Map.of())).parse(Path.of("."), yaml(sourceExtra), "strata.yaml");
+    }
+
+    Environment environment(String sourceExtra) {
+        return new Environment(project(sourceExtra), warehouse, TestServers.kafka().bootstrap(), new SimpleMeterRegistry(),
+                Clock.systemUTC(), "test-" + ProcessHandle.current().pid());
+    }
+
+    void send(int partition, String key, byte[] value) {
+        send(new ProducerRecord<>(topic, partition, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
+    }
+
+    void send(int partition, String key, String value) {
+        send(partition, key, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void send(ProducerRecord<byte[], byte[]> record) {
+        producer.send(record, (m, e) -> {
+            if (e != null) {
+                sendFailure.compareAndSet(null, e);
+            }
+        });
+    }
+
+    /** Waits until everything sent is acknowledged; fails if any send failed (the test would be void). */
+    void flush() {
+        producer.flush();
+        if (sendFailure.get() != null) {
+            throw new IllegalStateException("producing test data failed", sendFailure.get());
+        }
+    }
+
+    /** An order message of about 200 bytes. */
+    static String order(String id, int i) {
+        return "{\"object_id\":\"" + id + "\",\"object_type\":\"order\",\"sent_dttm\":\"2022-10-01 12:"
+                + String.format("%02d:%02d", (i / 60) % 60, i % 60) + "\",\"payload\":{\"user\":{\"id\":\"u-" + (i % 997)
+                + "\",\"name\":\"Ann \\\"A\\\" Lee\"},\"cost\":" + (i % 1000) + "." + (i % 10) + ",\"status\":\"CLOSED\",\"items\":[\"p-"
+                + (i % 31) + "\"]}}";
+    }
+
+    long scalar(String sql) throws SQLException {
+        try (Connection c = warehouse.connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    long rows() throws SQLException {
+        return scalar("SELECT count(*) FROM stg." + source);
+    }
+
+    boolean stgExists() throws SQLException {
+        return scalar("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'stg' AND table_name = '"
+                + source + "'") == 1;
+    }
+
+    /** Stored positions: partition → next offset. */
+    Map<Integer, Long> positions() throws SQLException {
+        Map<Integer, Long> out = new HashMap<>();
+        try (Connection c = warehouse.connection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT partition_id, position FROM strata.source_positions WHERE pipeline = '"
+                     + pipeline + "' AND source = '" + source + "'")) {
+            while (rs.next()) {
+                out.put(Integer.parseInt(rs.getString(1)), rs.getLong(2));
+            }
+        }
+        return out;
+    }
+
+    /** The topic's end offsets per partition. */
+    Map<Integer, Long> endOffsets() throws ExecutionException, InterruptedException {
+        Map<Integer, Long> out = new HashMap<>();
+        try (Admin admin = TestServers.kafka().admin()) {
+            Map<TopicPartition, OffsetSpec> req = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                req.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            admin.listOffsets(req).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> out.put(tp.partition(), info.offset()));
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    boolean caughtUp() throws Exception {
+        return positions().equals(endOffsets());
+    }
+
+    List<String> strings(String sql) throws SQLException {
+        List<String> out = new java.util.ArrayList<>();
+        try (Connection c = warehouse.connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+        warehouse.close();
+    }
+}
