@@ -231,7 +231,7 @@ final class RecordDecoder {
         };
     }
 
-    /** True when the JSON text has the escape {@code \u0000} (a backslash not itself escaped, then u0000). */
+    /** True when the JSON text has the escape for U+0000 (a backslash not itself escaped, then u0000). */
     static boolean containsNulEscape(byte[] b) {
         for (int i = 0; i + 5 < b.length; i++) {
             if (b[i] == '\\' && b[i + 1] == 'u' && b[i + 2] == '0' && b[i + 3] == '0' && b[i + 4] == '0' && b[i + 5] == '0') {
