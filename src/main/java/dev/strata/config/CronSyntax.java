@@ -14,6 +14,15 @@ public final class CronSyntax {
 
     /** Parses and validates; throws {@link IllegalArgumentException} explaining what is wrong. */
     public static Cron parse(String expression) {
-        return PARSER.parse(expression.trim()).validate();
+        String e = expression.trim();
+        String expanded = switch (e) {
+            case "@yearly", "@annually" -> "0 0 1 1 *";
+            case "@monthly" -> "0 0 1 * *";
+            case "@weekly" -> "0 0 * * 0";
+            case "@daily", "@midnight" -> "0 0 * * *";
+            case "@hourly" -> "0 * * * *";
+            default -> e;
+        };
+        return PARSER.parse(expanded).validate();
     }
 }
