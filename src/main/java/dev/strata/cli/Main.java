@@ -17,8 +17,10 @@ import picocli.CommandLine.Spec;
         subcommands = {
                 ValidateCommand.class,
                 PlanCommand.class,
+                RunCommand.class,
                 BackfillCommand.class,
                 VaultCommand.class,
+                StatusCommand.class,
                 DemoCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class

@@ -127,11 +127,17 @@ final class WorkerPool implements AutoCloseable {
         }
     }
 
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** Waits for {@code d}, or less when woken (so a stop never waits for a backoff to end). */
+    private void sleep(Duration d) {
+        synchronized (signal) {
+            if (stopping) {
+                return;
+            }
+            try {
+                signal.wait(d.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

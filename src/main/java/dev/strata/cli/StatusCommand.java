@@ -1,0 +1,95 @@
+package dev.strata.cli;
+
+import dev.strata.config.ProjectConfig;
+import dev.strata.schedule.Pipeline;
+import dev.strata.schedule.RunLog;
+import dev.strata.schedule.TaskState;
+import dev.strata.warehouse.Dialects;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code strata status [dir]}: the nodes, their last intervals and states, what runs now, recent failures. */
+@Command(name = "status", description = "Show each node's last interval and state, running tasks and recent failures.")
+final class StatusCommand implements Callable<Integer> {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
+
+    @Mixin
+    ProjectDir project;
+    @Option(names = "--failures", defaultValue = "10", description = "How many recent failures to list (default 10).")
+    int failures;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        ProjectConfig config = project.load();
+        Pipeline pipeline = Pipeline.load(config, Dialects.forConfig(config.warehouse()));
+        PrintWriter out = spec.commandLine().getOut();
+        try (ProjectWarehouse pw = ProjectWarehouse.open(config, 1)) {
+            RunLog log = new RunLog(pw.warehouse(), config.name());
+            Map<String, RunLog.NodeStatus> nodes = log.nodes();
+            out.println("project " + config.name() + " (" + pw.warehouse().url() + ")");
+            out.println();
+            int width = pipeline.graph().nodes().stream().mapToInt(n -> n.name().length()).max().orElse(4);
+            String row = "%-" + Math.max(4, width) + "s  %-8s  %-16s  %-12s  %-16s  %7s  %6s  %7s%n";
+            out.printf(row, "node", "kind", "last interval", "state", "last success", "success", "failed", "waiting");
+            for (String name : pipeline.graph().topologicalOrder()) {
+                String kind = pipeline.graph().node(name).orElseThrow().kind().word();
+                Optional<RunLog.NodeStatus> s = Optional.ofNullable(nodes.get(name));
+                if (pipeline.schedule(name).isContinuous()) {
+                    out.printf(row, name, kind, "continuous", "-", "-", "", "", "");
+                    continue;
+                }
+                Map<TaskState, Integer> c = s.map(RunLog.NodeStatus::counts).orElse(Map.of());
+                out.printf(row, name, kind,
+                        s.flatMap(RunLog.NodeStatus::lastInterval).map(TIME::format).orElse("never"),
+                        s.flatMap(RunLog.NodeStatus::lastState).map(TaskState::db).orElse("-"),
+                        s.flatMap(RunLog.NodeStatus::lastSuccess).map(TIME::format).orElse("-"),
+                        c.getOrDefault(TaskState.SUCCESS, 0), c.getOrDefault(TaskState.FAILED, 0),
+                        c.getOrDefault(TaskState.QUEUED, 0) + c.getOrDefault(TaskState.UP_FOR_RETRY, 0));
+            }
+            List<RunLog.Run> running = log.runs(List.of(TaskState.RUNNING), 50);
+            if (!running.isEmpty()) {
+                out.println();
+                out.println("running:");
+                for (RunLog.Run r : running) {
+                    out.println("  " + r.node() + " " + TIME.format(r.interval().start()) + " attempt " + r.attempt()
+                            + " on " + r.worker() + " since " + TIME.format(r.startedAt()));
+                }
+            }
+            List<RunLog.Run> failed = log.runs(List.of(TaskState.FAILED, TaskState.UP_FOR_RETRY), failures);
+            if (!failed.isEmpty()) {
+                out.println();
+                out.println("failures (latest first):");
+                for (RunLog.Run r : failed) {
+                    out.println("  " + r.node() + " " + TIME.format(r.interval().start()) + " " + r.state().db()
+                            + " after attempt " + r.attempt() + ": " + firstLine(r.error()));
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl) + " ...";
+    }
+
+    static String format(Instant i) {
+        return TIME.format(i);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.strata.schedule;
+
+import dev.strata.warehouse.Warehouse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Read-only views of a pipeline's task runs, for {@code strata status} and the console. */
+public final class RunLog {
+    private final Warehouse warehouse;
+    private final String pipeline;
+    private final TaskRunStore store;
+
+    public RunLog(Warehouse warehouse, String pipeline) {
+        this.warehouse = warehouse;
+        this.pipeline = pipeline;
+        this.store = new TaskRunStore(warehouse, pipeline, Clock.systemUTC());
+    }
+
+    /** A node's runs in a nutshell. */
+    public record NodeStatus(String node, Map<TaskState, Integer> counts, Optional<Instant> lastInterval,
+                             Optional<TaskState> lastState, Optional<Instant> lastSuccess) {
+    }
+
+    /** One task run, as listed. */
+    public record Run(String node, Instant logicalDate, Interval interval, TaskState state, int attempt, String worker,
+                      Instant startedAt, Instant finishedAt, Long rows, String error) {
+    }
+
+    /** Per node: counts by state, the latest interval and its state, the latest successful interval. */
+    public Map<String, NodeStatus> nodes() throws SQLException {
+        Map<String, Map<TaskState, Integer>> counts = new LinkedHashMap<>();
+        Map<String, Instant> lastInterval = new LinkedHashMap<>();
+        Map<String, TaskState> lastState = new LinkedHashMap<>();
+        Map<String, Instant> lastSuccess = new LinkedHashMap<>();
+        try (Connection c = warehouse.connection()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT node, state, count(*), max(interval_start) "
+                    + "FROM strata.task_runs WHERE pipeline = ? GROUP BY node, state ORDER BY node")) {
+                ps.setString(1, pipeline);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        TaskState s = TaskState.of(rs.getString(2));
+                        counts.computeIfAbsent(rs.getString(1), k -> new EnumMap<>(TaskState.class)).put(s, rs.getInt(3));
+                        if (s == TaskState.SUCCESS) {
+                            lastSuccess.put(rs.getString(1), TaskRunStore.instant(rs, "max"));
+                        }
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT r.node, r.interval_start, r.state FROM strata.task_runs r "
+                    + "WHERE r.pipeline = ? AND r.interval_start = (SELECT max(q.interval_start) FROM strata.task_runs q "
+                    + "WHERE q.pipeline = r.pipeline AND q.node = r.node)")) {
+                ps.setString(1, pipeline);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        lastInterval.put(rs.getString(1), TaskRunStore.instant(rs, "interval_start"));
+                        lastState.put(rs.getString(1), TaskState.of(rs.getString(3)));
+                    }
+                }
+            }
+        }
+        Map<String, NodeStatus> out = new LinkedHashMap<>();
+        counts.forEach((node, c) -> out.put(node, new NodeStatus(node, c, Optional.ofNullable(lastInterval.get(node)),
+                Optional.ofNullable(lastState.get(node)), Optional.ofNullable(lastSuccess.get(node)))));
+        return out;
+    }
+
+    /** Runs in the given states, latest first, at most {@code limit}. */
+    public List<Run> runs(List<TaskState> states, int limit) throws SQLException {
+        List<Run> out = new ArrayList<>();
+        for (TaskRunStore.RunRow r : store.runs(TaskRunStore.Filter.all())) {
+            if (states.contains(r.state())) {
+                out.add(new Run(r.node(), r.logicalDate(), r.interval(), r.state(), r.attempt(), r.worker(), r.startedAt(),
+                        r.finishedAt(), r.rows(), r.error()));
+            }
+        }
+        java.util.Collections.reverse(out);
+        return out.size() > limit ? out.subList(0, limit) : out;
+    }
+}
