@@ -110,6 +110,9 @@ public final class ProjectLoader {
             m.problem("has more than one kind: choose kafka or redis");
         }
         Optional<JsonPath> key = m.optional("key").flatMap(ConfigValue::asJsonPath);
+        if (key.isPresent() && spec instanceof RedisSourceSpec) {
+            m.problem("key", "a Redis source is keyed by each entry's Redis key and value; remove 'key'");
+        }
         Optional<JsonPath> eventTime = m.optional("event_time").flatMap(ConfigValue::asJsonPath);
         Optional<Duration> window = Optional.empty();
         Optional<ConfigReader> dedup = m.mapping("dedup");

@@ -16,6 +16,11 @@ public record RedisSourceSpec(String url, String keys, Duration refresh, Secret 
         return "redis";
     }
 
+    @Override
+    public boolean keysItsRows() {
+        return true;
+    }
+
     public boolean isEmbedded() {
         return EMBEDDED.equals(url);
     }

@@ -15,4 +15,9 @@ public record SourceConfig(String name, SourceSpec spec, Optional<JsonPath> key,
                            Optional<Duration> dedupWindow, BatchConfig batch, long maxMessageBytes,
                            Position position) {
     public static final long DEFAULT_MAX_MESSAGE_BYTES = 1024L * 1024;
+
+    /** True when each STG row has a dedup key: a {@code key:} path, or a source kind that keys its own rows (Redis). */
+    public boolean keyed() {
+        return key.isPresent() || spec.keysItsRows();
+    }
 }

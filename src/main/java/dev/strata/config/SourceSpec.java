@@ -4,4 +4,9 @@ package dev.strata.config;
 public sealed interface SourceSpec permits KafkaSourceSpec, RedisSourceSpec {
     /** The config key that selects this kind ({@code kafka}, {@code redis}, ...). */
     String kind();
+
+    /** True when the kind gives every landed row its own dedup key (a Redis entry: key and value hash). */
+    default boolean keysItsRows() {
+        return false;
+    }
 }

@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * it expects and the one it sets; batches chain, so a conflict invalidates all later batches,
  * which {@link #generation} makes the writer drop.
  */
-final class KafkaLander {
+final class KafkaLander implements SourceLander {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaLander.class);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration KAFKA_CALL_TIMEOUT = Duration.ofSeconds(10);
@@ -129,7 +129,8 @@ final class KafkaLander {
         return "strata-" + pipeline + "-" + source;
     }
 
-    String source() {
+    @Override
+    public String source() {
         return config.name();
     }
 
@@ -152,12 +153,14 @@ final class KafkaLander {
         return p;
     }
 
-    void start() {
+    @Override
+    public void start() {
         consumerThread.start();
         writerThread.start();
     }
 
-    void requestStop() {
+    @Override
+    public void requestStop() {
         stopping = true;
         stopSignal.countDown();
         KafkaConsumer<byte[], byte[]> c = consumer;
@@ -166,7 +169,8 @@ final class KafkaLander {
         }
     }
 
-    void awaitStopped(Duration timeout) {
+    @Override
+    public void awaitStopped(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (Thread t : List.of(writerThread, consumerThread)) {
             try {

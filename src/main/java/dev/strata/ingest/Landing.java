@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the landing of a project: one lander per Kafka source, each landing its topic into
+ * Runs the landing of a project: one lander per source (Kafka topics, Redis dictionaries), each landing its topic into
  * {@code stg.<source>} exactly once (the protocol is described at {@link StgWriter} and in
  * docs/landing.md). This is the whole public surface {@code strata run} needs:
  *
@@ -36,9 +36,9 @@ public final class Landing implements AutoCloseable {
     /** How long {@link #close} waits for an in-flight batch before abandoning it. */
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final List<KafkaLander> landers;
+    private final List<SourceLander> landers;
 
-    private Landing(List<KafkaLander> landers) {
+    private Landing(List<SourceLander> landers) {
         this.landers = landers;
     }
 
@@ -51,17 +51,17 @@ public final class Landing implements AutoCloseable {
     public static Landing start(Environment env, LandingListener listener) {
         Objects.requireNonNull(env);
         Objects.requireNonNull(listener);
-        List<KafkaLander> started = new ArrayList<>();
+        List<SourceLander> started = new ArrayList<>();
         try {
             for (SourceConfig source : env.project().sourcesInOrder()) {
-                if (source.spec() instanceof KafkaSourceSpec) {
-                    KafkaLander lander = new KafkaLander(env, source, listener);
-                    lander.start();
-                    started.add(lander);
-                }
+                SourceLander lander = source.spec() instanceof KafkaSourceSpec
+                        ? new KafkaLander(env, source, listener)
+                        : new RedisLander(env, source, listener);
+                lander.start();
+                started.add(lander);
             }
         } catch (RuntimeException e) {
-            started.forEach(KafkaLander::requestStop);
+            started.forEach(SourceLander::requestStop);
             started.forEach(l -> l.awaitStopped(CLOSE_TIMEOUT));
             throw e;
         }
@@ -73,12 +73,12 @@ public final class Landing implements AutoCloseable {
 
     /** The names of the sources being landed. */
     public List<String> sources() {
-        return landers.stream().map(KafkaLander::source).toList();
+        return landers.stream().map(SourceLander::source).toList();
     }
 
     @Override
     public void close() {
-        landers.forEach(KafkaLander::requestStop);
+        landers.forEach(SourceLander::requestStop);
         landers.forEach(l -> l.awaitStopped(CLOSE_TIMEOUT));
     }
 }

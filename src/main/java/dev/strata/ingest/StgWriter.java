@@ -79,7 +79,7 @@ final class StgWriter {
         this.source = config.name();
         this.worker = worker;
         this.window = config.dedupWindow();
-        this.keyed = config.key().isPresent();
+        this.keyed = config.keyed();
         this.positions = new SourcePositions(d, pipeline, source);
         String text = d.textType();
         String ts = d.timestampType();
