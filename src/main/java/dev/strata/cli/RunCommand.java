@@ -2,7 +2,10 @@ package dev.strata.cli;
 
 import dev.strata.config.ProjectConfig;
 import dev.strata.runtime.Environment;
+import dev.strata.ingest.Landing;
+import dev.strata.schedule.ContinuousVault;
 import dev.strata.schedule.Pipeline;
+import dev.strata.vault.VaultLoader;
 import dev.strata.schedule.Scheduler;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -54,12 +57,15 @@ final class RunCommand implements Callable<Integer> {
             Pipeline pipeline = Pipeline.load(config, pw.warehouse().dialect());
             Environment env = new Environment(config, pw.warehouse(), null,
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(), Environment.defaultWorkerId());
-            // Landing (dev.strata.ingest) and continuous vault loads (dev.strata.vault) start here, with
-            // `env`, once those parts expose their runners; the console starts after the scheduler.
+            // Started in this order, stopped in reverse (try-with-resources): scheduler, continuous
+            // vault loads, landing (whose batches trigger those loads). The console starts last, here,
+            // with `env`, `pipeline` and `scheduler::rerun` once it is wired in.
             try (Scheduler scheduler = new Scheduler(pipeline, env.warehouse(), env.workerId(), env.clock(),
-                    Scheduler.Options.defaults().withWorkers(workers).withGrace(grace))) {
-                scheduler.start();
-                out.println("running " + config.name() + ": " + pipeline.scheduledNodes().size() + " scheduled node(s), "
+                    Scheduler.Options.defaults().withWorkers(workers).withGrace(grace));
+                 ContinuousVault vault = new ContinuousVault(pipeline, VaultLoader.of(env));
+                 Landing landing = startScheduler(scheduler, env, vault)) {
+                out.println("running " + config.name() + ": " + landing.sources().size() + " source(s) landing, "
+                        + pipeline.scheduledNodes().size() + " scheduled node(s), "
                         + workers + " worker(s), warehouse " + pw.warehouse().url());
                 out.println("press Ctrl-C to stop");
                 out.flush();
@@ -74,5 +80,10 @@ final class RunCommand implements Callable<Integer> {
             stopped.countDown();
         }
         return 0;
+    }
+
+    private static Landing startScheduler(Scheduler scheduler, Environment env, ContinuousVault vault) throws java.sql.SQLException {
+        scheduler.start();
+        return Landing.start(env, batch -> vault.landed(batch.source()));
     }
 }

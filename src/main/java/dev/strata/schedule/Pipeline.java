@@ -48,8 +48,9 @@ public final class Pipeline {
         this.actions = actions;
     }
 
+    /** The project's sources, vault targets, marts and SQL tasks. */
     public static Pipeline load(ProjectConfig project, Dialect dialect) {
-        return load(project, dialect, ExternalNodes.none());
+        return load(project, dialect, VaultNodes.of(project.name(), project.vault()));
     }
 
     /** Builds the pipeline or throws a {@link ConfigException} listing every problem. */
