@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * A real PostgreSQL server (zonky's binaries, run as a child process) on a free port. With a data
  * directory it keeps its data across runs; without one it uses a temporary directory removed on
  * close. A server left running by a JVM that was killed is found through its {@code postmaster.pid}
- * and shut down before the new one starts.
+ * and shut down before the new one starts. A server still owned by a live process (another
+ * {@code strata} command on the same data directory holds zonky's {@code epg-lock}) is not
+ * stopped: this process attaches to it and leaves it running on close.
  *
  * <p>Tuned for demos and tests, not for durability: {@code fsync=off} and
  * {@code synchronous_commit=off} (data survives a killed JVM or server process, not a power loss).
@@ -26,12 +28,15 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
     public static final String USER = "postgres";
     public static final String DATABASE = "postgres";
-    private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;
+    private static final String OWNER_LOCK = "epg-lock";   // zonky holds a FileLock on it while it runs the server
+    private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;   // null when attached
     private final Path dataDir;
+    private final int port;
 
-    private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres server, Path dataDir) {
+    private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres server, Path dataDir, int port) {
         this.server = server;
         this.dataDir = dataDir;
+        this.port = port;
     }
 
     /** Starts a server with its data in {@code dataDir} (kept), or in a temporary directory when empty. */
@@ -47,6 +52,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
             if (dataDir.isPresent()) {
                 dir = dataDir.get().toAbsolutePath();
                 Files.createDirectories(dir);
+                Optional<Integer> live = liveServerPort(dir);
+                if (live.isPresent()) {
+                    LOG.info("attaching to the PostgreSQL server another Strata process runs on {} (port {})", dir, live.get());
+                    return new EmbeddedPostgres(null, dir, live.get());
+                }
                 stopStaleServer(dir);
                 clean = false;
             } else {
@@ -69,9 +79,45 @@ public final class EmbeddedPostgres implements AutoCloseable {
             if (port > 0) {
                 builder.setPort(port);
             }
-            return new EmbeddedPostgres(builder.start(), dir);
+            io.zonky.test.db.postgres.embedded.EmbeddedPostgres started = builder.start();
+            return new EmbeddedPostgres(started, dir, started.getPort());
         } catch (IOException | RuntimeException e) {
             throw new StrataException(ErrorCode.EMBEDDED, "cannot start the embedded PostgreSQL server: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The port of a server on {@code dir} whose owner process is alive, if any: zonky's owner lock
+     * cannot be taken while its JVM lives, and {@code postmaster.pid}'s fourth line is the port.
+     */
+    static Optional<Integer> liveServerPort(Path dir) throws IOException {
+        Path lock = dir.resolve(OWNER_LOCK);
+        Path pidFile = dir.resolve("postmaster.pid");
+        if (!Files.exists(lock) || !Files.exists(pidFile)) {
+            return Optional.empty();
+        }
+        boolean owned;
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lock,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock l = ch.tryLock();
+            owned = l == null;
+            if (l != null) {
+                l.release();
+            }
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            owned = true;   // this very JVM runs it
+        }
+        if (!owned) {
+            return Optional.empty();
+        }
+        List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
+        if (lines.size() < 4) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Integer.parseInt(lines.get(3).trim()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
         }
     }
 
@@ -117,7 +163,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     public int port() {
-        return server.getPort();
+        return port;
     }
 
     public Path dataDir() {
@@ -135,6 +181,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     @Override
     public void close() {
+        if (server == null) {
+            return;   // attached to another process's server: it is not ours to stop
+        }
         try {
             server.close();
         } catch (IOException e) {

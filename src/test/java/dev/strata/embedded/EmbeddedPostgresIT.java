@@ -54,4 +54,19 @@ class EmbeddedPostgresIT {
             assertThat(rs.getInt(1)).isEqualTo(42);
         }
     }
+
+    @Test
+    void shouldAttachToAServerALiveProcessRunsInsteadOfStoppingIt(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("pg");
+        try (EmbeddedPostgres owner = EmbeddedPostgres.start(Optional.of(data))) {
+            try (EmbeddedPostgres second = EmbeddedPostgres.start(Optional.of(data))) {
+                assertThat(second.port()).isEqualTo(owner.port());
+            }
+            // closing the attached one left the owner's server running
+            try (Connection c = DriverManager.getConnection(owner.jdbcUrl(), "postgres", "");
+                 Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+                assertThat(rs.next()).isTrue();
+            }
+        }
+    }
 }
