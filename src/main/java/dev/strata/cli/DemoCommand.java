@@ -1,58 +1,73 @@
 package dev.strata.cli;
 
-import dev.strata.config.Secret;
-import dev.strata.embedded.EmbeddedKafka;
-import dev.strata.embedded.EmbeddedPostgres;
-import dev.strata.warehouse.Warehouse;
+import dev.strata.ErrorCode;
+import dev.strata.StrataException;
+import dev.strata.app.FoodDeliveryDemo;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code strata demo}: starts the embedded components and prints how to reach them. */
-@Command(name = "demo", description = "Start embedded PostgreSQL and Kafka, create Strata's metadata schema, "
-        + "print how to connect, and wait for Ctrl-C.")
+/**
+ * {@code strata demo [scenario]}: runs a bundled example end to end on embedded servers and
+ * verifies its marts against ground truth computed from the generated data. Exit code 0 only when
+ * they match.
+ */
+@Command(name = "demo", description = {
+        "Run a bundled example end to end on embedded PostgreSQL, Kafka and Redis, then verify its marts "
+                + "against ground truth computed from the generated data (exit 0 only when they match).",
+        "Scenarios: food-delivery (default)."})
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--data-dir", description = "Keep the demo's data here across runs (default: a temporary folder).")
+    @Parameters(index = "0", arity = "0..1", defaultValue = FoodDeliveryDemo.EXAMPLE, paramLabel = "scenario",
+            description = "Which example to run (default: ${DEFAULT-VALUE}).")
+    String scenario;
+    @Option(names = "--duration", converter = DurationOption.class,
+            description = "Generate data for this long (e.g. 60s), then catch up, verify and exit. Default: until Ctrl-C.")
+    Duration duration;
+    @Option(names = "--data-dir", description = "Keep everything here (PostgreSQL, Kafka, positions, generator log) "
+            + "so a later run resumes (default: a temporary folder).")
     Path dataDir;
+    @Option(names = "--rate", defaultValue = "50", description = "New orders per second (default ${DEFAULT-VALUE}; the seed's rate is 5/min).")
+    double rate;
+    @Option(names = "--no-console", negatable = true, defaultValue = "true", description = "Serve the web console (default on).")
+    boolean console;
     @Spec
     CommandSpec spec;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        long t0 = System.nanoTime();
-        Optional<Path> dir = Optional.ofNullable(dataDir);
-        out.println("starting embedded PostgreSQL and Kafka ...");
-        try (EmbeddedPostgres pg = EmbeddedPostgres.start(dir.map(d -> d.resolve("postgres")));
-             EmbeddedKafka kafka = EmbeddedKafka.start(dir.map(d -> d.resolve("kafka")));
-             Warehouse warehouse = Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), 2)) {
-            warehouse.migrate();
-            out.printf("ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-            out.println("  warehouse JDBC URL : " + pg.jdbcUrl() + " (user " + EmbeddedPostgres.USER + ", no password)");
-            out.println("  psql               : " + pg.psqlCommand());
-            out.println("  Kafka bootstrap    : " + kafka.bootstrap());
-            out.println("  metadata schema    : strata (source_positions, dead_letters, layer_watermarks, task_runs)");
-            out.println("press Ctrl-C to stop");
-            out.flush();
-            CountDownLatch stop = new CountDownLatch(1);
-            Thread main = Thread.currentThread();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stop.countDown();
-                try {
-                    main.join(20_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "strata-demo-shutdown"));
-            stop.await();
-            out.println("stopping ...");
+        if (!FoodDeliveryDemo.EXAMPLE.equals(scenario)) {
+            throw new StrataException(ErrorCode.USAGE, "unknown demo scenario '" + scenario + "' (scenarios: "
+                    + FoodDeliveryDemo.EXAMPLE + ")");
         }
-        return 0;
+        if (rate <= 0) {
+            throw new StrataException(ErrorCode.USAGE, "--rate must be above 0");
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                finished.await();   // let the demo catch up and verify before the JVM exits
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "strata-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            FoodDeliveryDemo demo = new FoodDeliveryDemo(new FoodDeliveryDemo.Options(Optional.ofNullable(duration),
+                    Optional.ofNullable(dataDir), rate, console, 1000), out);
+            return demo.run(stop) ? 0 : ErrorCode.VERIFICATION_FAILED.exitCode();
+        } finally {
+            finished.countDown();
+        }
     }
 }

@@ -1,0 +1,88 @@
+package dev.strata.app;
+
+import dev.strata.config.KafkaSourceSpec;
+import dev.strata.config.ProjectConfig;
+import dev.strata.config.RedisSourceSpec;
+import dev.strata.config.SourceConfig;
+import dev.strata.embedded.EmbeddedKafka;
+import dev.strata.embedded.EmbeddedPostgres;
+import dev.strata.embedded.EmbeddedRedis;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The embedded servers a project asks for: PostgreSQL for {@code warehouse.url: embedded:postgres},
+ * a Kafka broker for sources with {@code bootstrap: embedded}, Redis for {@code url: embedded}.
+ * With a data directory, PostgreSQL and Kafka keep their data there across runs ({@code postgres/},
+ * {@code kafka/}); Redis holds nothing durable. Closed in reverse order of start.
+ */
+public final class EmbeddedServices implements AutoCloseable {
+    private final EmbeddedPostgres postgres;
+    private final EmbeddedKafka kafka;
+    private final EmbeddedRedis redis;
+
+    private EmbeddedServices(EmbeddedPostgres postgres, EmbeddedKafka kafka, EmbeddedRedis redis) {
+        this.postgres = postgres;
+        this.kafka = kafka;
+        this.redis = redis;
+    }
+
+    /** Starts what {@code project} needs; nothing when it names real servers everywhere. */
+    public static EmbeddedServices forProject(ProjectConfig project, Optional<Path> dataDir) {
+        boolean pg = project.warehouse().isEmbedded();
+        boolean kafka = false;
+        boolean redis = false;
+        for (SourceConfig s : project.sources().values()) {
+            kafka |= s.spec() instanceof KafkaSourceSpec k && k.isEmbedded();
+            redis |= s.spec() instanceof RedisSourceSpec r && r.isEmbedded();
+        }
+        return start(pg, kafka, redis, dataDir);
+    }
+
+    /** Starts the chosen servers; if one fails, those already started are stopped. */
+    public static EmbeddedServices start(boolean postgres, boolean kafka, boolean redis, Optional<Path> dataDir) {
+        EmbeddedPostgres pg = null;
+        EmbeddedKafka k = null;
+        EmbeddedRedis r = null;
+        try {
+            if (postgres) {
+                pg = EmbeddedPostgres.start(dataDir.map(d -> d.resolve("postgres")));
+            }
+            if (kafka) {
+                k = EmbeddedKafka.start(dataDir.map(d -> d.resolve("kafka")));
+            }
+            if (redis) {
+                r = EmbeddedRedis.start();
+            }
+            return new EmbeddedServices(pg, k, r);
+        } catch (RuntimeException e) {
+            new EmbeddedServices(pg, k, r).close();
+            throw e;
+        }
+    }
+
+    public Optional<EmbeddedPostgres> postgres() {
+        return Optional.ofNullable(postgres);
+    }
+
+    public Optional<EmbeddedKafka> kafka() {
+        return Optional.ofNullable(kafka);
+    }
+
+    public Optional<EmbeddedRedis> redis() {
+        return Optional.ofNullable(redis);
+    }
+
+    @Override
+    public void close() {
+        if (redis != null) {
+            redis.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+}
