@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
                 VaultCommand.class,
                 StatusCommand.class,
                 DemoCommand.class,
+                InitCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class
         })

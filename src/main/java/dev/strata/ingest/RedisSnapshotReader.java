@@ -30,7 +30,8 @@ public final class RedisSnapshotReader implements AutoCloseable {
         DefaultJedisClientConfig.Builder cfg = DefaultJedisClientConfig.builder()
                 .ssl("rediss".equals(uri.getScheme()))
                 .connectionTimeoutMillis(5_000)
-                .socketTimeoutMillis(10_000);
+                .socketTimeoutMillis(10_000)
+                .protocol(redis.clients.jedis.RedisProtocol.RESP2);   // plain GET/SCAN need nothing newer; also silences RESP3 negotiation warnings
         if (!password.isEmpty()) {
             cfg.password(password.reveal());
         }

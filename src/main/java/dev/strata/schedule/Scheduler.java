@@ -94,7 +94,7 @@ public final class Scheduler implements AutoCloseable {
         }
         int queued = store.enqueue(runs, TaskRunStore.Requeue.NONE);
         if (queued > 0) {
-            LOG.info("queued {} due interval(s)", queued);
+            LOG.debug("queued {} due interval(s)", queued);
             pool.wake();
         }
         return queued;

@@ -24,7 +24,7 @@ import java.util.function.LongFunction;
  * <p>Besides plain orders the stream has: orders first sent in an intermediate status (OPEN,
  * COOKING, DELIVERING) and re-sent later with their final one; byte-identical duplicates; CLOSED
  * orders re-sent later as CANCELLED (with a newer {@code sent_dttm}); and a few malformed
- * messages. One designated user, the "pizza lover", orders a Pizza dish in every tenth order and
+ * messages. One designated user, the "pizza lover", orders a Pizza dish in every 40th order and
  * those orders always end CLOSED, so the seed's tagging example (≥ 10 Pizza orders) appears early.
  */
 public final class OrderStream {
@@ -101,7 +101,7 @@ public final class OrderStream {
     private OrderMessage newOrder(long index) {
         long id = nextOrderId++;
         int n = orders++;
-        boolean pizzaLover = n % 10 == 0;
+        boolean pizzaLover = n % 40 == 0;
         User user = pizzaLover ? pizzaLover() : dict.users().get(1 + rnd.nextInt(dict.users().size() - 1));
         Restaurant restaurant = dict.restaurants().get(rnd.nextInt(dict.restaurants().size()));
         List<Dish> dishes = pickDishes(restaurant, pizzaLover);

@@ -67,7 +67,7 @@ class OrderStreamTest {
         OrderStream stream = new OrderStream(dict, 5, OrderStream.Profile.defaults());
         List<OrderMessage> log = take(stream, 5000);
         GroundTruth truth = GroundTruth.compute(log, dict);
-        // the pizza lover's every 10th order is a CLOSED pizza order
+        // the pizza lover's every 40th order is a CLOSED pizza order
         assertThat(truth.categoryCount(stream.pizzaLover().id(), "Pizza")).isGreaterThanOrEqualTo(10);
         // the same log with every message sent twice gives the same counters
         List<OrderMessage> doubled = new ArrayList<>();

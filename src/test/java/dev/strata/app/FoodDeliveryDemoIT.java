@@ -1,0 +1,121 @@
+package dev.strata.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.strata.config.Secret;
+import dev.strata.embedded.EmbeddedPostgres;
+import dev.strata.examples.fooddelivery.Dictionaries;
+import dev.strata.examples.fooddelivery.GroundTruth;
+import dev.strata.examples.fooddelivery.MartVerifier;
+import dev.strata.examples.fooddelivery.OrderLog;
+import dev.strata.examples.fooddelivery.OrderMessage;
+import dev.strata.warehouse.Warehouse;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo path of {@code strata demo} for a bounded time: real embedded PostgreSQL, Kafka and
+ * Redis, the bundled example project, and the marts checked against ground truth computed from the
+ * generator's log. Then the same check must fail once a mart row is corrupted.
+ */
+class FoodDeliveryDemoIT {
+
+    @Test
+    void shouldVerifyBothMartsAgainstGroundTruthAndFailOnACorruptedRow(@TempDir Path dir) throws Exception {
+        StringWriter text = new StringWriter();
+        FoodDeliveryDemo demo = new FoodDeliveryDemo(new FoodDeliveryDemo.Options(Optional.of(Duration.ofSeconds(12)),
+                Optional.of(dir), 60, false, 1000), new PrintWriter(text, true));
+        boolean verified = demo.run(new CountDownLatch(1));
+        assertThat(verified).as(text.toString()).isTrue();
+        assertThat(text.toString()).containsPattern("verified: \\d+ rows in user_product_counters, \\d+ rows in user_category_counters");
+
+        List<OrderMessage> log = OrderLog.read(dir.resolve("generator/orders.log"));
+        assertThat(log).extracting(OrderMessage::kind).contains(OrderMessage.Kind.DUPLICATE, OrderMessage.Kind.MALFORMED);
+        Dictionaries dict = Dictionaries.generate(FoodDeliveryDemo.SEED, 1000, 4, 25);
+        GroundTruth truth = GroundTruth.compute(log, dict);
+        try (EmbeddedPostgres pg = EmbeddedPostgres.start(Optional.of(dir.resolve("postgres")));
+             Warehouse w = Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), 2);
+             Connection c = w.connection(); Statement s = c.createStatement()) {
+            assertThat(MartVerifier.verify(c, "cdm", truth).matches()).isTrue();
+            // every malformed message the generator sent is a dead letter, nothing else is
+            long malformed = log.stream().filter(m -> m.kind() == OrderMessage.Kind.MALFORMED).count();
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM strata.dead_letters WHERE source = 'orders'")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(malformed);
+            }
+            // one row per Kafka message that was valid: duplicates are separate messages, so separate rows
+            try (ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT (_partition, _offset)) FROM stg.orders")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(log.size() - malformed).isEqualTo(rs.getLong(2));
+            }
+
+            s.executeUpdate("UPDATE cdm.user_product_counters SET order_cnt = order_cnt + 1 "
+                    + "WHERE ctid = (SELECT min(ctid) FROM cdm.user_product_counters)");
+            MartVerifier.Result corrupted = MartVerifier.verify(c, "cdm", truth);
+            assertThat(corrupted.matches()).isFalse();
+            assertThat(corrupted.differences()).singleElement().asString().contains("user_product_counters", "expected");
+        }
+    }
+
+    @Test
+    void shouldFailWhenACancelledOrderIsCounted(@TempDir Path dir) throws Exception {
+        // A log where one order is CLOSED and then re-sent CANCELLED: the truth has no row for it,
+        // so a mart that still counts it must not verify.
+        Dictionaries dict = Dictionaries.generate(1, 20, 2, 10);
+        var stream = new dev.strata.examples.fooddelivery.OrderStream(dict, 3,
+                new dev.strata.examples.fooddelivery.OrderStream.Profile(0, 0, 1.0, 0, 1.0));
+        List<OrderMessage> log = new java.util.ArrayList<>();
+        while (log.stream().noneMatch(m -> m.kind() == OrderMessage.Kind.CANCELLATION)) {
+            log.add(stream.next());
+        }
+        OrderMessage cancellation = log.get(log.size() - 1);
+        GroundTruth truth = GroundTruth.compute(log, dict);
+        GroundTruth truthIfCancelIgnored = GroundTruth.compute(log.subList(0, log.size() - 1), dict);
+        assertThat(truthIfCancelIgnored.productCounters()).isNotEqualTo(truth.productCounters());
+
+        try (EmbeddedPostgres pg = EmbeddedPostgres.start(Optional.empty());
+             Warehouse w = Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), 2);
+             Connection c = w.connection(); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA cdm");
+            s.execute("CREATE TABLE cdm.user_product_counters (user_id uuid, product_id uuid, product_name text, order_cnt int)");
+            s.execute("CREATE TABLE cdm.user_category_counters (user_id uuid, category_id uuid, category_name text, order_cnt int)");
+            insert(c, truthIfCancelIgnored);
+            MartVerifier.Result r = MartVerifier.verify(c, "cdm", truth);
+            assertThat(r.matches()).as("a mart counting order %d after its cancellation", cancellation.objectId()).isFalse();
+            s.execute("TRUNCATE cdm.user_product_counters, cdm.user_category_counters");
+            insert(c, truth);
+            assertThat(MartVerifier.verify(c, "cdm", truth).matches()).isTrue();
+        }
+    }
+
+    private static void insert(Connection c, GroundTruth t) throws Exception {
+        try (var ps = c.prepareStatement("INSERT INTO cdm.user_product_counters VALUES (?, ?, ?, ?)")) {
+            for (GroundTruth.ProductCount p : t.productCounters().values()) {
+                ps.setObject(1, dev.strata.vault.HashStandard.hashKey(List.of(p.userId())));
+                ps.setObject(2, dev.strata.vault.HashStandard.hashKey(List.of(p.productId())));
+                ps.setString(3, p.productName());
+                ps.setInt(4, p.orderCount());
+                ps.executeUpdate();
+            }
+        }
+        try (var ps = c.prepareStatement("INSERT INTO cdm.user_category_counters VALUES (?, ?, ?, ?)")) {
+            for (GroundTruth.CategoryCount p : t.categoryCounters().values()) {
+                ps.setObject(1, dev.strata.vault.HashStandard.hashKey(List.of(p.userId())));
+                ps.setObject(2, dev.strata.vault.HashStandard.hashKey(List.of(p.categoryName())));
+                ps.setString(3, p.categoryName());
+                ps.setInt(4, p.orderCount());
+                ps.executeUpdate();
+            }
+        }
+    }
+}
