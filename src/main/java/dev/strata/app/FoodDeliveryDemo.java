@@ -79,6 +79,16 @@ public final class FoodDeliveryDemo {
     public boolean run(CountDownLatch stop) throws Exception {
         long t0 = System.nanoTime();
         Path work = options.dataDir().orElseGet(FoodDeliveryDemo::tempDir);
+        try {
+            return run(stop, t0, work);
+        } finally {
+            if (options.dataDir().isEmpty()) {
+                deleteRecursively(work);
+            }
+        }
+    }
+
+    private boolean run(CountDownLatch stop, long t0, Path work) throws Exception {
         Path projectDir = work.resolve("project");
         ExampleProjects.copy(EXAMPLE, projectDir);
         ProjectConfig project = new ProjectLoader(EnvResolver.system()).load(projectDir);
@@ -152,11 +162,17 @@ public final class FoodDeliveryDemo {
         return (System.nanoTime() - t0) / 1e9;
     }
 
+    private static void deleteRecursively(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary folder: best effort
+        }
+    }
+
     private static Path tempDir() {
         try {
-            Path dir = Files.createTempDirectory("strata-demo-");
-            dir.toFile().deleteOnExit();
-            return dir;
+            return Files.createTempDirectory("strata-demo-");
         } catch (IOException e) {
             throw new StrataException(ErrorCode.INTERNAL, "cannot create a temporary directory: " + e.getMessage(), e);
         }
