@@ -35,6 +35,8 @@ final class LoadSql {
             StgTable.SOURCE_TIME, ColumnType.TIMESTAMPTZ,
             StgTable.LOADED_AT, ColumnType.TIMESTAMPTZ,
             StgTable.BATCH_ID, ColumnType.BIGINT);
+    /** Where satellites remember the newest collapsed row per parent (migration V20). */
+    static final String SEEN_TABLE = "strata.vault_seen";
     private static final String ROW = "s";
     private static final String ITEM = "i";
 
@@ -146,30 +148,41 @@ final class LoadSql {
             attrTexts.add(hash.normalizeAttribute(d.canonicalText("r._a" + a, attr.getValue())));
             a++;
         }
-        return "INSERT INTO " + table + " (" + String.join(", ", cols) + ")\n"
-                + "SELECT " + String.join(", ", vals) + "\n"
-                + "FROM (\n"
-                // versions of a parent in this batch, one per load_dt (the last landed), each with its predecessor
-                + "  SELECT f.*, lag(f.hd) OVER w AS _prev_hd, lag(f.load_dt) OVER w AS _prev_dt\n"
-                + "  FROM (\n"
+        String seen = SEEN_TABLE;
+        String self = d.literal(vault.schema() + "." + s.name());
+        return "WITH o AS (\n"
+                // the batch: one row per parent and load_dt (the last landed of equal ones)
+                + "  SELECT h.* FROM (\n"
                 + "    SELECT h.*, row_number() OVER (PARTITION BY h.hk, h.load_dt ORDER BY h._input DESC, h._seq DESC, h._item DESC) AS _rn\n"
                 + "    FROM (\n"
                 + "      SELECT " + hash.hashKey(normalizedKeys(groups, 0, totalParts(groups))) + " AS hk,\n"
                 + "        " + hash.hashDiff(attrTexts) + " AS hd, r.*\n"
                 + "      FROM (\n" + union(mappings, groups, s.attributes()) + "      ) r\n"
                 + "    ) h\n"
-                + "  ) f\n"
-                + "  WHERE f._rn = 1\n"
-                + "  WINDOW w AS (PARTITION BY f.hk ORDER BY f.load_dt)\n"
-                + ") o\n"
-                // the stored version in effect at this row's load_dt
-                + "LEFT JOIN LATERAL (SELECT t." + loadDt + " AS load_dt, t." + hashdiff + " AS hd FROM " + table + " t\n"
-                + "  WHERE t." + parent + " = o.hk AND t." + loadDt + " <= o.load_dt ORDER BY t." + loadDt
-                + " DESC LIMIT 1) cur ON TRUE\n"
-                // the predecessor is the later of the previous batch row and the stored version
-                + "WHERE o.hd IS DISTINCT FROM CASE WHEN o._prev_dt IS NOT NULL AND (cur.load_dt IS NULL OR o._prev_dt > cur.load_dt)"
-                + " THEN o._prev_hd ELSE cur.hd END"
-                + "\n" + d.onConflictDoNothing(List.of(parent, loadDt)).trim();
+                + "  ) h WHERE h._rn = 1\n"
+                + "), fresh AS (\n"
+                // rows newer than everything seen for their parent: the latest version, or a newer collapsed row
+                + "  SELECT o.*, cur.hd AS _cur_hd, lag(o.hd) OVER (PARTITION BY o.hk ORDER BY o.load_dt) AS _prev_hd,\n"
+                + "    row_number() OVER (PARTITION BY o.hk ORDER BY o.load_dt DESC) AS _newest\n"
+                + "  FROM o\n"
+                + "  LEFT JOIN LATERAL (SELECT t." + loadDt + " AS load_dt, t." + hashdiff + " AS hd FROM " + table + " t\n"
+                + "    WHERE t." + parent + " = o.hk ORDER BY t." + loadDt + " DESC LIMIT 1) cur ON TRUE\n"
+                + "  LEFT JOIN " + seen + " seen ON seen.satellite = " + self + " AND seen.parent_hk = o.hk\n"
+                + "  WHERE cur.load_dt IS NULL OR (o.load_dt > cur.load_dt AND (seen.seen_dt IS NULL OR o.load_dt > seen.seen_dt))\n"
+                + "), ins AS (\n"
+                // a version when it differs from its predecessor: the previous fresh row, else the latest version
+                + "  INSERT INTO " + table + " (" + String.join(", ", cols) + ")\n"
+                + "  SELECT " + String.join(", ", vals) + " FROM fresh o\n"
+                + "  WHERE o.hd IS DISTINCT FROM COALESCE(o._prev_hd, o._cur_hd)\n"
+                + "  RETURNING " + parent + " AS hk, " + loadDt + " AS load_dt\n"
+                + "), remember AS (\n"
+                // remember a parent's newest row when it collapsed, so that older rows stay recognisably late
+                + "  INSERT INTO " + seen + " (satellite, parent_hk, seen_dt)\n"
+                + "  SELECT " + self + ", f.hk, f.load_dt FROM fresh f\n"
+                + "  WHERE f._newest = 1 AND NOT EXISTS (SELECT 1 FROM ins WHERE ins.hk = f.hk AND ins.load_dt = f.load_dt)\n"
+                + "  ON CONFLICT (satellite, parent_hk) DO UPDATE SET seen_dt = excluded.seen_dt\n"
+                + ")\n"
+                + "SELECT count(*) FROM ins";
     }
 
     private List<KeyGroup> roleGroups(LinkConfig l) {

@@ -2,9 +2,6 @@ package dev.strata.vault;
 
 import dev.strata.ErrorCode;
 import dev.strata.StrataException;
-import dev.strata.config.HubConfig;
-import dev.strata.config.LinkConfig;
-import dev.strata.config.SatelliteConfig;
 import dev.strata.config.VaultMapping;
 import dev.strata.config.VaultSection;
 import dev.strata.ingest.StgTable;
@@ -80,7 +77,7 @@ public final class VaultLoader {
         this.vault = vault;
         this.tables = new VaultTables(dialect, vault);
         this.loadSql = new LoadSql(dialect, vault);
-        this.targets = targetsOf(vault);
+        this.targets = VaultTarget.all(vault);
     }
 
     /** The loader of a running pipeline's vault. */
@@ -91,21 +88,6 @@ public final class VaultLoader {
     /** Every target: hubs, then links, then satellites, each in declaration order. */
     public List<VaultTarget> targets() {
         return targets;
-    }
-
-    static List<VaultTarget> targetsOf(VaultSection vault) {
-        List<VaultTarget> out = new ArrayList<>();
-        for (HubConfig h : vault.hubs().values()) {
-            out.add(new VaultTarget(h.name(), VaultTarget.Kind.HUB, sources(h.from()), List.of()));
-        }
-        for (LinkConfig l : vault.links().values()) {
-            out.add(new VaultTarget(l.name(), VaultTarget.Kind.LINK, sources(l.from()),
-                    l.roles().values().stream().distinct().toList()));
-        }
-        for (SatelliteConfig s : vault.satellites().values()) {
-            out.add(new VaultTarget(s.name(), VaultTarget.Kind.SATELLITE, sources(s.from()), List.of(s.parent())));
-        }
-        return List.copyOf(out);
     }
 
     static List<VaultMapping> mappingsOf(VaultSection vault, String target) {
@@ -119,12 +101,8 @@ public final class VaultLoader {
             return vault.satellites().get(target).from();
         }
         throw new StrataException(ErrorCode.USAGE, "no vault target named '" + target + "'"
-                + (vault.declared() ? " (targets: " + String.join(", ", targetsOf(vault).stream().map(VaultTarget::name).toList()) + ")"
+                + (vault.declared() ? " (targets: " + String.join(", ", VaultTarget.all(vault).stream().map(VaultTarget::name).toList()) + ")"
                 : " (the project declares no vault)"));
-    }
-
-    private static List<String> sources(List<VaultMapping> from) {
-        return from.stream().map(VaultMapping::source).toList();
     }
 
     /**
@@ -240,7 +218,15 @@ public final class VaultLoader {
                 ps.setLong(p++, b[0]);
                 ps.setLong(p++, b[1]);
             }
-            rows = ps.executeLargeUpdate();
+            // hubs and links are an INSERT; a satellite's statement selects the count of what it inserted
+            if (ps.execute()) {
+                try (ResultSet rs = ps.getResultSet()) {
+                    rs.next();
+                    rows = rs.getLong(1);
+                }
+            } else {
+                rows = ps.getLargeUpdateCount();
+            }
         }
         for (int i = 0; i < active.size(); i++) {
             Watermarks.advance(c, pipeline, target, input(active.get(i)), bounds.get(i)[1]);

@@ -21,6 +21,11 @@ public final class VaultPlan {
         this.loads = new LoadSql(dialect, vault);
     }
 
+    /** The targets, as {@link VaultTarget#all} lists them. */
+    public List<VaultTarget> targets() {
+        return VaultTarget.all(vault);
+    }
+
     /** {@code CREATE SCHEMA} and one {@code CREATE TABLE IF NOT EXISTS} per target. */
     public List<String> ddl() {
         return tables.createStatements();
@@ -29,7 +34,7 @@ public final class VaultPlan {
     /** Target → its load statement; {@code ?} are the (after, up to) {@code _seq} bounds of each source in turn. */
     public Map<String, String> loadStatements() {
         Map<String, String> out = new LinkedHashMap<>();
-        VaultLoader.targetsOf(vault).forEach(t -> out.put(t.name(), loads.statement(t.name(), VaultLoader.mappingsOf(vault, t.name()))));
+        VaultTarget.all(vault).forEach(t -> out.put(t.name(), loads.statement(t.name(), VaultLoader.mappingsOf(vault, t.name()))));
         return out;
     }
 }
