@@ -44,12 +44,12 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Satellites</b> keep versions per parent ordered by {@code load_dt} (the row's
  *       {@code load_dt:} expression, else {@code _event_time}, else {@code _loaded_at}), then
  *       {@code _seq}. Of several rows of a parent with the same {@code load_dt} in one run, the last
- *       landed counts (it is the latest state at that instant); a stored version is never replaced,
- *       so a later run's row at exactly the same {@code load_dt} with other content is skipped. A row becomes a version when its hashdiff differs from the version in effect at
- *       its {@code load_dt} (the latest earlier row of the batch, or the latest stored version at
- *       or before it, whichever is later); so A→B→A gives three versions and consecutive
- *       duplicates collapse. A late row (older than stored versions) is inserted at its own time
- *       when it changes what was in effect then; the current version is never displaced by it.</li>
+ *       landed counts. A row becomes a version when its hashdiff differs from the version before
+ *       it (the previous row of the run, else the latest stored version): A→B→A gives three
+ *       versions, consecutive duplicates collapse. A row not newer than the newest row already seen
+ *       for its parent (stored, or collapsed and remembered in {@code strata.vault_seen}) is late
+ *       and ignored, so the latest version always follows the newest row and re-processing is a
+ *       no-op.</li>
  *   <li><b>Single writer per target.</b> Each load takes a transaction-scoped advisory lock on its
  *       table, so several processes (or threads) may call {@link #load} for the same target at
  *       once: they run one after the other and the later ones find nothing new.</li>
