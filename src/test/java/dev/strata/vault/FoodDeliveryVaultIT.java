@@ -44,17 +44,16 @@ class FoodDeliveryVaultIT {
             name: food_delivery
             sources:
               orders: { kafka: { topic: order-service_orders } }
-              # Redis dictionaries in the example; the vault only needs their names
-              users: { kafka: { topic: users } }
-              restaurants: { kafka: { topic: restaurants } }
+              users: { redis: { keys: "user:*" } }
+              restaurants: { redis: { keys: "restaurant:*" } }
             vault:
               hubs:
                 h_user:
                   key: user_id
-                  from: { orders: $.payload.user.id, users: _key }
+                  from: { orders: $.payload.user.id, users: $._id }
                 h_restaurant:
                   key: restaurant_id
-                  from: { orders: $.payload.restaurant.id, restaurants: _key }
+                  from: { orders: $.payload.restaurant.id, restaurants: $._id }
                 h_order:
                   key: { order_id: bigint }
                   from: { orders: $.object_id }
@@ -79,7 +78,7 @@ class FoodDeliveryVaultIT {
                 l_product_restaurant:
                   hubs: [h_product, h_restaurant]
                   from:
-                    restaurants: { each: $.menu, h_product: $item._id, h_restaurant: _key }
+                    restaurants: { each: $.menu, h_product: $item._id, h_restaurant: $._id }
                 l_product_category:
                   hubs: [h_product, h_category]
                   from:
@@ -89,7 +88,7 @@ class FoodDeliveryVaultIT {
                   parent: h_user
                   attributes: { username: text, userlogin: text }
                   from:
-                    users: { user_id: _key, username: $.name, userlogin: $.login }
+                    users: { user_id: $._id, username: $.name, userlogin: $.login }
                 s_product_names:
                   parent: h_product
                   attributes: { name: text }
@@ -99,7 +98,7 @@ class FoodDeliveryVaultIT {
                   parent: h_restaurant
                   attributes: { name: text }
                   from:
-                    restaurants: { restaurant_id: _key, name: $.name }
+                    restaurants: { restaurant_id: $._id, name: $.name }
                 s_order_cost:
                   parent: h_order
                   attributes: { cost: "numeric(19,5)", payment: "numeric(19,5)" }
@@ -170,10 +169,13 @@ class FoodDeliveryVaultIT {
 
     private void landDictionaries(Dictionaries dict) throws Exception {
         List<StgFixture.Row> users = new ArrayList<>();
-        dict.users().forEach(u -> users.add(new StgFixture.Row(u.id(), dict.userJson(u), null)));
+        // as the Redis lander lands them: _key = <redis key>#<md5 of the value>, _payload = the value
+        dict.users().forEach(u -> users.add(new StgFixture.Row("user:" + u.id() + "#" + HashStandard.md5(dict.userJson(u)),
+                dict.userJson(u), null)));
         StgFixture.land(warehouse, "users", users);
         List<StgFixture.Row> restaurants = new ArrayList<>();
-        dict.restaurants().forEach(r -> restaurants.add(new StgFixture.Row(r.id(), dict.restaurantJson(r), null)));
+        dict.restaurants().forEach(r -> restaurants.add(new StgFixture.Row("restaurant:" + r.id() + "#"
+                + HashStandard.md5(dict.restaurantJson(r)), dict.restaurantJson(r), null)));
         StgFixture.land(warehouse, "restaurants", restaurants);
     }
 
