@@ -185,6 +185,57 @@ final class LoadSql {
                 + "SELECT count(*) FROM ins";
     }
 
+    /**
+     * For benchmarks: a plain {@code INSERT INTO qualifiedTable SELECT} of the same projected rows
+     * the target's load reads (same expressions, hash keys and hashdiff), without deduplication,
+     * version detection or constraints. Same bind parameters as {@link #statement}.
+     */
+    String projectionInsert(String target, List<VaultMapping> mappings, String qualifiedTable) {
+        List<KeyGroup> groups;
+        Map<String, ColumnType> attributes = Map.of();
+        List<String> cols = new ArrayList<>();
+        if (vault.hubs().containsKey(target)) {
+            HubConfig h = vault.hubs().get(target);
+            groups = List.of(new KeyGroup(h.name(), List.copyOf(h.keyColumns().values())));
+            cols.add(hash.hashKey(normalizedKeys(groups, 0, totalParts(groups))));
+            for (int k = 0; k < h.keyColumns().size(); k++) {
+                cols.add("r._k" + k);
+            }
+        } else if (vault.links().containsKey(target)) {
+            groups = roleGroups(vault.links().get(target));
+            cols.add(hash.hashKey(normalizedKeys(groups, 0, totalParts(groups))));
+            int from = 0;
+            for (KeyGroup g : groups) {
+                cols.add(hash.hashKey(normalizedKeys(groups, from, from + g.types().size())));
+                from += g.types().size();
+            }
+        } else {
+            SatelliteConfig s = vault.satellites().get(target);
+            groups = vault.hubs().containsKey(s.parent())
+                    ? List.of(new KeyGroup(s.parent(), List.copyOf(vault.hubs().get(s.parent()).keyColumns().values())))
+                    : roleGroups(vault.links().get(s.parent()));
+            attributes = s.attributes();
+            List<String> attrTexts = new ArrayList<>();
+            int a = 0;
+            for (ColumnType type : attributes.values()) {
+                attrTexts.add(hash.normalizeAttribute(d.canonicalText("r._a" + a++, type)));
+            }
+            cols.add(hash.hashKey(normalizedKeys(groups, 0, totalParts(groups))));
+            cols.add("r.load_dt");
+            cols.add(hash.hashDiff(attrTexts));
+            cols.add("r.record_source");
+            for (int i = 0; i < attributes.size(); i++) {
+                cols.add("r._a" + i);
+            }
+            return "INSERT INTO " + qualifiedTable + "\nSELECT " + String.join(",\n  ", cols) + "\nFROM (\n"
+                    + union(mappings, groups, attributes) + ") r";
+        }
+        cols.add("r.load_dt");
+        cols.add("r.record_source");
+        return "INSERT INTO " + qualifiedTable + "\nSELECT " + String.join(",\n  ", cols) + "\nFROM (\n"
+                + union(mappings, groups, attributes) + ") r";
+    }
+
     private List<KeyGroup> roleGroups(LinkConfig l) {
         List<KeyGroup> groups = new ArrayList<>();
         l.roles().forEach((role, hub) ->

@@ -37,4 +37,14 @@ public final class VaultPlan {
         VaultTarget.all(vault).forEach(t -> out.put(t.name(), loads.statement(t.name(), VaultLoader.mappingsOf(vault, t.name()))));
         return out;
     }
+
+    /**
+     * For benchmarks and comparisons: a plain {@code INSERT INTO table SELECT} of exactly the rows
+     * {@code target}'s load projects from its sources (same expressions, casts and hashes), with no
+     * deduplication, no version detection and no constraints. {@code table} must have the target's
+     * columns in order. Bind parameters as in {@link #loadStatements()}.
+     */
+    public String projectionInsert(String target, String qualifiedTable) {
+        return loads.projectionInsert(target, VaultLoader.mappingsOf(vault, target), qualifiedTable);
+    }
 }

@@ -1,0 +1,171 @@
+package dev.strata.bench;
+
+import dev.strata.config.EnvResolver;
+import dev.strata.config.ProjectConfig;
+import dev.strata.config.ProjectLoader;
+import dev.strata.config.Secret;
+import dev.strata.embedded.EmbeddedPostgres;
+import dev.strata.ingest.StgTable;
+import dev.strata.vault.VaultLoader;
+import dev.strata.vault.VaultPlan;
+import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.Warehouse;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code strata bench vault}: loads N STG rows (order messages) into one hub ({@code h_user}), one
+ * link ({@code l_order_user}) and one satellite ({@code s_order_status}) with {@link VaultLoader},
+ * and, in the same run on the same server, runs a plain {@code INSERT ... SELECT} of exactly the
+ * same projected rows (same JSON extraction, casts, hash keys and hashdiff) into tables without
+ * keys or constraints. The ratio is Strata's time over the plain inserts' time: what deduplication,
+ * version detection, primary-key maintenance and watermarks cost on top of the projection itself.
+ *
+ * <p>Data: N messages for 0.8·N orders (every fourth order is sent twice, OPEN then CLOSED), users
+ * drawn from N/10, as a Kafka lander would land them (one STG row per message, {@code _seq} in order).
+ */
+public final class VaultBenchmark {
+    static final String SOURCE = "bench_orders";
+    static final String YAML = """
+            name: bench
+            sources:
+              bench_orders: { kafka: { topic: bench-orders } }
+            vault:
+              hubs:
+                h_order: { key: { order_id: bigint }, from: { bench_orders: $.object_id } }
+                h_user: { key: user_id, from: { bench_orders: $.payload.user.id } }
+              links:
+                l_order_user:
+                  hubs: [h_order, h_user]
+                  from: { bench_orders: { h_order: $.object_id, h_user: $.payload.user.id } }
+              satellites:
+                s_order_status:
+                  parent: h_order
+                  attributes: { status: text, cost: "numeric(19,5)" }
+                  from:
+                    bench_orders:
+                      order_id: $.object_id
+                      status: $.payload.status
+                      cost: $.payload.cost
+                      load_dt: $.sent_dttm
+            """;
+    static final List<String> TARGETS = List.of("h_user", "l_order_user", "s_order_status");
+
+    private final PrintWriter out;
+    private final int rows;
+
+    public VaultBenchmark(PrintWriter out, int rows) {
+        if (rows < 5 || rows % 5 != 0) {
+            throw new IllegalArgumentException("--rows must be a positive multiple of 5, got " + rows);
+        }
+        this.out = out;
+        this.rows = rows;
+    }
+
+    /** Runs the benchmark on a fresh embedded PostgreSQL and returns strata/insert_select. */
+    public double run() throws SQLException {
+        ProjectConfig project = new ProjectLoader(EnvResolver.of(Map.of())).parse(Path.of("."), YAML, "bench.yaml");
+        out.printf("vault benchmark: %,d STG rows -> hub h_user, link l_order_user, satellite s_order_status%n", rows);
+        out.flush();
+        try (EmbeddedPostgres pg = EmbeddedPostgres.start(Optional.empty());
+             Warehouse w = Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), 2)) {
+            long t0 = System.nanoTime();
+            land(w);
+            out.printf("  landed %,d STG rows in %.1f s (not measured)%n", rows, seconds(t0));
+            out.flush();
+            VaultLoader loader = new VaultLoader(w, project.name(), project.vault());
+            loader.prepare();
+            VaultPlan plan = new VaultPlan(w.dialect(), project.vault());
+            createPlainTables(w);
+
+            double plain = 0;
+            for (String t : TARGETS) {
+                long start = System.nanoTime();
+                long n = execute(w, plan.projectionInsert(t, w.dialect().qualified("bench_plain", t)));
+                double s = seconds(start);
+                plain += s;
+                out.printf("  insert_select %-16s %,10d rows %7.2f s%n", t, n, s);
+                out.flush();
+            }
+            double strata = 0;
+            for (String t : TARGETS) {
+                long start = System.nanoTime();
+                long n = loader.load(t);
+                double s = seconds(start);
+                strata += s;
+                out.printf("  strata        %-16s %,10d rows %7.2f s%n", t, n, s);
+                out.flush();
+            }
+            out.printf("  total: strata %.2f s, insert_select %.2f s%n", strata, plain);
+            return strata / plain;
+        }
+    }
+
+    private void land(Warehouse w) throws SQLException {
+        Dialect d = w.dialect();
+        int orders = rows / 5 * 4;
+        w.inTransaction(c -> {
+            try (Statement s = c.createStatement()) {
+                for (String ddl : StgTable.createStatements(d, SOURCE, false)) {
+                    s.execute(ddl);
+                }
+                // every fourth order is sent twice (OPEN, then CLOSED three minutes later)
+                s.execute("INSERT INTO " + d.qualified(StgTable.SCHEMA, SOURCE)
+                        + " (_seq, _payload, _partition, _offset, _event_time, _batch_id)"
+                        + " SELECT row_number() OVER (ORDER BY o, m), jsonb_build_object("
+                        + "  'object_id', o, 'object_type', 'order',"
+                        + "  'sent_dttm', to_char(timestamp '2024-01-01' + (o * 3 + m * 180) * interval '1 second', 'YYYY-MM-DD HH24:MI:SS'),"
+                        + "  'payload', jsonb_build_object("
+                        + "    'user', jsonb_build_object('id', 'u' || lpad(((o * 7919) % " + Math.max(1, rows / 10) + ")::text, 7, '0')),"
+                        + "    'restaurant', jsonb_build_object('id', 'r' || (o % 40)),"
+                        + "    'status', CASE WHEN o % 4 = 0 AND m = 1 THEN 'OPEN' ELSE 'CLOSED' END,"
+                        + "    'cost', (o % 977) * 5, 'payment', (o % 977) * 5, 'date', '2024-01-01 10:00:00')),"
+                        + " '0', row_number() OVER (ORDER BY o, m),"
+                        + " timestamptz '2024-01-01 00:00:00+00' + (o * 3 + m * 180) * interval '1 second', 1"
+                        + " FROM generate_series(1, " + orders + ") o"
+                        + " CROSS JOIN LATERAL generate_series(1, CASE WHEN o % 4 = 0 THEN 2 ELSE 1 END) m");
+            }
+            return null;
+        });
+        try (Connection c = w.connection(); Statement s = c.createStatement()) {
+            s.execute("VACUUM ANALYZE " + d.qualified(StgTable.SCHEMA, SOURCE));
+        }
+    }
+
+    private static void createPlainTables(Warehouse w) throws SQLException {
+        Dialect d = w.dialect();
+        try (Connection c = w.connection(); Statement s = c.createStatement()) {
+            s.execute(d.createSchemaIfNotExists("bench_plain"));
+            for (String t : TARGETS) {
+                // the vault table's columns, without keys, NOT NULLs or indexes
+                s.execute(d.createTableAs(d.qualified("bench_plain", t), "SELECT * FROM " + d.qualified("dds", t) + " WHERE 1 = 0"));
+            }
+        }
+    }
+
+    private long execute(Warehouse w, String sql) throws SQLException {
+        return w.inTransaction(c -> {
+            for (String setting : w.dialect().deterministicTransactionSettings()) {
+                try (Statement s = c.createStatement()) {
+                    s.execute(setting);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, 0);
+                ps.setLong(2, Long.MAX_VALUE);
+                return ps.executeLargeUpdate();
+            }
+        });
+    }
+
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+}
