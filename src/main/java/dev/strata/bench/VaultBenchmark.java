@@ -60,13 +60,20 @@ public final class VaultBenchmark {
 
     private final PrintWriter out;
     private final int rows;
+    private final boolean explain;
 
     public VaultBenchmark(PrintWriter out, int rows) {
+        this(out, rows, false);
+    }
+
+    /** With {@code explain}, first prints EXPLAIN ANALYZE of each statement (run and rolled back). */
+    public VaultBenchmark(PrintWriter out, int rows, boolean explain) {
         if (rows < 5 || rows % 5 != 0) {
             throw new IllegalArgumentException("--rows must be a positive multiple of 5, got " + rows);
         }
         this.out = out;
         this.rows = rows;
+        this.explain = explain;
     }
 
     /** Runs the benchmark on a fresh embedded PostgreSQL and returns strata/insert_select. */
@@ -84,6 +91,12 @@ public final class VaultBenchmark {
             loader.prepare();
             VaultPlan plan = new VaultPlan(w.dialect(), project.vault());
             createPlainTables(w);
+            if (explain) {
+                for (String t : TARGETS) {
+                    explain(w, "strata " + t, plan.loadStatements().get(t));
+                    explain(w, "insert_select " + t, plan.projectionInsert(t, w.dialect().qualified("bench_plain", t)));
+                }
+            }
 
             double plain = 0;
             for (String t : TARGETS) {
@@ -123,7 +136,7 @@ public final class VaultBenchmark {
                         + "  'object_id', o, 'object_type', 'order',"
                         + "  'sent_dttm', to_char(timestamp '2024-01-01' + (o * 3 + m * 180) * interval '1 second', 'YYYY-MM-DD HH24:MI:SS'),"
                         + "  'payload', jsonb_build_object("
-                        + "    'user', jsonb_build_object('id', 'u' || lpad(((o * 7919) % " + Math.max(1, rows / 10) + ")::text, 7, '0')),"
+                        + "    'user', jsonb_build_object('id', 'u' || lpad(((o::bigint * 7919) % " + Math.max(1, rows / 10) + ")::text, 7, '0')),"
                         + "    'restaurant', jsonb_build_object('id', 'r' || (o % 40)),"
                         + "    'status', CASE WHEN o % 4 = 0 AND m = 1 THEN 'OPEN' ELSE 'CLOSED' END,"
                         + "    'cost', (o % 977) * 5, 'payment', (o % 977) * 5, 'date', '2024-01-01 10:00:00')),"
@@ -163,6 +176,31 @@ public final class VaultBenchmark {
                 return ps.executeLargeUpdate();
             }
         });
+    }
+
+    private void explain(Warehouse w, String what, String sql) throws SQLException {
+        try (Connection c = w.connection()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                for (String setting : w.dialect().deterministicTransactionSettings()) {
+                    s.execute(setting);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + sql)) {
+                ps.setLong(1, 0);
+                ps.setLong(2, Long.MAX_VALUE);
+                out.println("  -- plan of " + what);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.println("  " + rs.getString(1));
+                    }
+                }
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        }
+        out.flush();
     }
 
     private static double seconds(long start) {

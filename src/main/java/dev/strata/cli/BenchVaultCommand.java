@@ -15,13 +15,15 @@ import picocli.CommandLine.Spec;
 final class BenchVaultCommand implements Callable<Integer> {
     @Option(names = "--rows", defaultValue = "1000000", description = "STG rows to load, a multiple of 5 (default: ${DEFAULT-VALUE}).")
     int rows;
+    @Option(names = "--explain", description = "First print EXPLAIN ANALYZE of each statement (run, then rolled back).")
+    boolean explain;
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        double ratio = new VaultBenchmark(out, rows).run();
+        double ratio = new VaultBenchmark(out, rows, explain).run();
         out.println(String.format(Locale.ROOT, "vault: strata/insert_select=%.2f", ratio));
         out.flush();
         return 0;

@@ -54,6 +54,10 @@ public final class VaultConfigReader {
         if (schema.equals("stg") || schema.equals("strata")) {
             vault.problem("schema", "'" + schema + "' is Strata's own schema; choose another (default: dds)");
         }
+        long sortMemory = vault.size("sort_memory", VaultSection.DEFAULT_SORT_MEMORY);
+        if (sortMemory < 64 * 1024) {
+            vault.problem("sort_memory", "must be at least 64KB");
+        }
         vault.namedEntries("hubs").forEach((name, v) -> {
             if (claimName(name, v)) {
                 v.asMapping().map(m -> readHub(name, m)).ifPresent(h -> hubs.put(name, h));
@@ -70,7 +74,7 @@ public final class VaultConfigReader {
             }
         });
         vault.finish();
-        return new VaultSection(schema, hubs, links, satellites);
+        return new VaultSection(schema, hubs, links, satellites, sortMemory);
     }
 
     private boolean claimName(String name, ConfigValue v) {

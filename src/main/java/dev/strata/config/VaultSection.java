@@ -9,11 +9,14 @@ import java.util.Map;
  * reference resolves, every expression parses). Read by {@link VaultConfigReader}; the
  * {@code dev.strata.vault} package turns it into DDL and load SQL. See {@code docs/vault.md}.
  *
- * @param schema the schema of the vault tables ({@code dds} by default)
+ * @param schema     the schema of the vault tables ({@code dds} by default)
+ * @param sortMemory bytes each sort or hash of a load may use before spilling to disk
  */
 public record VaultSection(String schema, Map<String, HubConfig> hubs, Map<String, LinkConfig> links,
-                           Map<String, SatelliteConfig> satellites) {
+                           Map<String, SatelliteConfig> satellites, long sortMemory) {
     public static final String DEFAULT_SCHEMA = "dds";
+    /** Enough to sort a million-row load in memory; PostgreSQL's own default is 4MB. */
+    public static final long DEFAULT_SORT_MEMORY = 256L * 1024 * 1024;
 
     public VaultSection {
         hubs = Collections.unmodifiableMap(new LinkedHashMap<>(hubs));
@@ -23,7 +26,7 @@ public record VaultSection(String schema, Map<String, HubConfig> hubs, Map<Strin
 
     /** No vault declared. */
     public static VaultSection none() {
-        return new VaultSection(DEFAULT_SCHEMA, Map.of(), Map.of(), Map.of());
+        return new VaultSection(DEFAULT_SCHEMA, Map.of(), Map.of(), Map.of(), DEFAULT_SORT_MEMORY);
     }
 
     /** True when the project declares at least one vault table. */

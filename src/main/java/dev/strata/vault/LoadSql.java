@@ -75,26 +75,15 @@ final class LoadSql {
         String hk = d.quote(VaultTables.hashKeyColumn(h.name()));
         List<String> cols = new ArrayList<>(List.of(hk));
         List<String> vals = new ArrayList<>(List.of("x.hk"));
+        List<String> carried = new ArrayList<>();
         int k = 0;
         for (String col : h.keyColumns().keySet()) {
             cols.add(d.quote(col));
-            vals.add("x._k" + k++);
+            vals.add("x._k" + k);
+            carried.add("n._k" + k++);
         }
-        cols.add(d.quote(VaultTables.LOAD_DT));
-        vals.add("x.load_dt");
-        cols.add(d.quote(VaultTables.RECORD_SOURCE));
-        vals.add("x.record_source");
-        return "INSERT INTO " + table + " (" + String.join(", ", cols) + ")\n"
-                + "SELECT " + String.join(", ", vals) + "\n"
-                + "FROM (\n"
-                + "  SELECT h.*, row_number() OVER (PARTITION BY h.hk ORDER BY h.load_dt, h._input, h._seq, h._item) AS _rn\n"
-                + "  FROM (\n"
-                + "    SELECT " + hash.hashKey(normalizedKeys(groups, 0, totalParts(groups))) + " AS hk, r.*\n"
-                + "    FROM (\n" + union(mappings, groups, Map.of()) + "    ) r\n"
-                + "  ) h\n"
-                + ") x\n"
-                + "WHERE x._rn = 1 AND NOT EXISTS (SELECT 1 FROM " + table + " t WHERE t." + hk + " = x.hk)"
-                + "\n" + d.onConflictDoNothing(List.of(hk)).trim();
+        return firstPerKey(table, hk, cols, vals, List.of(hash.hashKey(normalized(0, totalParts(groups))) + " AS hk"),
+                carried, mappings, groups);
     }
 
     private String link(LinkConfig l, List<VaultMapping> mappings) {
@@ -104,30 +93,43 @@ final class LoadSql {
         List<String> cols = new ArrayList<>(List.of(hk));
         List<String> vals = new ArrayList<>(List.of("x.hk"));
         List<String> hashes = new ArrayList<>();
-        hashes.add(hash.hashKey(normalizedKeys(groups, 0, totalParts(groups))) + " AS hk");
+        hashes.add(hash.hashKey(normalized(0, totalParts(groups))) + " AS hk");
         int from = 0;
         int g = 0;
         for (KeyGroup group : groups) {
-            hashes.add(hash.hashKey(normalizedKeys(groups, from, from + group.types().size())) + " AS _h" + g);
+            hashes.add(hash.hashKey(normalized(from, from + group.types().size())) + " AS _h" + g);
             cols.add(d.quote(VaultTables.hashKeyColumn(group.name())));
             vals.add("x._h" + g++);
             from += group.types().size();
         }
+        return firstPerKey(table, hk, cols, vals, hashes, List.of(), mappings, groups);
+    }
+
+    /**
+     * Hubs and links: the rows of new hash keys, the first per key by (load_dt, source, _seq, item).
+     * Keys already stored are dropped before ranking, so a run over mostly known keys sorts little.
+     */
+    private String firstPerKey(String table, String hk, List<String> cols, List<String> vals, List<String> hashes,
+                               List<String> carried, List<VaultMapping> mappings, List<KeyGroup> groups) {
         cols.add(d.quote(VaultTables.LOAD_DT));
         vals.add("x.load_dt");
         cols.add(d.quote(VaultTables.RECORD_SOURCE));
         vals.add("x.record_source");
+        List<String> select = new ArrayList<>(hashes);
+        select.addAll(carried);
+        select.addAll(List.of("n.load_dt", "n.record_source", "n._input", "n._seq", "n._item"));
         return "INSERT INTO " + table + " (" + String.join(", ", cols) + ")\n"
                 + "SELECT " + String.join(", ", vals) + "\n"
                 + "FROM (\n"
-                + "  SELECT h.*, row_number() OVER (PARTITION BY h.hk ORDER BY h.load_dt, h._input, h._seq, h._item) AS _rn\n"
+                + "  SELECT p.*, row_number() OVER (PARTITION BY p.hk ORDER BY p.load_dt, p._input, p._seq, p._item) AS _rn\n"
                 + "  FROM (\n"
-                + "    SELECT " + String.join(",\n      ", hashes) + ", r.*\n"
-                + "    FROM (\n" + union(mappings, groups, Map.of()) + "    ) r\n"
-                + "  ) h\n"
+                + "    SELECT " + String.join(",\n      ", select) + "\n"
+                + "    FROM (\n" + normalizedLayer(mappings, groups, Map.of()) + "    ) n" + d.subqueryFence() + "\n"
+                + "  ) p\n"
+                + "  WHERE NOT EXISTS (SELECT 1 FROM " + table + " t WHERE t." + hk + " = p.hk)\n"
                 + ") x\n"
-                + "WHERE x._rn = 1 AND NOT EXISTS (SELECT 1 FROM " + table + " t WHERE t." + hk + " = x.hk)"
-                + "\n" + d.onConflictDoNothing(List.of(hk)).trim();
+                + "WHERE x._rn = 1\n"
+                + d.onConflictDoNothing(List.of(hk)).trim();
     }
 
     private String satellite(SatelliteConfig s, List<VaultMapping> mappings) {
@@ -140,49 +142,89 @@ final class LoadSql {
         String hashdiff = d.quote(VaultTables.HASHDIFF);
         List<String> cols = new ArrayList<>(List.of(parent, loadDt, hashdiff, d.quote(VaultTables.RECORD_SOURCE)));
         List<String> vals = new ArrayList<>(List.of("o.hk", "o.load_dt", "o.hd", "o.record_source"));
-        List<String> attrTexts = new ArrayList<>();
-        int a = 0;
-        for (Map.Entry<String, ColumnType> attr : s.attributes().entrySet()) {
-            cols.add(d.quote(attr.getKey()));
+        List<String> attrs = new ArrayList<>();
+        for (int a = 0; a < s.attributes().size(); a++) {
+            cols.add(d.quote(List.copyOf(s.attributes().keySet()).get(a)));
             vals.add("o._a" + a);
-            attrTexts.add(hash.normalizeAttribute(d.canonicalText("r._a" + a, attr.getValue())));
-            a++;
+            attrs.add("n._a" + a);
         }
         String seen = SEEN_TABLE;
         String self = d.literal(vault.schema() + "." + s.name());
+        String collapsed = "o.hd IS NOT DISTINCT FROM COALESCE(o._prev_hd, o._cur_hd)";
         return "WITH o AS (\n"
                 // the batch: one row per parent and load_dt (the last landed of equal ones)
-                + "  SELECT h.* FROM (\n"
-                + "    SELECT h.*, row_number() OVER (PARTITION BY h.hk, h.load_dt ORDER BY h._input DESC, h._seq DESC, h._item DESC) AS _rn\n"
+                + "  SELECT p.* FROM (\n"
+                + "    SELECT p.*, row_number() OVER (PARTITION BY p.hk, p.load_dt ORDER BY p._input DESC, p._seq DESC, p._item DESC) AS _rn\n"
                 + "    FROM (\n"
-                + "      SELECT " + hash.hashKey(normalizedKeys(groups, 0, totalParts(groups))) + " AS hk,\n"
-                + "        " + hash.hashDiff(attrTexts) + " AS hd, r.*\n"
-                + "      FROM (\n" + union(mappings, groups, s.attributes()) + "      ) r\n"
-                + "    ) h\n"
-                + "  ) h WHERE h._rn = 1\n"
+                + "      SELECT " + hash.hashKey(normalized(0, totalParts(groups))) + " AS hk,\n"
+                + "        " + hash.hashDiff(normalizedAttributes(s.attributes().size())) + " AS hd,\n"
+                + "        " + (attrs.isEmpty() ? "" : String.join(", ", attrs) + ", ")
+                + "n.load_dt, n.record_source, n._input, n._seq, n._item\n"
+                + "      FROM (\n" + normalizedLayer(mappings, groups, s.attributes()) + "      ) n" + d.subqueryFence() + "\n"
+                + "    ) p\n"
+                + "  ) p WHERE p._rn = 1\n"
                 + "), fresh AS (\n"
-                // rows newer than everything seen for their parent: the latest version, or a newer collapsed row
-                + "  SELECT o.*, cur.hd AS _cur_hd, lag(o.hd) OVER (PARTITION BY o.hk ORDER BY o.load_dt) AS _prev_hd,\n"
-                + "    row_number() OVER (PARTITION BY o.hk ORDER BY o.load_dt DESC) AS _newest\n"
+                // rows newer than everything seen for their parent: its latest version, or a newer collapsed row
+                + "  SELECT o.*, cur.hd AS _cur_hd, lag(o.hd) OVER w AS _prev_hd, lead(o.load_dt) OVER w IS NULL AS _newest\n"
                 + "  FROM o\n"
                 + "  LEFT JOIN LATERAL (SELECT t." + loadDt + " AS load_dt, t." + hashdiff + " AS hd FROM " + table + " t\n"
                 + "    WHERE t." + parent + " = o.hk ORDER BY t." + loadDt + " DESC LIMIT 1) cur ON TRUE\n"
                 + "  LEFT JOIN " + seen + " seen ON seen.satellite = " + self + " AND seen.parent_hk = o.hk\n"
                 + "  WHERE cur.load_dt IS NULL OR (o.load_dt > cur.load_dt AND (seen.seen_dt IS NULL OR o.load_dt > seen.seen_dt))\n"
+                + "  WINDOW w AS (PARTITION BY o.hk ORDER BY o.load_dt)\n"
                 + "), ins AS (\n"
                 // a version when it differs from its predecessor: the previous fresh row, else the latest version
                 + "  INSERT INTO " + table + " (" + String.join(", ", cols) + ")\n"
                 + "  SELECT " + String.join(", ", vals) + " FROM fresh o\n"
-                + "  WHERE o.hd IS DISTINCT FROM COALESCE(o._prev_hd, o._cur_hd)\n"
-                + "  RETURNING " + parent + " AS hk, " + loadDt + " AS load_dt\n"
+                + "  WHERE NOT (" + collapsed + ")\n"
+                + "  RETURNING 1\n"
                 + "), remember AS (\n"
-                // remember a parent's newest row when it collapsed, so that older rows stay recognisably late
+                // a parent's newest row that collapsed: remembered, so that older rows stay recognisably late
                 + "  INSERT INTO " + seen + " (satellite, parent_hk, seen_dt)\n"
-                + "  SELECT " + self + ", f.hk, f.load_dt FROM fresh f\n"
-                + "  WHERE f._newest = 1 AND NOT EXISTS (SELECT 1 FROM ins WHERE ins.hk = f.hk AND ins.load_dt = f.load_dt)\n"
+                + "  SELECT " + self + ", o.hk, o.load_dt FROM fresh o\n"
+                + "  WHERE o._newest AND " + collapsed + "\n"
                 + "  ON CONFLICT (satellite, parent_hk) DO UPDATE SET seen_dt = excluded.seen_dt\n"
                 + ")\n"
                 + "SELECT count(*) FROM ins";
+    }
+
+    /**
+     * The union of the mappings' projections with each key part normalized ({@code _n0..}) and each
+     * attribute in the hashing standard's form ({@code _t0..}), computed once per row: the layer
+     * ends with the dialect's subquery fence, so the planner neither repeats these expressions in
+     * every hash that uses them nor carries the raw payload through the sorts above.
+     */
+    private String normalizedLayer(List<VaultMapping> mappings, List<KeyGroup> groups, Map<String, ColumnType> attributes) {
+        List<ColumnType> types = new ArrayList<>();
+        groups.forEach(g -> types.addAll(g.types()));
+        List<String> sel = new ArrayList<>();
+        for (int k = 0; k < types.size(); k++) {
+            sel.add(hash.normalizeKeyPart(d.canonicalText("r._k" + k, types.get(k))) + " AS _n" + k);
+        }
+        int a = 0;
+        for (ColumnType type : attributes.values()) {
+            sel.add(hash.normalizeAttribute(d.canonicalText("r._a" + a, type)) + " AS _t" + a);
+            a++;
+        }
+        return "      SELECT " + String.join(",\n        ", sel) + ", r.*\n"
+                + "      FROM (\n" + union(mappings, groups, attributes) + "      ) r" + d.subqueryFence() + "\n";
+    }
+
+    /** Normalized key parts {@code n._n<from>} .. {@code n._n<to-1>}. */
+    private static List<String> normalized(int from, int to) {
+        List<String> out = new ArrayList<>();
+        for (int k = from; k < to; k++) {
+            out.add("n._n" + k);
+        }
+        return out;
+    }
+
+    private static List<String> normalizedAttributes(int count) {
+        List<String> out = new ArrayList<>();
+        for (int a = 0; a < count; a++) {
+            out.add("n._t" + a);
+        }
+        return out;
     }
 
     /**
@@ -197,43 +239,38 @@ final class LoadSql {
         if (vault.hubs().containsKey(target)) {
             HubConfig h = vault.hubs().get(target);
             groups = List.of(new KeyGroup(h.name(), List.copyOf(h.keyColumns().values())));
-            cols.add(hash.hashKey(normalizedKeys(groups, 0, totalParts(groups))));
+            cols.add(hash.hashKey(normalized(0, totalParts(groups))));
             for (int k = 0; k < h.keyColumns().size(); k++) {
-                cols.add("r._k" + k);
+                cols.add("n._k" + k);
             }
+            cols.add("n.load_dt");
+            cols.add("n.record_source");
         } else if (vault.links().containsKey(target)) {
             groups = roleGroups(vault.links().get(target));
-            cols.add(hash.hashKey(normalizedKeys(groups, 0, totalParts(groups))));
+            cols.add(hash.hashKey(normalized(0, totalParts(groups))));
             int from = 0;
             for (KeyGroup g : groups) {
-                cols.add(hash.hashKey(normalizedKeys(groups, from, from + g.types().size())));
+                cols.add(hash.hashKey(normalized(from, from + g.types().size())));
                 from += g.types().size();
             }
+            cols.add("n.load_dt");
+            cols.add("n.record_source");
         } else {
             SatelliteConfig s = vault.satellites().get(target);
             groups = vault.hubs().containsKey(s.parent())
                     ? List.of(new KeyGroup(s.parent(), List.copyOf(vault.hubs().get(s.parent()).keyColumns().values())))
                     : roleGroups(vault.links().get(s.parent()));
             attributes = s.attributes();
-            List<String> attrTexts = new ArrayList<>();
-            int a = 0;
-            for (ColumnType type : attributes.values()) {
-                attrTexts.add(hash.normalizeAttribute(d.canonicalText("r._a" + a++, type)));
-            }
-            cols.add(hash.hashKey(normalizedKeys(groups, 0, totalParts(groups))));
-            cols.add("r.load_dt");
-            cols.add(hash.hashDiff(attrTexts));
-            cols.add("r.record_source");
+            cols.add(hash.hashKey(normalized(0, totalParts(groups))));
+            cols.add("n.load_dt");
+            cols.add(hash.hashDiff(normalizedAttributes(attributes.size())));
+            cols.add("n.record_source");
             for (int i = 0; i < attributes.size(); i++) {
-                cols.add("r._a" + i);
+                cols.add("n._a" + i);
             }
-            return "INSERT INTO " + qualifiedTable + "\nSELECT " + String.join(",\n  ", cols) + "\nFROM (\n"
-                    + union(mappings, groups, attributes) + ") r";
         }
-        cols.add("r.load_dt");
-        cols.add("r.record_source");
         return "INSERT INTO " + qualifiedTable + "\nSELECT " + String.join(",\n  ", cols) + "\nFROM (\n"
-                + union(mappings, groups, attributes) + ") r";
+                + normalizedLayer(mappings, groups, attributes) + ") n";
     }
 
     private List<KeyGroup> roleGroups(LinkConfig l) {
@@ -245,17 +282,6 @@ final class LoadSql {
 
     private static int totalParts(List<KeyGroup> groups) {
         return groups.stream().mapToInt(g -> g.types().size()).sum();
-    }
-
-    /** Normalized key parts {@code _k<from>} .. {@code _k<to-1>} of the projection {@code r}. */
-    private List<String> normalizedKeys(List<KeyGroup> groups, int from, int to) {
-        List<ColumnType> types = new ArrayList<>();
-        groups.forEach(g -> types.addAll(g.types()));
-        List<String> out = new ArrayList<>();
-        for (int k = from; k < to; k++) {
-            out.add(hash.normalizeKeyPart(d.canonicalText("r._k" + k, types.get(k))));
-        }
-        return out;
     }
 
     private String union(List<VaultMapping> mappings, List<KeyGroup> groups, Map<String, ColumnType> attributes) {

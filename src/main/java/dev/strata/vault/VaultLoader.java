@@ -186,6 +186,10 @@ public final class VaultLoader {
             for (String setting : dialect.deterministicTransactionSettings()) {
                 s.execute(setting);
             }
+            String memory = dialect.sortMemoryForTransaction(vault.sortMemory());
+            if (memory != null) {
+                s.execute(memory);
+            }
         }
         dialect.lockForTransaction(c, lockKey(vault.schema() + "." + target));
         Map<String, Long> marks = Watermarks.read(c, pipeline, target);

@@ -133,6 +133,12 @@ public interface Dialect {
     /** Statements that make casts deterministic for the rest of the transaction (UTC, ISO dates). */
     List<String> deterministicTransactionSettings();
 
+    /**
+     * A statement giving each sort and hash of the current transaction up to {@code bytes} of
+     * memory before it spills to disk, or null where the database has no such setting.
+     */
+    String sortMemoryForTransaction(long bytes);
+
     /** Removes leading and trailing ASCII whitespace (space, \t, \n, \r, \f, \v). */
     String trimWhitespace(String expr);
 
@@ -157,6 +163,13 @@ public interface Dialect {
      * A missing value, JSON null or a non-array yields no rows rather than an error.
      */
     String jsonArrayItemsJoin(String jsonArrayExpr, String alias);
+
+    /**
+     * A clause ending a subquery that keeps the planner from merging it into the query around it,
+     * so that the subquery's expressions are computed once per row, below any sort above it (an
+     * empty string where the database never merges subqueries).
+     */
+    String subqueryFence();
 
     /** {@code " ON CONFLICT (cols) DO NOTHING"} or this database's way to skip duplicate-key rows of an INSERT. */
     String onConflictDoNothing(List<String> quotedKeyColumns);

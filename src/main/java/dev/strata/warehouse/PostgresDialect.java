@@ -220,6 +220,11 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String sortMemoryForTransaction(long bytes) {
+        return "SET LOCAL work_mem = '" + Math.max(64, bytes / 1024) + "kB'";
+    }
+
+    @Override
     public String trimWhitespace(String expr) {
         return "btrim(" + expr + ", E' \\t\\n\\r\\f\\x0b')";
     }
@@ -256,6 +261,12 @@ public final class PostgresDialect implements Dialect {
     public String jsonArrayItemsJoin(String jsonArrayExpr, String alias) {
         return "CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(" + jsonArrayExpr + ") = 'array' THEN "
                 + jsonArrayExpr + " ELSE '[]'::jsonb END) WITH ORDINALITY AS " + quote(alias) + "(item, ord)";
+    }
+
+    @Override
+    public String subqueryFence() {
+        // PostgreSQL never pulls up a subquery that has OFFSET
+        return " OFFSET 0";
     }
 
     @Override
