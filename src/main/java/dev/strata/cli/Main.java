@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
                 BackfillCommand.class,
                 VaultCommand.class,
                 StatusCommand.class,
+                DeadLettersCommand.class,
                 DemoCommand.class,
                 InitCommand.class,
                 BenchCommand.class,

@@ -15,7 +15,7 @@ record Batch(long generation, CsvRows rows, List<RawRecord> rawRows, List<DeadLe
              int records, int duplicatesInBatch, long bytes, Map<Integer, long[]> positions) {
 
     /** A record accepted for landing, kept so it can become a dead letter if the warehouse refuses it. */
-    record RawRecord(int partition, long offset, byte[] key, byte[] value, String headersJson) {
+    record RawRecord(int partition, long offset, byte[] key, byte[] value, String headersJson, long timestampMillis) {
     }
 
     int rowCount() {

@@ -59,8 +59,9 @@ final class BatchBuilder {
         return records > 0 && (full() || nowNanos - firstAtNanos >= limits.maxWait().toNanos());
     }
 
-    void add(int partition, long offset, byte[] key, byte[] value, long timestampMillis,
-             org.apache.kafka.common.header.Headers headers, long nowNanos) {
+    /** Adds one record; {@code headersJson} is its headers as {@link Headers#toJson} writes them, or null. */
+    void add(int partition, long offset, byte[] key, byte[] value, long timestampMillis, String headersJson,
+             long nowNanos) {
         if (records == 0) {
             firstAtNanos = nowNanos;
         }
@@ -68,11 +69,10 @@ final class BatchBuilder {
         bytes += (value == null ? 0 : value.length) + (key == null ? 0 : key.length);
         long[] range = ranges.computeIfAbsent(partition, p -> new long[] {offset, offset});
         range[1] = offset;
-        String headersJson = Headers.toJson(headers);
         RecordDecoder.Decoded d = decoder.decode(value);
         if (!d.accepted()) {
-            deadLetters.add(new DeadLetter(partition, offset, key, value, headersJson, d.rejection().reason(),
-                    d.rejection().message()));
+            deadLetters.add(new DeadLetter(partition, offset, key, value, headersJson, timestampMillis,
+                    d.rejection().reason(), d.rejection().message()));
             return;
         }
         if (d.eventTimeUnreadable()) {
@@ -91,7 +91,7 @@ final class BatchBuilder {
                 .text(timestampMillis < 0 ? null : Instant.ofEpochMilli(timestampMillis).toString())
                 .text(headersJson)
                 .endRow();
-        raw.add(new Batch.RawRecord(partition, offset, key, value, headersJson));
+        raw.add(new Batch.RawRecord(partition, offset, key, value, headersJson, timestampMillis));
     }
 
     /**

@@ -5,5 +5,5 @@ package dev.strata.ingest;
  * the transaction of its batch, so that it is neither lost nor retried forever.
  */
 record DeadLetter(int partition, long offset, byte[] rawKey, byte[] rawValue, String headersJson,
-                  RecordDecoder.Reason reason, String message) {
+                  long timestampMillis, RecordDecoder.Reason reason, String message) {
 }

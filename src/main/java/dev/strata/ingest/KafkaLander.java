@@ -367,7 +367,7 @@ final class KafkaLander implements SourceLander {
                     break;
                 }
                 ConsumerRecord<byte[], byte[]> r = list.get(i);
-                builder.add(r.partition(), r.offset(), r.key(), r.value(), r.timestamp(), r.headers(), now);
+                builder.add(r.partition(), r.offset(), r.key(), r.value(), r.timestamp(), Headers.toJson(r.headers()), now);
             }
         }
     }

@@ -49,7 +49,7 @@ final class StgWriter {
     /** Work done in the batch's transaction after its rows are inserted (dead-letter replay marks its letters). */
     @FunctionalInterface
     interface InTransaction {
-        void run(Connection c, long batchId, int rowsLanded) throws SQLException;
+        void run(Connection c, long batchId, int rowsLanded, List<DeadLetter> refused) throws SQLException;
     }
 
     /** What a committed batch did. */
@@ -197,7 +197,7 @@ final class StgWriter {
                 letters.addAll(refused);
                 writeDeadLetters(c, letters);
                 if (extra != null) {
-                    extra.run(c, batchId, landed);
+                    extra.run(c, batchId, landed, refused);
                 }
                 int duplicates = b.duplicatesInBatch() + (b.rowCount() - refused.size() - landed);
                 writeBatchRow(c, batchId, b, landed, duplicates, letters.size());
@@ -276,7 +276,7 @@ final class StgWriter {
             if (to - from == 1) {
                 Batch.RawRecord r = b.rawRows().get(from);
                 refused.add(new DeadLetter(r.partition(), r.offset(), r.key(), r.value(), r.headersJson(),
-                        RecordDecoder.Reason.REJECTED_BY_WAREHOUSE, "rejected by the warehouse: " + e.getMessage()));
+                        r.timestampMillis(), RecordDecoder.Reason.REJECTED_BY_WAREHOUSE, "rejected by the warehouse: " + e.getMessage()));
                 return 0;
             }
             int mid = (from + to) >>> 1;
@@ -290,8 +290,9 @@ final class StgWriter {
             return;
         }
         String sql = d.insertSkippingConflicts("strata.dead_letters",
-                List.of("pipeline", "source", "partition_id", "position", "raw_key", "raw_value", "headers", "reason"),
-                "VALUES (?, ?, ?, ?, ?, ?, " + d.toJson("?") + ", ?)",
+                List.of("pipeline", "source", "partition_id", "position", "raw_key", "raw_value", "headers", "reason",
+                        "source_time"),
+                "VALUES (?, ?, ?, ?, ?, ?, " + d.toJson("?") + ", ?, ?)",
                 List.of("pipeline", "source", "partition_id", "position"));
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (DeadLetter l : letters) {
@@ -303,6 +304,7 @@ final class StgWriter {
                 ps.setBytes(6, l.rawValue());
                 ps.setString(7, l.headersJson());
                 ps.setString(8, l.message());
+                ps.setTimestamp(9, l.timestampMillis() < 0 ? null : new Timestamp(l.timestampMillis()));
                 ps.addBatch();
             }
             ps.executeBatch();

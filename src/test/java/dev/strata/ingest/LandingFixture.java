@@ -46,6 +46,11 @@ final class LandingFixture implements AutoCloseable {
             new java.util.concurrent.atomic.AtomicReference<>();
 
     LandingFixture(int partitions) {
+        this(partitions, Map.of());
+    }
+
+    /** With topic configs, e.g. {@code max.message.bytes} for oversized records. */
+    LandingFixture(int partitions, Map<String, String> topicConfig) {
         this.jdbcUrl = TestServers.newDatabaseUrl();
         this.warehouse = Warehouse.connect(jdbcUrl, dev.strata.embedded.EmbeddedPostgres.USER,
                 dev.strata.config.Secret.empty(), 8);
@@ -54,7 +59,12 @@ final class LandingFixture implements AutoCloseable {
         this.source = "orders";
         this.pipeline = TestServers.uniqueName("p");
         this.partitions = partitions;
-        TestServers.kafka().createTopic(topic, partitions);
+        try (Admin admin = TestServers.kafka().admin()) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, partitions, (short) 1)
+                    .configs(topicConfig))).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create topic " + topic, e);
+        }
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServers.kafka().bootstrap());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -77,6 +87,14 @@ final class LandingFixture implements AutoCloseable {
                 + "      bootstrap: " + TestServers.kafka().bootstrap() + "\n"
                 + "      topic: " + topic + "\n"
                 + sourceExtra;
+    }
+
+    /** Writes {@code dir/strata.yaml} with this fixture's warehouse and source, for the CLI. */
+    Path writeProject(Path dir, String sourceExtra) throws java.io.IOException {
+        String yaml = yaml(sourceExtra).replaceFirst("\nsources:", "\nwarehouse:\n  url: " + jdbcUrl
+                + "\n  user: postgres\nsources:");
+        java.nio.file.Files.writeString(dir.resolve("strata.yaml"), yaml);
+        return dir;
     }
 
     ProjectConfig project(String sourceExtra) {
