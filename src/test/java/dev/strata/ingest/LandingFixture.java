@@ -196,6 +196,34 @@ final class LandingFixture implements AutoCloseable {
         return out;
     }
 
+    /**
+     * What STG holds against what was produced (keyed sources). {@code attemptedDuplicates} counts
+     * records a committed batch tried to insert although they were already landed: with the
+     * position protocol working it is 0 — the unique key is a second line of defence, not the first.
+     */
+    record ExactlyOnce(int produced, long rows, long distinct, long missing, long unexpected, long attemptedDuplicates,
+                       long batches, long deadLetters) {
+        long duplicates() {
+            return rows - distinct;
+        }
+
+        @Override
+        public String toString() {
+            return "produced=" + produced + " landed=" + rows + " duplicates=" + duplicates() + " missing=" + missing
+                    + " unexpected=" + unexpected + " re-inserts attempted=" + attemptedDuplicates + " batches=" + batches
+                    + " dead letters=" + deadLetters;
+        }
+    }
+
+    ExactlyOnce exactlyOnce(java.util.Set<String> produced) throws SQLException {
+        java.util.Set<String> landed = new java.util.HashSet<>(strings("SELECT _key FROM stg." + source));
+        long missing = produced.stream().filter(k -> !landed.contains(k)).count();
+        long unexpected = landed.stream().filter(k -> !produced.contains(k)).count();
+        return new ExactlyOnce(produced.size(), rows(), scalar("SELECT count(DISTINCT _key) FROM stg." + source), missing,
+                unexpected, scalar("SELECT coalesce(sum(duplicates), 0) FROM strata.landing_batches"),
+                scalar("SELECT count(*) FROM strata.landing_batches"), scalar("SELECT count(*) FROM strata.dead_letters"));
+    }
+
     @Override
     public void close() {
         producer.close();
