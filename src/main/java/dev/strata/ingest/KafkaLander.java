@@ -555,7 +555,7 @@ final class KafkaLander implements SourceLander {
                 if (unavailable(e)) {
                     LOG.warn("source '{}': warehouse unavailable ({}); retry {} in {} ms. Nothing of the held batch of "
                             + "{} records is committed; it lands once the warehouse is back", config.name(),
-                            e.getMessage(), backoff.attempts(), wait.toMillis());
+                            e.getMessage(), backoff.attempts(), wait.toMillis(), b.records());
                 } else {
                     LOG.error("source '{}': landing a batch of {} records failed; retry {} in {} ms", config.name(),
                             b.records(), backoff.attempts(), wait.toMillis(), e);

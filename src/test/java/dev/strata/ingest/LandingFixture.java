@@ -49,6 +49,21 @@ final class LandingFixture implements AutoCloseable {
         this(partitions, Map.of());
     }
 
+    private LandingFixture(LandingFixture of, Warehouse other) {
+        this.warehouse = other;
+        this.jdbcUrl = null;
+        this.topic = of.topic;
+        this.source = of.source;
+        this.pipeline = of.pipeline;
+        this.partitions = of.partitions;
+        this.producer = null;
+    }
+
+    /** The same topic and source, with queries against another warehouse (not closed by this view). */
+    LandingFixture on(Warehouse other) {
+        return new LandingFixture(this, other);
+    }
+
     /** With topic configs, e.g. {@code max.message.bytes} for oversized records. */
     LandingFixture(int partitions, Map<String, String> topicConfig) {
         this.jdbcUrl = TestServers.newDatabaseUrl();
@@ -226,7 +241,9 @@ final class LandingFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.close();
-        warehouse.close();
+        if (producer != null) {
+            producer.close();
+            warehouse.close();
+        }
     }
 }
