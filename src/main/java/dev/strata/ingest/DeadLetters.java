@@ -141,8 +141,9 @@ public final class DeadLetters {
         }
         SourceConfig source = project.sources().get(letter.source());
         if (source == null || !(source.spec() instanceof KafkaSourceSpec)) {
-            return new Replay(id, Outcome.UNKNOWN_SOURCE, "source '" + letter.source()
-                    + "' is not a Kafka source of project '" + project.name() + "'");
+            return new Replay(id, Outcome.UNKNOWN_SOURCE, "source '" + letter.source() + "' is not a Kafka source of "
+                    + "project '" + project.name() + "'" + (source == null ? "" : " (a " + source.spec().kind()
+                    + " source re-reads its entries at each refresh; fix them there)"));
         }
         try {
             return replay(letter, source, fixedValue);

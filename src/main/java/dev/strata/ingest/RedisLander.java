@@ -152,7 +152,7 @@ final class RedisLander implements SourceLander {
             RecordDecoder.Decoded d = decoder.decode(value);
             if (!d.accepted()) {
                 if (reportedBad.add(rowKey)) {
-                    dead.add(new DeadLetter(PARTITION, position, key, value, null, d.rejection().reason(),
+                    dead.add(new DeadLetter(PARTITION, position, key, value, null, -1, d.rejection().reason(),
                             "Redis key '" + e.getKey() + "': " + d.rejection().message()));
                 }
                 continue;
@@ -167,7 +167,7 @@ final class RedisLander implements SourceLander {
                     .text(now.toString())
                     .text(null)
                     .endRow();
-            raw.add(new Batch.RawRecord(PARTITION, position, key, value, null));
+            raw.add(new Batch.RawRecord(PARTITION, position, key, value, null, -1));
         }
         Batch batch = new Batch(0, csv, List.copyOf(raw), List.copyOf(dead), entries.size(), 0, bytes,
                 Map.of(PARTITION, new long[] {snapshot, snapshot + 1}));
