@@ -144,6 +144,10 @@ final class KafkaLander implements SourceLander {
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(Math.min(config.batch().maxRecords(), 10_000)));
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         p.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "10000");
+        // A lander killed without leaving the group holds its partitions until its session expires;
+        // 10 s (instead of 45 s) lets a restarted or surviving process take them over sooner.
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
         p.putAll(spec.properties());
         if ("true".equalsIgnoreCase(spec.properties().getOrDefault(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"))) {
             LOG.warn("source '{}': ignoring kafka.properties.enable.auto.commit=true: positions are kept in the "
