@@ -9,6 +9,8 @@ import dev.strata.embedded.EmbeddedPostgres;
 import dev.strata.embedded.EmbeddedRedis;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The embedded servers a project asks for: PostgreSQL for {@code warehouse.url: embedded:postgres},
@@ -39,25 +41,27 @@ public final class EmbeddedServices implements AutoCloseable {
         return start(pg, kafka, redis, dataDir);
     }
 
-    /** Starts the chosen servers; if one fails, those already started are stopped. */
+    /**
+     * Starts the chosen servers side by side (PostgreSQL and Redis are child processes, Kafka runs
+     * in this JVM; starting them together saves seconds); if one fails, the others are stopped.
+     */
     public static EmbeddedServices start(boolean postgres, boolean kafka, boolean redis, Optional<Path> dataDir) {
-        EmbeddedPostgres pg = null;
-        EmbeddedKafka k = null;
-        EmbeddedRedis r = null;
+        CompletableFuture<EmbeddedPostgres> pg = postgres
+                ? CompletableFuture.supplyAsync(() -> EmbeddedPostgres.start(dataDir.map(d -> d.resolve("postgres"))))
+                : CompletableFuture.completedFuture(null);
+        CompletableFuture<EmbeddedKafka> k = kafka
+                ? CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(dataDir.map(d -> d.resolve("kafka"))))
+                : CompletableFuture.completedFuture(null);
+        CompletableFuture<EmbeddedRedis> r = redis
+                ? CompletableFuture.supplyAsync(EmbeddedRedis::start)
+                : CompletableFuture.completedFuture(null);
         try {
-            if (postgres) {
-                pg = EmbeddedPostgres.start(dataDir.map(d -> d.resolve("postgres")));
-            }
-            if (kafka) {
-                k = EmbeddedKafka.start(dataDir.map(d -> d.resolve("kafka")));
-            }
-            if (redis) {
-                r = EmbeddedRedis.start();
-            }
-            return new EmbeddedServices(pg, k, r);
-        } catch (RuntimeException e) {
-            new EmbeddedServices(pg, k, r).close();
-            throw e;
+            CompletableFuture.allOf(pg, k, r).join();
+            return new EmbeddedServices(pg.join(), k.join(), r.join());
+        } catch (CompletionException e) {
+            new EmbeddedServices(pg.exceptionally(x -> null).join(), k.exceptionally(x -> null).join(),
+                    r.exceptionally(x -> null).join()).close();
+            throw e.getCause() instanceof RuntimeException re ? re : e;
         }
     }
 
