@@ -39,6 +39,14 @@
         value: n.kind,
       };
     });
+    // Give every row of the tallest column room for its two-line label (the chart scales to fit).
+    const rows = Math.max(1, ...perColumn.values());
+    const height = Math.max(460, rows * 64 + 40) + 'px';
+    const box = document.getElementById('graph-chart');
+    if (box.style.height !== height) {
+      box.style.height = height;
+      graphChart.resize();
+    }
     const links = [];
     nodes.forEach(n => n.inputs.forEach(i => links.push({ source: i, target: n.name })));
     graphChart.setOption({

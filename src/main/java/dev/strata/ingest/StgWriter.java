@@ -119,6 +119,7 @@ final class StgWriter {
         List<String> ddl = window.isPresent() ? StgTable.createStatementsWithDedupWindow(d, source)
                 : StgTable.createStatements(d, source, keyed);
         warehouse.inTransaction(c -> {
+            d.ensureSchema(c, StgTable.SCHEMA);
             d.lockForTransaction(c, StgTable.lockKey(source));
             try (Statement s = c.createStatement()) {
                 for (String sql : ddl) {

@@ -3,6 +3,7 @@ package dev.strata.marts;
 import dev.strata.ErrorCode;
 import dev.strata.StrataException;
 import dev.strata.graph.Relation;
+import dev.strata.warehouse.DependentView;
 import dev.strata.warehouse.Dialect;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -97,9 +98,35 @@ public final class MartBuilder {
     private long view(Connection c, Relation view, String select) throws SQLException {
         ensureSchema(c, view.schema());
         lock(c, view);
-        dropExisting(c, view);
-        exec(c, "CREATE VIEW " + view.qualified(dialect) + " AS " + select);
+        keepingDependentViews(c, view, () -> {
+            dropExisting(c, view);
+            exec(c, "CREATE VIEW " + view.qualified(dialect) + " AS " + select);
+        });
         return 0;
+    }
+
+    /** A replacement of a relation, run by {@link #keepingDependentViews}. */
+    @FunctionalInterface
+    private interface Replacement {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code replace} on relation {@code r} while keeping the views that read it working:
+     * they are dropped first (readers-of-readers before readers) and created again afterwards from
+     * their saved definitions, all in the caller's transaction, so nobody ever sees them missing.
+     * Without this, dropping or renaming {@code r} fails, or a renamed {@code r} keeps them.
+     */
+    private void keepingDependentViews(Connection c, Relation r, Replacement replace) throws SQLException {
+        List<DependentView> views = relationKind(c, r).isPresent()
+                ? dialect.dependentViews(c, r.schema(), r.name()) : List.of();
+        for (int i = views.size() - 1; i >= 0; i--) {
+            exec(c, "DROP VIEW " + dialect.qualified(views.get(i).schema(), views.get(i).name()));
+        }
+        replace.run();
+        for (DependentView v : views) {
+            exec(c, "CREATE VIEW " + dialect.qualified(v.schema(), v.name()) + " AS " + v.definition());
+        }
     }
 
     private long table(Connection c, Mart mart, String select) throws SQLException {
@@ -112,20 +139,24 @@ public final class MartBuilder {
         long rows = exec(c, dialect.createTableAs(dialect.qualified(target.schema(), fresh), select));
         checkUnique(c, mart, dialect.qualified(target.schema(), fresh), Optional.empty());
         Optional<String> kind = relationKind(c, target);
-        if (kind.filter(k -> k.contains("VIEW")).isPresent()) {
-            exec(c, "DROP VIEW " + target.qualified(dialect));
-        } else if (kind.isPresent()) {
-            exec(c, "DROP TABLE IF EXISTS " + dialect.qualified(target.schema(), old));
-            exec(c, dialect.renameTable(target.schema(), target.name(), old));
-        }
-        exec(c, dialect.renameTable(target.schema(), fresh, target.name()));
+        // Views reading the mart would follow the old table through the rename and keep it from
+        // being dropped: they are re-created on the new table.
+        keepingDependentViews(c, target, () -> {
+            if (kind.filter(k -> k.contains("VIEW")).isPresent()) {
+                exec(c, "DROP VIEW " + target.qualified(dialect));
+            } else if (kind.isPresent()) {
+                exec(c, "DROP TABLE IF EXISTS " + dialect.qualified(target.schema(), old));
+                exec(c, dialect.renameTable(target.schema(), target.name(), old));
+            }
+            exec(c, dialect.renameTable(target.schema(), fresh, target.name()));
+        });
         if (kind.filter(k -> !k.contains("VIEW")).isPresent()) {
             try {
                 exec(c, "DROP TABLE " + dialect.qualified(target.schema(), old));
             } catch (SQLException e) {
                 throw new StrataException(ErrorCode.TASK_FAILED, "cannot replace table " + target + ": " + e.getMessage()
-                        + "\n  (views outside this mart read it; make them read a mart materialized as incremental, "
-                        + "or drop them)", e);
+                        + "\n  (an object other than a view depends on it, such as a materialized view or a foreign key; "
+                        + "make it read a mart materialized as incremental, or drop it)", e);
             }
         }
         return rows;
@@ -249,8 +280,7 @@ public final class MartBuilder {
             }
         }
         // Two first builds at once would race on CREATE SCHEMA; the lock makes the second wait and find it.
-        dialect.lockForTransaction(c, lockKey("schema:" + schema));
-        exec(c, dialect.createSchemaIfNotExists(schema));
+        dialect.ensureSchema(c, schema);
     }
 
     private Optional<String> relationKind(Connection c, Relation r) throws SQLException {

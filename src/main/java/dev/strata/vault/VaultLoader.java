@@ -119,9 +119,9 @@ public final class VaultLoader {
         List<String> refusals = new ArrayList<>();
         try {
             warehouse.inTransaction(c -> {
+                dialect.ensureSchema(c, vault.schema());
                 dialect.lockForTransaction(c, lockKey("ddl:" + vault.schema()));
                 try (Statement s = c.createStatement()) {
-                    s.execute(dialect.createSchemaIfNotExists(vault.schema()));
                     for (VaultTables.Table t : tables.tables()) {
                         Map<String, String> existing = dialect.columnTypes(c, vault.schema(), t.name());
                         if (existing.isEmpty()) {

@@ -47,6 +47,18 @@ public interface Dialect {
     /** {@code CREATE SCHEMA IF NOT EXISTS ...}. */
     String createSchemaIfNotExists(String schema);
 
+    /**
+     * Creates {@code schema} unless it exists, safely when several transactions try at once (two
+     * concurrent {@code CREATE SCHEMA IF NOT EXISTS} can both decide to create it). Call it inside
+     * a transaction: the lock it takes is released at commit.
+     */
+    default void ensureSchema(Connection connection, String schema) throws SQLException {
+        lockForTransaction(connection, LockKeys.schema(schema));
+        try (java.sql.Statement s = connection.createStatement()) {
+            s.execute(createSchemaIfNotExists(schema));
+        }
+    }
+
     /** SQL extracting the value at {@code path} of a JSON column as text (NULL when absent). */
     String jsonText(String jsonExpr, JsonPath path);
 
@@ -219,4 +231,11 @@ public interface Dialect {
      * constraint), so that landing the other rows without it can succeed.
      */
     boolean isDataError(SQLException e);
+
+    /**
+     * The views that read {@code schema.table}, directly or through other views, ordered so that
+     * each comes after the views it reads (create in this order, drop in reverse). Used to keep
+     * such views working when a table mart is swapped for its rebuilt copy.
+     */
+    java.util.List<DependentView> dependentViews(Connection connection, String schema, String table) throws SQLException;
 }

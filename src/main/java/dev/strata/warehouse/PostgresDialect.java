@@ -345,4 +345,43 @@ public final class PostgresDialect implements Dialect {
         // 22: data exception (bad value, encoding, numeric overflow); 23: integrity constraint violation.
         return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
+
+    @Override
+    public java.util.List<DependentView> dependentViews(Connection connection, String schema, String table) throws SQLException {
+        // Views depend on a table through their rewrite rule; walk the dependency edges breadth
+        // first, so a view reading another view comes after it.
+        String sql = "SELECT DISTINCT v.oid, n.nspname, v.relname, pg_get_viewdef(v.oid) "
+                + "FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class "
+                + "JOIN pg_namespace n ON n.oid = v.relnamespace "
+                + "WHERE d.classid = 'pg_rewrite'::regclass AND d.refobjid = ? AND v.oid <> d.refobjid AND v.relkind = 'v'";
+        long root;
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return java.util.List.of();
+                }
+                root = rs.getLong(1);
+            }
+        }
+        java.util.LinkedHashMap<Long, DependentView> ordered = new java.util.LinkedHashMap<>();
+        java.util.ArrayDeque<Long> queue = new java.util.ArrayDeque<>(java.util.List.of(root));
+        while (!queue.isEmpty()) {
+            long oid = queue.poll();
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                ps.setLong(1, oid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long view = rs.getLong(1);
+                        ordered.remove(view);   // seen again deeper: it must come after this reader too
+                        ordered.put(view, new DependentView(rs.getString(2), rs.getString(3), rs.getString(4)));
+                        queue.add(view);
+                    }
+                }
+            }
+        }
+        return java.util.List.copyOf(ordered.values());
+    }
 }

@@ -81,4 +81,35 @@ class TableSwapIT {
                     .isEqualTo(1);
         }
     }
+
+    @Test
+    void shouldKeepViewsThatReadATableMartWorkingAcrossRebuilds() throws Exception {
+        try (Warehouse w = TestServers.newDatabase()) {
+            w.migrate();
+            TestProject.write(dir, """
+                    name: swapviews
+                    marts:
+                      snapshot: { materialized: table }
+                      snapshot_ids: { materialized: view }
+                    schedule:
+                      marts: { every: 1d, start: 2022-10-01 }
+                    """, Map.of("marts/snapshot.sql", MART,
+                    "marts/snapshot_ids.sql", "select id from {{ ref('snapshot') }} where id % 2 = 0"));
+            Backfill backfill = new Backfill(TestProject.pipeline(dir, w), w, "builder", Clock.systemUTC());
+            Instant first = Instant.parse("2022-10-01T00:00:00Z");
+            backfill.run(Backfill.Options.of(first, first), Backfill.Progress.NONE);
+            // a view of the user's own, reading the mart view that reads the table: two levels deep
+            try (Connection c = w.connection(); Statement s = c.createStatement()) {
+                s.execute("CREATE VIEW cdm.user_report AS SELECT count(*) AS n FROM cdm.snapshot_ids");
+            }
+            Backfill.Result result = backfill.run(Backfill.Options.of(first.plusSeconds(86_400),
+                    Instant.parse("2022-10-03T00:00:00Z")), Backfill.Progress.NONE);
+            assertThat(result.count(TaskState.SUCCESS)).as(result.toString()).isEqualTo(4);
+            assertThat(TestProject.count(w, "SELECT count(*) FROM cdm.snapshot")).isEqualTo(3000);
+            assertThat(TestProject.count(w, "SELECT count(*) FROM cdm.snapshot_ids")).isEqualTo(1500);
+            assertThat(TestProject.count(w, "SELECT n FROM cdm.user_report")).isEqualTo(1500);
+            assertThat(TestProject.count(w, "SELECT count(*) FROM information_schema.tables "
+                    + "WHERE table_schema = 'cdm' AND table_name LIKE '%strata%'")).isZero();
+        }
+    }
 }
