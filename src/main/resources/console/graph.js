@@ -32,7 +32,7 @@
       perColumn.set(d, row + 1);
       const color = n.state ? stateColors[n.state] : (kindColors[n.kind] || '#7a869a');
       return {
-        name: n.name, x: d * 220, y: row * 70, symbolSize: n.kind === 'source' ? 26 : 36,
+        name: n.name, x: d * 160, y: row * 80, symbolSize: n.kind === 'source' ? 26 : 36,
         symbol: n.kind === 'source' ? 'diamond' : (n.kind === 'mart' ? 'rect' : 'circle'),
         itemStyle: { color, borderColor: n.name === selected ? '#1d2430' : '#fff', borderWidth: n.name === selected ? 3 : 1 },
         label: { show: true, position: 'bottom', formatter: n.name + (n.rows === null || n.rows === undefined ? '' : '\n' + fmt.num(n.rows) + ' rows') },
