@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -51,23 +50,11 @@ final class DemoCommand implements Callable<Integer> {
         if (rate <= 0) {
             throw new StrataException(ErrorCode.USAGE, "--rate must be above 0");
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                finished.await();   // let the demo catch up and verify before the JVM exits
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "strata-demo-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        // on Ctrl-C the demo stops generating, catches up and verifies before the JVM exits
+        try (ShutdownSignal signal = ShutdownSignal.install("strata-demo")) {
             FoodDeliveryDemo demo = new FoodDeliveryDemo(new FoodDeliveryDemo.Options(Optional.ofNullable(duration),
                     Optional.ofNullable(dataDir), rate, console, 1000), out);
-            return demo.run(stop) ? 0 : ErrorCode.VERIFICATION_FAILED.exitCode();
-        } finally {
-            finished.countDown();
+            return demo.run(signal.stop()) ? 0 : ErrorCode.VERIFICATION_FAILED.exitCode();
         }
     }
 }

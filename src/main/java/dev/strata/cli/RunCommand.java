@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,34 +39,23 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ProjectConfig config = project.load();
         PrintWriter out = spec.commandLine().getOut();
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                stopped.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "strata-run-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         Path data = dataDir != null ? dataDir : config.directory().resolve(".strata");
         PipelineRuntime.Options options = PipelineRuntime.Options.defaults().withDataDir(data)
                 .withWorkers(workers).withGrace(grace).withConsole(console);
-        try (PipelineRuntime runtime = PipelineRuntime.start(config, options)) {
-            out.println("running " + config.name() + ": " + config.sources().size() + " source(s) landing, "
-                    + runtime.pipeline().scheduledNodes().size() + " scheduled node(s), "
-                    + workers + " worker(s), warehouse " + runtime.env().warehouse().url());
-            runtime.consoleUrl().ifPresent(url -> out.println("console: " + url));
-            out.println("press Ctrl-C to stop");
-            out.flush();
-            stop.await();
-            out.println("stopping: waiting up to " + Durations.format(grace) + " for running tasks ...");
-            out.flush();
-        } finally {
+        try (ShutdownSignal signal = ShutdownSignal.install("strata-run")) {
+            try (PipelineRuntime runtime = PipelineRuntime.start(config, options)) {
+                out.println("running " + config.name() + ": " + config.sources().size() + " source(s) landing, "
+                        + runtime.pipeline().scheduledNodes().size() + " scheduled node(s), "
+                        + workers + " worker(s), warehouse " + runtime.env().warehouse().url());
+                runtime.consoleUrl().ifPresent(url -> out.println("console: " + url));
+                out.println("press Ctrl-C to stop");
+                out.flush();
+                signal.stop().await();
+                out.println("stopping: waiting up to " + Durations.format(grace) + " for running tasks ...");
+                out.flush();
+            }
             out.println("stopped");
             out.flush();
-            stopped.countDown();
         }
         return 0;
     }
