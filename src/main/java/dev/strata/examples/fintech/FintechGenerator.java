@@ -20,7 +20,9 @@ import java.util.UUID;
  * of which half arrive within 5 minutes and half 10–60 minutes late.
  *
  * <p>{@link #generate()} returns the messages in the order they are sent (by send time, duplicates
- * at their late position), each flagged when it is a re-send.
+ * at their late position), each flagged when it is a re-send, together with the
+ * {@link FintechManifest} the generator kept while making them (per date: distinct messages,
+ * operations, final statuses, qualifying operations). Tests compare the warehouse with both.
  */
 public final class FintechGenerator {
     /** Transaction messages per business date in the seed (§4). */
@@ -35,6 +37,13 @@ public final class FintechGenerator {
 
     /** A message as sent: the message, and whether it is a duplicate re-send. */
     public record Sent(FintechMessage message, boolean duplicate) {
+    }
+
+    /** What {@link #generate()} produced: the messages in send order and the generator's manifest. */
+    public record Generated(List<Sent> messages, FintechManifest manifest) {
+        public Generated {
+            messages = List.copyOf(messages);
+        }
     }
 
     private final long seed;
@@ -60,13 +69,25 @@ public final class FintechGenerator {
         return m;
     }
 
-    public List<Sent> generate() {
+    /**
+     * A profile with the seed's six dates and {@code messagesPerDate} messages on each: the same
+     * shape (chains, test accounts, all 1,302 rates, duplicates) at a size tests can afford.
+     */
+    public static FintechGenerator small(long seed, int messagesPerDate) {
+        Map<LocalDate, Integer> c = new LinkedHashMap<>();
+        SEED_COUNTS.keySet().forEach(d -> c.put(d, messagesPerDate));
+        return new FintechGenerator(seed, c);
+    }
+
+    public Generated generate() {
         SplittableRandom rnd = new SplittableRandom(seed);
         List<FintechMessage> originals = new ArrayList<>();
+        FintechManifest.Builder manifest = new FintechManifest.Builder();
         for (LocalDate day = FIRST_DAY; !day.isAfter(LAST_DAY); day = day.plusDays(1)) {
             rates(rnd, day, originals);
+            manifest.rates(day, CURRENCIES.size() * (CURRENCIES.size() - 1));
             int target = counts.getOrDefault(day, 0);
-            transactions(rnd, day, target, originals);
+            transactions(rnd, day, target, originals, manifest);
         }
         originals.sort(Comparator.comparing(FintechMessage::sentDttm));
         // Duplicates: 1 % of all messages, half within 5 minutes, half 10–60 minutes later.
@@ -77,14 +98,16 @@ public final class FintechGenerator {
         for (FintechMessage m : originals) {
             slots.add(new Slot(m.sentDttm(), order++, new Sent(m, false)));
             if (rnd.nextDouble() < 0.01) {
-                long delaySeconds = rnd.nextBoolean() ? 1 + rnd.nextInt(299) : 600 + rnd.nextInt(3001);
+                boolean late = !rnd.nextBoolean();
+                long delaySeconds = late ? 600 + rnd.nextInt(3001) : 1 + rnd.nextInt(299);
                 slots.add(new Slot(m.sentDttm().plusSeconds(delaySeconds), order++, new Sent(m, true)));
+                manifest.duplicate(late);
             }
         }
         slots.sort(Comparator.comparing(Slot::at).thenComparingLong(Slot::order));
         List<Sent> out = new ArrayList<>(slots.size());
         slots.forEach(s -> out.add(s.sent()));
-        return out;
+        return new Generated(out, manifest.build());
     }
 
     private static void rates(SplittableRandom rnd, LocalDate day, List<FintechMessage> out) {
@@ -100,7 +123,8 @@ public final class FintechGenerator {
         }
     }
 
-    private static void transactions(SplittableRandom rnd, LocalDate day, int target, List<FintechMessage> out) {
+    private static void transactions(SplittableRandom rnd, LocalDate day, int target, List<FintechMessage> out,
+                                     FintechManifest.Builder manifest) {
         int remaining = target;
         while (remaining > 0) {
             String finalStatus = finalStatus(rnd);
@@ -123,6 +147,7 @@ public final class FintechGenerator {
                 sent = sent.plusSeconds(1 + rnd.nextInt(30));
                 out.add(new Transaction(op, from, to, currency, country, status, type, amount, dt, sent.withNano(0)));
             }
+            manifest.operation(day, chain.size(), chain.get(chain.size() - 1), chain.contains("done") && from >= 0);
             remaining -= chain.size();
         }
     }

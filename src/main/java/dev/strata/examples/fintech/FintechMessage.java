@@ -22,6 +22,9 @@ public sealed interface FintechMessage {
 
     LocalDateTime sentDttm();
 
+    /** The envelope's {@code object_id}: the operation id of a transaction, the rate's own id. */
+    String objectId();
+
     /** The business date: {@code transaction_dt}'s or {@code date_update}'s date. */
     LocalDate businessDate();
 
@@ -31,6 +34,11 @@ public sealed interface FintechMessage {
     record Transaction(String operationId, long accountFrom, long accountTo, int currency, String country,
                        String status, String type, long amount, LocalDateTime transactionDt,
                        LocalDateTime sentDttm) implements FintechMessage {
+        @Override
+        public String objectId() {
+            return operationId;
+        }
+
         @Override
         public LocalDate businessDate() {
             return transactionDt.toLocalDate();

@@ -16,10 +16,13 @@ import org.junit.jupiter.api.Test;
 
 class FintechGeneratorTest {
     private static List<FintechGenerator.Sent> sent;
+    private static FintechManifest manifest;
 
     @BeforeAll
     static void generate() {
-        sent = new FintechGenerator(2022).generate();
+        FintechGenerator.Generated g = new FintechGenerator(2022).generate();
+        sent = g.messages();
+        manifest = g.manifest();
     }
 
     @Test
@@ -77,7 +80,7 @@ class FintechGeneratorTest {
 
     @Test
     void shouldBeDeterministic() {
-        List<FintechGenerator.Sent> again = new FintechGenerator(2022).generate();
+        List<FintechGenerator.Sent> again = new FintechGenerator(2022).generate().messages();
         assertThat(again).hasSameSizeAs(sent);
         for (int i = 0; i < sent.size(); i += 997) {
             assertThat(again.get(i).message().json()).isEqualTo(sent.get(i).message().json());
@@ -87,7 +90,46 @@ class FintechGeneratorTest {
     @Test
     void shouldComputeMartRowsOnlyForTheSixDaysWithTransactions() {
         var mart = GlobalMetricsTruth.compute(sent);
-        assertThat(mart.keySet()).containsExactlyElementsOf(FintechGenerator.SEED_COUNTS.keySet().stream().sorted().toList());
-        mart.values().forEach(rows -> assertThat(rows).hasSize(7));
+        assertThat(mart.rows().keySet()).containsExactlyElementsOf(FintechGenerator.SEED_COUNTS.keySet().stream().sorted().toList());
+        mart.rows().values().forEach(rows -> assertThat(rows).hasSize(7));
+        assertThat(mart.missingRates()).isEmpty();
+    }
+
+    @Test
+    void shouldAgreeWithTheManifestKeptWhileGenerating() {
+        assertThat(GlobalMetricsTruth.rawTransactionCounts(sent)).allSatisfy((day, n) ->
+                assertThat(manifest.day(day).transactionMessages()).isEqualTo(n));
+        assertThat(manifest.totalTransactionMessages()).isEqualTo(244_941);
+        assertThat(manifest.totalRateMessages()).isEqualTo(1_302);
+        var mart = GlobalMetricsTruth.compute(sent);
+        mart.rows().forEach((day, rows) -> assertThat(rows.stream().mapToInt(GlobalMetricsTruth.Row::transactions).sum())
+                .as("qualifying operations on %s", day).isEqualTo(manifest.day(day).qualifyingOperations()));
+        long duplicates = sent.stream().filter(FintechGenerator.Sent::duplicate).count();
+        assertThat(manifest.duplicates()).isEqualTo((int) duplicates);
+        FintechManifest.Day first = manifest.day(LocalDate.of(2022, 10, 1));
+        assertThat(first.finalStatuses().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(first.operations());
+        // §4: done 80 %, blocked 7 %, chargeback 5 %, the rest stays queued or in progress
+        assertThat(first.finalStatuses().get("done") / (double) first.operations()).isBetween(0.78, 0.82);
+        assertThat(first.finalStatuses().get("blocked") / (double) first.operations()).isBetween(0.06, 0.08);
+        assertThat(first.finalStatuses().get("chargeback") / (double) first.operations()).isBetween(0.04, 0.06);
+    }
+
+    @Test
+    void shouldFailTheWholeDayWhenARateToUsdIsMissing() {
+        LocalDate day = LocalDate.of(2022, 10, 8);
+        List<FintechGenerator.Sent> withoutRate = sent.stream().filter(s -> !(s.message() instanceof Rate r
+                && r.businessDate().equals(day) && r.currency() == 430 && r.currencyWith() == FintechGenerator.USD)).toList();
+        var mart = GlobalMetricsTruth.compute(withoutRate);
+        assertThat(mart.missingRates()).containsOnlyKeys(day);
+        assertThat(mart.missingRates().get(day)).containsExactly(430);
+        assertThat(mart.rows()).doesNotContainKey(day).hasSize(5);
+    }
+
+    @Test
+    void shouldMakeASmallProfileOfTheSameShape() {
+        FintechGenerator.Generated small = FintechGenerator.small(7, 500).generate();
+        assertThat(GlobalMetricsTruth.rawTransactionCounts(small.messages()))
+                .containsOnlyKeys(FintechGenerator.SEED_COUNTS.keySet()).allSatisfy((d, n) -> assertThat(n).isEqualTo(500));
+        assertThat(small.manifest().totalRateMessages()).isEqualTo(1_302);
     }
 }
