@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -109,10 +110,11 @@ public final class ProjectLoader {
         } else if (kinds > 1) {
             m.problem("has more than one kind: choose kafka or redis");
         }
-        Optional<JsonPath> key = m.optional("key").flatMap(ConfigValue::asJsonPath);
-        if (key.isPresent() && spec instanceof RedisSourceSpec) {
+        List<JsonPath> key = m.optional("key").map(ProjectLoader::readKey).orElse(List.of());
+        if (!key.isEmpty() && spec instanceof RedisSourceSpec) {
             m.problem("key", "a Redis source is keyed by each entry's Redis key and value; remove 'key'");
         }
+        Optional<RecordFilter> filter = m.optional("filter").flatMap(ProjectLoader::readFilter);
         Optional<JsonPath> eventTime = m.optional("event_time").flatMap(ConfigValue::asJsonPath);
         Optional<Duration> window = Optional.empty();
         Optional<ConfigReader> dedup = m.mapping("dedup");
@@ -126,7 +128,58 @@ public final class ProjectLoader {
         BatchConfig batch = m.mapping("batch").map(ProjectLoader::readBatch).orElse(BatchConfig.defaults());
         long maxBytes = m.size("max_message_bytes", SourceConfig.DEFAULT_MAX_MESSAGE_BYTES);
         m.finish();
-        return new SourceConfig(name, spec, key, eventTime, window, batch, maxBytes, m.position());
+        return new SourceConfig(name, spec, key, filter, eventTime, window, batch, maxBytes, m.position());
+    }
+
+    /** {@code key: $.id}, or several paths whose values together are the key: {@code key: [$.id, $.sent]}. */
+    private static List<JsonPath> readKey(ConfigValue v) {
+        List<JsonPath> paths = new java.util.ArrayList<>();
+        v.asList().ifPresent(items -> {
+            if (items.isEmpty()) {
+                v.problem("give at least one JSON path, or leave 'key' out to identify records by their position");
+            }
+            for (ConfigValue item : items) {
+                item.asJsonPath().ifPresent(p -> {
+                    if (paths.stream().anyMatch(q -> q.segments().equals(p.segments()))) {
+                        item.problem("'" + p + "' is already part of the key");
+                    } else {
+                        paths.add(p);
+                    }
+                });
+            }
+        });
+        return paths;
+    }
+
+    /** {@code filter: { path: $.type, equals: A }} or {@code filter: { path: $.type, in: [A, B] }}. */
+    private static Optional<RecordFilter> readFilter(ConfigValue v) {
+        Optional<ConfigReader> m = v.asMapping();
+        if (m.isEmpty()) {
+            return Optional.empty();
+        }
+        ConfigReader f = m.get();
+        Optional<JsonPath> path = f.required("path").flatMap(ConfigValue::asJsonPath);
+        List<String> values = new java.util.ArrayList<>();
+        boolean equals = f.has("equals");
+        boolean in = f.has("in");
+        if (equals == in) {
+            f.problem("give one of 'equals' (a value) or 'in' (a list of values): the records whose value at 'path' "
+                    + "matches are this source's, the others are skipped");
+        }
+        f.optional("equals").flatMap(ConfigValue::asString).ifPresent(values::add);
+        f.optional("in").flatMap(ConfigValue::asStringList).ifPresent(list -> {
+            if (list.isEmpty()) {
+                f.problem("in", "give at least one value");
+            }
+            values.addAll(list);
+        });
+        path.filter(JsonPath::isRoot).ifPresent(p -> f.problem("path", "the whole record ($) is an object, never "
+                + "equal to a value; give the path of a field, such as $.object_type"));
+        f.finish();
+        if (path.isEmpty() || path.get().isRoot() || values.isEmpty() || equals == in) {
+            return Optional.empty();
+        }
+        return Optional.of(new RecordFilter(path.get(), values));
     }
 
     private static KafkaSourceSpec readKafka(String sourceName, ConfigReader k) {

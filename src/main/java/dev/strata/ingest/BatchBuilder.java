@@ -70,6 +70,10 @@ final class BatchBuilder {
         long[] range = ranges.computeIfAbsent(partition, p -> new long[] {offset, offset});
         range[1] = offset;
         RecordDecoder.Decoded d = decoder.decode(value);
+        if (d.skipped()) {
+            metrics.skipped();   // another source's record: the position moves past it, nothing lands
+            return;
+        }
         if (!d.accepted()) {
             deadLetters.add(new DeadLetter(partition, offset, key, value, headersJson, timestampMillis,
                     d.rejection().reason(), d.rejection().message()));

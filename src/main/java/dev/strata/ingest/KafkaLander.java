@@ -114,7 +114,7 @@ final class KafkaLander implements SourceLander {
         this.listener = listener;
         this.dialect = env.warehouse().dialect();
         this.writer = new StgWriter(env.warehouse(), env.pipeline(), config, env.workerId());
-        this.decoder = new RecordDecoder(config.key(), config.eventTime(), config.maxMessageBytes(),
+        this.decoder = new RecordDecoder(config.key(), config.filter(), config.eventTime(), config.maxMessageBytes(),
                 !dialect.jsonAcceptsNulCharacter());
         this.metrics = new LandingMetrics(env.metrics(), config.name());
         this.groupId = spec.group() != null ? spec.group() : defaultGroup(env.pipeline(), config.name());

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>{@code strata.landing.rows} — rows inserted into {@code stg.<source>};</li>
  *   <li>{@code strata.landing.duplicates} — records dropped by the dedup key;</li>
+ *   <li>{@code strata.landing.skipped} — records the source's {@code filter:} does not select;</li>
  *   <li>{@code strata.landing.dead_letters} — records written to dead letters, tagged {@code reason};</li>
  *   <li>{@code strata.landing.batch.latency} — seal-to-commit time of each batch (a timer);</li>
  *   <li>{@code strata.landing.lag} — per {@code partition}: records in the topic not yet landed
@@ -33,6 +34,7 @@ final class LandingMetrics {
     private final String source;
     private final Counter rows;
     private final Counter duplicates;
+    private final Counter skipped;
     private final Counter retries;
     private final Counter conflicts;
     private final Counter eventTimeUnreadable;
@@ -47,6 +49,8 @@ final class LandingMetrics {
         rows = keep(Counter.builder("strata.landing.rows").description("rows landed into STG").tag("source", source)
                 .register(registry));
         duplicates = keep(Counter.builder("strata.landing.duplicates").description("records dropped by the dedup key")
+                .tag("source", source).register(registry));
+        skipped = keep(Counter.builder("strata.landing.skipped").description("records the source's filter does not select")
                 .tag("source", source).register(registry));
         retries = keep(Counter.builder("strata.landing.retries").description("landing attempts retried")
                 .tag("source", source).register(registry));
@@ -89,6 +93,10 @@ final class LandingMetrics {
 
     void eventTimeUnreadable() {
         eventTimeUnreadable.increment();
+    }
+
+    void skipped() {
+        skipped.increment();
     }
 
     void lag(int partition, long records) {

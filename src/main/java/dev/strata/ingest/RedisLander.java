@@ -56,7 +56,7 @@ final class RedisLander implements SourceLander {
         this.config = config;
         this.spec = (RedisSourceSpec) config.spec();
         this.writer = new StgWriter(env.warehouse(), env.pipeline(), config, env.workerId());
-        this.decoder = new RecordDecoder(java.util.Optional.empty(), config.eventTime(), config.maxMessageBytes(), true);
+        this.decoder = new RecordDecoder(List.of(), config.filter(), config.eventTime(), config.maxMessageBytes(), true);
         this.listener = listener;
         this.metrics = new LandingMetrics(env.metrics(), config.name());
         this.thread = new Thread(this::run, "redis-lander-" + config.name());
@@ -150,6 +150,9 @@ final class RedisLander implements SourceLander {
             long position = snapshot * 1_000_000L + index++;
             bytes += value.length;
             RecordDecoder.Decoded d = decoder.decode(value);
+            if (d.skipped()) {
+                continue;   // not selected by the source's filter
+            }
             if (!d.accepted()) {
                 if (reportedBad.add(rowKey)) {
                     dead.add(new DeadLetter(PARTITION, position, key, value, null, -1, d.rejection().reason(),

@@ -54,7 +54,7 @@ class ProjectLoaderTest {
         assertThat(kafka.bootstrap()).isEqualTo("broker-1:9092");
         assertThat(kafka.topic()).isEqualTo("order-service_orders");
         assertThat(kafka.format()).isEqualTo("json");
-        assertThat(orders.key().orElseThrow().segments()).containsExactly("object_id");
+        assertThat(orders.key()).singleElement().satisfies(k -> assertThat(k.segments()).containsExactly("object_id"));
         assertThat(orders.eventTime().orElseThrow().segments()).containsExactly("payload", "date");
         assertThat(orders.dedupWindow()).contains(Duration.ofMinutes(5));
         assertThat(orders.batch()).isEqualTo(new BatchConfig(500, 2 * 1024 * 1024, Duration.ofMillis(200)));
