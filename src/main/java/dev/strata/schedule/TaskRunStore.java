@@ -297,13 +297,16 @@ final class TaskRunStore {
                     return Optional.<ClaimedRun>empty();
                 }
             }
+            // Read the clock again now that the row is ours: `now` was taken before the select's snapshot,
+            // so it may precede the commit of the upstream run that made this one runnable.
+            Instant started = now();
             try (PreparedStatement ps = c.prepareStatement("UPDATE strata.task_runs SET state = 'running', worker = ?, "
                     + "attempt = ?, lost_attempts = ?, lease_until = ?, started_at = ?, finished_at = NULL WHERE id = ?")) {
                 ps.setString(1, worker);
                 ps.setInt(2, attempt);
                 ps.setInt(3, lost);
-                ps.setObject(4, ts(now.plus(lease)));
-                ps.setObject(5, ts(now));
+                ps.setObject(4, ts(started.plus(lease)));
+                ps.setObject(5, ts(started));
                 ps.setLong(6, id);
                 ps.executeUpdate();
             }
@@ -312,7 +315,7 @@ final class TaskRunStore {
                 ps.setLong(1, id);
                 ps.setInt(2, attempt);
                 ps.setString(3, worker);
-                ps.setObject(4, ts(now));
+                ps.setObject(4, ts(started));
                 ps.executeUpdate();
             }
             return Optional.of(new ClaimedRun(id, node, new ScheduledInterval(logical, data), attempt, worker, timeout));
