@@ -195,8 +195,8 @@ public final class DeadLetters {
     }
 
     private Replay replay(Letter letter, SourceConfig source, Optional<byte[]> fixedValue) throws SQLException {
-        RecordDecoder decoder = new RecordDecoder(source.key(), source.eventTime(), source.maxMessageBytes(),
-                !warehouse.dialect().jsonAcceptsNulCharacter());
+        RecordDecoder decoder = new RecordDecoder(source.key(), source.filter(), source.eventTime(),
+                source.maxMessageBytes(), !warehouse.dialect().jsonAcceptsNulCharacter());
         byte[] value = fixedValue.orElse(letter.value());
         BatchBuilder builder = new BatchBuilder(0, BatchConfig.defaults(), decoder,
                 new LandingMetrics(new SimpleMeterRegistry(), source.name()));
@@ -207,6 +207,11 @@ public final class DeadLetters {
         String with = fixedValue.isPresent() ? " with a fixed value (" + value.length + " bytes)" : "";
         if (!batch.deadLetters().isEmpty()) {
             String reason = batch.deadLetters().get(0).message();
+            updateReason(letter.id(), reason);
+            return new Replay(letter.id(), Outcome.STILL_INVALID, "still cannot land" + with + ": " + reason);
+        }
+        if (batch.rowCount() == 0 && source.filter().isPresent()) {
+            String reason = "not selected by the source's filter (" + source.filter().get() + "): it is another source's record";
             updateReason(letter.id(), reason);
             return new Replay(letter.id(), Outcome.STILL_INVALID, "still cannot land" + with + ": " + reason);
         }
