@@ -2,6 +2,7 @@ package dev.strata.cli;
 
 import dev.strata.ErrorCode;
 import dev.strata.StrataException;
+import dev.strata.app.FintechDemo;
 import dev.strata.app.FoodDeliveryDemo;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", description = {
         "Run a bundled example end to end on embedded PostgreSQL, Kafka and Redis, then verify its marts "
                 + "against ground truth computed from the generated data (exit 0 only when they match).",
-        "Scenarios: food-delivery (default)."})
+        "Scenarios: food-delivery (default); fintech (the October-2022 backfill of scenario 001, then exits; "
+                + "--duration keeps its console up afterwards)."})
 final class DemoCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", defaultValue = FoodDeliveryDemo.EXAMPLE, paramLabel = "scenario",
             description = "Which example to run (default: ${DEFAULT-VALUE}).")
@@ -43,9 +45,12 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (FintechDemo.EXAMPLE.equals(scenario)) {
+            return fintech(out);
+        }
         if (!FoodDeliveryDemo.EXAMPLE.equals(scenario)) {
             throw new StrataException(ErrorCode.USAGE, "unknown demo scenario '" + scenario + "' (scenarios: "
-                    + FoodDeliveryDemo.EXAMPLE + ")");
+                    + FoodDeliveryDemo.EXAMPLE + ", " + FintechDemo.EXAMPLE + ")");
         }
         if (rate <= 0) {
             throw new StrataException(ErrorCode.USAGE, "--rate must be above 0");
@@ -55,6 +60,24 @@ final class DemoCommand implements Callable<Integer> {
             FoodDeliveryDemo demo = new FoodDeliveryDemo(new FoodDeliveryDemo.Options(Optional.ofNullable(duration),
                     Optional.ofNullable(dataDir), rate, console, 1000), out);
             return demo.run(signal.stop()) ? 0 : ErrorCode.VERIFICATION_FAILED.exitCode();
+        }
+    }
+
+    /** {@code demo fintech}: a finite run (land, backfill, verify); {@code --duration} keeps the console up afterwards. */
+    private int fintech(PrintWriter out) throws Exception {
+        CountDownLatch stop = new CountDownLatch(1);
+        Thread hook = new Thread(stop::countDown, "strata-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            FintechDemo demo = new FintechDemo(new FintechDemo.Options(Optional.ofNullable(dataDir), console,
+                    Optional.ofNullable(duration), 2), out, System.console() != null);
+            return demo.run(stop).verified() ? 0 : ErrorCode.VERIFICATION_FAILED.exitCode();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already exiting (Ctrl-C during the wait)
+            }
         }
     }
 }

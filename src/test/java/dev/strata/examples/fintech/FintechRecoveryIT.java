@@ -14,7 +14,6 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +26,23 @@ import org.junit.jupiter.api.io.TempDir;
 class FintechRecoveryIT {
     private static final LocalDate OCT_5 = LocalDate.of(2022, 10, 5);
     private static final LocalDate OCT_8 = LocalDate.of(2022, 10, 8);
+    /** The tests backfill the first ten business days (Oct 1-10): four of the seed's dates with transactions. */
+    private static final LocalDate LAST_DAY = LocalDate.of(2022, 10, 10);
+    private static final Instant LAST_RUN = FintechWorld.runOf(LAST_DAY);
+
+    /** The seed's dates up to {@link #LAST_DAY}, {@code perDate} messages each, and every rate of October. */
+    private static FintechGenerator.Generated generate(long seed, int perDate) {
+        Map<LocalDate, Integer> counts = new TreeMap<>();
+        FintechGenerator.SEED_COUNTS.keySet().stream().filter(d -> !d.isAfter(LAST_DAY)).forEach(d -> counts.put(d, perDate));
+        return new FintechGenerator(seed, counts).generate();
+    }
+
+    /** The mart equals the truth computed from {@code sent}, on every backfilled day. */
+    private static void assertMartEqualsTruth(FintechWorld world, List<FintechGenerator.Sent> sent) throws Exception {
+        assertThat(FintechVerifier.martRows(world.warehouse)).isEqualTo(GlobalMetricsTruth.compute(sent).allRows());
+        assertThat(world.count("select count(*) from stg.transactions")).isEqualTo(
+                GlobalMetricsTruth.rawTransactionCounts(sent).values().stream().mapToLong(Integer::longValue).sum());
+    }
 
     @TempDir
     Path dir;
@@ -38,12 +54,12 @@ class FintechRecoveryIT {
 
     @Test
     void shouldHoldEveryLaterDayWhileADayFailsThenCatchUpInOrderOnceItIsFixedAndRunAgain() throws Exception {
-        FintechGenerator.Generated g = FintechGenerator.small(5, 400).generate();
+        FintechGenerator.Generated g = generate(5, 400);
         List<FintechGenerator.Sent> withoutRate = g.messages().stream().filter(s -> !isRate(s, OCT_5, 430)).toList();
         assertThat(GlobalMetricsTruth.compute(withoutRate).missingRates()).containsOnlyKeys(OCT_5);
         try (FintechWorld world = new FintechWorld(dir)) {
             world.produceAndLand(withoutRate);
-            Backfill.Result first = world.backfill(FintechWorld.FIRST_RUN, FintechWorld.LAST_RUN);
+            Backfill.Result first = world.backfill(FintechWorld.FIRST_RUN, LAST_RUN);
 
             // item 13: the day fails in global_metrics (make_cdm), naming the currency without a rate
             Instant failedRun = FintechWorld.runOf(OCT_5);
@@ -61,43 +77,44 @@ class FintechRecoveryIT {
             double gap = Double.parseDouble(attempts.get(1).get(2)) - Double.parseDouble(attempts.get(0).get(3));
             assertThat(gap).isGreaterThanOrEqualTo(FintechWorld.RETRY_DELAY.toMillis() / 1000.0);
 
-            // item 3: nothing later than the failed task's day reaches the mart; later runs of the failed task
-            // and of every task waiting on it did not start, in date order or otherwise
+            // item 3: nothing later than the failed task's day reaches the mart: the later runs of the failed
+            // task and of make_dwh (whose downstream, the failed task, did not succeed) did not start
             assertThat(world.rows("select distinct date_update::text from cdm.global_metrics"))
                     .extracting(r -> r.get(0)).containsExactly("2022-10-01");
             assertThat(world.count("select count(*) from strata.task_runs r where r.logical_date > '" + failedRun
-                    + "' and r.node in ('global_metrics', 'load_transactions', 'load_currencies') and r.attempt > 0")).isZero();
+                    + "' and r.node in ('global_metrics', 'make_dwh') and r.attempt > 0")).isZero();
             assertThat(first.notRun()).isNotEmpty().allSatisfy(r -> assertThat(r.logicalDate()).isAfter(failedRun));
-            // wait_for_downstream: the dumps of the next day ran (their own downstream, the loads, succeeded on
-            // the failed day), the loads of the next day did not (global_metrics of the failed day failed)
-            assertThat(stateOf(first, "dump_transactions", failedRun.plus(Duration.ofDays(1)))).isEqualTo(TaskState.SUCCESS);
-            assertThat(stateOf(first, "load_transactions", failedRun.plus(Duration.ofDays(1)))).isEqualTo(TaskState.QUEUED);
+            // wait_for_downstream looks at direct downstream tasks only, as in Airflow: the loads of the next day
+            // ran (their downstream make_dwh succeeded on the failed day), those of the day after did not
+            Instant next = failedRun.plus(Duration.ofDays(1));
+            assertThat(stateOf(first, "load_transactions", next)).isEqualTo(TaskState.SUCCESS);
+            assertThat(stateOf(first, "make_dwh", next)).isEqualTo(TaskState.QUEUED);
+            assertThat(stateOf(first, "load_transactions", next.plus(Duration.ofDays(1)))).isEqualTo(TaskState.QUEUED);
 
             // the fix: the missing rate arrives late; the failed day is run again as a whole, then the rest
             List<FintechGenerator.Sent> lateRate = g.messages().stream().filter(s -> isRate(s, OCT_5, 430) && !s.duplicate()).toList();
             world.produceAndLand(lateRate);
             Backfill.Result fixed = world.backfill(Backfill.Options.of(failedRun, failedRun).withRerun(true).withParallel(2));
             assertThat(fixed.ok()).isTrue();
-            Backfill.Result rest = world.backfill(FintechWorld.FIRST_RUN, FintechWorld.LAST_RUN);
+            Backfill.Result rest = world.backfill(FintechWorld.FIRST_RUN, LAST_RUN);
             assertThat(rest.ok()).isTrue();
-            FintechVerifier.Verification v = new FintechVerifier(world.warehouse).verify(world.produced(), Optional.of(g.manifest()));
-            assertThat(v.differences()).isEmpty();
+            assertMartEqualsTruth(world, world.produced());
             // later days proceeded in date order
             List<String> order = world.rows("select r.logical_date::text from strata.task_runs r join strata.task_attempts a "
                     + "on a.run_id = r.id and a.state = 'success' where r.node = 'global_metrics' order by a.finished_at")
                     .stream().map(r -> r.get(0)).toList();
-            assertThat(order).isSorted().hasSize(31);
+            assertThat(order).isSorted().hasSize(10);
         }
     }
 
     @Test
-    void shouldLeaveEveryPartitionIdenticalWhenADayIsRunAgainAndFailWithoutTouchingItWhenARateIsMissing() throws Exception {
-        FintechGenerator.Generated g = FintechGenerator.small(8, 400).generate();
+    void shouldLeaveEveryPartitionIdenticalWhenADayIsRunAgainAndAsItWasWhenTheDayFails() throws Exception {
+        FintechGenerator.Generated g = generate(8, 400);
         try (FintechWorld world = new FintechWorld(dir)) {
             world.produceAndLand(g.messages());
-            assertThat(world.backfill(FintechWorld.FIRST_RUN, FintechWorld.LAST_RUN).ok()).isTrue();
+            assertThat(world.backfill(FintechWorld.FIRST_RUN, LAST_RUN).ok()).isTrue();
             Map<String, Map<LocalDate, String>> before = checksums(world);
-            assertThat(before.get("cdm.global_metrics")).hasSize(6);
+            assertThat(before.get("cdm.global_metrics")).hasSize(4);
             Instant run = FintechWorld.runOf(OCT_8);
 
             // item 8: the staging load alone, then item 14: the mart alone, then the whole day
@@ -120,15 +137,31 @@ class FintechRecoveryIT {
                 assertThat(r.error()).contains("currency_without_usd_rate=430");
             });
             assertThat(checksums(world).get("cdm.global_metrics")).isEqualTo(before.get("cdm.global_metrics"));
+
+            // a malformed message of the day stops it at the raw-data contract, before the typed partition
+            // is touched; the failure names the message's Kafka position
+            Map<String, Map<LocalDate, String>> beforeBad = checksums(world);
+            world.produceAndLand(List.of(sent(new Transaction("bad-amount", 100_001, 100_002, 420, "serbia", "done",
+                    "sbp_outgoing", 5, OCT_8.atTime(9, 0), OCT_8.atTime(9, 0, 1)))));
+            world.queries.rows("update stg.transactions_raw set _payload = jsonb_set(_payload, '{payload,amount}', '\"12.5\"') "
+                    + "where _payload ->> 'object_id' = 'bad-amount' returning 1");
+            Backfill.Result bad = world.backfill(Backfill.Options.of(run, run).withRerun(true).withParallel(2));
+            // (the vault's amount satellite refuses the value too, and keeps its watermark: it loses nothing)
+            assertThat(bad.failed()).extracting(Backfill.RunSummary::node).containsExactlyInAnyOrder("dump_transactions", "sat_transaction");
+            assertThat(bad.failed()).filteredOn(r -> r.node().equals("dump_transactions")).singleElement()
+                    .satisfies(r -> assertThat(r.error()).contains("raw_transactions_valid").contains("kafka_partition=")
+                            .contains("object_id=bad-amount"));
+            assertThat(stateOf(bad, "load_transactions", run)).isEqualTo(TaskState.QUEUED);
+            assertThat(checksums(world)).isEqualTo(beforeBad);
         }
     }
 
     @Test
     void shouldChangeOnlyTheLateDayWhenItIsRunAgainAfterLateMessagesLanded() throws Exception {
-        FintechGenerator.Generated g = FintechGenerator.small(13, 400).generate();
+        FintechGenerator.Generated g = generate(13, 400);
         try (FintechWorld world = new FintechWorld(dir)) {
             world.produceAndLand(g.messages());
-            assertThat(world.backfill(FintechWorld.FIRST_RUN, FintechWorld.LAST_RUN).ok()).isTrue();
+            assertThat(world.backfill(FintechWorld.FIRST_RUN, LAST_RUN).ok()).isTrue();
             Map<String, Map<LocalDate, String>> before = checksums(world);
 
             // late for 10-08: new completed operations, a `done` for an operation last seen in progress,
@@ -167,7 +200,7 @@ class FintechRecoveryIT {
             GlobalMetricsTruth.Expected truth = GlobalMetricsTruth.compute(world.produced());
             assertThat(FintechVerifier.martRows(world.warehouse).stream().filter(r -> r.date().equals(OCT_8)).toList())
                     .isEqualTo(truth.day(OCT_8));
-            assertThat(new FintechVerifier(world.warehouse).verify(world.produced(), Optional.empty()).differences()).isEmpty();
+            assertMartEqualsTruth(world, world.produced());
         }
     }
 
@@ -182,9 +215,9 @@ class FintechRecoveryIT {
 
     private static Map<String, Map<LocalDate, String>> checksums(FintechWorld world) throws Exception {
         Map<String, Map<LocalDate, String>> out = new TreeMap<>();
-        out.put("stg.transactions", world.partitionChecksums("stg.transactions", "transaction_dt"));
-        out.put("stg.currencies", world.partitionChecksums("stg.currencies", "date_update"));
-        out.put("cdm.global_metrics", world.partitionChecksums("cdm.global_metrics", "date_update"));
+        out.put("stg.transactions", world.queries.partitionChecksums("stg.transactions", "transaction_dt"));
+        out.put("stg.currencies", world.queries.partitionChecksums("stg.currencies", "date_update"));
+        out.put("cdm.global_metrics", world.queries.partitionChecksums("cdm.global_metrics", "date_update"));
         return out;
     }
 }

@@ -2,104 +2,108 @@ package dev.strata.examples.fintech;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.strata.schedule.Backfill;
-import dev.strata.schedule.TaskState;
+import dev.strata.cli.Main;
+import dev.strata.config.Secret;
+import dev.strata.embedded.EmbeddedPostgres;
+import dev.strata.warehouse.Warehouse;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
+import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole scenario on the seed profile (scenario 001 §9 items 1, 2, 5–7, 9–12): 250,000 messages
- * of both types on one topic, landed by the example project's two filtered sources, then the
- * October-2022 backfill; every layer is compared with the generator's data.
+ * {@code strata demo fintech} end to end, as a user runs it (scenario 001 §9 items 1, 2, 5–7,
+ * 9–12; issue acceptance 2): the seed profile's 250,000 messages of both types on one topic,
+ * landed by the example project's two filtered sources, the October-2022 backfill of its DAG, and
+ * the demo's own verification. Then the warehouse the demo left in its data directory is opened
+ * and checked again here, layer by layer, against values computed from the generator's messages.
  */
 class FintechScenarioIT {
     @TempDir
     Path dir;
 
     @Test
-    void shouldBuildGlobalMetricsForOctober2022FromTheSeedProfile() throws Exception {
-        FintechGenerator.Generated seed = new FintechGenerator(2022).generate();
-        try (FintechWorld world = new FintechWorld(dir)) {
-            long t0 = System.nanoTime();
-            world.produce(seed.messages());
-            Duration producing = Duration.ofNanos(System.nanoTime() - t0);
-            t0 = System.nanoTime();
-            world.land();
-            Duration landing = Duration.ofNanos(System.nanoTime() - t0);
-            t0 = System.nanoTime();
-            Backfill.Result result = world.backfill(FintechWorld.FIRST_RUN, FintechWorld.LAST_RUN);
-            Duration backfill = Duration.ofNanos(System.nanoTime() - t0);
-            System.out.printf("fintech seed profile: %,d messages produced in %.1f s, landed in %.1f s; 31-day backfill "
-                    + "(%d task runs) in %.1f s%n", seed.messages().size(), producing.toMillis() / 1e3,
-                    landing.toMillis() / 1e3, result.runs().size(), backfill.toMillis() / 1e3);
+    void shouldRunTheDemoOnTheSeedProfileAndLeaveEveryLayerEqualToTheGeneratorsData() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true),
+                "demo", "fintech", "--no-console", "--data-dir", dir.toString());
+        System.out.println(out);
+        assertThat(code).as("exit code; stderr: %s", err).isZero();
+        assertThat(out.toString()).contains("verified: 244,941 transaction messages and 1,302 currency rates");
+        Matcher times = Pattern.compile("landing ([0-9.]+) s, 31-day backfill ([0-9.]+) s").matcher(out.toString());
+        assertThat(times.find()).as("the closing figures").isTrue();
 
-            assertThat(result.failed()).isEmpty();
-            assertThat(result.ok()).isTrue();
-            calendar(result, seed);
-            taskOrder(world);
-            rawCounts(world, seed);
-            FintechVerifier.Verification v = new FintechVerifier(world.warehouse).verify(seed);
-            assertThat(v.differences()).isEmpty();
-            assertThat(v.summary()).startsWith("verified: 244,941 transaction messages and 1,302 currency rates");
-            assertThat(world.rows("select distinct date_update from cdm.global_metrics order by 1"))
+        FintechGenerator.Generated seed = new FintechGenerator(2022).generate();
+        try (EmbeddedPostgres pg = EmbeddedPostgres.start(Optional.of(dir.resolve("postgres")));
+             Warehouse w = Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), 2)) {
+            FintechQueries q = new FintechQueries(w);
+            calendar(q, seed);
+            taskOrder(q);
+            rawCounts(q, seed);
+            assertThat(new FintechVerifier(w).verify(seed).differences()).isEmpty();
+            assertThat(q.rows("select distinct date_update::text from cdm.global_metrics order by 1"))
                     .extracting(r -> r.get(0)).containsExactly("2022-10-01", "2022-10-05", "2022-10-08", "2022-10-10",
                             "2022-10-18", "2022-10-20");
-            assertThat(world.count("select count(*) from (select date_update, currency_from from cdm.global_metrics "
+            assertThat(q.count("select count(*) from (select date_update, currency_from from cdm.global_metrics "
                     + "group by 1, 2 having count(*) > 1) d")).isZero();
+            vault(q, seed);
         }
     }
 
     /** Item 1: 31 runs per task; the run of schedule date S covers business date S - 1 and writes only its rows. */
-    private static void calendar(Backfill.Result result, FintechGenerator.Generated seed) {
-        Map<String, List<Backfill.RunSummary>> byNode = result.runs().stream()
-                .collect(Collectors.groupingBy(Backfill.RunSummary::node));
-        assertThat(byNode.keySet()).containsExactlyInAnyOrder("init", "dump_transactions", "dump_currencies",
-                "load_transactions", "load_currencies", "global_metrics");
+    private static void calendar(FintechQueries q, FintechGenerator.Generated seed) throws Exception {
         GlobalMetricsTruth.Expected expected = GlobalMetricsTruth.compute(seed.messages());
         Map<LocalDate, Integer> raw = GlobalMetricsTruth.rawTransactionCounts(seed.messages());
-        byNode.forEach((node, runs) -> {
-            assertThat(runs).as(node).hasSize(31);
-            assertThat(runs.get(0).logicalDate()).isEqualTo(FintechWorld.FIRST_RUN);
-            assertThat(runs.get(30).logicalDate()).isEqualTo(FintechWorld.LAST_RUN);
-            for (Backfill.RunSummary r : runs) {
-                assertThat(r.state()).isEqualTo(TaskState.SUCCESS);
-                assertThat(r.interval().start()).isEqualTo(r.logicalDate().minus(Duration.ofDays(1)));
-                assertThat(r.interval().end()).isEqualTo(r.logicalDate());
-                LocalDate day = LocalDate.ofInstant(r.interval().start(), ZoneOffset.UTC);
-                if (node.equals("global_metrics")) {
-                    assertThat(r.rows()).as("mart rows written by the run of %s", r.logicalDate())
-                            .isEqualTo(expected.day(day).size());
-                }
-                if (node.equals("load_transactions")) {
-                    // the delete of the partition (0 rows on a first run) plus the insert of the day's messages
-                    assertThat(r.rows()).as("typed rows written by the run of %s", r.logicalDate())
-                            .isEqualTo(raw.getOrDefault(day, 0).longValue());
-                }
+        List<List<String>> runs = q.rows("select node, logical_date, interval_start, interval_end, state, rows_affected "
+                + "from strata.task_runs where pipeline = 'fintech' order by node, logical_date");
+        Map<String, Integer> perNode = new HashMap<>();
+        for (List<String> r : runs) {
+            perNode.merge(r.get(0), 1, Integer::sum);
+            Instant logical = ts(r.get(1));
+            assertThat(ts(r.get(2))).isEqualTo(logical.minusSeconds(86_400));
+            assertThat(ts(r.get(3))).isEqualTo(logical);
+            assertThat(r.get(4)).isEqualTo("success");
+            assertThat(logical).isBetween(Instant.parse("2022-10-02T00:00:00Z"), Instant.parse("2022-11-01T00:00:00Z"));
+            LocalDate day = LocalDate.ofInstant(ts(r.get(2)), java.time.ZoneOffset.UTC);
+            if (r.get(0).equals("global_metrics")) {
+                assertThat(Long.parseLong(r.get(5))).as("mart rows written by the run of %s", logical)
+                        .isEqualTo(expected.day(day).size());
             }
-        });
+            if (r.get(0).equals("load_transactions")) {
+                assertThat(Long.parseLong(r.get(5))).as("typed rows written by the run of %s", logical)
+                        .isEqualTo(raw.getOrDefault(day, 0).longValue());
+            }
+        }
+        assertThat(perNode).containsKeys("init", "dump_transactions", "dump_currencies", "load_transactions",
+                "load_currencies", "make_dwh", "global_metrics", "hub_transaction", "sat_currency_rate");
+        assertThat(perNode.values()).containsOnly(31);
     }
 
     /** Item 2 and the serialisation of §6: in every run each task started after its upstream tasks succeeded. */
-    private static void taskOrder(FintechWorld world) throws Exception {
+    private static void taskOrder(FintechQueries q) throws Exception {
         Map<String, Instant[]> times = new HashMap<>();   // node@logical → {started, finished} of the successful attempt
-        for (List<String> row : world.rows("select r.node, r.logical_date, a.started_at, a.finished_at "
+        for (List<String> row : q.rows("select r.node, r.logical_date, a.started_at, a.finished_at "
                 + "from strata.task_runs r join strata.task_attempts a on a.run_id = r.id and a.state = 'success' "
                 + "where r.pipeline = 'fintech'")) {
             times.put(row.get(0) + "@" + row.get(1), new Instant[] {ts(row.get(2)), ts(row.get(3))});
         }
         String[][] edges = {{"init", "dump_transactions"}, {"init", "dump_currencies"},
                 {"dump_transactions", "load_transactions"}, {"dump_currencies", "load_currencies"},
-                {"load_transactions", "global_metrics"}, {"load_currencies", "global_metrics"}};
-        List<String> logicals = world.rows("select distinct logical_date from strata.task_runs order by 1").stream()
+                {"load_transactions", "make_dwh"}, {"load_currencies", "make_dwh"},
+                {"hub_transaction", "make_dwh"}, {"sat_transaction_status", "make_dwh"}, {"sat_currency_rate", "make_dwh"},
+                {"make_dwh", "global_metrics"}};
+        List<String> logicals = q.rows("select distinct logical_date from strata.task_runs order by 1").stream()
                 .map(r -> r.get(0)).toList();
         assertThat(logicals).hasSize(31);
         for (int i = 0; i < logicals.size(); i++) {
@@ -117,25 +121,45 @@ class FintechScenarioIT {
         }
     }
 
-    /** Items 5 and 6: raw STG holds each distinct message once, late duplicates included in nothing. */
-    private static void rawCounts(FintechWorld world, FintechGenerator.Generated seed) throws Exception {
+    /** Items 5 and 6: raw STG holds each distinct message once; duplicates, late ones included, add nothing. */
+    private static void rawCounts(FintechQueries q, FintechGenerator.Generated seed) throws Exception {
         Map<String, Long> perDay = new HashMap<>();
-        for (List<String> row : world.rows("select (_event_time at time zone 'UTC')::date, count(*) from stg.transactions_raw group by 1")) {
+        for (List<String> row : q.rows("select (_event_time at time zone 'UTC')::date, count(*) from stg.transactions_raw group by 1")) {
             perDay.put(row.get(0), Long.parseLong(row.get(1)));
         }
         for (LocalDate d = FintechGenerator.FIRST_DAY; !d.isAfter(FintechGenerator.LAST_DAY); d = d.plusDays(1)) {
             assertThat(perDay.getOrDefault(d.toString(), 0L)).as("raw transactions of %s", d)
                     .isEqualTo(FintechGenerator.SEED_COUNTS.getOrDefault(d, 0).longValue());
         }
-        assertThat(world.count("select count(*) from stg.transactions_raw")).isEqualTo(244_941);
-        assertThat(world.count("select count(*) from stg.currencies_raw")).isEqualTo(1_302);
-        long sent = seed.messages().size();
+        assertThat(q.count("select count(*) from stg.transactions_raw")).isEqualTo(244_941);
+        assertThat(q.count("select count(*) from stg.currencies_raw")).isEqualTo(1_302);
         assertThat(seed.manifest().lateDuplicates()).isGreaterThan(1_000);
-        assertThat(sent).isEqualTo(244_941 + 1_302 + seed.manifest().duplicates());
-        assertThat(world.count("select count(*) from strata.dead_letters")).isZero();
+        assertThat(seed.messages()).hasSize(244_941 + 1_302 + seed.manifest().duplicates());
+        assertThat(q.count("select count(*) from strata.dead_letters")).isZero();
+    }
+
+    /** The Data Vault: one hub row per operation, sending account and currency; one status version per status message. */
+    private static void vault(FintechQueries q, FintechGenerator.Generated seed) throws Exception {
+        java.util.Set<String> ops = new java.util.HashSet<>();
+        java.util.Set<Long> accounts = new java.util.HashSet<>();
+        long statusMessages = 0;
+        for (FintechMessage m : GlobalMetricsTruth.distinct(seed.messages())) {
+            if (m instanceof FintechMessage.Transaction t) {
+                ops.add(t.operationId());
+                accounts.add(t.accountFrom());
+                statusMessages++;
+            }
+        }
+        assertThat(q.count("select count(*) from dds.hub_transaction")).isEqualTo(ops.size());
+        assertThat(q.count("select count(*) from dds.hub_account")).isEqualTo(accounts.size());
+        assertThat(q.count("select count(*) from dds.hub_currency")).isEqualTo(7);
+        assertThat(q.count("select count(*) from dds.link_currency_pair")).isEqualTo(42);
+        assertThat(q.count("select count(*) from dds.sat_currency_rate")).isEqualTo(1_302);
+        assertThat(q.count("select count(*) from dds.link_transaction_account_from")).isEqualTo(ops.size());
+        assertThat(q.count("select count(*) from dds.sat_transaction_status")).isEqualTo(statusMessages);
     }
 
     private static Instant ts(String pg) {
-        return java.time.OffsetDateTime.parse(pg.replace(' ', 'T').replaceAll("([+-]\\d\\d)$", "$1:00")).toInstant();
+        return OffsetDateTime.parse(pg.replace(' ', 'T').replaceAll("([+-]\\d\\d)$", "$1:00")).toInstant();
     }
 }

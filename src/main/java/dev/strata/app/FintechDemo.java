@@ -1,0 +1,273 @@
+package dev.strata.app;
+
+import dev.strata.ErrorCode;
+import dev.strata.StrataException;
+import dev.strata.config.EnvResolver;
+import dev.strata.config.KafkaSourceSpec;
+import dev.strata.config.ProjectConfig;
+import dev.strata.config.ProjectLoader;
+import dev.strata.config.Secret;
+import dev.strata.console.ConsoleHooks;
+import dev.strata.console.ConsoleServer;
+import dev.strata.embedded.EmbeddedKafka;
+import dev.strata.embedded.EmbeddedPostgres;
+import dev.strata.examples.ExampleProjects;
+import dev.strata.examples.fintech.FintechGenerator;
+import dev.strata.examples.fintech.FintechProducer;
+import dev.strata.examples.fintech.FintechVerifier;
+import dev.strata.examples.fintech.GlobalMetricsTruth;
+import dev.strata.ingest.Landing;
+import dev.strata.runtime.Environment;
+import dev.strata.schedule.Backfill;
+import dev.strata.schedule.Pipeline;
+import dev.strata.schedule.TaskState;
+import dev.strata.vault.VaultLoader;
+import dev.strata.warehouse.Warehouse;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code strata demo fintech}: the fintech example (scenario 001) end to end on an embedded
+ * PostgreSQL and Kafka broker. Generates the seed profile (250,000 messages, transactions and rates
+ * on one topic, 1 % re-sent, half of those late), sends it, lands it with the example's two
+ * filtered sources, runs the October-2022 backfill (31 daily runs of the example's DAG) with a
+ * progress bar, and verifies every layer against the generator's data. Prints the wall time of
+ * landing and of the backfill, and {@code verified: ...} when everything matches.
+ *
+ * <p>The console runs meanwhile (runs grid, graph, the "Global metrics" dashboard); with
+ * {@code duration} it stays up that long after the verification (Ctrl-C ends the wait).
+ */
+public final class FintechDemo {
+    public static final String EXAMPLE = "fintech";
+    static final long SEED = 2022;
+    static final int PARTITIONS = 3;
+    static final Instant FIRST_RUN = Instant.parse("2022-10-02T00:00:00Z");
+    static final Instant LAST_RUN = Instant.parse("2022-11-01T00:00:00Z");
+    private static final Duration LANDING_TIMEOUT = Duration.ofMinutes(10);
+    private static final List<String> SOURCES = List.of("transactions_raw", "currencies_raw");
+
+    /**
+     * What the demo is asked to do.
+     *
+     * @param linger how long to keep the console up after verifying (empty: exit at once)
+     */
+    public record Options(Optional<Path> dataDir, boolean console, Optional<Duration> linger, int workers) {
+        public static Options defaults() {
+            return new Options(Optional.empty(), true, Optional.empty(), 2);
+        }
+    }
+
+    /** The figures of one run, for the closing lines and the tests. */
+    public record Outcome(boolean verified, Duration landing, Duration backfill, int taskRuns, long messages) {
+    }
+
+    private final Options options;
+    private final PrintWriter out;
+    private final boolean terminal;
+
+    public FintechDemo(Options options, PrintWriter out, boolean terminal) {
+        this.options = options;
+        this.out = out;
+        this.terminal = terminal;
+    }
+
+    /** Runs the demo; the latch ends the console's wait after verification. */
+    public Outcome run(CountDownLatch stop) throws Exception {
+        long t0 = System.nanoTime();
+        Path work = options.dataDir().orElseGet(FintechDemo::tempDir);
+        Path projectDir = work.resolve("project");
+        ExampleProjects.copy(EXAMPLE, projectDir);
+        ProjectConfig project = new ProjectLoader(EnvResolver.system()).load(projectDir);
+        KafkaSourceSpec source = (KafkaSourceSpec) project.sources().get("transactions_raw").spec();
+
+        out.println("generating the seed profile ...");
+        out.flush();
+        FintechGenerator.Generated seed = new FintechGenerator(SEED).generate();
+        long transactions = GlobalMetricsTruth.rawTransactionCounts(seed.messages()).values().stream().mapToLong(i -> i).sum();
+        out.printf("  %,d messages: %,d transactions on %d dates, %,d currency rates, %,d re-sent (%,d of them "
+                        + "10-60 minutes late)%n", seed.messages().size(), transactions,
+                seed.manifest().days().values().stream().filter(d -> d.transactionMessages() > 0).count(),
+                seed.manifest().totalRateMessages(), seed.manifest().duplicates(), seed.manifest().lateDuplicates());
+        out.println("starting embedded PostgreSQL and Kafka ...");
+        out.flush();
+        try (EmbeddedServices services = EmbeddedServices.forProject(project, options.dataDir())) {
+            EmbeddedKafka kafka = services.kafka().orElseThrow(() -> new StrataException(ErrorCode.CONFIG,
+                    "the demo needs the embedded broker; unset FINTECH_KAFKA_BOOTSTRAP"));
+            EmbeddedPostgres pg = services.postgres().orElseThrow(() -> new StrataException(ErrorCode.CONFIG,
+                    "the demo needs the embedded PostgreSQL; unset STRATA_WAREHOUSE_URL"));
+            kafka.createTopic(source.topic(), PARTITIONS);
+            try (Warehouse warehouse = Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(),
+                    options.workers() + 6)) {
+                warehouse.migrate();
+                Environment env = new Environment(project, warehouse, kafka.bootstrap(),
+                        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(),
+                        Environment.defaultWorkerId());
+                Pipeline pipeline = Pipeline.load(project, warehouse.dialect());
+                new VaultLoader(warehouse, project.name(), project.vault()).prepare();
+                try (ConsoleServer console = options.console()
+                        ? ConsoleServer.start(env, ConsoleHooks.forPipeline(pipeline)) : null) {
+                    out.printf("ready in %.1f s%n", seconds(t0));
+                    out.println("  psql     : " + pg.psqlCommand());
+                    if (console != null) {
+                        out.println("  console  : " + console.url() + "  (Dashboards: Global metrics)");
+                    }
+                    out.println("  project  : " + projectDir + " (strata.yaml, marts/, checks/)");
+                    out.flush();
+                    Outcome outcome = runPipeline(env, pipeline, kafka, source.topic(), seed);
+                    if (console != null && outcome.verified() && options.linger().isPresent()) {
+                        out.println("the console stays up for " + options.linger().get().toMinutes()
+                                + " min (Ctrl-C to stop): " + console.url());
+                        out.flush();
+                        stop.await(options.linger().get().toMillis(), TimeUnit.MILLISECONDS);
+                    }
+                    return outcome;
+                }
+            }
+        }
+    }
+
+    private Outcome runPipeline(Environment env, Pipeline pipeline, EmbeddedKafka kafka, String topic,
+                                FintechGenerator.Generated seed) throws Exception {
+        Warehouse w = env.warehouse();
+        long t = System.nanoTime();
+        try (FintechProducer producer = new FintechProducer(kafka.bootstrap(), topic)) {
+            producer.send(seed.messages());
+        }
+        out.printf("sent %,d messages to topic %s in %.1f s; landing ...%n", seed.messages().size(), topic, seconds(t));
+        out.flush();
+        long expected = GlobalMetricsTruth.distinct(seed.messages()).size();
+        long end = endOffsets(kafka, topic);
+        long landingStart = System.nanoTime();
+        try (Landing landing = Landing.start(env)) {
+            awaitLanded(w, env.pipeline(), end, landingStart);
+        }
+        Duration landed = Duration.ofNanos(System.nanoTime() - landingStart);
+        out.printf("landed %,d distinct messages into stg.transactions_raw and stg.currencies_raw in %.1f s "
+                + "(%,d duplicates dropped)%n", expected, landed.toMillis() / 1e3, seed.messages().size() - expected);
+        out.println("backfill 2022-10-02 .. 2022-11-01 (31 daily runs of " + pipeline.scheduledNodes().size() + " tasks) ...");
+        out.flush();
+        Backfill backfill = new Backfill(pipeline, w, env.workerId(), env.clock());
+        Backfill.Result result = backfill.run(Backfill.Options.of(FIRST_RUN, LAST_RUN).withParallel(options.workers()),
+                this::progress);
+        if (terminal) {
+            out.println();
+        }
+        out.printf("backfill: %d task runs, %d succeeded, %d failed, %d not run, in %.1f s%n", result.runs().size(),
+                result.count(TaskState.SUCCESS), result.count(TaskState.FAILED), result.notRun().size(),
+                result.elapsed().toMillis() / 1e3);
+        result.failed().forEach(r -> out.println("  failed: " + r.node() + " " + r.logicalDate() + ": " + r.error()));
+        FintechVerifier.Verification v = new FintechVerifier(w).verify(seed);
+        boolean ok = result.ok() && v.ok();
+        out.println(v.summary());
+        if (ok) {
+            out.printf("landing %.1f s, 31-day backfill %.1f s%n", landed.toMillis() / 1e3, result.elapsed().toMillis() / 1e3);
+        }
+        out.flush();
+        return new Outcome(ok, landed, result.elapsed(), result.runs().size(), seed.messages().size());
+    }
+
+    private int lastShown = -1;
+
+    private void progress(int finished, int total, Map<TaskState, Integer> counts) {
+        int width = 40;
+        int filled = total == 0 ? width : finished * width / total;
+        String bar = String.format("  [%s%s] %d/%d task runs, %d running, %d failed", "#".repeat(filled),
+                ".".repeat(width - filled), finished, total, counts.getOrDefault(TaskState.RUNNING, 0),
+                counts.getOrDefault(TaskState.FAILED, 0));
+        if (terminal) {
+            out.print("\r" + bar);
+            out.flush();
+        } else {
+            int quarter = total == 0 ? 4 : finished * 4 / total;
+            if (quarter != lastShown) {
+                lastShown = quarter;
+                out.println(bar);
+                out.flush();
+            }
+        }
+    }
+
+    /** The sum of the topic's end offsets: where both sources' positions stand once everything has landed. */
+    private static long endOffsets(EmbeddedKafka kafka, String topic) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            return admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(r -> r.offset()).sum();
+        }
+    }
+
+    /** Waits until each source's positions add up to the topic's end (skipped records count: they were read). */
+    private void awaitLanded(Warehouse w, String pipeline, long end, long since) throws Exception {
+        long deadline = System.nanoTime() + LANDING_TIMEOUT.toNanos();
+        long lastReport = System.nanoTime();
+        while (true) {
+            Map<String, Long> positions = positions(w, pipeline);
+            long behind = SOURCES.stream().mapToLong(s -> end - positions.getOrDefault(s, 0L)).sum();
+            if (behind <= 0) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new StrataException(ErrorCode.VERIFICATION_FAILED, "landing did not finish within "
+                        + LANDING_TIMEOUT.toMinutes() + " minutes: positions " + positions + ", topic end " + end);
+            }
+            if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(5)) {
+                lastReport = System.nanoTime();
+                out.printf("  %s read %,d of %,d records (%.0f s)%n", SOURCES, 2 * end - behind, 2 * end, seconds(since));
+                out.flush();
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static Map<String, Long> positions(Warehouse w, String pipeline) throws SQLException {
+        Map<String, Long> out = new HashMap<>();
+        try (Connection c = w.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT source, sum(position) FROM strata.source_positions "
+                     + "WHERE pipeline = ? GROUP BY source")) {
+            ps.setString(1, pipeline);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static Path tempDir() {
+        try {
+            Path dir = Files.createTempDirectory("strata-fintech-");
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new StrataException(ErrorCode.INTERNAL, "cannot create a temporary directory: " + e.getMessage(), e);
+        }
+    }
+}
