@@ -91,7 +91,10 @@ public final class FintechDemo {
         this.terminal = terminal;
     }
 
-    /** Runs the demo; the latch ends the console's wait after verification. */
+    /**
+     * Runs the demo. {@code stop} (Ctrl-C) ends it where it is — a backfill in progress stops its
+     * workers, which roll back their running tasks — or ends the console's wait after verification.
+     */
     public Outcome run(CountDownLatch stop) throws Exception {
         long t0 = System.nanoTime();
         Path work = options.dataDir().orElseGet(FintechDemo::tempDir);
@@ -133,7 +136,7 @@ public final class FintechDemo {
                     }
                     out.println("  project  : " + projectDir + " (strata.yaml, marts/, checks/)");
                     out.flush();
-                    Outcome outcome = runPipeline(env, pipeline, kafka, source.topic(), seed);
+                    Outcome outcome = runPipeline(env, pipeline, kafka, source.topic(), seed, stop);
                     if (console != null && outcome.verified() && options.linger().isPresent()) {
                         out.println("the console stays up for " + options.linger().get().toMinutes()
                                 + " min (Ctrl-C to stop): " + console.url());
@@ -147,7 +150,7 @@ public final class FintechDemo {
     }
 
     private Outcome runPipeline(Environment env, Pipeline pipeline, EmbeddedKafka kafka, String topic,
-                                FintechGenerator.Generated seed) throws Exception {
+                                FintechGenerator.Generated seed, CountDownLatch stop) throws Exception {
         Warehouse w = env.warehouse();
         long t = System.nanoTime();
         try (FintechProducer producer = new FintechProducer(kafka.bootstrap(), topic)) {
@@ -159,7 +162,7 @@ public final class FintechDemo {
         long end = endOffsets(kafka, topic);
         long landingStart = System.nanoTime();
         try (Landing landing = Landing.start(env)) {
-            awaitLanded(w, env.pipeline(), end, landingStart);
+            awaitLanded(w, env.pipeline(), end, landingStart, stop);
         }
         Duration landed = Duration.ofNanos(System.nanoTime() - landingStart);
         out.printf("landed %,d distinct messages into stg.transactions_raw and stg.currencies_raw in %.1f s "
@@ -168,7 +171,12 @@ public final class FintechDemo {
         out.flush();
         Backfill backfill = new Backfill(pipeline, w, env.workerId(), env.clock());
         Backfill.Result result = backfill.run(Backfill.Options.of(FIRST_RUN, LAST_RUN).withParallel(options.workers()),
-                this::progress);
+                (finished, total, counts) -> {
+                    if (stop.getCount() == 0) {
+                        throw new StrataException(ErrorCode.VERIFICATION_FAILED, "stopped during the backfill: nothing was verified");
+                    }
+                    progress(finished, total, counts);
+                });
         if (terminal) {
             out.println();
         }
@@ -220,7 +228,7 @@ public final class FintechDemo {
     }
 
     /** Waits until each source's positions add up to the topic's end (skipped records count: they were read). */
-    private void awaitLanded(Warehouse w, String pipeline, long end, long since) throws Exception {
+    private void awaitLanded(Warehouse w, String pipeline, long end, long since, CountDownLatch stop) throws Exception {
         long deadline = System.nanoTime() + LANDING_TIMEOUT.toNanos();
         long lastReport = System.nanoTime();
         while (true) {
@@ -238,7 +246,9 @@ public final class FintechDemo {
                 out.printf("  %s read %,d of %,d records (%.0f s)%n", SOURCES, 2 * end - behind, 2 * end, seconds(since));
                 out.flush();
             }
-            Thread.sleep(200);
+            if (stop.await(200, TimeUnit.MILLISECONDS)) {
+                throw new StrataException(ErrorCode.VERIFICATION_FAILED, "stopped while landing: nothing was verified");
+            }
         }
     }
 

@@ -65,19 +65,11 @@ final class DemoCommand implements Callable<Integer> {
 
     /** {@code demo fintech}: a finite run (land, backfill, verify); {@code --duration} keeps the console up afterwards. */
     private int fintech(PrintWriter out) throws Exception {
-        CountDownLatch stop = new CountDownLatch(1);
-        Thread hook = new Thread(stop::countDown, "strata-demo-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        // on Ctrl-C the demo stops where it is (a running task rolls back) before the JVM exits
+        try (ShutdownSignal signal = ShutdownSignal.install("strata-demo")) {
             FintechDemo demo = new FintechDemo(new FintechDemo.Options(Optional.ofNullable(dataDir), console,
                     Optional.ofNullable(duration), 2), out, System.console() != null);
-            return demo.run(stop).verified() ? 0 : ErrorCode.VERIFICATION_FAILED.exitCode();
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is already exiting (Ctrl-C during the wait)
-            }
+            return demo.run(signal.stop()).verified() ? 0 : ErrorCode.VERIFICATION_FAILED.exitCode();
         }
     }
 }
