@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
  * the same work in one run, on embedded servers by default, and prints the ratio last.
  */
 @Command(name = "bench", description = "Measure Strata against a baseline on the same work; prints the ratio last.",
-        subcommands = {SchedulerBenchCommand.class, BenchVaultCommand.class})
+        subcommands = {SchedulerBenchCommand.class, BenchVaultCommand.class, BenchLandingCommand.class})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

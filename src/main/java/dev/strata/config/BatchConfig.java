@@ -8,7 +8,8 @@ import java.time.Duration;
  * memory a lander holds when the warehouse is slower than the source.
  */
 public record BatchConfig(int maxRecords, long maxBytes, Duration maxWait) {
-    public static final int DEFAULT_MAX_RECORDS = 10_000;
+    /** Large enough that per-batch round trips cost little under a backlog; max_wait bounds latency otherwise. */
+    public static final int DEFAULT_MAX_RECORDS = 50_000;
     public static final long DEFAULT_MAX_BYTES = 16L * 1024 * 1024;
     public static final Duration DEFAULT_MAX_WAIT = Duration.ofMillis(500);
 

@@ -46,6 +46,19 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     /** Same, on a given port (0: any free port). Restarting on the same port lets clients reconnect. */
     public static EmbeddedPostgres start(Optional<Path> dataDir, int port) {
+        return start(dataDir, port, false);
+    }
+
+    /**
+     * A server with a production warehouse's durability ({@code fsync}, {@code synchronous_commit}
+     * and {@code full_page_writes} on), for benchmarks whose baseline depends on what a commit costs.
+     */
+    public static EmbeddedPostgres startDurable(Optional<Path> dataDir) {
+        return start(dataDir, 0, true);
+    }
+
+    private static EmbeddedPostgres start(Optional<Path> dataDir, int port, boolean durable) {
+        String unsafe = durable ? "on" : "off";
         try {
             Path dir;
             boolean clean;
@@ -67,9 +80,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     .setDataDirectory(dir.toFile())
                     .setCleanDataDirectory(clean)
                     .setPGStartupWait(Duration.ofSeconds(30))
-                    .setServerConfig("fsync", "off")
-                    .setServerConfig("synchronous_commit", "off")
-                    .setServerConfig("full_page_writes", "off")
+                    .setServerConfig("fsync", unsafe)
+                    .setServerConfig("synchronous_commit", unsafe)
+                    .setServerConfig("full_page_writes", unsafe)
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("shared_buffers", "128MB")
                     .setServerConfig("max_wal_size", "2GB")

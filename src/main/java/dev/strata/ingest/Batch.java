@@ -14,7 +14,11 @@ import java.util.Map;
 record Batch(long generation, CsvRows rows, List<RawRecord> rawRows, List<DeadLetter> deadLetters,
              int records, int duplicatesInBatch, long bytes, Map<Integer, long[]> positions) {
 
-    /** A record accepted for landing, kept so it can become a dead letter if the warehouse refuses it. */
+    /**
+     * A record accepted for landing, kept so it can become a dead letter if the warehouse refuses
+     * it. {@code value} may be null: then it is read back from the row's CSV ({@link CsvRows#field}),
+     * so that a batch does not hold every record's bytes twice until it commits.
+     */
     record RawRecord(int partition, long offset, byte[] key, byte[] value, String headersJson, long timestampMillis) {
     }
 

@@ -1,7 +1,6 @@
 package dev.strata.ingest;
 
 import dev.strata.config.BatchConfig;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,13 +29,26 @@ final class BatchBuilder {
     private int duplicates;
     private long bytes;
     private long firstAtNanos;
+    private final EventTimes.MillisFormatter sourceTimes = new EventTimes.MillisFormatter();
+    private static final String[] PARTITION_TEXT = new String[64];
+
+    static {
+        for (int i = 0; i < PARTITION_TEXT.length; i++) {
+            PARTITION_TEXT[i] = Integer.toString(i);
+        }
+    }
 
     BatchBuilder(long generation, BatchConfig limits, RecordDecoder decoder, LandingMetrics metrics) {
+        this(generation, limits, decoder, metrics, new CsvRows(1 << 20));
+    }
+
+    /** With a (reset) buffer from an earlier batch: it has grown to batch size already. */
+    BatchBuilder(long generation, BatchConfig limits, RecordDecoder decoder, LandingMetrics metrics, CsvRows buffer) {
         this.generation = generation;
         this.limits = limits;
         this.decoder = decoder;
         this.metrics = metrics;
-        this.csv = new CsvRows((int) Math.min(limits.maxBytes() + limits.maxBytes() / 4, 64L << 20));
+        this.csv = buffer;
     }
 
     long generation() {
@@ -86,16 +98,16 @@ final class BatchBuilder {
             duplicates++;
             return;
         }
-        csv.beginRow()
+        csv.beginRow()   // the payload must stay field 1: RawRecord's value is read back from it
                 .text(d.key())
                 .utf8(value)
-                .text(Integer.toString(partition))
+                .text(partition < PARTITION_TEXT.length ? PARTITION_TEXT[partition] : Integer.toString(partition))
                 .number(offset)
-                .text(d.eventTime() == null ? null : d.eventTime().toString())
-                .text(timestampMillis < 0 ? null : Instant.ofEpochMilli(timestampMillis).toString())
+                .text(d.eventTime())
+                .text(timestampMillis < 0 ? null : sourceTimes.format(timestampMillis))
                 .text(headersJson)
                 .endRow();
-        raw.add(new Batch.RawRecord(partition, offset, key, value, headersJson, timestampMillis));
+        raw.add(new Batch.RawRecord(partition, offset, key, null, headersJson, timestampMillis));
     }
 
     /**

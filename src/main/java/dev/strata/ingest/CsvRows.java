@@ -23,6 +23,14 @@ final class CsvRows {
         buf = new byte[Math.max(initialBytes, 1024)];
     }
 
+    /** Empties the buffer, keeping its capacity, so a lander reuses it for a later batch. */
+    CsvRows reset() {
+        len = 0;
+        rows = 0;
+        rowOpen = false;
+        return this;
+    }
+
     int rowCount() {
         return rows;
     }
@@ -138,6 +146,125 @@ final class CsvRows {
     private void ensure(int more) {
         if (len + more > buf.length) {
             buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+        }
+    }
+
+    /**
+     * Rows {@code [from, to)} for a COPY straight into the STG table: each row gets its sequence
+     * number ({@code firstSeq}, {@code firstSeq + 1}, ...) in front and {@code batchId} at the end.
+     */
+    InputStream framed(int from, int to, long firstSeq, long batchId) {
+        if (rowOpen) {
+            throw new IllegalStateException("a row is still open");
+        }
+        byte[] suffix = ("," + batchId + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return new InputStream() {
+            private int row = from;
+            private byte[] prefix = new byte[0];
+            private int part;      // 0: prefix, 1: row body, 2: suffix
+            private int pos;
+            private int bodyEnd;
+
+            private boolean next() {
+                if (row >= to) {
+                    return false;
+                }
+                prefix = ((firstSeq + row - from) + ",").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                pos = 0;
+                part = 0;
+                bodyEnd = (row + 1 == rows ? len : rowStarts[row + 1]) - 1;   // without its newline
+                return true;
+            }
+
+            {
+                if (!next()) {
+                    part = 3;
+                }
+            }
+
+            @Override
+            public int read() {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            /** Fills as much of {@code b} as it can: each return becomes one COPY data message. */
+            @Override
+            public int read(byte[] b, int off, int n) {
+                int done = 0;
+                while (done < n && part != 3) {
+                    if (part == 0) {
+                        if (pos < prefix.length) {
+                            int k = Math.min(n - done, prefix.length - pos);
+                            System.arraycopy(prefix, pos, b, off + done, k);
+                            pos += k;
+                            done += k;
+                            continue;
+                        }
+                        part = 1;
+                        pos = rowStarts[row];
+                    }
+                    if (part == 1) {
+                        if (pos < bodyEnd) {
+                            int k = Math.min(n - done, bodyEnd - pos);
+                            System.arraycopy(buf, pos, b, off + done, k);
+                            pos += k;
+                            done += k;
+                            continue;
+                        }
+                        part = 2;
+                        pos = 0;
+                    }
+                    if (pos < suffix.length) {
+                        int k = Math.min(n - done, suffix.length - pos);
+                        System.arraycopy(suffix, pos, b, off + done, k);
+                        pos += k;
+                        done += k;
+                        continue;
+                    }
+                    row++;
+                    if (!next()) {
+                        part = 3;
+                    }
+                }
+                return done == 0 && part == 3 ? -1 : done;
+            }
+        };
+    }
+
+    /** The bytes of field {@code index} of a row, unquoted; null for a NULL (unquoted empty) field. */
+    byte[] field(int row, int index) {
+        int end = row + 1 == rows ? len : rowStarts[row + 1];
+        int i = rowStarts[row];
+        for (int f = 0; ; f++) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            boolean quoted = i < end && buf[i] == '"';
+            if (quoted) {
+                i++;
+                while (true) {
+                    if (buf[i] == '"') {
+                        if (i + 1 < end && buf[i + 1] == '"') {
+                            out.write('"');
+                            i += 2;
+                            continue;
+                        }
+                        i++;
+                        break;
+                    }
+                    out.write(buf[i++]);
+                }
+            } else {
+                while (i < end && buf[i] != ',' && buf[i] != '\n') {
+                    out.write(buf[i++]);
+                }
+            }
+            if (f == index) {
+                return !quoted && out.size() == 0 ? null : out.toByteArray();
+            }
+            if (i >= end || buf[i] == '\n') {
+                throw new IndexOutOfBoundsException("row " + row + " has no field " + index);
+            }
+            i++;   // the comma
         }
     }
 

@@ -82,6 +82,8 @@ final class KafkaLander implements SourceLander {
     private final String groupId;
 
     private final BlockingQueue<Sealed> handoff = new ArrayBlockingQueue<>(1);
+    /** CSV buffers of landed batches, reused: a batch-sized array per batch would keep the GC busy. */
+    private final Queue<CsvRows> spareBuffers = new ConcurrentLinkedQueue<>();
     private final Queue<Map<TopicPartition, OffsetAndMetadata>> landedOffsets = new ConcurrentLinkedQueue<>();
     /** Bumped on every rebalance and conflict; batches sealed under an older value are dropped. */
     private final AtomicLong generation = new AtomicLong();
@@ -362,7 +364,9 @@ final class KafkaLander implements SourceLander {
             List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
             for (int i = 0; i < list.size(); i++) {
                 if (builder == null) {
-                    builder = new BatchBuilder(knownGeneration, config.batch(), decoder, metrics);
+                    CsvRows buffer = spareBuffers.poll();
+                    builder = new BatchBuilder(knownGeneration, config.batch(), decoder, metrics,
+                            buffer == null ? new CsvRows(1 << 20) : buffer.reset());
                 }
                 if (builder.full()) {
                     // No room: give the rest back to Kafka (re-fetched later) instead of buffering it.
@@ -527,6 +531,9 @@ final class KafkaLander implements SourceLander {
                 land(s);
             } finally {
                 writerBusy.set(false);
+                if (spareBuffers.size() < 2) {
+                    spareBuffers.add(s.batch().rows());
+                }
             }
         }
     }

@@ -9,7 +9,6 @@ import dev.strata.config.RecordFilter;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -64,10 +63,10 @@ final class RecordDecoder {
     /**
      * The outcome for one value: either {@code rejection} is set, or it is {@code skipped} (not
      * selected by the source's filter), or the record lands with {@code key} (null when the source
-     * has no key) and {@code eventTime} (null when absent or unreadable;
-     * {@code eventTimeUnreadable} tells the two apart).
+     * has no key) and {@code eventTime} (canonical text, see {@link EventTimes}; null when absent or
+     * unreadable; {@code eventTimeUnreadable} tells the two apart).
      */
-    record Decoded(Rejection rejection, String key, Instant eventTime, boolean eventTimeUnreadable, boolean skipped) {
+    record Decoded(Rejection rejection, String key, String eventTime, boolean eventTimeUnreadable, boolean skipped) {
         static final Decoded SKIPPED = new Decoded(null, null, null, false, true);
 
         boolean accepted() {
@@ -167,7 +166,7 @@ final class RecordDecoder {
             }
         }
         String filterText = null;
-        Instant eventAt = null;
+        String eventAt = null;
         boolean eventUnreadable = false;
         JsonToken t;
         while (depth > 0 && (t = p.nextToken()) != null) {

@@ -160,13 +160,13 @@ final class RedisLander implements SourceLander {
                 }
                 continue;
             }
-            Instant eventTime = d.eventTime() != null ? d.eventTime() : now;
+            String eventTime = d.eventTime() != null ? d.eventTime() : now.toString();
             csv.beginRow()
                     .text(rowKey)
                     .utf8(value)
                     .text(PARTITION_NAME)
                     .number(snapshot)
-                    .text(eventTime.toString())
+                    .text(eventTime)
                     .text(now.toString())
                     .text(null)
                     .endRow();

@@ -90,7 +90,7 @@ public final class StgTable {
     public static List<String> createStatementsWithDedupWindow(Dialect d, String source) {
         List<String> all = new ArrayList<>(createStatements(d, source, false));
         all.add("CREATE TABLE IF NOT EXISTS " + d.qualified(SCHEMA, dedupTableName(source)) + " ("
-                + d.quote(KEY) + " " + d.textType() + " PRIMARY KEY, "
+                + d.quote(KEY) + " " + d.keyTextType() + " PRIMARY KEY, "
                 + d.quote(DEDUP_LANDED_AT) + " " + d.timestampType() + " NOT NULL)");
         return List.copyOf(all);
     }
@@ -110,7 +110,7 @@ public final class StgTable {
                 "CREATE SEQUENCE IF NOT EXISTS " + seq,
                 "CREATE TABLE IF NOT EXISTS " + table + " ("
                         + d.quote(SEQ) + " bigint PRIMARY KEY, "
-                        + d.quote(KEY) + " " + d.textType() + ", "
+                        + d.quote(KEY) + " " + d.keyTextType() + ", "
                         + d.quote(PAYLOAD) + " " + d.jsonType() + " NOT NULL, "
                         + d.quote(PARTITION) + " " + d.textType() + " NOT NULL, "
                         + d.quote(OFFSET) + " bigint NOT NULL, "

@@ -44,6 +44,14 @@ public interface Dialect {
 
     String textType();
 
+    /**
+     * Text compared byte by byte, for key columns: equality is the same as {@link #textType()}'s,
+     * but an index on it needs no locale-aware comparisons (cheaper to maintain on every insert).
+     */
+    default String keyTextType() {
+        return textType();
+    }
+
     /** {@code CREATE SCHEMA IF NOT EXISTS ...}. */
     String createSchemaIfNotExists(String schema);
 
@@ -216,6 +224,15 @@ public interface Dialect {
 
     /** An expression drawing the next value of a sequence. */
     String nextValue(String qualifiedSequence);
+
+    /**
+     * Draws {@code count} consecutive values of a sequence in one call and returns the first. The
+     * caller must be the sequence's only user meanwhile (landing holds the STG table's lock).
+     */
+    long reserveSequenceBlock(Connection connection, String qualifiedSequence, int count) throws SQLException;
+
+    /** True when the error is a unique-key violation. */
+    boolean isUniqueViolation(SQLException e);
 
     /** An expression converting JSON text to the {@link #jsonType()} (fails on invalid JSON). */
     String toJson(String textExpression);

@@ -67,6 +67,13 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String keyTextType() {
+        // "C" compares with memcmp; a database collation such as C.UTF-8 or en_US goes through
+        // strcoll for every btree comparison (about 10% of a landing COPY's server time).
+        return "text COLLATE \"C\"";
+    }
+
+    @Override
     public String createSchemaIfNotExists(String schema) {
         return "CREATE SCHEMA IF NOT EXISTS " + quote(schema);
     }
@@ -327,6 +334,23 @@ public final class PostgresDialect implements Dialect {
     @Override
     public String nextValue(String qualifiedSequence) {
         return "nextval(" + literal(qualifiedSequence) + ")";
+    }
+
+    @Override
+    public long reserveSequenceBlock(Connection connection, String qualifiedSequence, int count) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT setval(" + literal(qualifiedSequence)
+                + ", nextval(" + literal(qualifiedSequence) + ") + ? - 1)")) {
+            ps.setLong(1, count);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) - count + 1;
+            }
+        }
+    }
+
+    @Override
+    public boolean isUniqueViolation(SQLException e) {
+        return "23505".equals(e.getSQLState());
     }
 
     @Override

@@ -1,0 +1,442 @@
+package dev.strata.bench;
+
+import dev.strata.config.EnvResolver;
+import dev.strata.config.ProjectConfig;
+import dev.strata.config.ProjectLoader;
+import dev.strata.config.Secret;
+import dev.strata.embedded.EmbeddedKafka;
+import dev.strata.embedded.EmbeddedPostgres;
+import dev.strata.ingest.Landing;
+import dev.strata.runtime.Environment;
+import dev.strata.warehouse.Warehouse;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * {@code strata bench landing}: lands the same N JSON messages (~200 bytes, over P partitions)
+ * three ways in one run and prints rows/s for each, then the ratios:
+ * <ol type="a">
+ *   <li>raw {@code COPY} of the same rows from memory into an unindexed table — the ceiling of
+ *       what the warehouse can ingest on this machine;</li>
+ *   <li>Strata's landing end to end: Kafka → {@code stg.<source>} with the dedup key, positions,
+ *       batch rows, exactly once (timed from {@code Landing.start} to the last row committed). A
+ *       first, untimed landing of another topic (a tenth of N, at most 100,000) warms the JVM up,
+ *       as a long-running {@code strata run} is: the timed run measures landing, not JIT compilation;</li>
+ *   <li>a naive per-record {@code INSERT} with auto-commit into a table keyed like STG — the
+ *       shape of an at-least-once JDBC sink in insert mode — measured on a sample and extrapolated.</li>
+ * </ol>
+ * The last line is {@code landing: strata/copy=R1 strata/naive=R2}. Embedded PostgreSQL and Kafka
+ * by default; a warehouse URL and brokers may be given instead (tables go to schema
+ * {@code strata_bench} and {@code stg.bench_<n>}, dropped at the end).
+ *
+ * <p>The embedded server runs with durable settings ({@code fsync}, {@code synchronous_commit},
+ * {@code full_page_writes} on), as a production warehouse runs:
+ * with them off — how {@code strata demo} and the tests run it — a per-record commit costs almost
+ * nothing and baseline (c) says little about a real sink. {@code durable=false} keeps them off.
+ * A given warehouse is used as it is configured; its settings are printed.
+ */
+public final class LandingBenchmark {
+    /** What to run against. Empty URL or bootstrap: start an embedded server. */
+    public record Options(int messages, int partitions, int naiveSample, Optional<String> warehouseUrl, String user,
+                          Secret password, Optional<String> bootstrap, boolean profile, boolean durable) {
+    }
+
+    /** The three rates, rows per second. */
+    public record Result(double copy, double strata, double naive) {
+        public double strataToCopy() {
+            return strata / copy;
+        }
+
+        public double strataToNaive() {
+            return strata / naive;
+        }
+    }
+
+    private static final String SCHEMA = "strata_bench";
+    private final Options options;
+    private final PrintWriter out;
+    private CpuClock cpu = CpuClock.jvmOnly();
+    /** Taken when Strata's last row landed, before its threads end (a finished thread's CPU time is gone). */
+    private JvmProfile profileOfTimedRun;
+
+    public LandingBenchmark(Options options, PrintWriter out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    /** One message, a pure function of its index (~200 bytes, like the food-delivery orders). */
+    static byte[] message(int i) {
+        return ("{\"object_id\":\"o-" + i + "\",\"object_type\":\"order\",\"sent_dttm\":\"2022-10-"
+                + two(1 + i % 28) + " " + two((i / 3600) % 24) + ":" + two((i / 60) % 60) + ":" + two(i % 60)
+                + "\",\"payload\":{\"user\":{\"id\":\"u-" + (i % 9973) + "\"},\"restaurant\":\"r-" + (i % 211)
+                + "\",\"cost\":" + (i % 5000) + "." + (i % 100) + ",\"status\":\"CLOSED\",\"items\":[{\"id\":\"p-"
+                + (i % 317) + "\",\"qty\":" + (1 + i % 3) + "}]}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    public Result run() throws Exception {
+        int n = options.messages();
+        List<AutoCloseable> closers = new ArrayList<>();
+        try {
+            String url;
+            String user;
+            Secret password;
+            if (options.warehouseUrl().isPresent()) {
+                url = options.warehouseUrl().get();
+                user = options.user();
+                password = options.password();
+            } else {
+                EmbeddedPostgres pg = options.durable() ? EmbeddedPostgres.startDurable(Optional.empty())
+                        : EmbeddedPostgres.start(Optional.empty());
+                closers.add(0, pg);
+                cpu = CpuClock.jvmAndPostgres(pg.dataDir());
+                url = pg.jdbcUrl();
+                user = EmbeddedPostgres.USER;
+                password = Secret.empty();
+            }
+            String bootstrap;
+            if (options.bootstrap().isPresent()) {
+                bootstrap = options.bootstrap().get();
+            } else {
+                EmbeddedKafka kafka = EmbeddedKafka.start(Optional.empty());
+                closers.add(0, kafka);
+                bootstrap = kafka.bootstrap();
+            }
+            Warehouse warehouse = Warehouse.connect(url, user, password, 4);
+            closers.add(0, warehouse);
+            warehouse.migrate();
+            String run = "bench_" + System.currentTimeMillis();
+            out.printf("landing benchmark: %,d messages of ~%d bytes over %d partitions; %s (%s); load average %s%n", n,
+                    message(n / 2).length, options.partitions(), warehouse.url(), durability(warehouse), loadAverage());
+            out.flush();
+
+            int warmup = Math.min(100_000, Math.max(1, n / 10));
+            produce(bootstrap, run + "_warmup", warmup);
+            double produced = produce(bootstrap, run, n);
+            out.printf("    produce to Kafka             %,12.0f rows/s  (setup, not compared)%n", produced);
+            out.flush();
+
+            CpuClock.Reading[] copyCpu = new CpuClock.Reading[2];
+            double copy = rawCopy(warehouse, n, copyCpu);
+            out.printf("(a) raw COPY from memory         %,12.0f rows/s  (%,d rows into an unindexed table, one COPY; %s)%n",
+                    copy, n, copyCpu[1].minus(copyCpu[0]).perRows(n));
+            out.flush();
+
+            strata(warehouse, bootstrap, run + "_warmup", warmup, false);
+            out.printf("    warm-up: Strata landed %,d messages of another topic first (not timed)%n", warmup);
+            CpuClock.Reading c1 = cpu.read();
+            JvmProfile p1 = JvmProfile.snapshot();
+            double strata = strata(warehouse, bootstrap, run, n, true);
+            CpuClock.Reading c2 = cpu.read();
+            out.printf("                                                 (%s)%n", c2.minus(c1).perRows(n));
+            if (options.profile()) {
+                out.print(profileOfTimedRun.since(p1));
+            }
+            out.flush();
+
+            int sample = Math.min(n, options.naiveSample());
+            double[] naiveRun = naive(warehouse, sample);
+            double naive = naiveRun[0];
+            CpuClock.Reading c3 = cpu.read();
+            out.printf("(c) naive INSERT, auto-commit    %,12.0f rows/s  (measured on %,.0f rows, extrapolated; %s)%n",
+                    naive, naiveRun[1], c3.minus(c2).perRows((long) naiveRun[1]));
+            double cpuRatio = copyCpu[1].minus(copyCpu[0]).total() / c2.minus(c1).total();
+            if (cpu.seesPostgres()) {
+                out.printf("CPU time per row, strata/copy: %.2f of the raw COPY's rate if CPU were the only limit%n", cpuRatio);
+            }
+            cleanUp(warehouse, run);
+            cleanUp(warehouse, run + "_warmup");
+            Result r = new Result(copy, strata, naive);
+            out.printf("load average at the end: %s%n", loadAverage());
+            out.println(String.format(java.util.Locale.ROOT, "landing: strata/copy=%.2f strata/naive=%.2f",
+                    r.strataToCopy(), r.strataToNaive()));
+            out.flush();
+            return r;
+        } finally {
+            for (AutoCloseable c : closers) {
+                c.close();
+            }
+        }
+    }
+
+    private double produce(String bootstrap, String topic, int count) throws Exception {
+        int n = count;
+        Properties admin = new Properties();
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin a = Admin.create(admin)) {
+            a.createTopics(List.of(new NewTopic(topic, options.partitions(), (short) 1))).all().get(60, TimeUnit.SECONDS);
+        }
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // one request in flight: a fresh topic may refuse a first batch that a later one overtakes (AutoMQ#584)
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        long t0 = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < n; i++) {
+                producer.send(new ProducerRecord<>(topic, i % options.partitions(), null, message(i)), (m, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
+            }
+            producer.flush();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("producing the benchmark's messages failed", failure.get());
+        }
+        return n / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * (a): the same rows as STG gets (key, payload, partition, offset, event time, Kafka time, batch),
+     * built in memory before the clock starts, then sent in one COPY.
+     */
+    private double rawCopy(Warehouse warehouse, int n, CpuClock.Reading[] cpuAround) throws SQLException {
+        try (Connection c = warehouse.connection(); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
+            s.execute("DROP TABLE IF EXISTS " + SCHEMA + ".copy_target");
+            s.execute("CREATE TABLE " + SCHEMA + ".copy_target (_key text, _payload jsonb, _partition text, _offset bigint,"
+                    + " _event_time timestamptz, _source_time timestamptz, _batch_id bigint)");
+        }
+        List<byte[]> chunks = new ArrayList<>();
+        CsvStream rows = new CsvStream(n, options.partitions());
+        byte[] chunk = new byte[4 << 20];
+        for (int len; (len = rows.read(chunk, 0, chunk.length)) > 0; ) {
+            chunks.add(java.util.Arrays.copyOf(chunk, len));
+        }
+        cpuAround[0] = cpu.read();
+        long t0 = System.nanoTime();
+        try (Connection c = warehouse.connection()) {
+            c.setAutoCommit(false);
+            warehouse.dialect().copyCsv(c, SCHEMA + ".copy_target",
+                    List.of("_key", "_payload", "_partition", "_offset", "_event_time", "_source_time", "_batch_id"),
+                    new java.io.SequenceInputStream(java.util.Collections.enumeration(
+                            chunks.stream().map(java.io.ByteArrayInputStream::new).toList())));
+            c.commit();
+        }
+        double rate = n / ((System.nanoTime() - t0) / 1e9);
+        cpuAround[1] = cpu.read();
+        return rate;
+    }
+
+    /** (b): Strata end to end. */
+    private double strata(Warehouse warehouse, String bootstrap, String topic, int n, boolean report) throws Exception {
+        String source = topic;
+        String yaml = "name: " + SCHEMA + "\n"
+                + "sources:\n"
+                + "  " + source + ":\n"
+                + "    kafka: { bootstrap: \"" + bootstrap + "\", topic: " + topic + " }\n"
+                + "    key: $.object_id\n"
+                + "    event_time: $.sent_dttm\n";
+        ProjectConfig project = new ProjectLoader(EnvResolver.of(Map.of())).parse(Path.of("."), yaml, "bench.yaml");
+        Environment env = new Environment(project, warehouse, bootstrap, new SimpleMeterRegistry(), Clock.systemUTC(),
+                Environment.defaultWorkerId());
+        AtomicLong rows = new AtomicLong();
+        AtomicLong batches = new AtomicLong();
+        Object done = new Object();
+        long t0 = System.nanoTime();
+        long elapsed;
+        try (Landing landing = Landing.start(env, b -> {
+            batches.incrementAndGet();
+            if (rows.addAndGet(b.rowsLanded()) >= n) {
+                synchronized (done) {
+                    done.notifyAll();
+                }
+            }
+        })) {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            synchronized (done) {
+                while (rows.get() < n && System.nanoTime() < deadline) {
+                    done.wait(1000);
+                }
+            }
+            elapsed = System.nanoTime() - t0;
+            if (report) {
+                profileOfTimedRun = JvmProfile.snapshot();
+            }
+        }
+        if (rows.get() < n) {
+            throw new IllegalStateException("Strata landed " + rows.get() + " of " + n + " rows in 10 minutes");
+        }
+        long inStg;
+        try (Connection c = warehouse.connection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM stg." + source)) {
+            rs.next();
+            inStg = rs.getLong(1);
+        }
+        double rate = n / (elapsed / 1e9);
+        if (!report) {
+            return rate;
+        }
+        out.printf("(b) Strata, Kafka -> stg         %,12.0f rows/s  (%,d rows in stg in %.1f s, %d batches, dedup key, "
+                + "positions, exactly once)%n", rate, inStg, elapsed / 1e9, batches.get());
+        if (inStg != n) {
+            throw new IllegalStateException("stg." + source + " holds " + inStg + " rows, expected " + n);
+        }
+        return rate;
+    }
+
+    /**
+     * (c): one INSERT per record, auto-commit, into a table with the same unique key as STG; on at
+     * most {@code sample} records or {@link #NAIVE_TIME_LIMIT}, whichever comes first. Returns
+     * {rows/s, rows timed}.
+     */
+    private double[] naive(Warehouse warehouse, int sample) throws SQLException {
+        try (Connection c = warehouse.connection(); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + SCHEMA + ".naive_target");
+            s.execute("CREATE TABLE " + SCHEMA + ".naive_target (_key text PRIMARY KEY, _payload jsonb, _partition text,"
+                    + " _offset bigint, _event_time timestamptz, _source_time timestamptz, _batch_id bigint)");
+        }
+        long t0 = 0;
+        int timed = 0;
+        try (Connection c = warehouse.unpooledConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO "
+                + SCHEMA + ".naive_target VALUES (?, ?::jsonb, ?, ?, ?::timestamptz, ?::timestamptz, ?)")) {
+            c.setAutoCommit(true);
+            // warmed up like (b), for at most 1,000 rows or 2 s: the timed rows measure inserting, not JIT
+            long warmUntil = System.nanoTime() + 2_000_000_000L;
+            for (int k = 0; k < 1_000 && System.nanoTime() < warmUntil; k++) {
+                insert(ps, "w-", k);
+            }
+            t0 = System.nanoTime();
+            long until = t0 + NAIVE_TIME_LIMIT.toNanos();
+            while (timed < sample && (timed % 100 != 0 || System.nanoTime() < until)) {
+                insert(ps, "o-", timed++);
+            }
+        }
+        return new double[] {timed / ((System.nanoTime() - t0) / 1e9), timed};
+    }
+
+    private static final Duration NAIVE_TIME_LIMIT = Duration.ofSeconds(15);
+
+    private void insert(PreparedStatement ps, String prefix, int i) throws SQLException {
+        ps.setString(1, prefix + i);
+        ps.setString(2, new String(message(i), StandardCharsets.UTF_8));
+        ps.setString(3, Integer.toString(i % options.partitions()));
+        ps.setLong(4, i / options.partitions());
+        ps.setString(5, eventTime(i));
+        ps.setString(6, Instant.now().toString());
+        ps.setLong(7, 0);
+        ps.executeUpdate();
+    }
+
+    private static String eventTime(int i) {
+        return "2022-10-" + two(1 + i % 28) + "T" + two((i / 3600) % 24) + ":" + two((i / 60) % 60) + ":" + two(i % 60) + "Z";
+    }
+
+    private static String two(int v) {
+        return v < 10 ? "0" + v : Integer.toString(v);
+    }
+
+    private void cleanUp(Warehouse warehouse, String source) throws SQLException {
+        try (Connection c = warehouse.connection(); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+            s.execute("DROP TABLE stg." + source);
+            s.execute("DROP SEQUENCE stg." + source + "__seq");
+            s.execute("DELETE FROM strata.source_positions WHERE pipeline = '" + SCHEMA + "'");
+            s.execute("DELETE FROM strata.landing_batches WHERE pipeline = '" + SCHEMA + "'");
+        }
+    }
+
+    private static String durability(Warehouse warehouse) throws SQLException {
+        try (Connection c = warehouse.connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT current_setting('fsync'), current_setting('synchronous_commit'), current_setting('full_page_writes')")) {
+            rs.next();
+            return "fsync=" + rs.getString(1) + " synchronous_commit=" + rs.getString(2) + " full_page_writes=" + rs.getString(3);
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2] + " (1/5/15 min, " + Runtime.getRuntime().availableProcessors() + " cores)";
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** The COPY input of (a), encoded row by row from the in-memory messages as PostgreSQL reads it. */
+    private static final class CsvStream extends InputStream {
+        private final int n;
+        private final int partitions;
+        private final String now = Instant.now().toString();
+        private int next;
+        private byte[] row = new byte[0];
+        private int pos;
+
+        CsvStream(int n, int partitions) {
+            this.n = n;
+            this.partitions = partitions;
+        }
+
+        private boolean fill() {
+            if (next >= n) {
+                return false;
+            }
+            int i = next++;
+            byte[] m = message(i);
+            StringBuilder sb = new StringBuilder(m.length + 100);
+            sb.append("\"o-").append(i).append("\",\"");
+            sb.append(new String(m, StandardCharsets.UTF_8).replace("\"", "\"\""));
+            sb.append("\",\"").append(i % partitions).append("\",").append(i / partitions).append(",\"")
+                    .append(eventTime(i)).append("\",\"").append(now).append("\",0\n");
+            row = sb.toString().getBytes(StandardCharsets.UTF_8);
+            pos = 0;
+            return true;
+        }
+
+        @Override
+        public int read() {
+            if (pos >= row.length && !fill()) {
+                return -1;
+            }
+            return row[pos++] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            int done = 0;
+            while (done < len) {
+                if (pos >= row.length && !fill()) {
+                    break;
+                }
+                int k = Math.min(len - done, row.length - pos);
+                System.arraycopy(row, pos, b, off + done, k);
+                pos += k;
+                done += k;
+            }
+            return done == 0 ? -1 : done;
+        }
+    }
+}
