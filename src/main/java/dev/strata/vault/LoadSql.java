@@ -15,8 +15,9 @@ import java.util.Map;
 
 /**
  * Generates the one set-based {@code INSERT ... SELECT} that loads a vault target from the new rows
- * of its STG inputs. The statement has two bind parameters per mapping, in mapping order: the
- * exclusive lower and the inclusive upper {@code _seq} bound of the rows to read. The semantics the
+ * of its STG inputs. The statement's bind parameters are, per mapping in order: the exclusive
+ * lower and the inclusive upper {@code _seq} bound of the rows to read, then the values of its
+ * {@code where:} filters in order ({@link #parameters}). The semantics the
  * SQL implements are written down at {@link VaultLoader}.
  *
  * <p>Every statement reads through the same layers: the projection of each mapping (typed key parts
@@ -48,6 +49,13 @@ final class LoadSql {
         this.d = dialect;
         this.vault = vault;
         this.hash = new HashSql(dialect);
+    }
+
+    /** The bind values of one mapping's part of a statement, given its {@code _seq} bounds. */
+    static List<Object> parameters(VaultMapping m, long after, long upTo) {
+        List<Object> out = new ArrayList<>(List.of(after, upTo));
+        m.where().forEach(f -> out.addAll(f.values()));
+        return out;
     }
 
     /** A group of key parts: one hub reference (a hub, or a link's role) and the types of its key columns. */
@@ -320,7 +328,12 @@ final class LoadSql {
                 .append("      FROM ").append(d.qualified(StgTable.SCHEMA, m.source())).append(' ').append(row).append('\n');
         m.each().ifPresent(each -> sb.append("      ")
                 .append(d.jsonArrayItemsJoin(d.jsonValue(row + "." + d.quote(StgTable.PAYLOAD), each), ITEM)).append('\n'));
-        sb.append("      WHERE ").append(seq).append(" > ? AND ").append(seq).append(" <= ?\n");
+        sb.append("      WHERE ").append(seq).append(" > ? AND ").append(seq).append(" <= ?");
+        for (VaultMapping.Filter f : m.where()) {
+            sb.append(" AND ").append(typed(f.expression(), ColumnType.TEXT)).append(" IN (")
+                    .append(String.join(", ", java.util.Collections.nCopies(f.values().size(), "?"))).append(')');
+        }
+        sb.append('\n');
         return sb.toString();
     }
 

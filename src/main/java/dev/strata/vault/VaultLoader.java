@@ -218,9 +218,10 @@ public final class VaultLoader {
         long t0 = System.nanoTime();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int p = 1;
-            for (long[] b : bounds) {
-                ps.setLong(p++, b[0]);
-                ps.setLong(p++, b[1]);
+            for (int i = 0; i < active.size(); i++) {
+                for (Object value : LoadSql.parameters(active.get(i), bounds.get(i)[0], bounds.get(i)[1])) {
+                    ps.setObject(p++, value);
+                }
             }
             // hubs and links are an INSERT; a satellite's statement selects the count of what it inserted
             if (ps.execute()) {
