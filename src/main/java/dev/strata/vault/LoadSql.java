@@ -337,6 +337,60 @@ final class LoadSql {
         return sb.toString();
     }
 
+    /**
+     * One query per typed value of a mapping that is read as text and cast (a JSON path into a
+     * {@code bigint} column, say): it finds the first row in the range whose text the cast rejects.
+     * Run after a load failed with a data error, to name the row. Same parameters as the mapping's
+     * part of {@link #statement}.
+     */
+    record CastCheck(VaultMapping mapping, String column, VaultExpression expression, ColumnType type, String sql) {
+    }
+
+    List<CastCheck> castChecks(String target, List<VaultMapping> mappings) {
+        List<CastCheck> out = new ArrayList<>();
+        Map<String, ColumnType> attributes = vault.satellites().containsKey(target)
+                ? vault.satellites().get(target).attributes() : Map.of();
+        List<KeyGroup> groups = vault.hubs().containsKey(target)
+                ? List.of(new KeyGroup(target, List.copyOf(vault.hubs().get(target).keyColumns().values())))
+                : vault.links().containsKey(target) ? roleGroups(vault.links().get(target))
+                : vault.hubs().containsKey(vault.satellites().get(target).parent())
+                ? List.of(new KeyGroup(vault.satellites().get(target).parent(),
+                        List.copyOf(vault.hubs().get(vault.satellites().get(target).parent()).keyColumns().values())))
+                : roleGroups(vault.links().get(vault.satellites().get(target).parent()));
+        for (VaultMapping m : mappings) {
+            for (KeyGroup g : groups) {
+                for (int j = 0; j < g.types().size(); j++) {
+                    castCheck(m, g.name(), m.keys().get(g.name()).get(j), g.types().get(j)).ifPresent(out::add);
+                }
+            }
+            attributes.forEach((name, type) -> castCheck(m, name, m.attributes().get(name), type).ifPresent(out::add));
+            m.loadDt().flatMap(e -> castCheck(m, "load_dt", e, ColumnType.TIMESTAMPTZ)).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    private java.util.Optional<CastCheck> castCheck(VaultMapping m, String column, VaultExpression e, ColumnType type) {
+        String text = typed(e, ColumnType.TEXT);
+        if (e.kind() == VaultExpression.Kind.COLUMN || type.kind() == ColumnType.Kind.TEXT
+                || type.kind() == ColumnType.Kind.VARCHAR) {
+            return java.util.Optional.empty();
+        }
+        String row = d.quote(ROW);
+        String seq = row + "." + d.quote(StgTable.SEQ);
+        StringBuilder sb = new StringBuilder("SELECT ").append(seq).append(", ").append(text).append(" FROM ")
+                .append(d.qualified(StgTable.SCHEMA, m.source())).append(' ').append(row).append(' ');
+        m.each().ifPresent(each -> sb.append(d.jsonArrayItemsJoin(d.jsonValue(row + "." + d.quote(StgTable.PAYLOAD), each), ITEM))
+                .append(' '));
+        sb.append("WHERE ").append(seq).append(" > ? AND ").append(seq).append(" <= ?");
+        for (VaultMapping.Filter f : m.where()) {
+            sb.append(" AND ").append(typed(f.expression(), ColumnType.TEXT)).append(" IN (")
+                    .append(String.join(", ", java.util.Collections.nCopies(f.values().size(), "?"))).append(')');
+        }
+        sb.append(" AND ").append(text).append(" IS NOT NULL AND NOT ").append(d.isValidInput(text, type))
+                .append(" ORDER BY ").append(seq).append(" LIMIT 1");
+        return java.util.Optional.of(new CastCheck(m, column, e, type, sb.toString()));
+    }
+
     /** The expression's SQL, converted to the column's type (text stays text for varchar columns, so over-long values fail). */
     private String typed(VaultExpression e, ColumnType type) {
         String sql;

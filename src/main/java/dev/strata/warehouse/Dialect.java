@@ -142,6 +142,9 @@ public interface Dialect {
      */
     String canonicalText(String expr, ColumnType type);
 
+    /** SQL that is true when {@code textExpr} can be cast to {@code type} (used to name a bad row after a failed load). */
+    String isValidInput(String textExpr, ColumnType type);
+
     /** Statements that make casts deterministic for the rest of the transaction (UTC, ISO dates). */
     List<String> deterministicTransactionSettings();
 
