@@ -186,9 +186,6 @@ public interface Dialect {
      */
     String subqueryFence();
 
-    /** {@code " ON CONFLICT (cols) DO NOTHING"} or this database's way to skip duplicate-key rows of an INSERT. */
-    String onConflictDoNothing(List<String> quotedKeyColumns);
-
     /**
      * The columns of {@code schema.table} in order, name → type spelled as {@link #sqlType} spells
      * it; empty when the table does not exist.

@@ -276,11 +276,6 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
-    public String onConflictDoNothing(List<String> quotedKeyColumns) {
-        return " ON CONFLICT (" + String.join(", ", quotedKeyColumns) + ") DO NOTHING";
-    }
-
-    @Override
     public Map<String, String> columnTypes(Connection connection, String schema, String table) throws SQLException {
         String sql = "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
                 + "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
