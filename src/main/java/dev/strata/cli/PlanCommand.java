@@ -141,7 +141,7 @@ final class PlanCommand implements Callable<Integer> {
             out.println(ddl + ";");
         }
         out.println();
-        out.println("vault: load statements (each ? pair is the (after, up to] _seq range of one source)");
+        out.println("vault: load statements (per source: ? ? = the (after, up to] _seq range read, then its where: values)");
         plan.loadStatements().forEach((target, sql) -> {
             out.println("-- " + target);
             out.println(sql + ";");

@@ -27,6 +27,7 @@ public final class VaultConfigReader {
     /** Keys of a {@code from.<source>} mapping that are options rather than column names. */
     static final String EACH = "each";
     static final String LOAD_DT = "load_dt";
+    static final String WHERE = "where";
     /** Longest target or role name, so that {@code <name>_hk} is still a valid identifier. */
     static final int MAX_NAME = 60;
     private static final String ITEM = "$item";
@@ -97,7 +98,7 @@ public final class VaultConfigReader {
             if (!value.isMapping()) {
                 List<VaultExpression> exprs = shorthandKeys(value, keyColumns.size(), false);
                 return exprs == null ? null : new VaultMapping(source, Optional.empty(), Map.of(name, exprs), Map.of(),
-                        Optional.empty(), value.position());
+                        Optional.empty(), List.of(), value.position());
             }
             ConfigReader mm = value.asMapping().orElseThrow();
             Optional<JsonPath> each = readEach(mm);
@@ -106,9 +107,10 @@ public final class VaultConfigReader {
                 mm.required(col).flatMap(v -> expression(v, each.isPresent())).ifPresent(exprs::add);
             }
             Optional<VaultExpression> loadDt = readLoadDt(mm, each.isPresent());
+            List<VaultMapping.Filter> where = readWhere(mm, each.isPresent());
             mm.finish();
             return exprs.size() != keyColumns.size() ? null
-                    : new VaultMapping(source, each, Map.of(name, exprs), Map.of(), loadDt, value.position());
+                    : new VaultMapping(source, each, Map.of(name, exprs), Map.of(), loadDt, where, value.position());
         });
         m.finish();
         return new HubConfig(name, keyColumns, from, m.position());
@@ -154,8 +156,9 @@ public final class VaultConfigReader {
             Optional<JsonPath> each = readEach(mm.get());
             Map<String, List<VaultExpression>> keys = readRoleKeys(mm.get(), roles, each.isPresent());
             Optional<VaultExpression> loadDt = readLoadDt(mm.get(), each.isPresent());
+            List<VaultMapping.Filter> where = readWhere(mm.get(), each.isPresent());
             mm.get().finish();
-            return keys == null ? null : new VaultMapping(source, each, keys, Map.of(), loadDt, value.position());
+            return keys == null ? null : new VaultMapping(source, each, keys, Map.of(), loadDt, where, value.position());
         });
         m.finish();
         return new LinkConfig(name, roles, from, m.position());
@@ -278,9 +281,10 @@ public final class VaultConfigReader {
                 r.required(attr).flatMap(v -> expression(v, each.isPresent())).ifPresent(e -> attrs.put(attr, e));
             }
             Optional<VaultExpression> loadDt = readLoadDt(r, each.isPresent());
+            List<VaultMapping.Filter> where = readWhere(r, each.isPresent());
             r.finish();
             return keys == null || !attrs.keySet().equals(attributes.keySet()) ? null
-                    : new VaultMapping(source, each, keys, attrs, loadDt, value.position());
+                    : new VaultMapping(source, each, keys, attrs, loadDt, where, value.position());
         });
         m.finish();
         return new SatelliteConfig(name, parent == null ? "" : parent, attributes, from, m.position());
@@ -314,8 +318,14 @@ public final class VaultConfigReader {
                 from.get().problem(source, "says nothing about how " + source + " feeds " + target.path());
                 continue;
             }
-            if (parser != null) {
-                VaultMapping mapping = parser.parse(source, value.get());
+            if (parser == null) {
+                continue;
+            }
+            // a list of mappings: the source feeds the target in several ways (both accounts of a transfer)
+            List<ConfigValue> ways = value.get().isSequence() && value.get().asList().orElse(List.of()).stream()
+                    .anyMatch(ConfigValue::isMapping) ? value.get().asList().orElse(List.of()) : List.of(value.get());
+            for (ConfigValue way : ways) {
+                VaultMapping mapping = parser.parse(source, way);
                 if (mapping != null) {
                     out.add(mapping);
                 }
@@ -339,6 +349,32 @@ public final class VaultConfigReader {
 
     private Optional<VaultExpression> readLoadDt(ConfigReader mapping, boolean each) {
         return mapping.optional(LOAD_DT).flatMap(v -> expression(v, each));
+    }
+
+    /**
+     * {@code where: {$.object_type: TRANSACTION}}: per expression, the text value (or list of
+     * values) a row must have to be read. Several entries must all match.
+     */
+    private List<VaultMapping.Filter> readWhere(ConfigReader mapping, boolean each) {
+        List<VaultMapping.Filter> out = new ArrayList<>();
+        mapping.optional(WHERE).flatMap(ConfigValue::asMapping).ifPresent(w -> {
+            for (String key : w.keys()) {
+                ConfigValue values = w.optional(key).orElse(null);
+                if (values == null) {
+                    w.problem(key, "needs the value (or list of values) to match");
+                    continue;
+                }
+                Optional<VaultExpression> expr = expression(key, values, each);
+                List<String> texts = values.asStringList().orElse(List.of());
+                if (expr.isPresent() && !texts.isEmpty()) {
+                    out.add(new VaultMapping.Filter(expr.get(), texts));
+                }
+            }
+            if (w.keys().isEmpty()) {
+                mapping.problem(WHERE, "names no condition");
+            }
+        });
+        return out;
     }
 
     /** A key given without a mapping: one expression, or a list with one per key column. */
@@ -366,36 +402,39 @@ public final class VaultConfigReader {
 
     /** {@code $.path}, {@code $item.path} (only with each:) or an STG column name. */
     private Optional<VaultExpression> expression(ConfigValue v, boolean each) {
-        return v.asString().flatMap(text -> {
-            String s = text.trim();
-            try {
-                if (s.equals(ITEM) || s.startsWith(ITEM + ".") || s.startsWith(ITEM + "[")) {
-                    if (!each) {
-                        v.problem("'" + s + "' refers to an array item, but this mapping has no 'each:' "
-                                + "(add each: $.path.to.array)");
-                        return Optional.empty();
-                    }
-                    return Optional.of(VaultExpression.item(JsonPath.parse("$" + s.substring(ITEM.length()))));
+        return v.asString().flatMap(text -> expression(text, v, each));
+    }
+
+    /** Parses {@code text} as an expression; problems are reported at {@code v}. */
+    private Optional<VaultExpression> expression(String text, ConfigValue v, boolean each) {
+        String s = text.trim();
+        try {
+            if (s.equals(ITEM) || s.startsWith(ITEM + ".") || s.startsWith(ITEM + "[")) {
+                if (!each) {
+                    v.problem("'" + s + "' refers to an array item, but this mapping has no 'each:' "
+                            + "(add each: $.path.to.array)");
+                    return Optional.empty();
                 }
-                if (s.startsWith("$")) {
-                    return Optional.of(VaultExpression.payload(JsonPath.parse(s)));
-                }
-            } catch (IllegalArgumentException e) {
-                v.problem(e.getMessage());
-                return Optional.empty();
+                return Optional.of(VaultExpression.item(JsonPath.parse("$" + s.substring(ITEM.length()))));
             }
-            if (STG_COLUMNS.contains(s)) {
-                return Optional.of(VaultExpression.column(s));
+            if (s.startsWith("$")) {
+                return Optional.of(VaultExpression.payload(JsonPath.parse(s)));
             }
-            if (s.equals("_payload")) {
-                v.problem("use $ for the whole payload, or a path such as $.payload.id");
-                return Optional.empty();
-            }
-            v.problem("'" + s + "' is not an expression: use a JSON path ($.payload.user.id), an item path "
-                    + "($item.id, with each:) or an STG column (" + String.join(", ", sortedColumns()) + ")"
-                    + Suggestions.didYouMean(s, STG_COLUMNS));
+        } catch (IllegalArgumentException e) {
+            v.problem(e.getMessage());
             return Optional.empty();
-        });
+        }
+        if (STG_COLUMNS.contains(s)) {
+            return Optional.of(VaultExpression.column(s));
+        }
+        if (s.equals("_payload")) {
+            v.problem("use $ for the whole payload, or a path such as $.payload.id");
+            return Optional.empty();
+        }
+        v.problem("'" + s + "' is not an expression: use a JSON path ($.payload.user.id), an item path "
+                + "($item.id, with each:) or an STG column (" + String.join(", ", sortedColumns()) + ")"
+                + Suggestions.didYouMean(s, STG_COLUMNS));
+        return Optional.empty();
     }
 
     private static List<String> sortedColumns() {
@@ -423,9 +462,9 @@ public final class VaultConfigReader {
             at.problem("'" + col + "' is not a safe SQL name (" + Identifiers.RULE + ")");
             return false;
         }
-        if (RESERVED_COLUMNS.contains(col) || col.equals(EACH) || col.endsWith("_hk")) {
+        if (RESERVED_COLUMNS.contains(col) || col.equals(EACH) || col.equals(WHERE) || col.endsWith("_hk") || col.startsWith("_")) {
             at.problem("'" + col + "' is reserved (every vault table has load_dt, record_source, hashdiff and *_hk "
-                    + "columns; each: is an option); choose another name");
+                    + "columns; each: and where: are options; names starting with _ are Strata's); choose another name");
             return false;
         }
         return true;
@@ -436,7 +475,7 @@ public final class VaultConfigReader {
             at.problem("role '" + role + "' is not a safe SQL name of at most " + MAX_NAME + " characters");
             return false;
         }
-        if (role.equals(EACH) || role.equals(LOAD_DT)) {
+        if (role.equals(EACH) || role.equals(LOAD_DT) || role.equals(WHERE)) {
             at.problem("'" + role + "' is reserved; choose another role name");
             return false;
         }

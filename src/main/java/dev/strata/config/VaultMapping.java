@@ -17,11 +17,20 @@ import java.util.Optional;
  *                   columns, in the hub's column order
  * @param attributes per satellite attribute, its expression (empty for hubs and links)
  * @param loadDt     the row's version time; when absent {@code coalesce(_event_time, _loaded_at)}
+ * @param where      only rows (or items) whose every filter matches are read; empty: all of them
  */
 public record VaultMapping(String source, Optional<JsonPath> each, Map<String, List<VaultExpression>> keys,
                            Map<String, VaultExpression> attributes, Optional<VaultExpression> loadDt,
-                           Position position) {
+                           List<Filter> where, Position position) {
+    /** {@code where: {<expression>: value}} or {@code [value, value]}: the expression's text is one of the values. */
+    public record Filter(VaultExpression expression, List<String> values) {
+        public Filter {
+            values = List.copyOf(values);
+        }
+    }
+
     public VaultMapping {
+        where = List.copyOf(where);
         LinkedHashMap<String, List<VaultExpression>> k = new LinkedHashMap<>();
         keys.forEach((name, exprs) -> k.put(name, List.copyOf(exprs)));
         keys = Collections.unmodifiableMap(k);

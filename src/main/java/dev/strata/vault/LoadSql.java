@@ -15,8 +15,9 @@ import java.util.Map;
 
 /**
  * Generates the one set-based {@code INSERT ... SELECT} that loads a vault target from the new rows
- * of its STG inputs. The statement has two bind parameters per mapping, in mapping order: the
- * exclusive lower and the inclusive upper {@code _seq} bound of the rows to read. The semantics the
+ * of its STG inputs. The statement's bind parameters are, per mapping in order: the exclusive
+ * lower and the inclusive upper {@code _seq} bound of the rows to read, then the values of its
+ * {@code where:} filters in order ({@link #parameters}). The semantics the
  * SQL implements are written down at {@link VaultLoader}.
  *
  * <p>Every statement reads through the same layers: the projection of each mapping (typed key parts
@@ -48,6 +49,13 @@ final class LoadSql {
         this.d = dialect;
         this.vault = vault;
         this.hash = new HashSql(dialect);
+    }
+
+    /** The bind values of one mapping's part of a statement, given its {@code _seq} bounds. */
+    static List<Object> parameters(VaultMapping m, long after, long upTo) {
+        List<Object> out = new ArrayList<>(List.of(after, upTo));
+        m.where().forEach(f -> out.addAll(f.values()));
+        return out;
     }
 
     /** A group of key parts: one hub reference (a hub, or a link's role) and the types of its key columns. */
@@ -128,8 +136,9 @@ final class LoadSql {
                 + "  ) p\n"
                 + "  WHERE NOT EXISTS (SELECT 1 FROM " + table + " t WHERE t." + hk + " = p.hk)\n"
                 + ") x\n"
-                + "WHERE x._rn = 1\n"
-                + d.onConflictDoNothing(List.of(hk)).trim();
+                // no ON CONFLICT: known keys are filtered above and the target's lock keeps other loads out,
+                // and a speculative insert per row would cost about a third of the statement
+                + "WHERE x._rn = 1";
     }
 
     private String satellite(SatelliteConfig s, List<VaultMapping> mappings) {
@@ -320,8 +329,67 @@ final class LoadSql {
                 .append("      FROM ").append(d.qualified(StgTable.SCHEMA, m.source())).append(' ').append(row).append('\n');
         m.each().ifPresent(each -> sb.append("      ")
                 .append(d.jsonArrayItemsJoin(d.jsonValue(row + "." + d.quote(StgTable.PAYLOAD), each), ITEM)).append('\n'));
-        sb.append("      WHERE ").append(seq).append(" > ? AND ").append(seq).append(" <= ?\n");
+        sb.append("      WHERE ").append(seq).append(" > ? AND ").append(seq).append(" <= ?");
+        for (VaultMapping.Filter f : m.where()) {
+            sb.append(" AND ").append(typed(f.expression(), ColumnType.TEXT)).append(" IN (")
+                    .append(String.join(", ", java.util.Collections.nCopies(f.values().size(), "?"))).append(')');
+        }
+        sb.append('\n');
         return sb.toString();
+    }
+
+    /**
+     * One query per typed value of a mapping that is read as text and cast (a JSON path into a
+     * {@code bigint} column, say): it finds the first row in the range whose text the cast rejects.
+     * Run after a load failed with a data error, to name the row. Same parameters as the mapping's
+     * part of {@link #statement}.
+     */
+    record CastCheck(VaultMapping mapping, String column, VaultExpression expression, ColumnType type, String sql) {
+    }
+
+    List<CastCheck> castChecks(String target, List<VaultMapping> mappings) {
+        List<CastCheck> out = new ArrayList<>();
+        Map<String, ColumnType> attributes = vault.satellites().containsKey(target)
+                ? vault.satellites().get(target).attributes() : Map.of();
+        List<KeyGroup> groups = vault.hubs().containsKey(target)
+                ? List.of(new KeyGroup(target, List.copyOf(vault.hubs().get(target).keyColumns().values())))
+                : vault.links().containsKey(target) ? roleGroups(vault.links().get(target))
+                : vault.hubs().containsKey(vault.satellites().get(target).parent())
+                ? List.of(new KeyGroup(vault.satellites().get(target).parent(),
+                        List.copyOf(vault.hubs().get(vault.satellites().get(target).parent()).keyColumns().values())))
+                : roleGroups(vault.links().get(vault.satellites().get(target).parent()));
+        for (VaultMapping m : mappings) {
+            for (KeyGroup g : groups) {
+                for (int j = 0; j < g.types().size(); j++) {
+                    castCheck(m, g.name(), m.keys().get(g.name()).get(j), g.types().get(j)).ifPresent(out::add);
+                }
+            }
+            attributes.forEach((name, type) -> castCheck(m, name, m.attributes().get(name), type).ifPresent(out::add));
+            m.loadDt().flatMap(e -> castCheck(m, "load_dt", e, ColumnType.TIMESTAMPTZ)).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    private java.util.Optional<CastCheck> castCheck(VaultMapping m, String column, VaultExpression e, ColumnType type) {
+        String text = typed(e, ColumnType.TEXT);
+        if (e.kind() == VaultExpression.Kind.COLUMN || type.kind() == ColumnType.Kind.TEXT
+                || type.kind() == ColumnType.Kind.VARCHAR) {
+            return java.util.Optional.empty();
+        }
+        String row = d.quote(ROW);
+        String seq = row + "." + d.quote(StgTable.SEQ);
+        StringBuilder sb = new StringBuilder("SELECT ").append(seq).append(", ").append(text).append(" FROM ")
+                .append(d.qualified(StgTable.SCHEMA, m.source())).append(' ').append(row).append(' ');
+        m.each().ifPresent(each -> sb.append(d.jsonArrayItemsJoin(d.jsonValue(row + "." + d.quote(StgTable.PAYLOAD), each), ITEM))
+                .append(' '));
+        sb.append("WHERE ").append(seq).append(" > ? AND ").append(seq).append(" <= ?");
+        for (VaultMapping.Filter f : m.where()) {
+            sb.append(" AND ").append(typed(f.expression(), ColumnType.TEXT)).append(" IN (")
+                    .append(String.join(", ", java.util.Collections.nCopies(f.values().size(), "?"))).append(')');
+        }
+        sb.append(" AND ").append(text).append(" IS NOT NULL AND NOT ").append(d.isValidInput(text, type))
+                .append(" ORDER BY ").append(seq).append(" LIMIT 1");
+        return java.util.Optional.of(new CastCheck(m, column, e, type, sb.toString()));
     }
 
     /** The expression's SQL, converted to the column's type (text stays text for varchar columns, so over-long values fail). */

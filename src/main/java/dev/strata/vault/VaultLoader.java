@@ -168,7 +168,54 @@ public final class VaultLoader {
         try {
             return warehouse.inTransaction(c -> loadInTransaction(c, target, mappings));
         } catch (SQLException e) {
+            String state = e.getSQLState();
+            if (state != null && state.startsWith("22")) {
+                // a data exception: most likely a value the declared type rejects; name the row
+                String where = findBadValue(target, mappings);
+                if (where != null) {
+                    throw new StrataException(ErrorCode.WAREHOUSE, "loading vault target '" + target + "' failed: " + where
+                            + ". Nothing was loaded and the watermark did not move: correct the row, declare the column"
+                            + " as text, or leave such rows out with where: (" + e.getMessage() + ")", e);
+                }
+            }
             throw failure("loading vault target '" + target + "'", e);
+        }
+    }
+
+    /** The first STG row (in the range the failed load read) whose value its column's type rejects, described; or null. */
+    private String findBadValue(String target, List<VaultMapping> mappings) {
+        try {
+            return warehouse.inTransaction(c -> {
+                try (Statement s = c.createStatement()) {
+                    for (String setting : dialect.deterministicTransactionSettings()) {
+                        s.execute(setting);
+                    }
+                }
+                Map<String, Long> marks = Watermarks.read(c, pipeline, target);
+                for (LoadSql.CastCheck check : loadSql.castChecks(target, mappings)) {
+                    VaultMapping m = check.mapping();
+                    if (dialect.columnTypes(c, StgTable.SCHEMA, m.source()).isEmpty()) {
+                        continue;
+                    }
+                    try (PreparedStatement ps = c.prepareStatement(check.sql())) {
+                        int p = 1;
+                        for (Object value : LoadSql.parameters(m, marks.getOrDefault(input(m), 0L), Long.MAX_VALUE)) {
+                            ps.setObject(p++, value);
+                        }
+                        try (ResultSet rs = ps.executeQuery()) {
+                            if (rs.next()) {
+                                return StgTable.SCHEMA + "." + m.source() + " row _seq " + rs.getLong(1) + ": "
+                                        + check.column() + " = " + check.expression().text() + " is '" + shorten(rs.getString(2))
+                                        + "', which is not a " + check.type();
+                            }
+                        }
+                    }
+                }
+                return null;
+            });
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("could not find the row that failed vault target {}: {}", target, e.getMessage());
+            return null;
         }
     }
 
@@ -218,9 +265,10 @@ public final class VaultLoader {
         long t0 = System.nanoTime();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int p = 1;
-            for (long[] b : bounds) {
-                ps.setLong(p++, b[0]);
-                ps.setLong(p++, b[1]);
+            for (int i = 0; i < active.size(); i++) {
+                for (Object value : LoadSql.parameters(active.get(i), bounds.get(i)[0], bounds.get(i)[1])) {
+                    ps.setObject(p++, value);
+                }
             }
             // hubs and links are an INSERT; a satellite's statement selects the count of what it inserted
             if (ps.execute()) {
@@ -272,6 +320,10 @@ public final class VaultLoader {
                 }
             }
         }
+    }
+
+    private static String shorten(String value) {
+        return value.length() <= 80 ? value : value.substring(0, 77) + "...";
     }
 
     /** A lock key for a name: the first 8 bytes of its MD5, so unrelated names do not collide in practice. */

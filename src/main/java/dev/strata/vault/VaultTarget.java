@@ -33,12 +33,12 @@ public record VaultTarget(String name, Kind kind, String schema, List<String> in
     public static List<VaultTarget> all(VaultSection vault) {
         List<VaultTarget> out = new ArrayList<>();
         vault.hubs().values().forEach(h -> out.add(new VaultTarget(h.name(), Kind.HUB, vault.schema(),
-                h.from().stream().map(m -> m.source()).toList(), List.of(), h.position())));
+                h.from().stream().map(m -> m.source()).distinct().toList(), List.of(), h.position())));
         vault.links().values().forEach(l -> out.add(new VaultTarget(l.name(), Kind.LINK, vault.schema(),
-                l.from().stream().map(m -> m.source()).toList(), l.roles().values().stream().distinct().toList(),
+                l.from().stream().map(m -> m.source()).distinct().toList(), l.roles().values().stream().distinct().toList(),
                 l.position())));
         vault.satellites().values().forEach(s -> out.add(new VaultTarget(s.name(), Kind.SATELLITE, vault.schema(),
-                s.from().stream().map(m -> m.source()).toList(), List.of(s.parent()), s.position())));
+                s.from().stream().map(m -> m.source()).distinct().toList(), List.of(s.parent()), s.position())));
         return List.copyOf(out);
     }
 }

@@ -150,6 +150,9 @@ public interface Dialect {
      */
     String canonicalText(String expr, ColumnType type);
 
+    /** SQL that is true when {@code textExpr} can be cast to {@code type} (used to name a bad row after a failed load). */
+    String isValidInput(String textExpr, ColumnType type);
+
     /** Statements that make casts deterministic for the rest of the transaction (UTC, ISO dates). */
     List<String> deterministicTransactionSettings();
 
@@ -190,9 +193,6 @@ public interface Dialect {
      * empty string where the database never merges subqueries).
      */
     String subqueryFence();
-
-    /** {@code " ON CONFLICT (cols) DO NOTHING"} or this database's way to skip duplicate-key rows of an INSERT. */
-    String onConflictDoNothing(List<String> quotedKeyColumns);
 
     /**
      * The columns of {@code schema.table} in order, name → type spelled as {@link #sqlType} spells

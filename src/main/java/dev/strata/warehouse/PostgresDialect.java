@@ -222,6 +222,12 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String isValidInput(String textExpr, ColumnType type) {
+        // PostgreSQL 16 and later; on older servers the diagnostic query fails and is skipped
+        return "pg_input_is_valid(" + textExpr + ", " + literal(sqlType(type)) + ")";
+    }
+
+    @Override
     public List<String> deterministicTransactionSettings() {
         return List.of("SET LOCAL TIME ZONE 'UTC'", "SET LOCAL DateStyle = 'ISO, YMD'", "SET LOCAL extra_float_digits = 1");
     }
@@ -274,11 +280,6 @@ public final class PostgresDialect implements Dialect {
     public String subqueryFence() {
         // PostgreSQL never pulls up a subquery that has OFFSET
         return " OFFSET 0";
-    }
-
-    @Override
-    public String onConflictDoNothing(List<String> quotedKeyColumns) {
-        return " ON CONFLICT (" + String.join(", ", quotedKeyColumns) + ") DO NOTHING";
     }
 
     @Override

@@ -140,7 +140,7 @@ class VaultConfigReaderTest {
                 "strata.yaml:15:29: vault.hubs.h_item.from.orders.id: '$item.id' refers to an array item, but this mapping "
                         + "has no 'each:' (add each: $.path.to.array)",
                 "strata.yaml:19:30: vault.satellites.s_pair.attributes.load_dt: 'load_dt' is reserved (every vault table has "
-                        + "load_dt, record_source, hashdiff and *_hk columns; each: is an option); choose another name",
+                        + "load_dt, record_source, hashdiff and *_hk columns; each: and where: are options; names starting with _ are Strata's); choose another name",
                 "strata.yaml:23:14: vault.satellites.s_pair.from.orders.b: cannot read JSON path '$.b[x]' at character 4 "
                         + "(use $.field, [index] or ['field name'])",
                 "strata.yaml:24:17: vault.satellites.s_pair.from.orders.note: '_kye' is not an expression: use a JSON path "

@@ -23,8 +23,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Test 2 of the vault issue: random STG batches — duplicates, NULL and blank keys, whitespace and
@@ -77,8 +78,16 @@ class VaultModelBasedIT {
     private static final String[] KEYS = {"alpha", "Beta", "GAMMA", "delta", "k|1", "k\\2", "\\N", "straße", "x y", "é"};
     private static final OffsetDateTime BASE = OffsetDateTime.of(2024, 3, 1, 12, 0, 0, 0, ZoneOffset.UTC);
 
+    /** Four seeds of 3,000 rows by default; 40 seeds of 10,000 rows under {@code -Pstress}. */
+    static LongStream seeds() {
+        return LongStream.rangeClosed(1, STRESS ? 40 : 4);
+    }
+
+    private static final boolean STRESS = Boolean.getBoolean("strata.stress");
+    private static final int STG_ROWS = STRESS ? 10_000 : 3_000;
+
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {1, 2, 3, 4})
+    @MethodSource("seeds")
     void shouldLoadExactlyWhatTheReferenceModelLoadsWhateverTheBatchSplit(long seed) throws Exception {
         ProjectConfig project = new ProjectLoader(EnvResolver.of(Map.of())).parse(Path.of("."), YAML, "strata.yaml");
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -94,7 +103,7 @@ class VaultModelBasedIT {
             OffsetDateTime clock = BASE;
             int rows = 0;
             int loads = 0;
-            while (rows < 3000) {
+            while (rows < STG_ROWS) {
                 int size = 1 + rnd.nextInt(rnd.nextInt(10) == 0 ? 300 : 60);
                 List<StgFixture.Row> events = new ArrayList<>();
                 List<StgFixture.Row> extra = new ArrayList<>();

@@ -63,9 +63,10 @@ final class VaultReferenceModel {
         List<VaultMapping> mappings = VaultLoader.mappingsOf(vault, target);
         Map<String, Long> marks = watermarks.computeIfAbsent(target, t -> new HashMap<>());
         List<Derived> batch = new ArrayList<>();
+        Map<String, Long> before = new HashMap<>(marks);
         for (int i = 0; i < mappings.size(); i++) {
             VaultMapping m = mappings.get(i);
-            long after = marks.getOrDefault(m.source(), 0L);
+            long after = before.getOrDefault(m.source(), 0L);
             long upTo = after;
             for (StgRow r : stg) {
                 if (r.source().equals(m.source()) && r.seq() > after) {
