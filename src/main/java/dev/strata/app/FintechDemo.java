@@ -1,5 +1,7 @@
 package dev.strata.app;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.strata.ErrorCode;
 import dev.strata.StrataException;
 import dev.strata.config.EnvResolver;
@@ -67,6 +69,8 @@ public final class FintechDemo {
     static final Instant LAST_RUN = Instant.parse("2022-11-01T00:00:00Z");
     private static final Duration LANDING_TIMEOUT = Duration.ofMinutes(10);
     private static final List<String> SOURCES = List.of("transactions_raw", "currencies_raw");
+    private static final ObjectMapper MANIFEST_JSON = new ObjectMapper().findAndRegisterModules()
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
      * What the demo is asked to do.
@@ -113,6 +117,10 @@ public final class FintechDemo {
                         + "10-60 minutes late)%n", seed.messages().size(), transactions,
                 seed.manifest().days().values().stream().filter(d -> d.transactionMessages() > 0).count(),
                 seed.manifest().totalRateMessages(), seed.manifest().duplicates(), seed.manifest().lateDuplicates());
+        Path manifest = work.resolve("generator").resolve("manifest.json");
+        Files.createDirectories(manifest.getParent());
+        MANIFEST_JSON.writeValue(manifest.toFile(), seed.manifest());
+        out.println("  manifest : " + manifest);
         out.println("starting embedded PostgreSQL and Kafka ...");
         out.flush();
         try (EmbeddedServices services = EmbeddedServices.forProject(project, options.dataDir())) {
