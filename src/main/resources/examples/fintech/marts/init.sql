@@ -17,7 +17,6 @@ create table if not exists stg.transactions (
     transaction_dt      timestamp   not null,
     sent_dttm           timestamp   not null
 );
-create index if not exists transactions_by_day on stg.transactions (transaction_dt);
 
 -- Typed staging of currency rates; the partition of D is the rows with date_update on D.
 create table if not exists stg.currencies (
@@ -26,9 +25,22 @@ create table if not exists stg.currencies (
     currency_code_with int          not null,
     currency_with_div  numeric(5,3) not null
 );
-create index if not exists currencies_by_day on stg.currencies (date_update);
 
--- The raw tables are Strata's landing tables; the daily loads find a day's messages by their
--- event time (the business date), so index it.
-create index if not exists transactions_raw_by_event_time on {{ ref('transactions_raw') }} (_event_time);
-create index if not exists currencies_raw_by_event_time on {{ ref('currencies_raw') }} (_event_time);
+-- Indexes by business date, for the daily loads: on the typed tables, and on Strata's raw landing
+-- tables (their _event_time is the business timestamp). Created once: CREATE INDEX IF NOT EXISTS
+-- would lock each table every day, even when the index exists, and wait for the writers.
+do $$
+begin
+    if to_regclass('stg.transactions_by_day') is null then
+        create index transactions_by_day on stg.transactions (transaction_dt);
+    end if;
+    if to_regclass('stg.currencies_by_day') is null then
+        create index currencies_by_day on stg.currencies (date_update);
+    end if;
+    if to_regclass('stg.transactions_raw_by_event_time') is null then
+        create index transactions_raw_by_event_time on {{ ref('transactions_raw') }} (_event_time);
+    end if;
+    if to_regclass('stg.currencies_raw_by_event_time') is null then
+        create index currencies_raw_by_event_time on {{ ref('currencies_raw') }} (_event_time);
+    end if;
+end $$;

@@ -9,16 +9,10 @@ where transaction_dt >= {{ interval_start }} and transaction_dt < {{ interval_en
 
 insert into stg.transactions (operation_id, account_number_from, account_number_to, currency_code, country,
                               status, transaction_type, amount, transaction_dt, sent_dttm)
-select p ->> 'operation_id',
-       (p ->> 'account_number_from')::int,
-       (p ->> 'account_number_to')::int,
-       (p ->> 'currency_code')::int,
-       p ->> 'country',
-       p ->> 'status',
-       p ->> 'transaction_type',
-       (p ->> 'amount')::int,
-       (p ->> 'transaction_dt')::timestamp,
-       (r._payload ->> 'sent_dttm')::timestamp
+select p.operation_id, p.account_number_from, p.account_number_to, p.currency_code, p.country,
+       p.status, p.transaction_type, p.amount, p.transaction_dt, (r._payload ->> 'sent_dttm')::timestamp
 from {{ ref('transactions_raw') }} r
-cross join lateral (select r._payload -> 'payload' as p) payload
+cross join lateral jsonb_to_record(r._payload -> 'payload') as p(
+    operation_id varchar(60), account_number_from int, account_number_to int, currency_code int, country varchar(30),
+    status varchar(30), transaction_type varchar(30), amount int, transaction_dt timestamp)
 where r._event_time >= {{ interval_start }} and r._event_time < {{ interval_end }};

@@ -9,8 +9,10 @@ import dev.strata.examples.ExampleProjects;
 import dev.strata.ingest.Landing;
 import dev.strata.runtime.Environment;
 import dev.strata.schedule.Backfill;
+import dev.strata.schedule.ContinuousVault;
 import dev.strata.schedule.Pipeline;
 import dev.strata.testing.TestServers;
+import dev.strata.vault.VaultLoader;
 import dev.strata.warehouse.Warehouse;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -43,6 +45,8 @@ final class FintechWorld implements AutoCloseable {
     final Environment env;
     final Pipeline pipeline;
     final FintechQueries queries;
+    private final VaultLoader vaultLoader;
+    private final ContinuousVault vault;
     private Landing landing;
     private final List<FintechGenerator.Sent> produced = new ArrayList<>();
     private final FintechProducer producer;
@@ -59,6 +63,8 @@ final class FintechWorld implements AutoCloseable {
                 Clock.systemUTC(), "test-" + ProcessHandle.current().pid());
         pipeline = Pipeline.load(project, warehouse.dialect());
         queries = new FintechQueries(warehouse);
+        vaultLoader = new VaultLoader(warehouse, project.name(), project.vault());
+        vault = new ContinuousVault(pipeline, vaultLoader);
         producer = new FintechProducer(TestServers.kafka().bootstrap(), topic);
     }
 
@@ -74,12 +80,17 @@ final class FintechWorld implements AutoCloseable {
         land();
     }
 
-    /** Starts landing (once) and waits until both sources have read the topic to its end: nothing more will land. */
+    /**
+     * Starts landing (once), with the vault loading after each landed batch as under {@code strata run},
+     * waits until both sources have read the topic to its end, then loads the vault once more so that
+     * it holds everything landed.
+     */
     void land() {
         if (landing == null) {
-            landing = Landing.start(env);
+            landing = Landing.start(env, batch -> vault.landed(batch.source()));
         }
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(this::caughtUp);
+        vaultLoader.loadAll();
     }
 
     /** Every message sent so far (duplicates included). */
@@ -136,6 +147,7 @@ final class FintechWorld implements AutoCloseable {
         if (landing != null) {
             landing.close();
         }
+        vault.close();
         producer.close();
         warehouse.close();
     }
