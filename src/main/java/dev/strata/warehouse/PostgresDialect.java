@@ -183,6 +183,22 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String createTempView(String view, String select) {
+        return "CREATE TEMPORARY VIEW " + quote(view) + " AS " + select;
+    }
+
+    @Override
+    public String insertCountingOutside(String qualifiedTarget, List<String> quotedColumns, String source,
+                                        String quotedTimeColumn) {
+        String cols = String.join(", ", quotedColumns);
+        // A data-modifying CTE: the inserted rows' time column comes back through RETURNING, so the
+        // rows are produced and written once and checked without being read again.
+        return "WITH strata_inserted AS (INSERT INTO " + qualifiedTarget + " (" + cols + ") SELECT " + cols + " FROM " + source
+                + " RETURNING " + quotedTimeColumn + ") SELECT count(*), count(*) FILTER (WHERE " + quotedTimeColumn
+                + " IS NULL OR NOT (" + quotedTimeColumn + " >= ? AND " + quotedTimeColumn + " < ?)) FROM strata_inserted";
+    }
+
+    @Override
     public String sqlType(ColumnType type) {
         return switch (type.kind()) {
             case TEXT -> "text";
