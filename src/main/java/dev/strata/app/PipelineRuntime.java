@@ -6,6 +6,7 @@ import dev.strata.config.WarehouseConfig;
 import dev.strata.console.ConsoleHooks;
 import dev.strata.console.ConsoleServer;
 import dev.strata.embedded.EmbeddedPostgres;
+import dev.strata.ingest.DeadLetters;
 import dev.strata.ingest.Landing;
 import dev.strata.runtime.Environment;
 import dev.strata.schedule.ContinuousVault;
@@ -131,14 +132,19 @@ public final class PipelineRuntime implements AutoCloseable {
 
     private void startParts(Options options) throws SQLException {
         vaultLoader.prepare();
+        // The continuous vault registers its coverage before the scheduler's first claim, so that no
+        // mart interval downstream of it runs before the vault has loaded that interval.
+        vault = new ContinuousVault(pipeline, vaultLoader, warehouse, env.clock());
+        vault.start();
         scheduler = new Scheduler(pipeline, warehouse, env.workerId(), env.clock(),
                 Scheduler.Options.defaults().withWorkers(options.workers()).withGrace(options.grace()));
         scheduler.start();
-        vault = new ContinuousVault(pipeline, vaultLoader);
         landing = Landing.start(env, batch -> vault.landed(batch.source()));
         if (options.console()) {
             Scheduler s = scheduler;
             console = ConsoleServer.start(env, ConsoleHooks.forPipeline(pipeline)
+                    .withReplayer(new LandingReplayer(new DeadLetters(pipeline.project(), warehouse, env.workerId()),
+                            vault::landed, pipeline.project().sources().keySet()))
                     .withRerunner((node, start, end) -> {
                         try {
                             if (!s.rerun(node, start)) {

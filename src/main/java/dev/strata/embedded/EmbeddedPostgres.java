@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * stopped: this process attaches to it and leaves it running on close.
  *
  * <p>Tuned for demos and tests, not for durability: {@code fsync=off} and
- * {@code synchronous_commit=off} (data survives a killed JVM or server process, not a power loss).
+ * {@code synchronous_commit=off} (data survives a killed JVM or server process, not a power loss);
+ * {@code work_mem=64MB} so that marts' aggregates over an interval stay in memory.
  */
 public final class EmbeddedPostgres implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
@@ -85,6 +86,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     .setServerConfig("full_page_writes", unsafe)
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("shared_buffers", "128MB")
+                    // marts aggregate and sort whole intervals: with PostgreSQL's 4MB default a
+                    // day of fintech transactions already spills its hash aggregate to disk
+                    .setServerConfig("work_mem", "64MB")
                     .setServerConfig("max_wal_size", "2GB")
                     .setServerConfig("wal_level", "logical")
                     .setServerConfig("max_replication_slots", "10")

@@ -30,10 +30,15 @@ import java.util.stream.Collectors;
  *   <li><b>table</b>: {@code CREATE TABLE <name>__strata_new AS <select>}, check it, then rename the
  *       old table away, the new one in, and drop the old. Readers see the old rows until commit
  *       and the new ones after; builds of one table mart are serialized by a transaction lock.</li>
- *   <li><b>incremental</b>: the select goes into a temporary table; every row must fall in the
- *       interval on {@code time_column} (otherwise re-running would not be idempotent, so the run
- *       fails); then {@code DELETE} the interval's rows and {@code INSERT} the new ones. Intervals
- *       of one mart may build concurrently: they touch disjoint rows.</li>
+ *   <li><b>incremental</b>: {@code DELETE} the interval's rows, then {@code INSERT} the select's
+ *       rows, counting in the same pass those whose {@code time_column} is NULL or outside the
+ *       interval: any such row fails the run (re-running would not be idempotent). The select is
+ *       read through a temporary view, which costs nothing to create and gives the column names;
+ *       the rows are written once, straight into the mart. A select that reads the mart itself
+ *       ({@code {{ this }}}) instead goes into a temporary table first, so that it sees the
+ *       interval's old rows as it always did. The first run creates the table from the select and
+ *       then indexes {@code time_column}. Intervals of one mart may build concurrently: they touch
+ *       disjoint rows.</li>
  *   <li><b>script</b> (an SQL task): the rendered statements, in order.</li>
  * </ul>
  * Then the {@code unique_key} check and the mart's checks run; any offending row fails the run
@@ -41,6 +46,7 @@ import java.util.stream.Collectors;
  */
 public final class MartBuilder {
     static final String BUILD_TABLE = "strata_build";
+    static final String BUILD_VIEW = "strata_build_view";
     private static final int EXAMPLES = 5;
     private final Dialect dialect;
 
@@ -79,10 +85,15 @@ public final class MartBuilder {
             case INCREMENTAL -> {
                 Relation t = rel.orElseThrow();
                 String tc = dialect.quote(mart.timeColumn().orElseThrow());
-                out.add(dialect.createTempTableAs(BUILD_TABLE, "\n" + r.sql()));
+                boolean readsItself = readsItself(t, r.sql());
+                String source = readsItself ? BUILD_TABLE : BUILD_VIEW;
+                out.add("-- the first run creates " + t + " from the select, then indexes " + mart.timeColumn().orElseThrow());
+                out.add(readsItself ? dialect.createTempTableAs(BUILD_TABLE, "\n" + r.sql())
+                        : dialect.createTempView(BUILD_VIEW, "\n" + r.sql()));
                 out.add("DELETE FROM " + t.qualified(dialect) + " WHERE " + tc + " >= "
                         + dialect.timestampLiteral(interval.start()) + " AND " + tc + " < " + dialect.timestampLiteral(interval.end()));
-                out.add("INSERT INTO " + t.qualified(dialect) + " SELECT * FROM " + dialect.quote(BUILD_TABLE));
+                out.add("INSERT INTO " + t.qualified(dialect) + " SELECT * FROM " + dialect.quote(source)
+                        + "\n-- fails when a row's " + mart.timeColumn().orElseThrow() + " is NULL or outside the interval");
             }
             case SCRIPT -> out.add(r.sql());
         }
@@ -164,41 +175,117 @@ public final class MartBuilder {
 
     private long incremental(Connection c, Mart mart, String select, TemplateInterval interval) throws SQLException {
         Relation target = mart.relation().orElseThrow();
-        String timeColumn = mart.timeColumn().orElseThrow();
-        String tc = dialect.quote(timeColumn);
+        if (relationKind(c, target).isEmpty()) {
+            ensureSchema(c, target.schema());
+            // Two first runs at once would both try to create the table; the second waits here and finds it.
+            lock(c, target);
+            if (relationKind(c, target).isEmpty()) {
+                return createIncremental(c, mart, select, interval);
+            }
+        }
+        return readsItself(target, select)
+                ? replaceThroughTempTable(c, mart, select, interval)
+                : replaceInPlace(c, mart, select, interval);
+    }
+
+    /** First run: the table is the select's result; then the index every later run deletes and reads by. */
+    private long createIncremental(Connection c, Mart mart, String select, TemplateInterval interval) throws SQLException {
+        Relation target = mart.relation().orElseThrow();
+        String table = target.qualified(dialect);
+        long rows = exec(c, dialect.createTableAs(table, select));
+        String tc = dialect.quote(requireTimeColumn(mart, columns(c, table)));
+        failOutside(mart, rows, count(c, "SELECT count(*) FROM " + table + " WHERE " + outside(tc), interval), interval);
+        // every run deletes and reads by interval: without this index each run scans the whole mart
+        exec(c, "CREATE INDEX " + dialect.quote(truncate(target.name()) + "__strata_time") + " ON " + table + " (" + tc + ")");
+        checkUnique(c, mart, table, Optional.empty());
+        return rows;
+    }
+
+    /** Later runs: delete the interval's rows and insert the select's, checked in the same pass. */
+    private long replaceInPlace(Connection c, Mart mart, String select, TemplateInterval interval) throws SQLException {
+        String table = mart.relation().orElseThrow().qualified(dialect);
+        String view = dialect.quote(BUILD_VIEW);
+        exec(c, dialect.createTempView(BUILD_VIEW, select));
+        List<String> columns = columns(c, view);
+        String tc = dialect.quote(requireTimeColumn(mart, columns));
+        deleteInterval(c, table, tc, interval);
+        List<String> quoted = columns.stream().map(dialect::quote).toList();
+        long rows;
+        long outside;
+        try (PreparedStatement ins = c.prepareStatement(dialect.insertCountingOutside(table, quoted, view, tc))) {
+            bindInterval(ins, interval, 1);
+            try (ResultSet rs = ins.executeQuery()) {
+                rs.next();
+                rows = rs.getLong(1);
+                outside = rs.getLong(2);
+            }
+        }
+        failOutside(mart, rows, outside, interval);
+        checkUnique(c, mart, table, Optional.of(new Written(
+                "SELECT * FROM " + table + " WHERE " + tc + " >= ? AND " + tc + " < ?", interval)));
+        exec(c, "DROP VIEW " + view);
+        return rows;
+    }
+
+    /**
+     * For a select that reads the mart itself: it must see the interval's rows as they were, so it
+     * runs into a temporary table before the delete.
+     */
+    private long replaceThroughTempTable(Connection c, Mart mart, String select, TemplateInterval interval) throws SQLException {
+        String table = mart.relation().orElseThrow().qualified(dialect);
         String build = dialect.quote(BUILD_TABLE);
         long rows = exec(c, dialect.createTempTableAs(BUILD_TABLE, select));
         List<String> columns = columns(c, build);
+        String tc = dialect.quote(requireTimeColumn(mart, columns));
+        failOutside(mart, rows, count(c, "SELECT count(*) FROM " + build + " WHERE " + outside(tc), interval), interval);
+        deleteInterval(c, table, tc, interval);
+        String cols = columns.stream().map(dialect::quote).collect(Collectors.joining(", "));
+        exec(c, "INSERT INTO " + table + " (" + cols + ") SELECT " + cols + " FROM " + build);
+        checkUnique(c, mart, table, Optional.of(new Written("SELECT * FROM " + build, null)));
+        return rows;
+    }
+
+    /**
+     * Whether the select reads the mart's own table ({@code {{ this }}}, or its name written out).
+     * A false positive only costs the slower temporary-table path.
+     */
+    static boolean readsItself(Relation target, String select) {
+        String part = "\"?%s\"?";
+        java.util.regex.Pattern self = java.util.regex.Pattern.compile("(?<![A-Za-z0-9_$])"
+                + String.format(part, java.util.regex.Pattern.quote(target.schema())) + "\\s*\\.\\s*"
+                + String.format(part, java.util.regex.Pattern.quote(target.name())) + "(?![A-Za-z0-9_$])",
+                java.util.regex.Pattern.CASE_INSENSITIVE);
+        return self.matcher(select).find();
+    }
+
+    private static String requireTimeColumn(Mart mart, List<String> columns) {
+        String timeColumn = mart.timeColumn().orElseThrow();
         if (!columns.contains(timeColumn)) {
             throw new StrataException(ErrorCode.TASK_FAILED, "mart " + mart.name() + ": time_column '" + timeColumn
                     + "' is not a column of its select (columns: " + String.join(", ", columns) + ")");
         }
-        String inside = tc + " >= ? AND " + tc + " < ?";
-        long outside = count(c, "SELECT count(*) FROM " + build + " WHERE " + tc + " IS NULL OR NOT (" + inside + ")", interval);
+        return timeColumn;
+    }
+
+    /** The condition a row breaks by lying outside the interval; parameters: start, end. */
+    private static String outside(String quotedTimeColumn) {
+        return quotedTimeColumn + " IS NULL OR NOT (" + quotedTimeColumn + " >= ? AND " + quotedTimeColumn + " < ?)";
+    }
+
+    private static void failOutside(Mart mart, long rows, long outside, TemplateInterval interval) {
         if (outside > 0) {
             throw new StrataException(ErrorCode.TASK_FAILED, "mart " + mart.name() + ": " + outside + " of " + rows
-                    + " rows have " + timeColumn + " outside the interval [" + interval.start() + ", " + interval.end()
-                    + ") or NULL; an incremental mart must select only its interval's rows "
+                    + " rows have " + mart.timeColumn().orElseThrow() + " outside the interval [" + interval.start() + ", "
+                    + interval.end() + ") or NULL; an incremental mart must select only its interval's rows "
                     + "(filter with {{ interval_start }} and {{ interval_end }}), or re-running it would not be idempotent");
         }
-        ensureSchema(c, target.schema());
-        if (relationKind(c, target).isEmpty()) {
-            lock(c, target);
-            if (relationKind(c, target).isEmpty()) {
-                exec(c, dialect.createTableAs(target.qualified(dialect), "SELECT * FROM " + build + " WHERE 1 = 0"));
-                // every run deletes and reads by interval: without this index each run scans the whole mart
-                exec(c, "CREATE INDEX " + dialect.quote(truncate(target.name()) + "__strata_time") + " ON "
-                        + target.qualified(dialect) + " (" + tc + ")");
-            }
-        }
-        String cols = columns.stream().map(dialect::quote).collect(Collectors.joining(", "));
-        try (PreparedStatement del = c.prepareStatement("DELETE FROM " + target.qualified(dialect) + " WHERE " + inside)) {
+    }
+
+    private void deleteInterval(Connection c, String table, String tc, TemplateInterval interval) throws SQLException {
+        try (PreparedStatement del = c.prepareStatement("DELETE FROM " + table + " WHERE " + tc + " >= ? AND " + tc + " < ?")) {
             bindInterval(del, interval, 1);
             del.executeUpdate();
         }
-        exec(c, "INSERT INTO " + target.qualified(dialect) + " (" + cols + ") SELECT " + cols + " FROM " + build);
-        checkUnique(c, mart, target.qualified(dialect), Optional.of(build));
-        return rows;
     }
 
     private long script(Connection c, String sql) throws SQLException {
@@ -219,24 +306,38 @@ public final class MartBuilder {
         return rows;
     }
 
-    /** Fails when a key column is NULL or a key occurs twice (for incremental: among keys just written). */
-    private void checkUnique(Connection c, Mart mart, String table, Optional<String> written) throws SQLException {
+    /** The rows a build just wrote: a query over them, with the interval to bind to its two parameters (or none). */
+    private record Written(String select, TemplateInterval interval) {
+    }
+
+    /** Fails when a key column is NULL or a key occurs twice (for incremental: among the keys just written). */
+    private void checkUnique(Connection c, Mart mart, String table, Optional<Written> written) throws SQLException {
         List<String> key = mart.uniqueKey();
         if (key.isEmpty()) {
             return;
         }
         String cols = key.stream().map(dialect::quote).collect(Collectors.joining(", "));
-        String source = written.orElse(table);
+        String source = written.map(w -> "(" + w.select() + ") strata_written").orElse(table);
+        TemplateInterval binds = written.map(Written::interval).orElse(null);
         String nullTest = key.stream().map(k -> dialect.quote(k) + " IS NULL").collect(Collectors.joining(" OR "));
-        long nulls = count(c, "SELECT count(*) FROM " + source + " WHERE " + nullTest, null);
+        long nulls = count(c, "SELECT count(*) FROM " + source + " WHERE " + nullTest, binds);
         if (nulls > 0) {
             throw new StrataException(ErrorCode.TASK_FAILED, "mart " + mart.name() + ": unique_key (" + String.join(", ", key)
                     + ") is NULL in " + nulls + " rows");
         }
         String sql = "SELECT " + cols + ", count(*) FROM " + table
-                + written.map(w -> " WHERE (" + cols + ") IN (SELECT " + cols + " FROM " + w + ")").orElse("")
+                + written.map(w -> " WHERE (" + cols + ") IN (SELECT " + cols + " FROM " + source + ")").orElse("")
                 + " GROUP BY " + cols + " HAVING count(*) > 1";
-        List<String> dupes = examples(c, sql);
+        List<String> dupes = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (binds != null) {
+                bindInterval(ps, binds, 1);
+            }
+            ps.setMaxRows(EXAMPLES + 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                dupes.addAll(describeRows(rs));
+            }
+        }
         if (!dupes.isEmpty()) {
             throw new StrataException(ErrorCode.TASK_FAILED, "mart " + mart.name() + ": unique_key (" + String.join(", ", key)
                     + ") is not unique; duplicated keys (with their count): " + String.join("; ", dupes));
@@ -252,20 +353,25 @@ public final class MartBuilder {
         }
     }
 
+    /** Up to {@value #EXAMPLES} + 1 rows of a query written by the user (a plain statement: it may contain {@code ?} operators). */
     private List<String> examples(Connection c, String sql) throws SQLException {
-        List<String> out = new ArrayList<>();
         try (Statement s = c.createStatement()) {
             s.setMaxRows(EXAMPLES + 1);
             try (ResultSet rs = s.executeQuery(sql)) {
-                ResultSetMetaData md = rs.getMetaData();
-                while (rs.next()) {
-                    StringBuilder row = new StringBuilder();
-                    for (int i = 1; i <= md.getColumnCount(); i++) {
-                        row.append(i > 1 ? ", " : "").append(md.getColumnLabel(i)).append('=').append(rs.getString(i));
-                    }
-                    out.add(row.toString());
-                }
+                return describeRows(rs);
             }
+        }
+    }
+
+    private static List<String> describeRows(ResultSet rs) throws SQLException {
+        List<String> out = new ArrayList<>();
+        ResultSetMetaData md = rs.getMetaData();
+        while (rs.next()) {
+            StringBuilder row = new StringBuilder();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                row.append(i > 1 ? ", " : "").append(md.getColumnLabel(i)).append('=').append(rs.getString(i));
+            }
+            out.add(row.toString());
         }
         return out;
     }

@@ -129,11 +129,22 @@ public final class Backfill {
         store.enqueue(runs, o.rerun() ? TaskRunStore.Requeue.ALL : TaskRunStore.Requeue.FAILED);
         TaskRunStore.Filter filter = new TaskRunStore.Filter(Optional.of(nodes), Optional.of(o.from()), Optional.of(o.to()));
         int total = runs.size();
+        // A finished attempt wakes the loop below at once, so the backfill ends as soon as its last run does.
+        long[] attemptsEnded = {0};
         WorkerPool pool = new WorkerPool(pipeline, warehouse, store, clock, workerId, o.parallel(), o.lease(), o.poll(),
-                filter, (run, outcome) -> { });
+                filter, (run, outcome) -> {
+                    synchronized (attemptsEnded) {
+                        attemptsEnded[0]++;
+                        attemptsEnded.notifyAll();
+                    }
+                });
         pool.start();
         try {
             while (true) {
+                long seen;
+                synchronized (attemptsEnded) {
+                    seen = attemptsEnded[0];
+                }
                 Map<TaskState, Integer> counts = store.counts(filter);
                 int finished = counts.getOrDefault(TaskState.SUCCESS, 0) + counts.getOrDefault(TaskState.FAILED, 0)
                         + counts.getOrDefault(TaskState.SKIPPED, 0);
@@ -147,9 +158,11 @@ public final class Backfill {
                         && pool.busy() == 0 && !store.anyRunnable(filter) && pool.busy() == 0) {
                     break; // what is left waits for a failed run: it cannot start until that is fixed
                 }
-                synchronized (this) {
+                synchronized (attemptsEnded) {
                     try {
-                        wait(o.poll().toMillis());
+                        if (attemptsEnded[0] == seen) {
+                            attemptsEnded.wait(o.poll().toMillis());
+                        }
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         break;

@@ -135,6 +135,89 @@ final class TaskRunStore {
         });
     }
 
+    /**
+     * Makes each of {@code nodes} (continuous nodes that report coverage) gate its downstream
+     * intervals from now on: a node without a coverage row yet gets one covering nothing, so no
+     * downstream interval runs before the node's first report.
+     */
+    void registerCoverage(Collection<String> nodes) throws SQLException {
+        if (nodes.isEmpty()) {
+            return;
+        }
+        warehouse.inTransaction(c -> {
+            warehouse.dialect().lockForTransaction(c, lockKey("coverage:" + pipeline));
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO strata.node_coverage (pipeline, node, covered_until, "
+                    + "updated_at) SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM strata.node_coverage WHERE pipeline = ? "
+                    + "AND node = ?)")) {
+                for (String node : nodes) {
+                    ins.setString(1, pipeline);
+                    ins.setString(2, node);
+                    ins.setObject(3, ts(Instant.EPOCH));
+                    ins.setObject(4, ts(now()));
+                    ins.setString(5, pipeline);
+                    ins.setString(6, node);
+                    ins.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Records that {@code node}'s output is complete up to {@code until}: a downstream interval
+     * ending at or before it may run. Coverage only moves forward.
+     */
+    void cover(String node, Instant until) throws SQLException {
+        warehouse.inTransaction(c -> {
+            // Serialises reporters of one pipeline, so "insert if absent" needs no vendor upsert.
+            warehouse.dialect().lockForTransaction(c, lockKey("coverage:" + pipeline));
+            try (PreparedStatement upd = c.prepareStatement("UPDATE strata.node_coverage SET covered_until = ?, updated_at = ? "
+                    + "WHERE pipeline = ? AND node = ?")) {
+                upd.setObject(1, ts(until));
+                upd.setObject(2, ts(now()));
+                upd.setString(3, pipeline);
+                upd.setString(4, node);
+                try (PreparedStatement read = c.prepareStatement("SELECT covered_until FROM strata.node_coverage "
+                        + "WHERE pipeline = ? AND node = ?")) {
+                    read.setString(1, pipeline);
+                    read.setString(2, node);
+                    try (ResultSet rs = read.executeQuery()) {
+                        if (rs.next()) {
+                            if (instant(rs, "covered_until").isBefore(until)) {
+                                upd.executeUpdate();
+                            }
+                            return null;
+                        }
+                    }
+                }
+            }
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO strata.node_coverage (pipeline, node, covered_until, "
+                    + "updated_at) VALUES (?, ?, ?, ?)")) {
+                ins.setString(1, pipeline);
+                ins.setString(2, node);
+                ins.setObject(3, ts(until));
+                ins.setObject(4, ts(now()));
+                ins.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** How far each continuous node of the pipeline that reports coverage is covered. */
+    Map<String, Instant> coverage() throws SQLException {
+        Map<String, Instant> out = new java.util.TreeMap<>();
+        try (Connection c = warehouse.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT node, covered_until FROM strata.node_coverage WHERE pipeline = ?")) {
+            ps.setString(1, pipeline);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString("node"), instant(rs, "covered_until"));
+                }
+            }
+        }
+        return out;
+    }
+
     /** What enqueueing does to runs that already exist. */
     enum Requeue {
         /** Leave existing runs alone (the ticker of {@code strata run}). */

@@ -121,6 +121,20 @@ public interface Dialect {
     /** Creates a temporary table from a query, dropped when the transaction ends. */
     String createTempTableAs(String table, String select);
 
+    /**
+     * Creates a temporary view of a query, for the rest of the session: drop it before the
+     * transaction commits (a rollback removes it anyway). Creating it runs nothing.
+     */
+    String createTempView(String view, String select);
+
+    /**
+     * An {@code INSERT INTO target (columns) SELECT columns FROM source} that returns one row with
+     * two numbers: the rows inserted, and how many of them have {@code timeColumn} NULL or outside
+     * {@code [?, ?)} — the statement's two bind parameters, an interval's start and end. Lets an
+     * incremental mart check its rows in the pass that writes them. Names come quoted.
+     */
+    String insertCountingOutside(String qualifiedTarget, List<String> quotedColumns, String source, String quotedTimeColumn);
+
     /** {@code CREATE TABLE qualified AS select}. */
     default String createTableAs(String qualifiedTable, String select) {
         return "CREATE TABLE " + qualifiedTable + " AS " + select;

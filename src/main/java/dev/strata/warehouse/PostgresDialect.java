@@ -166,16 +166,17 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public void beginTask(Connection connection, java.util.Optional<java.time.Duration> timeout) throws SQLException {
+        StringBuilder settings = new StringBuilder("SET LOCAL TIME ZONE 'UTC'");
+        if (connection.getMetaData().getDatabaseMajorVersion() >= 14) {
+            // Notice a dead client (a killed worker) within a second even mid-query, so its
+            // transaction rolls back and its task run's row lock is released promptly.
+            settings.append("; SET LOCAL client_connection_check_interval = 1000");
+        }
+        if (timeout.isPresent()) {
+            settings.append("; SET LOCAL statement_timeout = ").append(Math.max(1, timeout.get().toMillis()));
+        }
         try (java.sql.Statement s = connection.createStatement()) {
-            s.execute("SET LOCAL TIME ZONE 'UTC'");
-            if (connection.getMetaData().getDatabaseMajorVersion() >= 14) {
-                // Notice a dead client (a killed worker) within a second even mid-query, so its
-                // transaction rolls back and its task run's row lock is released promptly.
-                s.execute("SET LOCAL client_connection_check_interval = 1000");
-            }
-            if (timeout.isPresent()) {
-                s.execute("SET LOCAL statement_timeout = " + Math.max(1, timeout.get().toMillis()));
-            }
+            s.execute(settings.toString());   // one round trip: this runs before every task
         }
     }
 
@@ -187,6 +188,22 @@ public final class PostgresDialect implements Dialect {
     @Override
     public String createTempTableAs(String table, String select) {
         return "CREATE TEMPORARY TABLE " + quote(table) + " ON COMMIT DROP AS " + select;
+    }
+
+    @Override
+    public String createTempView(String view, String select) {
+        return "CREATE TEMPORARY VIEW " + quote(view) + " AS " + select;
+    }
+
+    @Override
+    public String insertCountingOutside(String qualifiedTarget, List<String> quotedColumns, String source,
+                                        String quotedTimeColumn) {
+        String cols = String.join(", ", quotedColumns);
+        // A data-modifying CTE: the inserted rows' time column comes back through RETURNING, so the
+        // rows are produced and written once and checked without being read again.
+        return "WITH strata_inserted AS (INSERT INTO " + qualifiedTarget + " (" + cols + ") SELECT " + cols + " FROM " + source
+                + " RETURNING " + quotedTimeColumn + ") SELECT count(*), count(*) FILTER (WHERE " + quotedTimeColumn
+                + " IS NULL OR NOT (" + quotedTimeColumn + " >= ? AND " + quotedTimeColumn + " < ?)) FROM strata_inserted";
     }
 
     @Override

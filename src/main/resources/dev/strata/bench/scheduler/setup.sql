@@ -26,5 +26,3 @@ FROM generate_series(timestamp '2022-10-01', timestamp '2022-10-31', interval '1
      unnest(ARRAY[410, 420, 430, 440, 450, 460, 470]) a, unnest(ARRAY[410, 420, 430, 440, 450, 460, 470]) b
 WHERE a <> b;
 CREATE INDEX ON raw.currencies_raw (business_date);
-ANALYZE raw.transactions_raw;
-ANALYZE raw.currencies_raw;
