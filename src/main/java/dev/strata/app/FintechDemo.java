@@ -173,7 +173,7 @@ public final class FintechDemo {
         long end = endOffsets(kafka, topic);
         long landingStart = System.nanoTime();
         // as `strata run` does: the vault loads what each landed batch brought (vault targets are continuous)
-        ContinuousVault vault = new ContinuousVault(pipeline, vaultLoader);
+        ContinuousVault vault = new ContinuousVault(pipeline, vaultLoader, w, env.clock());
         try (Landing landing = Landing.start(env, batch -> vault.landed(batch.source()))) {
             awaitLanded(w, env.pipeline(), end, landingStart, stop);
         }

@@ -64,7 +64,7 @@ final class FintechWorld implements AutoCloseable {
         pipeline = Pipeline.load(project, warehouse.dialect());
         queries = new FintechQueries(warehouse);
         vaultLoader = new VaultLoader(warehouse, project.name(), project.vault());
-        vault = new ContinuousVault(pipeline, vaultLoader);
+        vault = new ContinuousVault(pipeline, vaultLoader, warehouse, Clock.systemUTC());
         producer = new FintechProducer(TestServers.kafka().bootstrap(), topic);
     }
 
