@@ -56,7 +56,7 @@ class WorkerKillIT {
                     .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
             try {
                 await().atMost(Duration.ofSeconds(60)).until(() -> TestProject.count(w, "SELECT count(*) FROM pg_stat_activity "
-                        + "WHERE application_name = 'strata-child' AND state = 'active' AND query LIKE '%pg_sleep%'") == 1);
+                        + "WHERE application_name = 'strata-child' AND state = 'active' AND wait_event = 'PgSleep'") == 1);
                 assertThat(TestProject.rows(w, "SELECT state, worker FROM strata.task_runs WHERE interval_start = '2022-10-03'"))
                         .containsExactly(List.of("running", "child"));
             } finally {
