@@ -16,9 +16,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Sends generated fintech messages to one topic, in send order, as the course's provider service
- * did: both object types on the same topic, each message keyed by its {@code object_id} (so the
- * status messages of one operation stay in one partition, in order), duplicates sent again as
- * exact copies. {@link #send} returns once the broker acknowledged every message
+ * did: both object types on the same topic, duplicates sent again as exact copies. Messages are
+ * keyed by what must stay in order: a transaction by its operation (its status messages stay in
+ * one partition, in order), a rate by its currency pair (a pair's rates arrive in date order, as
+ * the date-ordered rate satellite of the Data Vault expects; keyed by their own ids they would
+ * spread over partitions, and a partition that lags would deliver an older date after a newer
+ * one, which the vault treats as late). {@link #send} returns once the broker acknowledged every message
  * ({@code acks=all}, idempotent producer), so a caller may then wait for the landing to catch up.
  */
 public final class FintechProducer implements AutoCloseable {
@@ -64,7 +67,7 @@ public final class FintechProducer implements AutoCloseable {
                     }
                 }
                 FintechMessage m = messages.get(i).message();
-                byte[] key = m.objectId().getBytes(StandardCharsets.UTF_8);
+                byte[] key = key(m).getBytes(StandardCharsets.UTF_8);
                 window.add(producer.send(new ProducerRecord<>(topic, key, m.json())));
                 if (window.size() == WINDOW || (perSecond > 0 && window.size() >= Math.max(1, perSecond / 10))) {
                     acked += await(window);
@@ -81,6 +84,14 @@ public final class FintechProducer implements AutoCloseable {
             throw new IllegalStateException("the broker refused a message after " + acked + " were acknowledged: "
                     + e.getCause().getMessage(), e.getCause());
         }
+    }
+
+    /** The Kafka key: what must keep its order. */
+    static String key(FintechMessage m) {
+        if (m instanceof FintechMessage.Rate r) {
+            return r.currency() + "-" + r.currencyWith();
+        }
+        return ((FintechMessage.Transaction) m).operationId();
     }
 
     private long await(List<Future<RecordMetadata>> window) throws InterruptedException, ExecutionException {

@@ -137,7 +137,7 @@ class FintechScenarioIT {
         assertThat(q.count("select count(*) from strata.dead_letters")).isZero();
     }
 
-    /** The Data Vault: one hub row per operation, sending account and currency; one status version per status message. */
+    /** The Data Vault: one hub row per operation, account and currency; one status version per status message. */
     private static void vault(FintechQueries q, FintechGenerator.Generated seed) throws Exception {
         java.util.Set<String> ops = new java.util.HashSet<>();
         java.util.Set<Long> accounts = new java.util.HashSet<>();
@@ -146,6 +146,7 @@ class FintechScenarioIT {
             if (m instanceof FintechMessage.Transaction t) {
                 ops.add(t.operationId());
                 accounts.add(t.accountFrom());
+                accounts.add(t.accountTo());
                 statusMessages++;
             }
         }
