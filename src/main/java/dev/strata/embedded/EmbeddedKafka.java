@@ -43,11 +43,22 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     public static EmbeddedKafka start(Optional<Path> dataDir) {
+        int port = Ports.free();
+        int controllerPort = Ports.free();
+        while (controllerPort == port) {   // two calls can hand out the same just-freed port
+            controllerPort = Ports.free();
+        }
+        return start(dataDir, port, controllerPort);
+    }
+
+    /**
+     * On given ports: with the same data directory and ports a stopped broker comes back where
+     * clients knew it (tests of broker outages).
+     */
+    public static EmbeddedKafka start(Optional<Path> dataDir, int port, int controllerPort) {
         try {
             Path dir = dataDir.isPresent() ? dataDir.get().toAbsolutePath() : Files.createTempDirectory("strata-kafka-");
             Files.createDirectories(dir);
-            int port = Ports.free();
-            int controllerPort = Ports.free();
             Map<String, Object> p = new HashMap<>();
             p.put("process.roles", "broker,controller");
             p.put("node.id", "1");

@@ -69,6 +69,8 @@ final class KafkaLander implements SourceLander {
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration KAFKA_CALL_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration LAG_EVERY = Duration.ofSeconds(1);
+    /** How long every broker connection must be down before the lander says so. */
+    static final Duration BROKER_WARN_AFTER = Duration.ofSeconds(5);
 
     private final Environment env;
     private final SourceConfig config;
@@ -104,6 +106,9 @@ final class KafkaLander implements SourceLander {
     private boolean backpressured;
     private long nextPositionAttempt;
     private long nextLagUpdate;
+    private long brokersLostSince;
+    private boolean brokersWarned;
+    private long nextBrokerCheck;
     private final Backoff positionBackoff = Backoff.forWarehouse();
 
     private record Sealed(Batch batch, long sealedAtNanos) {
@@ -265,6 +270,7 @@ final class KafkaLander implements SourceLander {
             tryLoadPositions();
         }
         ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout());
+        watchBrokers();
         if (generation.get() != knownGeneration || !positionsKnown) {
             return;   // fetched under an assignment or positions that no longer hold: dropped, re-read later
         }
@@ -444,6 +450,47 @@ final class KafkaLander implements SourceLander {
                 }
             }
         }
+    }
+
+    /**
+     * The Kafka client reconnects by itself (capped backoff, {@code reconnect.backoff.max.ms}) but
+     * only logs each failed attempt; this says once, plainly, that the brokers are gone and when
+     * they are back. Positions are untouched meanwhile: nothing commits without fetched records.
+     */
+    private void watchBrokers() {
+        long now = System.nanoTime();
+        if (now < nextBrokerCheck) {
+            return;
+        }
+        nextBrokerCheck = now + LAG_EVERY.toNanos();
+        if (connections() > 0) {
+            if (brokersWarned) {
+                LOG.info("source '{}': connected to the Kafka brokers again after {} s; landing goes on", config.name(),
+                        Duration.ofNanos(now - brokersLostSince).toSeconds());
+            }
+            brokersLostSince = 0;
+            brokersWarned = false;
+        } else if (brokersLostSince == 0) {
+            brokersLostSince = now;
+        } else if (!brokersWarned && now - brokersLostSince >= BROKER_WARN_AFTER.toNanos()) {
+            brokersWarned = true;
+            metrics.brokerDisconnected();
+            LOG.warn("source '{}': no connection to the Kafka brokers ({}) for {} s; the consumer keeps reconnecting "
+                    + "(backoff up to 10 s). Nothing is lost: landing resumes from the warehouse positions",
+                    config.name(), consumerProperties.getProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG),
+                    BROKER_WARN_AFTER.toSeconds());
+        }
+    }
+
+    /** Open connections of the consumer (to the coordinator and the partition leaders); 1 if unknown. */
+    private double connections() {
+        for (var e : consumer.metrics().entrySet()) {
+            if (e.getKey().name().equals("connection-count") && e.getKey().group().equals("consumer-metrics")
+                    && e.getValue().metricValue() instanceof Number n) {
+                return n.doubleValue();
+            }
+        }
+        return 1;
     }
 
     private void shutdown() {

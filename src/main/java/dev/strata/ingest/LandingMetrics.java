@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       (log end offset minus the warehouse position), a gauge;</li>
  *   <li>{@code strata.landing.retries} — failed landing attempts retried (warehouse unavailable);</li>
  *   <li>{@code strata.landing.conflicts} — batches dropped because another process advanced a position;</li>
+ *   <li>{@code strata.landing.broker_disconnects} — times the lander lost every connection to the brokers
+ *       for more than {@code 5 s};</li>
  *   <li>{@code strata.landing.event_time_unreadable} — records whose event time could not be read
  *       (landed with a NULL {@code _event_time}).</li>
  * </ul>
@@ -37,6 +39,7 @@ final class LandingMetrics {
     private final Counter skipped;
     private final Counter retries;
     private final Counter conflicts;
+    private final Counter brokerDisconnects;
     private final Counter eventTimeUnreadable;
     private final Timer latency;
     private final Map<RecordDecoder.Reason, Counter> deadLetters = new ConcurrentHashMap<>();
@@ -57,6 +60,9 @@ final class LandingMetrics {
         conflicts = keep(Counter.builder("strata.landing.conflicts")
                 .description("batches dropped because another process advanced a position").tag("source", source)
                 .register(registry));
+        brokerDisconnects = keep(Counter.builder("strata.landing.broker_disconnects")
+                .description("times every connection to the Kafka brokers was lost for more than 5 s")
+                .tag("source", source).register(registry));
         eventTimeUnreadable = keep(Counter.builder("strata.landing.event_time_unreadable")
                 .description("records landed with a NULL event time because it could not be read")
                 .tag("source", source).register(registry));
@@ -89,6 +95,10 @@ final class LandingMetrics {
 
     void conflict() {
         conflicts.increment();
+    }
+
+    void brokerDisconnected() {
+        brokerDisconnects.increment();
     }
 
     void eventTimeUnreadable() {
