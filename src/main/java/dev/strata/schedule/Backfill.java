@@ -129,21 +129,29 @@ public final class Backfill {
         store.enqueue(runs, o.rerun() ? TaskRunStore.Requeue.ALL : TaskRunStore.Requeue.FAILED);
         TaskRunStore.Filter filter = new TaskRunStore.Filter(Optional.of(nodes), Optional.of(o.from()), Optional.of(o.to()));
         int total = runs.size();
-        // A finished attempt wakes the loop below at once, so the backfill ends as soon as its last run does.
-        long[] attemptsEnded = {0};
+        // A worker that finds nothing to claim wakes the loop below at once, so the backfill ends as soon as its
+        // last run does (and not at the next poll), without counting runs after every attempt of a busy chain.
+        long[] idleClaims = {0};
         WorkerPool pool = new WorkerPool(pipeline, warehouse, store, clock, workerId, o.parallel(), o.lease(), o.poll(),
-                filter, (run, outcome) -> {
-                    synchronized (attemptsEnded) {
-                        attemptsEnded[0]++;
-                        attemptsEnded.notifyAll();
+                filter, new WorkerPool.Listener() {
+                    @Override
+                    public void finished(TaskRunStore.ClaimedRun run, TaskRunner.Outcome outcome) {
+                    }
+
+                    @Override
+                    public void idle() {
+                        synchronized (idleClaims) {
+                            idleClaims[0]++;
+                            idleClaims.notifyAll();
+                        }
                     }
                 });
         pool.start();
         try {
             while (true) {
                 long seen;
-                synchronized (attemptsEnded) {
-                    seen = attemptsEnded[0];
+                synchronized (idleClaims) {
+                    seen = idleClaims[0];
                 }
                 Map<TaskState, Integer> counts = store.counts(filter);
                 int finished = counts.getOrDefault(TaskState.SUCCESS, 0) + counts.getOrDefault(TaskState.FAILED, 0)
@@ -158,10 +166,10 @@ public final class Backfill {
                         && pool.busy() == 0 && !store.anyRunnable(filter) && pool.busy() == 0) {
                     break; // what is left waits for a failed run: it cannot start until that is fixed
                 }
-                synchronized (attemptsEnded) {
+                synchronized (idleClaims) {
                     try {
-                        if (attemptsEnded[0] == seen) {
-                            attemptsEnded.wait(o.poll().toMillis());
+                        if (idleClaims[0] == seen) {
+                            idleClaims.wait(o.poll().toMillis());
                         }
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();

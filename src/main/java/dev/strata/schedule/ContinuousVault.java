@@ -101,12 +101,17 @@ public final class ContinuousVault implements AutoCloseable {
     }
 
     private void refreshIdle() {
-        Instant due = clock.instant().minus(refresh);
-        for (String target : targets()) {
-            Instant last = lastStarted.get(target);
-            if (last == null || !last.isAfter(due)) {
-                queue(target);
+        try {
+            Instant due = clock.instant().minus(refresh);
+            for (String target : targets()) {
+                Instant last = lastStarted.get(target);
+                if (last == null || !last.isAfter(due)) {
+                    queue(target);
+                }
             }
+        } catch (RuntimeException e) {
+            // a periodic task that throws is never run again: log and keep refreshing
+            LOG.warn("vault refresh failed ({}); trying again in {} ms", e.getMessage(), refresh.toMillis());
         }
     }
 

@@ -169,34 +169,29 @@ final class TaskRunStore {
      */
     void cover(String node, Instant until) throws SQLException {
         warehouse.inTransaction(c -> {
-            // Serialises reporters of one pipeline, so "insert if absent" needs no vendor upsert.
-            warehouse.dialect().lockForTransaction(c, lockKey("coverage:" + pipeline));
             try (PreparedStatement upd = c.prepareStatement("UPDATE strata.node_coverage SET covered_until = ?, updated_at = ? "
-                    + "WHERE pipeline = ? AND node = ?")) {
+                    + "WHERE pipeline = ? AND node = ? AND covered_until < ?")) {
                 upd.setObject(1, ts(until));
                 upd.setObject(2, ts(now()));
                 upd.setString(3, pipeline);
                 upd.setString(4, node);
-                try (PreparedStatement read = c.prepareStatement("SELECT covered_until FROM strata.node_coverage "
-                        + "WHERE pipeline = ? AND node = ?")) {
-                    read.setString(1, pipeline);
-                    read.setString(2, node);
-                    try (ResultSet rs = read.executeQuery()) {
-                        if (rs.next()) {
-                            if (instant(rs, "covered_until").isBefore(until)) {
-                                upd.executeUpdate();
-                            }
-                            return null;
-                        }
-                    }
+                upd.setObject(5, ts(until));
+                if (upd.executeUpdate() > 0) {
+                    return null;
                 }
             }
+            // Not moved: already further, or no row yet. Serialises reporters of one pipeline, so
+            // "insert if absent" needs no vendor upsert.
+            warehouse.dialect().lockForTransaction(c, lockKey("coverage:" + pipeline));
             try (PreparedStatement ins = c.prepareStatement("INSERT INTO strata.node_coverage (pipeline, node, covered_until, "
-                    + "updated_at) VALUES (?, ?, ?, ?)")) {
+                    + "updated_at) SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM strata.node_coverage WHERE pipeline = ? "
+                    + "AND node = ?)")) {
                 ins.setString(1, pipeline);
                 ins.setString(2, node);
                 ins.setObject(3, ts(until));
                 ins.setObject(4, ts(now()));
+                ins.setString(5, pipeline);
+                ins.setString(6, node);
                 ins.executeUpdate();
             }
             return null;

@@ -23,9 +23,13 @@ import org.slf4j.LoggerFactory;
 final class WorkerPool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
 
-    /** Told about each finished attempt (from the worker's thread). */
+    /** Told about each finished attempt, and when a worker found nothing to claim (from the worker's thread). */
     interface Listener {
         void finished(TaskRunStore.ClaimedRun run, TaskRunner.Outcome outcome);
+
+        /** A worker's claim came back empty: it waits for a wake-up or the poll interval. */
+        default void idle() {
+        }
     }
 
     private final TaskRunStore store;
@@ -104,6 +108,7 @@ final class WorkerPool implements AutoCloseable {
             }
             if (claimed.isEmpty()) {
                 busy.decrementAndGet();
+                listener.idle();
                 synchronized (signal) {
                     if (generation == seen && !stopping) {
                         try {
