@@ -112,10 +112,22 @@ const Strata = (() => {
     return c;
   }
 
-  /** Marks the current page's link in the header and shows the pipeline name. */
+  /** The pages of the console, in the order of the header's links. */
+  const PAGES = [
+    ['graph', '/', 'Graph'],
+    ['runs', '/runs.html', 'Runs'],
+    ['streams', '/streams.html', 'Streams'],
+    ['dead-letters', '/dead-letters.html', 'Dead letters'],
+    ['dashboards', '/dashboards.html', 'Dashboards'],
+  ];
+
+  /** Draws the header every page shares (kept here, once), marks the current page's link, shows the pipeline name. */
   async function header() {
     const page = document.body.dataset.page;
-    document.querySelectorAll('nav a').forEach(a => a.classList.toggle('active', a.dataset.page === page));
+    const nav = el('nav', {}, ...PAGES.map(([id, href, label]) =>
+      el('a', { href, className: id === page ? 'active' : '', dataset: { page: id } }, label)));
+    replace(document.querySelector('header'),
+      el('span', { className: 'brand' }, 'STRATA'), el('span', { className: 'pipeline', id: 'pipeline' }), nav);
     try {
       const info = await api('/api/info');
       document.getElementById('pipeline').textContent = info.pipeline;

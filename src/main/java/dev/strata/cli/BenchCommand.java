@@ -1,10 +1,6 @@
 package dev.strata.cli;
 
-import dev.strata.ErrorCode;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code strata bench <name>}: one subcommand per benchmark. Each runs its baseline and Strata on
@@ -12,13 +8,5 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", description = "Measure Strata against a baseline on the same work; prints the ratio last.",
         subcommands = {SchedulerBenchCommand.class, BenchVaultCommand.class, BenchLandingCommand.class})
-final class BenchCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ErrorCode.USAGE.exitCode();
-    }
+final class BenchCommand extends CommandGroup {
 }

@@ -27,15 +27,7 @@ import picocli.CommandLine.Spec;
 /** {@code strata dead-letters list|show|replay}: inspect records that could not land, and land them again. */
 @Command(name = "dead-letters", description = "Inspect records that could not land, and replay them.",
         subcommands = {DeadLettersCommand.ListLetters.class, DeadLettersCommand.Show.class, DeadLettersCommand.Replay.class})
-final class DeadLettersCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ErrorCode.USAGE.exitCode();
-    }
+final class DeadLettersCommand extends CommandGroup {
 
     /** {@code strata dead-letters list [dir] [--source s] [--all] [--limit n]}. */
     @Command(name = "list", description = "List dead letters not yet replayed (--all: replayed ones too), oldest first.")

@@ -3,11 +3,8 @@ package dev.strata.cli;
 import dev.strata.ErrorCode;
 import dev.strata.StrataException;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** The {@code strata} command. Only {@link #main} calls {@code System.exit}. */
 @Command(name = "strata",
@@ -27,15 +24,7 @@ import picocli.CommandLine.Spec;
                 BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
-public final class Main implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ErrorCode.USAGE.exitCode();
-    }
+public final class Main extends CommandGroup {
 
     public static void main(String[] args) {
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));

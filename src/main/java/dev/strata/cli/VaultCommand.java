@@ -17,15 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code strata vault ...}: Data Vault commands. */
 @Command(name = "vault", description = "Data Vault commands.", subcommands = VaultCommand.Load.class)
-final class VaultCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ErrorCode.USAGE.exitCode();
-    }
+final class VaultCommand extends CommandGroup {
 
     /** {@code strata vault load [--target x] [dir]}: creates or updates the vault tables, then loads each target once. */
     @Command(name = "load", description = "Create or update the vault tables, then load every target (or one) once "
