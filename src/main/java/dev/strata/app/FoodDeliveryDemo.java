@@ -54,6 +54,8 @@ public final class FoodDeliveryDemo {
     static final long SEED = 20230401L;
     static final int PARTITIONS = 4;
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(3);
+    /** When a run longer than twice this checks its marts once while it goes on. */
+    static final Duration CHECKPOINT_AFTER = Duration.ofSeconds(10);
     private static final List<String> MARTS = List.of("user_product_counters", "user_category_counters");
 
     /** What the demo is asked to do. */
@@ -125,10 +127,28 @@ public final class FoodDeliveryDemo {
             producer.start();
             Warehouse w = runtime.env().warehouse();
             long deadline = options.duration().map(d -> System.nanoTime() + d.toNanos()).orElse(Long.MAX_VALUE);
+            // A long run checks the marts once early, so a user sees them verified within seconds
+            // rather than only at the end: pause the generator, let the pipeline catch up, verify, go on.
+            long checkpoint = System.nanoTime() + CHECKPOINT_AFTER.toNanos();
+            boolean checkpointDue = deadline - checkpoint > CHECKPOINT_AFTER.toNanos();
             while (System.nanoTime() < deadline) {
-                long wait = Math.min(TimeUnit.SECONDS.toNanos(5), deadline - System.nanoTime());
+                long next = checkpointDue ? Math.min(deadline, checkpoint) : deadline;
+                long wait = Math.min(TimeUnit.SECONDS.toNanos(5), next - System.nanoTime());
                 if (stop.await(Math.max(1, wait), TimeUnit.NANOSECONDS)) {
                     break;
+                }
+                if (checkpointDue && System.nanoTime() >= checkpoint) {
+                    checkpointDue = false;
+                    producer.stop();
+                    out.println("checkpoint: generator paused after " + producer.sent() + " messages; waiting for the pipeline to catch up ...");
+                    out.flush();
+                    if (!catchUpAndVerify(runtime, kafka, orders.topic(), project, producer, dict, log, t0, "verified (checkpoint)")) {
+                        return false;
+                    }
+                    out.println("checkpoint passed; sending again ...");
+                    out.flush();
+                    producer.start();
+                    continue;
                 }
                 out.println(progress(seconds(t0), producer, w));
                 out.flush();
@@ -136,26 +156,37 @@ public final class FoodDeliveryDemo {
             producer.stop();
             out.println("generator stopped after " + producer.sent() + " messages; waiting for the pipeline to catch up ...");
             out.flush();
-            Instant drained = drain(runtime, kafka, orders.topic());
-            awaitMartsBuiltAfter(w, project.name(), drained);
-            out.println(progress(seconds(t0), producer, w));
-            GroundTruth truth = GroundTruth.compute(OrderLog.read(log), dict);
-            MartVerifier.Result result;
-            try (Connection c = w.connection()) {
-                result = MartVerifier.verify(c, "cdm", truth);
-            }
-            if (result.matches()) {
-                out.printf("verified: %d rows in user_product_counters, %d rows in user_category_counters "
-                                + "(%d orders, %d CLOSED; pizza lover: %d Pizza orders) in %.1f s%n",
-                        result.productRows(), result.categoryRows(), truth.orders(), truth.closedOrders(),
-                        truth.categoryCount(dict.users().get(0).id(), "Pizza"), seconds(t0));
-            } else {
-                out.println("NOT verified: the marts differ from the ground truth computed from the generator's log:");
-                result.differences().forEach(d -> out.println("  " + d));
-            }
-            out.flush();
-            return result.matches();
+            return catchUpAndVerify(runtime, kafka, orders.topic(), project, producer, dict, log, t0, "verified");
         }
+    }
+
+    /**
+     * Waits until everything sent so far is landed, loaded and built into the marts, then compares
+     * both marts with the ground truth computed from the generator's log and prints the outcome.
+     */
+    private boolean catchUpAndVerify(PipelineRuntime runtime, EmbeddedKafka kafka, String topic, ProjectConfig project,
+                                     OrderProducer producer, Dictionaries dict, Path log, long t0, String label)
+            throws Exception {
+        Warehouse w = runtime.env().warehouse();
+        Instant drained = drain(runtime, kafka, topic);
+        awaitMartsBuiltAfter(w, project.name(), drained);
+        out.println(progress(seconds(t0), producer, w));
+        GroundTruth truth = GroundTruth.compute(OrderLog.read(log), dict);
+        MartVerifier.Result result;
+        try (Connection c = w.connection()) {
+            result = MartVerifier.verify(c, "cdm", truth);
+        }
+        if (result.matches()) {
+            out.printf("%s: %d rows in user_product_counters, %d rows in user_category_counters "
+                            + "(%d orders, %d CLOSED; pizza lover: %d Pizza orders) in %.1f s%n",
+                    label, result.productRows(), result.categoryRows(), truth.orders(), truth.closedOrders(),
+                    truth.categoryCount(dict.users().get(0).id(), "Pizza"), seconds(t0));
+        } else {
+            out.println("NOT verified: the marts differ from the ground truth computed from the generator's log:");
+            result.differences().forEach(d -> out.println("  " + d));
+        }
+        out.flush();
+        return result.matches();
     }
 
     private static double seconds(long t0) {

@@ -17,9 +17,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,11 +36,22 @@ class FoodDeliveryDemoIT {
     @Test
     void shouldVerifyBothMartsAgainstGroundTruthAndFailOnACorruptedRow(@TempDir Path dir) throws Exception {
         StringWriter text = new StringWriter();
-        FoodDeliveryDemo demo = new FoodDeliveryDemo(new FoodDeliveryDemo.Options(Optional.of(Duration.ofSeconds(12)),
+        // long enough for the early checkpoint (paused generator, caught-up pipeline, verified marts) and a final check
+        Duration duration = FoodDeliveryDemo.CHECKPOINT_AFTER.multipliedBy(2).plusSeconds(3);
+        FoodDeliveryDemo demo = new FoodDeliveryDemo(new FoodDeliveryDemo.Options(Optional.of(duration),
                 Optional.of(dir), 60, false, 1000), new PrintWriter(text, true));
         boolean verified = demo.run(new CountDownLatch(1));
         assertThat(verified).as(text.toString()).isTrue();
-        assertThat(text.toString()).containsPattern("verified: \\d+ rows in user_product_counters, \\d+ rows in user_category_counters");
+        Matcher checks = Pattern.compile("(verified|verified \\(checkpoint\\)): \\d+ rows in user_product_counters, "
+                + "\\d+ rows in user_category_counters \\((\\d+) orders").matcher(text.toString());
+        List<String> labels = new ArrayList<>();
+        List<Long> orders = new ArrayList<>();
+        while (checks.find()) {
+            labels.add(checks.group(1));
+            orders.add(Long.parseLong(checks.group(2)));
+        }
+        assertThat(labels).as(text.toString()).containsExactly("verified (checkpoint)", "verified");
+        assertThat(orders.get(1)).as("orders sent after the checkpoint are verified at the end").isGreaterThan(orders.get(0));
 
         List<OrderMessage> log = OrderLog.read(dir.resolve("generator/orders.log"));
         assertThat(log).extracting(OrderMessage::kind).contains(OrderMessage.Kind.DUPLICATE, OrderMessage.Kind.MALFORMED);
@@ -74,7 +88,7 @@ class FoodDeliveryDemoIT {
         Dictionaries dict = Dictionaries.generate(1, 20, 2, 10);
         var stream = new dev.strata.examples.fooddelivery.OrderStream(dict, 3,
                 new dev.strata.examples.fooddelivery.OrderStream.Profile(0, 0, 1.0, 0, 1.0));
-        List<OrderMessage> log = new java.util.ArrayList<>();
+        List<OrderMessage> log = new ArrayList<>();
         while (log.stream().noneMatch(m -> m.kind() == OrderMessage.Kind.CANCELLATION)) {
             log.add(stream.next());
         }
