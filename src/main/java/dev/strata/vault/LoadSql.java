@@ -126,19 +126,18 @@ final class LoadSql {
         List<String> select = new ArrayList<>(hashes);
         select.addAll(carried);
         select.addAll(List.of("n.load_dt", "n.record_source", "n._input", "n._seq", "n._item"));
+        String unknown = "    SELECT * FROM (\n"
+                + "      SELECT " + String.join(",\n        ", select) + "\n"
+                + "      FROM (\n" + normalizedLayer(mappings, groups, Map.of()) + "      ) n" + d.subqueryFence() + "\n"
+                + "    ) p\n"
+                + "    WHERE NOT EXISTS (SELECT 1 FROM " + table + " t WHERE t." + hk + " = p.hk)\n";
         return "INSERT INTO " + table + " (" + String.join(", ", cols) + ")\n"
                 + "SELECT " + String.join(", ", vals) + "\n"
                 + "FROM (\n"
-                + "  SELECT p.*, row_number() OVER (PARTITION BY p.hk ORDER BY p.load_dt, p._input, p._seq, p._item) AS _rn\n"
-                + "  FROM (\n"
-                + "    SELECT " + String.join(",\n      ", select) + "\n"
-                + "    FROM (\n" + normalizedLayer(mappings, groups, Map.of()) + "    ) n" + d.subqueryFence() + "\n"
-                + "  ) p\n"
-                + "  WHERE NOT EXISTS (SELECT 1 FROM " + table + " t WHERE t." + hk + " = p.hk)\n"
-                + ") x\n"
+                + "  " + d.firstPerGroup(unknown, "x", List.of("x.hk"), List.of("x.load_dt", "x._input", "x._seq", "x._item")) + "\n"
                 // no ON CONFLICT: known keys are filtered above and the target's lock keeps other loads out,
                 // and a speculative insert per row would cost about a third of the statement
-                + "WHERE x._rn = 1";
+                + ") x";
     }
 
     private String satellite(SatelliteConfig s, List<VaultMapping> mappings) {
@@ -160,24 +159,26 @@ final class LoadSql {
         String seen = SEEN_TABLE;
         String self = d.literal(vault.schema() + "." + s.name());
         String collapsed = "o.hd IS NOT DISTINCT FROM COALESCE(o._prev_hd, o._cur_hd)";
-        return "WITH o AS (\n"
-                // the batch: one row per parent and load_dt (the last landed of equal ones)
-                + "  SELECT p.* FROM (\n"
-                + "    SELECT p.*, row_number() OVER (PARTITION BY p.hk, p.load_dt ORDER BY p._input DESC, p._seq DESC, p._item DESC) AS _rn\n"
-                + "    FROM (\n"
-                + "      SELECT " + hash.hashKey(normalized(0, totalParts(groups))) + " AS hk,\n"
+        String batch = "      SELECT " + hash.hashKey(normalized(0, totalParts(groups))) + " AS hk,\n"
                 + "        " + hash.hashDiff(normalizedAttributes(s.attributes().size())) + " AS hd,\n"
                 + "        " + (attrs.isEmpty() ? "" : String.join(", ", attrs) + ", ")
                 + "n.load_dt, n.record_source, n._input, n._seq, n._item\n"
-                + "      FROM (\n" + normalizedLayer(mappings, groups, s.attributes()) + "      ) n" + d.subqueryFence() + "\n"
-                + "    ) p\n"
-                + "  ) p WHERE p._rn = 1\n"
+                + "      FROM (\n" + normalizedLayer(mappings, groups, s.attributes()) + "      ) n" + d.subqueryFence() + "\n";
+        List<String> freshCols = new ArrayList<>(List.of("o.hk", "o.hd", "o.load_dt", "o.record_source"));
+        freshCols.addAll(attrs.stream().map(a -> "o." + a.substring(2)).toList());
+        return "WITH o AS (\n"
+                // the batch: one row per parent and load_dt (the last landed of equal ones)
+                + "  " + d.firstPerGroup(batch, "p", List.of("p.hk", "p.load_dt"), List.of("p._input DESC", "p._seq DESC", "p._item DESC")) + "\n"
                 + "), fresh AS (\n"
                 // rows newer than everything seen for their parent: its latest version, or a newer collapsed row
-                + "  SELECT o.*, cur.hd AS _cur_hd, lag(o.hd) OVER w AS _prev_hd, lead(o.load_dt) OVER w IS NULL AS _newest\n"
+                + "  SELECT " + String.join(", ", freshCols) + ", cur.hd AS _cur_hd, lag(o.hd) OVER w AS _prev_hd,"
+                + " lead(o.load_dt) OVER w IS NULL AS _newest\n"
                 + "  FROM o\n"
+                // the latest version of the parent; the uncorrelated EXISTS is computed once, so a first load
+                // into an empty satellite skips a million index probes that could find nothing
                 + "  LEFT JOIN LATERAL (SELECT t." + loadDt + " AS load_dt, t." + hashdiff + " AS hd FROM " + table + " t\n"
-                + "    WHERE t." + parent + " = o.hk ORDER BY t." + loadDt + " DESC LIMIT 1) cur ON TRUE\n"
+                + "    WHERE (SELECT EXISTS (SELECT 1 FROM " + table + ")) AND t." + parent + " = o.hk\n"
+                + "    ORDER BY t." + loadDt + " DESC LIMIT 1) cur ON TRUE\n"
                 + "  LEFT JOIN " + seen + " seen ON seen.satellite = " + self + " AND seen.parent_hk = o.hk\n"
                 + "  WHERE cur.load_dt IS NULL OR (o.load_dt > cur.load_dt AND (seen.seen_dt IS NULL OR o.load_dt > seen.seen_dt))\n"
                 + "  WINDOW w AS (PARTITION BY o.hk ORDER BY o.load_dt)\n"

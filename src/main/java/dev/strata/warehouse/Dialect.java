@@ -209,6 +209,20 @@ public interface Dialect {
     String subqueryFence();
 
     /**
+     * {@code SELECT alias.* FROM (from) alias}, keeping of each group of rows equal on
+     * {@code groupBy} only the first by {@code orderBy}; the result comes sorted by {@code groupBy}.
+     * This default ranks the rows with {@code row_number()} and filters on the rank (the rank
+     * column {@code _rn} is part of the result).
+     */
+    default String firstPerGroup(String from, String alias, List<String> groupBy, List<String> orderBy) {
+        return "SELECT " + alias + ".* FROM (\n"
+                + "    SELECT " + alias + ".*, row_number() OVER (PARTITION BY " + String.join(", ", groupBy)
+                + " ORDER BY " + String.join(", ", orderBy) + ") AS _rn\n"
+                + "    FROM (\n" + from + "    ) " + alias + "\n"
+                + "  ) " + alias + " WHERE " + alias + "._rn = 1";
+    }
+
+    /**
      * The columns of {@code schema.table} in order, name → type spelled as {@link #sqlType} spells
      * it; empty when the table does not exist.
      */

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -297,6 +298,17 @@ public final class PostgresDialect implements Dialect {
     public String subqueryFence() {
         // PostgreSQL never pulls up a subquery that has OFFSET
         return " OFFSET 0";
+    }
+
+    @Override
+    public String firstPerGroup(String from, String alias, List<String> groupBy, List<String> orderBy) {
+        // DISTINCT ON keeps the first row of each group straight off the sort; the window and the
+        // filter on its rank cost about a tenth of a satellite load over a million rows
+        List<String> order = new ArrayList<>(groupBy);
+        order.addAll(orderBy);
+        return "SELECT DISTINCT ON (" + String.join(", ", groupBy) + ") " + alias + ".*\n"
+                + "    FROM (\n" + from + "    ) " + alias + "\n"
+                + "    ORDER BY " + String.join(", ", order);
     }
 
     @Override
