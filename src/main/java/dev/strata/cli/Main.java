@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 /** The {@code strata} command. Only {@link #main} calls {@code System.exit}. */
 @Command(name = "strata",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT, // so --help (and --version) work on every subcommand too
         versionProvider = StrataVersion.class,
         description = "Builds and runs a layered data warehouse (STG, Data Vault, marts) from streams and databases.",
         subcommands = {

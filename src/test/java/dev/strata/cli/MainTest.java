@@ -24,6 +24,14 @@ class MainTest {
     }
 
     @Test
+    void shouldShowHelpOfNestedSubcommands() {
+        assertThat(run("bench", "vault", "--help")).isZero();
+        assertThat(out.toString()).contains("Usage: strata bench vault", "--rows");
+        assertThat(run("dead-letters", "replay", "--help")).isZero();
+        assertThat(out.toString()).contains("Usage: strata dead-letters replay");
+    }
+
+    @Test
     void shouldExitWithTwoOnAnUnknownCommand() {
         assertThat(run("frobnicate")).isEqualTo(2);
         assertThat(err.toString()).contains("frobnicate");
