@@ -1,4 +1,5 @@
--- Fintech-sized raw data (scenario 001): JSON payloads as text, one row per message.
+-- Fintech-sized raw data (scenario 001): JSON payloads as jsonb, as Strata's landing stores them in
+-- stg.<source>._payload, one row per message.
 CREATE SCHEMA raw;
 CREATE TABLE raw.transactions_raw AS
 SELECT md5(d::text || g) AS object_id,
@@ -13,7 +14,7 @@ SELECT md5(d::text || g) AS object_id,
            'transaction_type', 'sbp_incoming',
            'amount', (g::bigint * 31) % 100000,
            'transaction_dt', to_char(d + (g % 86400) * interval '1 second', 'YYYY-MM-DD HH24:MI:SS')
-       )::text AS payload,
+       )::jsonb AS payload,
        d::date AS business_date
 FROM generate_series(timestamp '2022-10-01', timestamp '2022-10-31', interval '1 day') d,
      generate_series(0, ${PER_DAY} - 1) g;
@@ -21,7 +22,7 @@ CREATE INDEX ON raw.transactions_raw (business_date);
 CREATE TABLE raw.currencies_raw AS
 SELECT d::date AS business_date,
        json_build_object('date_update', to_char(d, 'YYYY-MM-DD HH24:MI:SS'), 'currency_code', a,
-                         'currency_code_with', b, 'currency_with_div', round((0.5 + random())::numeric, 3))::text AS payload
+                         'currency_code_with', b, 'currency_with_div', round((0.5 + random())::numeric, 3))::jsonb AS payload
 FROM generate_series(timestamp '2022-10-01', timestamp '2022-10-31', interval '1 day') d,
      unnest(ARRAY[410, 420, 430, 440, 450, 460, 470]) a, unnest(ARRAY[410, 420, 430, 440, 450, 460, 470]) b
 WHERE a <> b;

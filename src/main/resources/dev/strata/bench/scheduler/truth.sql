@@ -12,10 +12,10 @@ with q as (
     where g % 10 < 8 and g % 100 <> 0
 ),
 r as (
-    select (payload::json ->> 'date_update')::timestamp::date as day, (payload::json ->> 'currency_code')::int as currency,
-           (payload::json ->> 'currency_with_div')::numeric(5, 3) as rate
+    select (payload ->> 'date_update')::timestamp::date as day, (payload ->> 'currency_code')::int as currency,
+           (payload ->> 'currency_with_div')::numeric(5, 3) as rate
     from raw.currencies_raw
-    where (payload::json ->> 'currency_code_with')::int = 420
+    where (payload ->> 'currency_code_with')::int = 420
 )
 select q.day as date_update, q.currency as currency_from,
        round(sum(q.amount * case when q.currency = 420 then 1 else r.rate end), 2) as amount_total,
