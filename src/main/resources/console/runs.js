@@ -14,15 +14,38 @@
     const head = el('tr', null, el('th', null, 'node'), grid.intervals.map(i => el('th', { className: 'interval', title: i.start + ' – ' + i.end }, fmt.shortTime(i.start))));
     const rows = grid.nodes.map(node => el('tr', null, el('td', null, node), grid.intervals.map(i => {
       const c = cells.get(node + '|' + i.start);
-      const sq = el('span', {
-        className: 'sq' + (c ? ' state-' + c.state : ''),
-        title: c ? node + ' ' + i.start + ': ' + c.state + ' (attempt ' + c.attempt + ')' : node + ' ' + i.start + ': no run',
-        dataset: c ? { runId: c.id, state: c.state } : {},
-      });
+      const sq = c ? el('span', {
+        className: 'sq state-' + c.state,
+        title: node + ' ' + i.start + ': ' + c.state + ' (attempt ' + c.attempt + ')',
+        dataset: { runId: c.id, state: c.state },
+      }) : continuousCell(node, i, grid.continuous[node]);
       if (c) sq.addEventListener('click', () => show(c.id));
       return el('td', { className: 'cell' }, sq);
     })));
     replace(table, el('thead', null, head), el('tbody', null, rows));
+  }
+
+  /**
+   * A continuous node (landing, a continuous vault target) runs no task per interval: its cell says
+   * whether its output covers the interval (the vault reports how far it is complete), or, for a
+   * source, that it lands continuously (its lag is on the Streams page).
+   */
+  function continuousCell(node, interval, info) {
+    if (!info) return el('span', { className: 'sq', title: node + ' ' + interval.start + ': no run' });
+    if (info.covered_until) {
+      const covered = Date.parse(info.covered_until) >= Date.parse(interval.end);
+      return el('span', {
+        className: 'sq ' + (covered ? 'covered' : 'pending'),
+        title: node + ' (continuous): ' + (covered ? 'covers this interval' : 'not yet past its end')
+          + '; complete up to ' + fmt.time(info.covered_until),
+        dataset: { state: covered ? 'covered' : 'pending' },
+      });
+    }
+    return el('span', {
+      className: 'sq streaming',
+      title: node + ' (' + info.kind + ', continuous): lands as messages arrive; see Streams for its lag',
+      dataset: { state: 'streaming' },
+    });
   }
 
   async function show(id) {

@@ -50,8 +50,19 @@ final class RunsApi {
     record Interval(Instant start, Instant end) {
     }
 
-    record Grid(List<String> nodes, List<Interval> intervals, List<Run> cells) {
+    /**
+     * The grid. Continuous nodes (landing, continuous vault targets) have no task runs: for them
+     * {@code continuous} gives the node's kind and, where the node reports it, how far its output
+     * is complete ({@code covered_until}), so that a cell can say whether the interval is covered.
+     */
+    record Grid(List<String> nodes, List<Interval> intervals, List<Run> cells, Map<String, Continuous> continuous) {
     }
+
+    record Continuous(String kind, Instant coveredUntil) {
+    }
+
+    /** Node kinds that land continuously: a source (scheduler graph) or its STG table (sources-only graph). */
+    private static final Set<String> LANDING_KINDS = Set.of("source", "stg");
 
     private static final String COLUMNS = "id, node, interval_start, interval_end, state, attempt, max_attempts, worker, "
             + "queued_at, started_at, finished_at, rows_affected, error";
@@ -86,7 +97,7 @@ final class RunsApi {
         List<Instant> starts = db.query("SELECT DISTINCT interval_start FROM " + db.meta("task_runs") + where
                 + " ORDER BY interval_start DESC", intervals, rs -> Db.instant(rs, "interval_start"), params.toArray());
         if (starts.isEmpty()) {
-            ctx.json(new Grid(orderedNodes(Set.of()), List.of(), List.of()));
+            ctx.json(new Grid(orderedNodes(Set.of()), List.of(), List.of(), Map.of()));
             return;
         }
         Instant oldest = starts.get(starts.size() - 1);
@@ -104,7 +115,24 @@ final class RunsApi {
             seen.add(r.node());
         }
         List<Interval> columns = ends.entrySet().stream().map(e -> new Interval(e.getKey(), e.getValue())).toList();
-        ctx.json(new Grid(node != null ? List.of(node) : orderedNodes(seen), columns, cells));
+        List<String> nodes = node != null ? List.of(node) : orderedNodes(seen);
+        ctx.json(new Grid(nodes, columns, cells, continuous(nodes, seen)));
+    }
+
+    /** The nodes of the grid that ran no task in it, with their kind and coverage where reported. */
+    private Map<String, Continuous> continuous(List<String> nodes, Set<String> withRuns) {
+        Map<String, Instant> covered = new java.util.HashMap<>();
+        db.query("SELECT node, covered_until FROM " + db.meta("node_coverage") + " WHERE pipeline = ?",
+                rs -> covered.put(rs.getString("node"), Db.instant(rs, "covered_until")), pipeline);
+        Map<String, Continuous> out = new java.util.LinkedHashMap<>();
+        for (GraphNode n : graph.nodes()) {
+            if (nodes.contains(n.name()) && !withRuns.contains(n.name())
+                    && (covered.containsKey(n.name()) || LANDING_KINDS.contains(n.kind()))) {
+                Instant until = covered.get(n.name());
+                out.put(n.name(), new Continuous(n.kind(), until == null || until.equals(Instant.EPOCH) ? null : until));
+            }
+        }
+        return out;
     }
 
     /** Graph nodes that run tasks, in graph order, then any other node found in the runs. */

@@ -114,6 +114,10 @@ class ConsoleApiIT {
         }
         assertThat(states).hasSize(6).containsEntry("user_category_counters@2022-10-04T00:00:00Z", "failed")
                 .containsEntry("h_order@2022-10-04T00:00:00Z", "success");
+        // the source lands continuously and runs no task: the grid says so instead of showing empty cells
+        assertThat(grid.get("continuous").get("orders")).as(grid.toString()).isNotNull();
+        assertThat(grid.get("continuous").get("orders").get("covered_until").isNull()).isTrue();
+        assertThat(grid.get("continuous").has("h_order")).as("h_order runs tasks").isFalse();
 
         JsonNode latestTwo = http.get("/api/runs?intervals=2").json();
         assertThat(latestTwo.get("intervals")).hasSize(2);
