@@ -6,6 +6,8 @@
   const kindColors = { source: '#5b8def', stg: '#5b8def', vault: '#8e6ad8', task: '#7a869a', hub: '#8e6ad8', link: '#c06ad8', satellite: '#d88e6a', mart: '#2aa198' };
   const graphChart = chart(document.getElementById('graph-chart'));
   let selected = null;
+  // kinds that run continuously (landing, vault loads after each batch) unless the schedule gives them intervals
+  const CONTINUOUS_KINDS = ['source', 'stg', 'vault'];
 
   function depths(nodes) {
     const byName = new Map(nodes.map(n => [n.name, n]));
@@ -35,13 +37,14 @@
         name: n.name, x: d * 160, y: row * 80, symbolSize: n.kind === 'source' ? 26 : 36,
         symbol: n.kind === 'source' ? 'diamond' : (n.kind === 'mart' ? 'rect' : 'circle'),
         itemStyle: { color, borderColor: n.name === selected ? '#1d2430' : '#fff', borderWidth: n.name === selected ? 3 : 1 },
-        label: { show: true, position: 'bottom', formatter: n.name + (n.rows === null || n.rows === undefined ? '' : '\n' + fmt.num(n.rows) + ' rows') },
+        label: { show: true, position: 'bottom', formatter: n.name + (n.rows === null || n.rows === undefined ? '' : '\n' + fmt.num(n.rows) + (n.rows === 1 ? ' row' : ' rows')) },
         value: n.kind,
       };
     });
     // Give every row of the tallest column room for its two-line label (the chart scales to fit).
     const rows = Math.max(1, ...perColumn.values());
-    const height = Math.max(460, rows * 64 + 40) + 'px';
+    // 36 px symbol + two 15 px label lines + a gap: below ~86 px a row's label runs into the next node
+    const height = Math.max(460, rows * 86 + 60) + 'px';
     const box = document.getElementById('graph-chart');
     if (box.style.height !== height) {
       box.style.height = height;
@@ -65,7 +68,8 @@
     const body = document.querySelector('#nodes tbody');
     replace(body, nodes.map(n => el('tr', { dataset: { node: n.name }, onclick: () => select(n.name) },
       el('td', null, el('a', { href: '#' }, n.name)), el('td', null, n.kind), el('td', { className: 'muted' }, n.table || '–'),
-      el('td', { className: 'num' }, fmt.num(n.rows)), el('td', null, badge(n.state)),
+      el('td', { className: 'num' }, fmt.num(n.rows)), el('td', null, n.state || !CONTINUOUS_KINDS.includes(n.kind) ? badge(n.state)
+        : el('span', { className: 'badge state-continuous', title: 'runs after each landed batch, not per interval' }, 'continuous')),
       el('td', { className: 'muted' }, n.last_interval_start ? fmt.time(n.last_interval_start) : '–'))));
   }
 
