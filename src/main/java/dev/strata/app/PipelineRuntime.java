@@ -131,6 +131,7 @@ public final class PipelineRuntime implements AutoCloseable {
     }
 
     private void startParts(Options options) throws SQLException {
+        Landing.prepareTables(env);
         vaultLoader.prepare();
         // The continuous vault registers its coverage before the scheduler's first claim, so that no
         // mart interval downstream of it runs before the vault has loaded that interval.

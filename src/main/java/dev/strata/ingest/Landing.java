@@ -3,6 +3,7 @@ package dev.strata.ingest;
 import dev.strata.config.KafkaSourceSpec;
 import dev.strata.config.SourceConfig;
 import dev.strata.runtime.Environment;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +70,23 @@ public final class Landing implements AutoCloseable {
             LOG.info("landing {} source(s) of pipeline '{}' as worker {}", started.size(), env.pipeline(), env.workerId());
         }
         return new Landing(List.copyOf(started));
+    }
+
+    /**
+     * Creates the STG table of every source now, before anything else of the pipeline starts, so
+     * that tasks and vault loads reading {@code stg.<source>} find it even before the first message
+     * (a lander otherwise creates it on its own thread, racing the scheduler's first claim). Best
+     * effort: a table this cannot prepare (the warehouse refuses, or it exists with another key) is
+     * left to its lander, which retries and says why.
+     */
+    public static void prepareTables(Environment env) {
+        for (SourceConfig source : env.project().sourcesInOrder()) {
+            try {
+                new StgWriter(env.warehouse(), env.pipeline(), source, env.workerId()).ensureTables();
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("source '{}': stg table not prepared up front ({}); its lander will", source.name(), e.getMessage());
+            }
+        }
     }
 
     /** The names of the sources being landed. */
