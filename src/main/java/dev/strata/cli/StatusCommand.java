@@ -39,6 +39,7 @@ final class StatusCommand implements Callable<Integer> {
         try (ProjectWarehouse pw = ProjectWarehouse.open(config, 1)) {
             RunLog log = new RunLog(pw.warehouse(), config.name());
             Map<String, RunLog.NodeStatus> nodes = log.nodes();
+            Map<String, java.time.Instant> covered = log.coverage();
             out.println("project " + config.name() + " (" + pw.warehouse().url() + ")");
             out.println();
             int width = pipeline.graph().nodes().stream().mapToInt(n -> n.name().length()).max().orElse(4);
@@ -48,7 +49,10 @@ final class StatusCommand implements Callable<Integer> {
                 String kind = pipeline.graph().node(name).orElseThrow().kind().word();
                 Optional<RunLog.NodeStatus> s = Optional.ofNullable(nodes.get(name));
                 if (pipeline.schedule(name).isContinuous()) {
-                    out.printf(row, name, kind, "continuous", "-", "-", "", "", "");
+                    // a continuous vault target reports how far its output is complete; landing does not
+                    out.printf(row, name, kind, "continuous", Optional.ofNullable(covered.get(name))
+                            .map(t -> "covered to").orElse("-"), Optional.ofNullable(covered.get(name)).map(TIME::format)
+                            .orElse("-"), "", "", "");
                     continue;
                 }
                 Map<TaskState, Integer> c = s.map(RunLog.NodeStatus::counts).orElse(Map.of());

@@ -36,6 +36,16 @@ public final class RunLog {
                       Instant startedAt, Instant finishedAt, Long rows, String error) {
     }
 
+    /**
+     * How far each continuous node that reports it (a continuous vault target) has its output
+     * complete; a node registered but not yet loaded is absent.
+     */
+    public Map<String, Instant> coverage() throws SQLException {
+        Map<String, Instant> out = new LinkedHashMap<>(store.coverage());
+        out.values().removeIf(Instant.EPOCH::equals);
+        return out;
+    }
+
     /** Per node: counts by state, the latest interval and its state, the latest successful interval. */
     public Map<String, NodeStatus> nodes() throws SQLException {
         Map<String, Map<TaskState, Integer>> counts = new LinkedHashMap<>();
