@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import dev.strata.runtime.ShutdownOrder;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -17,6 +18,8 @@ final class ShutdownSignal implements AutoCloseable {
 
     static ShutdownSignal install(String name) {
         ShutdownSignal s = new ShutdownSignal();
+        // the embedded servers' own hooks wait for this command to finish before they stop
+        ShutdownOrder.commandStarted();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             s.stop.countDown();
             try {
@@ -36,6 +39,9 @@ final class ShutdownSignal implements AutoCloseable {
     /** Tells the shutdown hook the command has stopped, so the JVM may exit. */
     @Override
     public void close() {
-        finished.countDown();
+        if (finished.getCount() > 0) {
+            finished.countDown();
+            ShutdownOrder.commandFinished();
+        }
     }
 }

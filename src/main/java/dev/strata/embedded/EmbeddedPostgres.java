@@ -2,6 +2,7 @@ package dev.strata.embedded;
 
 import dev.strata.ErrorCode;
 import dev.strata.StrataException;
+import dev.strata.runtime.ShutdownOrder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,15 +30,31 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
     public static final String USER = "postgres";
     public static final String DATABASE = "postgres";
-    private static final String OWNER_LOCK = "epg-lock";   // zonky holds a FileLock on it while it runs the server
+    private static final String OWNER_LOCK = "epg-lock";
+    /** How long the shutdown hook waits for a running command before it stops the server anyway. */
+    private static final Duration STOP_WAIT = Duration.ofMinutes(3);   // zonky holds a FileLock on it while it runs the server
     private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;   // null when attached
     private final Path dataDir;
     private final int port;
+
+    private final Thread stopOnExit;
 
     private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres server, Path dataDir, int port) {
         this.server = server;
         this.dataDir = dataDir;
         this.port = port;
+        if (server != null) {
+            stopOnExit = new Thread(() -> {
+                if (!ShutdownOrder.awaitCommands(STOP_WAIT)) {
+                    LOG.warn("stopping the embedded PostgreSQL server although a command has not finished after {} s",
+                            STOP_WAIT.toSeconds());
+                }
+                stopServer();
+            }, "embedded-postgres-stop");
+            Runtime.getRuntime().addShutdownHook(stopOnExit);
+        } else {
+            stopOnExit = null;
+        }
     }
 
     /** Starts a server with its data in {@code dataDir} (kept), or in a temporary directory when empty. */
@@ -81,6 +98,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     .setDataDirectory(dir.toFile())
                     .setCleanDataDirectory(clean)
                     .setPGStartupWait(Duration.ofSeconds(30))
+                    // zonky's hook would stop the server the moment Ctrl-C arrives, while the command is
+                    // still committing, rolling back or verifying; ours waits for it (ShutdownOrder)
+                    .setRegisterShutdownHook(false)
                     .setServerConfig("fsync", unsafe)
                     .setServerConfig("synchronous_commit", unsafe)
                     .setServerConfig("full_page_writes", unsafe)
@@ -202,7 +222,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
             return;   // attached to another process's server: it is not ours to stop
         }
         try {
-            server.close();
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is already stopping: the hook runs (or ran) and stops the server too
+        }
+        stopServer();
+    }
+
+    private void stopServer() {
+        try {
+            server.close();   // idempotent
         } catch (IOException e) {
             LOG.warn("stopping the embedded PostgreSQL server failed: {}", e.getMessage());
         }
