@@ -63,18 +63,35 @@ final class BackfillCommand implements Callable<Integer> {
             out.println("backfill " + config.name() + ": " + String.join(", ", nodes) + " from " + DAY.format(from)
                     + " to " + DAY.format(to) + (rerun ? " (rerun)" : ""));
             out.flush();
-            Backfill.Result result;
-            try (ProgressBar bar = progressBar()) {
-                result = backfill.run(options, (finished, total, counts) -> {
-                    bar.maxHint(total);
-                    bar.stepTo(finished);
-                    bar.setExtraMessage(counts.getOrDefault(TaskState.RUNNING, 0) + " running, "
-                            + counts.getOrDefault(TaskState.FAILED, 0) + " failed");
-                });
+            // Ctrl-C: stop claiming, let running tasks finish, print the summary, then let the JVM exit
+            try (ShutdownSignal signal = ShutdownSignal.install("strata-backfill")) {
+                Thread onStop = new Thread(() -> {
+                    try {
+                        signal.stop().await();
+                        backfill.requestStop();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "strata-backfill-stop");
+                onStop.setDaemon(true);
+                onStop.start();
+                return run(out, backfill, options);
             }
-            printSummary(out, result);
-            return result.ok() ? 0 : ErrorCode.TASK_FAILED.exitCode();
         }
+    }
+
+    private int run(PrintWriter out, Backfill backfill, Backfill.Options options) throws Exception {
+        Backfill.Result result;
+        try (ProgressBar bar = progressBar()) {
+            result = backfill.run(options, (finished, total, counts) -> {
+                bar.maxHint(total);
+                bar.stepTo(finished);
+                bar.setExtraMessage(counts.getOrDefault(TaskState.RUNNING, 0) + " running, "
+                        + counts.getOrDefault(TaskState.FAILED, 0) + " failed");
+            });
+        }
+        printSummary(out, result, backfill.stopRequested());
+        return result.ok() ? 0 : ErrorCode.TASK_FAILED.exitCode();
     }
 
     private ProgressBar progressBar() {
@@ -94,7 +111,7 @@ final class BackfillCommand implements Callable<Integer> {
                 .build();
     }
 
-    static void printSummary(PrintWriter out, Backfill.Result result) {
+    static void printSummary(PrintWriter out, Backfill.Result result, boolean stopped) {
         if (System.console() != null) {
             spacer(out);
         }
@@ -120,7 +137,8 @@ final class BackfillCommand implements Callable<Integer> {
             }
         }
         if (!result.notRun().isEmpty()) {
-            out.println("not run (waiting for a failed upstream or previous interval; fix it and run the backfill again):");
+            out.println(stopped ? "not run (the backfill was stopped; run the same backfill again to continue):"
+                    : "not run (waiting for a failed upstream or previous interval; fix it and run the backfill again):");
             for (Backfill.RunSummary r : result.notRun()) {
                 out.println("  " + r.node() + " " + DAY.format(r.logicalDate()) + " (" + r.state().db() + ")");
             }

@@ -97,6 +97,22 @@ public final class Backfill {
     private final String workerId;
     private final Clock clock;
 
+    private volatile boolean stopRequested;
+
+    /**
+     * Asks a running {@link #run} to stop claiming new runs (Ctrl-C): it returns within its poll
+     * interval, after running tasks finish (up to 30 s, then they roll back), and what did not run
+     * stays queued, so the same backfill started again continues from there. Any thread may call this.
+     */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** Whether {@link #requestStop} was called. */
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
     public Backfill(Pipeline pipeline, Warehouse warehouse, String workerId, Clock clock) {
         this.pipeline = pipeline;
         this.warehouse = warehouse;
@@ -148,7 +164,7 @@ public final class Backfill {
                 });
         pool.start();
         try {
-            while (true) {
+            while (!stopRequested) {
                 long seen;
                 synchronized (idleClaims) {
                     seen = idleClaims[0];

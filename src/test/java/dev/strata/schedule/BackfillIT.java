@@ -126,4 +126,43 @@ class BackfillIT {
             assertThat(TestProject.count(w, "SELECT count(*) FROM strata.task_attempts")).isEqualTo(32);
         }
     }
+
+    @Test
+    void shouldStopClaimingWhenAskedAndContinueWhereItStoppedWhenRunAgain() throws Exception {
+        try (Warehouse w = TestServers.newDatabase()) {
+            w.migrate();
+            TestProject.write(dir, """
+                    name: slow_days
+                    marts:
+                      slow: { materialized: incremental, time_column: day }
+                    schedule:
+                      marts: { every: 1d, start: 2022-10-01, end: 2022-10-10, depends_on_past: true }
+                    """, Map.of("marts/slow.sql", "select cast({{ interval_start }} as date) as day from pg_sleep(0.5)"));
+            Pipeline p = TestProject.pipeline(dir, w);
+            Backfill backfill = new Backfill(p, w, "test-worker", Clock.systemUTC());
+            Backfill.Options all = Backfill.Options.of(Instant.parse("2022-10-01T00:00:00Z"), Instant.parse("2022-10-10T00:00:00Z"));
+            Thread ctrlC = new Thread(() -> {
+                try {
+                    Thread.sleep(1600);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                backfill.requestStop();
+            });
+            ctrlC.start();
+
+            Backfill.Result stopped = backfill.run(all, Backfill.Progress.NONE);
+            ctrlC.join();
+
+            long done = stopped.count(TaskState.SUCCESS);
+            assertThat(done).as("ran some days, then stopped claiming").isBetween(1L, 9L);
+            assertThat(stopped.notRun()).hasSize((int) (10 - done)).allMatch(r -> r.state() == TaskState.QUEUED);
+            assertThat(TestProject.count(w, "SELECT count(*) FROM strata.task_runs WHERE state = 'running'")).isZero();
+
+            Backfill.Result resumed = new Backfill(p, w, "test-worker", Clock.systemUTC()).run(all, Backfill.Progress.NONE);
+            assertThat(resumed.ok()).isTrue();
+            assertThat(TestProject.count(w, "SELECT count(*) FROM strata.task_attempts")).as("no day ran twice").isEqualTo(10);
+            assertThat(TestProject.count(w, "SELECT count(*) FROM cdm.slow")).isEqualTo(10);
+        }
+    }
 }
