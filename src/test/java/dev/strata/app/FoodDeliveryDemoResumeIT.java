@@ -15,7 +15,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -32,11 +31,7 @@ class FoodDeliveryDemoResumeIT {
     @Test
     void shouldResumeAfterSigkillWithoutLossOrDuplicates(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("generator/orders.log");
-        Process first = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"),
-                "dev.strata.cli.Main", "demo", "--data-dir", dir.toString(), "--no-console", "--rate", "60"))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("first-run.txt").toFile()).start();
+        Process first = DemoProcess.start(dir.resolve("first-run.txt"), "--data-dir", dir.toString(), "--rate", "60");
         try {
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
                     .until(() -> Files.exists(log) && OrderLog.read(log).size() >= 400);

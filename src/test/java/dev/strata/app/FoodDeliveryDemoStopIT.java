@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,11 +20,7 @@ class FoodDeliveryDemoStopIT {
     @Test
     void shouldVerifyTheMartsOnTheWayOutWhenStopped(@TempDir Path dir) throws Exception {
         Path output = dir.resolve("demo.txt");
-        Process demo = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"),
-                "dev.strata.cli.Main", "demo", "--no-console", "--rate", "60"))
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        Process demo = DemoProcess.start(output, "--rate", "60");
         try {
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
                     .until(() -> Files.readString(output).contains("sending orders"));
