@@ -87,6 +87,8 @@ class ConsoleBrowserIT {
         assertThat(failed.getCssValue("background-color")).as("failed cells are red").isEqualTo("rgba(214, 69, 65, 1)");
         assertThat(browser.findElement(By.cssSelector("#grid .sq.state-success")).getCssValue("background-color"))
                 .as("successful cells are green").isEqualTo("rgba(46, 158, 91, 1)");
+        // the source runs no tasks: its cells say it lands continuously instead of being empty squares
+        assertThat(browser.findElements(By.cssSelector("#grid .sq[data-state=streaming]"))).isNotEmpty();
         failed.click();
         await().atMost(PAGE_TIMEOUT).untilAsserted(() -> assertThat(text("#run-error")).isEqualTo(ConsolePipeline.FAILED_ERROR));
         assertThat(browser.findElements(By.cssSelector("#run-error b"))).as("error text is not parsed as HTML").isEmpty();
