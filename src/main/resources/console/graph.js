@@ -32,7 +32,8 @@
       const d = depth.get(n.name);
       const row = perColumn.get(d) || 0;
       perColumn.set(d, row + 1);
-      const color = n.state ? stateColors[n.state] : (kindColors[n.kind] || '#7a869a');
+      // a continuous vault target has no task runs: it is green once it has loaded something
+      const color = n.state ? stateColors[n.state] : (n.covered_until ? stateColors.success : (kindColors[n.kind] || '#7a869a'));
       return {
         name: n.name, x: d * 160, y: row * 80, symbolSize: n.kind === 'source' ? 26 : 36,
         symbol: n.kind === 'source' ? 'diamond' : (n.kind === 'mart' ? 'rect' : 'circle'),
@@ -69,8 +70,11 @@
     replace(body, nodes.map(n => el('tr', { dataset: { node: n.name }, onclick: () => select(n.name) },
       el('td', null, el('a', { href: '#' }, n.name)), el('td', null, n.kind), el('td', { className: 'muted' }, n.table || '–'),
       el('td', { className: 'num' }, fmt.num(n.rows)), el('td', null, n.state || !CONTINUOUS_KINDS.includes(n.kind) ? badge(n.state)
-        : el('span', { className: 'badge state-continuous', title: 'runs after each landed batch, not per interval' }, 'continuous')),
-      el('td', { className: 'muted' }, n.last_interval_start ? fmt.time(n.last_interval_start) : '–'))));
+        : el('span', { className: 'badge state-continuous', title: n.covered_until
+          ? 'loads after each landed batch; complete up to ' + fmt.time(n.covered_until)
+          : 'runs after each landed batch, not per interval' }, 'continuous')),
+      el('td', { className: 'muted' }, n.last_interval_start ? fmt.time(n.last_interval_start)
+        : (n.covered_until ? 'to ' + fmt.time(n.covered_until) : '–')))));
   }
 
   async function select(name) {

@@ -189,6 +189,21 @@ class ConsoleApiIT {
         assertThat(byName.get("h_order").get("state").asText()).isEqualTo("success");
         assertThat(byName.get("h_order").get("rows").isNull()).as("dds.h_order is not built yet").isTrue();
         assertThat(byName.get("h_order").get("inputs")).extracting(JsonNode::asText).containsExactly("orders");
+        assertThat(byName.get("orders").get("covered_until").isNull()).isTrue();
+
+        // a node that reports coverage (a continuous vault target does) carries it to the page
+        pipeline.execute("INSERT INTO strata.node_coverage (pipeline, node, covered_until) VALUES ('shop', 'orders', ?)",
+                java.sql.Timestamp.from(java.time.Instant.parse("2022-10-04T00:00:00Z")));
+        try {
+            JsonNode again = http.get("/api/graph").json().get("nodes");
+            again.forEach(n -> {
+                if (n.get("name").asText().equals("orders")) {
+                    assertThat(n.get("covered_until").asText()).isEqualTo("2022-10-04T00:00:00Z");
+                }
+            });
+        } finally {
+            pipeline.execute("DELETE FROM strata.node_coverage WHERE pipeline = 'shop' AND node = 'orders'");
+        }
 
         JsonNode detail = http.get("/api/graph/nodes/user_category_counters").json();
         assertThat(detail.get("sql").asText()).startsWith("SELECT category_name");
