@@ -7,7 +7,9 @@ import dev.strata.config.Secret;
 import dev.strata.embedded.EmbeddedKafka;
 import dev.strata.embedded.EmbeddedPostgres;
 import dev.strata.ingest.Landing;
+import dev.strata.ingest.StgTable;
 import dev.strata.runtime.Environment;
+import dev.strata.warehouse.Dialect;
 import dev.strata.warehouse.Warehouse;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -292,7 +294,7 @@ public final class LandingBenchmark {
         }
         long inStg;
         try (Connection c = warehouse.connection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM stg." + source)) {
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + warehouse.dialect().qualified(StgTable.SCHEMA, source))) {
             rs.next();
             inStg = rs.getLong(1);
         }
@@ -360,12 +362,17 @@ public final class LandingBenchmark {
     }
 
     private void cleanUp(Warehouse warehouse, String source) throws SQLException {
+        Dialect d = warehouse.dialect();
         try (Connection c = warehouse.connection(); Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-            s.execute("DROP TABLE stg." + source);
-            s.execute("DROP SEQUENCE stg." + source + "__seq");
-            s.execute("DELETE FROM strata.source_positions WHERE pipeline = '" + SCHEMA + "'");
-            s.execute("DELETE FROM strata.landing_batches WHERE pipeline = '" + SCHEMA + "'");
+            s.execute("DROP SCHEMA IF EXISTS " + d.quote(SCHEMA) + " CASCADE");
+            s.execute("DROP TABLE " + d.qualified(StgTable.SCHEMA, source));
+            s.execute("DROP SEQUENCE " + d.qualified(StgTable.SCHEMA, StgTable.sequenceName(source)));
+            for (String table : List.of("strata.source_positions", "strata.landing_batches")) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE pipeline = ?")) {
+                    ps.setString(1, SCHEMA);
+                    ps.executeUpdate();
+                }
+            }
         }
     }
 
