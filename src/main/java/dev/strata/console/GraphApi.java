@@ -54,16 +54,15 @@ final class GraphApi {
                 rs -> latest.put(rs.getString("node"), new Latest(rs.getString("state"), Db.instant(rs, "interval_start"),
                         Db.instant(rs, "finished_at"), preview(rs.getString("error")))),
                 pipeline);
-        Map<String, Instant> covered = new HashMap<>();
-        db.query("SELECT node, covered_until FROM " + db.meta("node_coverage") + " WHERE pipeline = ? AND covered_until > ?",
-                rs -> covered.put(rs.getString("node"), Db.instant(rs, "covered_until")), pipeline, Instant.EPOCH);
+        Map<String, Instant> covered = NodeCoverage.read(db, pipeline);
         List<Node> out = new ArrayList<>();
         for (GraphNode n : nodes) {
             String key = RowCounts.key(n);
             Latest l = latest.get(n.name());
             out.add(new Node(n.name(), n.kind(), n.inputs(), key, key == null ? null : counted.counts().get(key),
                     l == null ? null : l.state(), l == null ? null : l.intervalStart(),
-                    l == null ? null : l.finishedAt(), l == null ? null : l.error(), covered.get(n.name())));
+                    l == null ? null : l.finishedAt(), l == null ? null : l.error(),
+                    NodeCoverage.NOTHING.equals(covered.get(n.name())) ? null : covered.get(n.name())));
         }
         ctx.json(Map.of("pipeline", pipeline, "nodes", out, "counted_at", counted.at()));
     }

@@ -121,15 +121,13 @@ final class RunsApi {
 
     /** The nodes of the grid that ran no task in it, with their kind and coverage where reported. */
     private Map<String, Continuous> continuous(List<String> nodes, Set<String> withRuns) {
-        Map<String, Instant> covered = new java.util.HashMap<>();
-        db.query("SELECT node, covered_until FROM " + db.meta("node_coverage") + " WHERE pipeline = ?",
-                rs -> covered.put(rs.getString("node"), Db.instant(rs, "covered_until")), pipeline);
+        Map<String, Instant> covered = NodeCoverage.read(db, pipeline);
         Map<String, Continuous> out = new java.util.LinkedHashMap<>();
         for (GraphNode n : graph.nodes()) {
             if (nodes.contains(n.name()) && !withRuns.contains(n.name())
                     && (covered.containsKey(n.name()) || LANDING_KINDS.contains(n.kind()))) {
                 Instant until = covered.get(n.name());
-                out.put(n.name(), new Continuous(n.kind(), until == null || until.equals(Instant.EPOCH) ? null : until));
+                out.put(n.name(), new Continuous(n.kind(), NodeCoverage.NOTHING.equals(until) ? null : until));
             }
         }
         return out;
