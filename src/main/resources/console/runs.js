@@ -41,6 +41,10 @@
         dataset: { state: covered ? 'covered' : 'pending' },
       });
     }
+    if (!['source', 'stg'].includes(info.kind)) {
+      // a continuous vault target that has not loaded anything yet
+      return el('span', { className: 'sq pending', title: node + ' (continuous): nothing loaded yet', dataset: { state: 'pending' } });
+    }
     return el('span', {
       className: 'sq streaming',
       title: node + ' (' + info.kind + ', continuous): lands as messages arrive; see Streams for its lag',
