@@ -5,15 +5,13 @@ import dev.strata.config.MartConfig.Materialization;
 import dev.strata.config.Position;
 import dev.strata.config.Problems;
 import dev.strata.config.ProjectConfig;
+import dev.strata.config.ProjectFiles;
 import dev.strata.config.Suggestions;
 import dev.strata.graph.Edge;
 import dev.strata.graph.Node;
 import dev.strata.graph.NodeKind;
 import dev.strata.graph.Relation;
 import dev.strata.warehouse.Dialect;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,14 +47,14 @@ public final class MartProject {
         Map<String, Loaded> loaded = new LinkedHashMap<>();
         // First pass: read files and headers, so every mart's relation is known before refs resolve.
         for (MartConfig mc : project.marts().all()) {
-            Path file = project.directory().resolve(mc.file()).normalize();
-            String display = file.toString();
-            String text;
-            try {
-                text = Files.readString(file, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                continue; // reported by the config reader (missing file) or below
+            String display = project.directory().resolve(mc.file()).normalize().toString();
+            // confined to the project, bounded, strict UTF-8 (a missing file was reported by the config reader)
+            Optional<String> read = ProjectFiles.read(project.directory(), mc.file(), display, mc.position(),
+                    "marts." + mc.name(), problems);
+            if (read.isEmpty()) {
+                continue;
             }
+            String text = read.get();
             TemplateScope headerScope = mp.discoveryScope(dialect);
             mp.templates.render(text, headerScope, dialect, TemplateInterval.sample(), "");
             Settings s = Settings.merge(mc, headerScope, display, problems);
@@ -82,15 +80,14 @@ public final class MartProject {
                     checkText = c.sql().get();
                     checkFile = c.position().file() + ":" + c.position().line() + " (check " + c.name() + ")";
                 } else {
-                    Path f = project.directory().resolve(c.file().orElseThrow()).normalize();
-                    checkFile = f.toString();
-                    try {
-                        checkText = Files.readString(f, StandardCharsets.UTF_8);
-                    } catch (IOException e) {
-                        problems.add(c.position(), "marts." + l.config.name() + ".checks." + c.name(),
-                                "cannot read " + f + ": " + e.getMessage());
+                    Path f = c.file().orElseThrow();
+                    checkFile = project.directory().resolve(f).normalize().toString();
+                    Optional<String> read = ProjectFiles.read(project.directory(), f, checkFile, c.position(),
+                            "marts." + l.config.name() + ".checks." + c.name(), problems);
+                    if (read.isEmpty()) {
                         continue;
                     }
+                    checkText = read.get();
                 }
                 checks.add(new Mart.Template(c.name(), checkText, checkFile));
                 mp.collect(l.config.name(), checkText, checkFile, dialect, problems);
