@@ -55,17 +55,21 @@ final class DashboardsConfigReader {
         if (limit < 1 || limit > Dashboard.MAX_LIMIT) {
             m.problem("limit", "must be between 1 and " + Dashboard.MAX_LIMIT);
         }
+        // "given" is about the keys, not their values: a key whose value was refused (an unsafe name,
+        // say) has its problem reported already and is not "required" on top of that
+        boolean xGiven = m.has("x");
+        boolean yGiven = m.optional("y").filter(v -> !v.isSequence() || !v.asList().orElseThrow().isEmpty()).isPresent();
         if (chart != Chart.TABLE) {
-            if (x.isEmpty()) {
+            if (!xGiven) {
                 m.problem("x", "required for a " + chart.word() + " chart: the column along the horizontal axis");
             }
-            if (y.isEmpty() && aggregate != Aggregate.COUNT) {
+            if (!yGiven && aggregate != Aggregate.COUNT) {
                 m.problem("y", "required for a " + chart.word() + " chart: the column(s) to plot");
             }
             if (!columns.isEmpty()) {
                 m.problem("columns", "only for chart: table");
             }
-        } else if (x.isPresent() != !y.isEmpty() && aggregate != Aggregate.COUNT) {
+        } else if (xGiven != yGiven && aggregate != Aggregate.COUNT) {
             m.problem(x.isPresent() ? "y" : "x", "a table groups by x and sums y: give both, or neither and list columns");
         }
         if (series.isPresent() && y.size() > 1) {
