@@ -162,4 +162,20 @@ class HostileYamlTest {
         assertThat(loader.load(dir).name()).isEqualTo("demo");
     }
 
+
+    @Test
+    void shouldRefuseBillionLaughsAndRecursiveAliases() {
+        StringBuilder laughs = new StringBuilder("name: demo\na0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (int i = 1; i <= 60; i++) {
+            laughs.append("a").append(i).append(": &a").append(i).append(" [").append(("*a" + (i - 1) + ", ").repeat(8))
+                    .append("*a").append(i - 1).append("]\n");
+        }
+        List<String> problems = assertTimeoutPreemptively(NO_SPIN, () -> problemsOfText(laughs.toString()));
+        assertThat(problems).singleElement().asString().startsWith("strata.yaml:").contains("malformed YAML")
+                .contains("aliases");
+        // a collection that contains itself is composed, but every reader descends only the keys it asks for
+        assertThat(problemsOfText("name: demo\nvars: &v { a: *v }\n"))
+                .containsExactly("strata.yaml:2:7: vars.a: expected a text value, got a mapping");
+        assertThat(problemsOfText("name: demo\n? &k [*k]\n: 1\n")).containsExactly("strata.yaml:2:3: keys must be plain words");
+    }
 }
