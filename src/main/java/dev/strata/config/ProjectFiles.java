@@ -56,9 +56,9 @@ public final class ProjectFiles {
         if (target.startsWith(root)) {
             return Optional.empty();
         }
-        Path lexical = file.toAbsolutePath().normalize();
-        String how = lexical.startsWith(root) || lexical.startsWith(projectDir.toAbsolutePath().normalize())
-                ? "links to " + target : "resolves to " + target;
+        // written inside the project but not there once links are followed: a link points out
+        boolean link = file.toAbsolutePath().normalize().startsWith(projectDir.toAbsolutePath().normalize());
+        String how = (link ? "links to " : "resolves to ") + target;
         return Optional.of("'" + name + "' " + how + ", outside the project folder " + root
                 + "; a project may only use files inside its folder");
     }

@@ -7,6 +7,7 @@ import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import com.hubspot.jinjava.loader.ResourceNotFoundException;
 import dev.strata.warehouse.Dialect;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -48,6 +49,12 @@ final class SqlTemplates {
                 .withTrimBlocks(true)
                 .withLstripBlocks(true)
                 .build());
+        // Jinjava's default locator serves {% include %} / {% import %} from the class path; a mart is one
+        // self-contained file (and project files are confined to the project), so nothing is served
+        jinjava.setResourceLocator((name, encoding, interpreter) -> {
+            throw new ResourceNotFoundException("mart SQL cannot include or import other files ('" + name
+                    + "'); write the SQL in the mart's own file, or make the shared part a mart and ref() it");
+        });
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "ref", SqlTemplates.class, "ref", String.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "var", SqlTemplates.class, "var", Object[].class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "config", SqlTemplates.class, "config", Object[].class));

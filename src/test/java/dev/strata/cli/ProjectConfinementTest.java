@@ -142,4 +142,21 @@ class ProjectConfinementTest {
         assertThat(plan.rc()).as(plan.all()).isZero();
         assertThat(plan.out()).contains("select 2 as y", "where x <> 1");
     }
+
+    /** Jinjava's default locator let {@code {% include %}} read any resource on Strata's class path. */
+    @Test
+    void shouldNotLetATemplateIncludeOrImportOtherFiles() throws Exception {
+        Files.writeString(project.resolve("strata.yaml"), "name: demo\n");
+        for (String tag : new String[] {"{% include 'META-INF/MANIFEST.MF' %}", "{% import 'META-INF/MANIFEST.MF' as m %}",
+                "{% from 'META-INF/MANIFEST.MF' import x %}", "{% include '../outside/secret.sql' %}"}) {
+            Files.writeString(project.resolve("marts/m1.sql"), "select 1 as x\n" + tag + "\n");
+            for (String command : new String[] {"validate", "plan"}) {
+                Result r = run(command);
+                assertThat(r.rc()).as(command + " " + tag + ": " + r.all()).isEqualTo(2);
+                assertThat(r.err()).as(tag).contains(project.resolve("marts/m1.sql") + ":2:1: m1: ")
+                        .contains("mart SQL cannot include or import other files");
+                assertThat(r.all()).as(tag).doesNotContain("Manifest-Version").doesNotContain(SECRET);
+            }
+        }
+    }
 }
