@@ -4,7 +4,7 @@ import dev.strata.StrataException;
 import dev.strata.config.KafkaSourceSpec;
 import dev.strata.config.SourceConfig;
 import dev.strata.runtime.Environment;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.Warehouse;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -79,7 +79,7 @@ final class KafkaLander implements SourceLander {
     private final StgWriter writer;
     private final RecordDecoder decoder;
     private final LandingMetrics metrics;
-    private final Dialect dialect;
+    private final Warehouse warehouse;
     private final Properties consumerProperties;
     private final String groupId;
 
@@ -119,10 +119,10 @@ final class KafkaLander implements SourceLander {
         this.config = config;
         this.spec = (KafkaSourceSpec) config.spec();
         this.listener = listener;
-        this.dialect = env.warehouse().dialect();
+        this.warehouse = env.warehouse();
         this.writer = new StgWriter(env.warehouse(), env.pipeline(), config, env.workerId());
         this.decoder = new RecordDecoder(config.key(), config.filter(), config.eventTime(), config.maxMessageBytes(),
-                !dialect.jsonAcceptsNulCharacter());
+                !warehouse.sql().jsonAcceptsNulCharacter());
         this.metrics = new LandingMetrics(env.metrics(), config.name());
         this.groupId = spec.group() != null ? spec.group() : defaultGroup(env.pipeline(), config.name());
         this.consumerProperties = consumerProperties(env.kafkaBootstrap(spec));
@@ -658,7 +658,7 @@ final class KafkaLander implements SourceLander {
             if (t instanceof SQLTransientException || t instanceof SQLRecoverableException || t instanceof IOException) {
                 return true;
             }
-            if (t instanceof SQLException se && dialect.isTransient(se)) {
+            if (t instanceof SQLException se && warehouse.errors().isTransient(se)) {
                 return true;
             }
         }

@@ -1,6 +1,6 @@
 package dev.strata.ingest;
 
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.SqlDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,11 +19,11 @@ import java.util.Set;
  */
 final class SourcePositions {
     private static final String TABLE = "strata.source_positions";
-    private final Dialect dialect;
+    private final SqlDialect dialect;
     private final String pipeline;
     private final String source;
 
-    SourcePositions(Dialect dialect, String pipeline, String source) {
+    SourcePositions(SqlDialect dialect, String pipeline, String source) {
         this.dialect = dialect;
         this.pipeline = pipeline;
         this.source = source;

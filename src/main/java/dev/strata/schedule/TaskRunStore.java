@@ -1,8 +1,8 @@
 package dev.strata.schedule;
 
 import dev.strata.graph.Edge;
+import dev.strata.warehouse.LockKeys;
 import dev.strata.warehouse.Warehouse;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,7 +19,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * {@code strata.task_runs} as the scheduler's queue and log. The claim and lease rules:
@@ -116,7 +115,7 @@ final class TaskRunStore {
     /** Replaces the pipeline's edges with the graph's (each running process does this at start). */
     void syncEdges(Collection<Edge> edges) throws SQLException {
         warehouse.inTransaction(c -> {
-            warehouse.dialect().lockForTransaction(c, lockKey("edges:" + pipeline));
+            warehouse.locks().lockForTransaction(c, LockKeys.scheduler("edges", pipeline));
             try (PreparedStatement del = c.prepareStatement("DELETE FROM strata.task_edges WHERE pipeline = ?")) {
                 del.setString(1, pipeline);
                 del.executeUpdate();
@@ -145,7 +144,7 @@ final class TaskRunStore {
             return;
         }
         warehouse.inTransaction(c -> {
-            warehouse.dialect().lockForTransaction(c, lockKey("coverage:" + pipeline));
+            warehouse.locks().lockForTransaction(c, LockKeys.scheduler("coverage", pipeline));
             try (PreparedStatement ins = c.prepareStatement("INSERT INTO strata.node_coverage (pipeline, node, covered_until, "
                     + "updated_at) SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM strata.node_coverage WHERE pipeline = ? "
                     + "AND node = ?)")) {
@@ -182,7 +181,7 @@ final class TaskRunStore {
             }
             // Not moved: already further, or no row yet. Serialises reporters of one pipeline, so
             // "insert if absent" needs no vendor upsert.
-            warehouse.dialect().lockForTransaction(c, lockKey("coverage:" + pipeline));
+            warehouse.locks().lockForTransaction(c, LockKeys.scheduler("coverage", pipeline));
             try (PreparedStatement ins = c.prepareStatement("INSERT INTO strata.node_coverage (pipeline, node, covered_until, "
                     + "updated_at) SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM strata.node_coverage WHERE pipeline = ? "
                     + "AND node = ?)")) {
@@ -233,7 +232,7 @@ final class TaskRunStore {
         }
         return warehouse.inTransaction(c -> {
             // Serialises enqueuers of one pipeline, so "insert if absent" needs no vendor upsert.
-            warehouse.dialect().lockForTransaction(c, lockKey("enqueue:" + pipeline));
+            warehouse.locks().lockForTransaction(c, LockKeys.scheduler("enqueue", pipeline));
             int changed = 0;
             String reset = "UPDATE strata.task_runs SET state = 'queued', not_before = NULL, lease_until = NULL, "
                     + "worker = NULL, max_attempts = attempt + ?, lost_attempts = 0, "
@@ -321,7 +320,7 @@ final class TaskRunStore {
             Instant now = now();
             String select = "SELECT t.id, t.node, t.interval_start, t.interval_end, t.logical_date, t.state, t.attempt, "
                     + "t.max_attempts, t.lost_attempts, t.timeout_ms, t.worker FROM strata.task_runs t WHERE " + RUNNABLE
-                    + filter.sql("t") + " ORDER BY t.interval_start, t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED";
+                    + filter.sql("t") + " ORDER BY t.interval_start, t.id LIMIT 1";
             long id;
             String node;
             Interval data;
@@ -331,7 +330,7 @@ final class TaskRunStore {
             int lost;
             String previousWorker;
             Optional<Duration> timeout;
-            try (PreparedStatement ps = c.prepareStatement(select)) {
+            try (PreparedStatement ps = c.prepareStatement(warehouse.taskQueue().claimOne(select, "t"))) {
                 ps.setString(1, pipeline);
                 ps.setObject(2, ts(now));
                 ps.setObject(3, ts(now));
@@ -576,9 +575,5 @@ final class TaskRunStore {
             }
         }
         return out;
-    }
-
-    static long lockKey(String name) {
-        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).getMostSignificantBits();
     }
 }

@@ -8,7 +8,7 @@ import dev.strata.config.VaultExpression;
 import dev.strata.config.VaultMapping;
 import dev.strata.config.VaultSection;
 import dev.strata.ingest.StgTable;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.SqlDialect;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,11 +41,11 @@ final class LoadSql {
     private static final String ROW = "s";
     private static final String ITEM = "i";
 
-    private final Dialect d;
+    private final SqlDialect d;
     private final VaultSection vault;
     private final HashSql hash;
 
-    LoadSql(Dialect dialect, VaultSection vault) {
+    LoadSql(SqlDialect dialect, VaultSection vault) {
         this.d = dialect;
         this.vault = vault;
         this.hash = new HashSql(dialect);

@@ -1,7 +1,7 @@
 package dev.strata.vault;
 
 import dev.strata.config.VaultSection;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.SqlDialect;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +15,7 @@ public final class VaultPlan {
     private final VaultTables tables;
     private final LoadSql loads;
 
-    public VaultPlan(Dialect dialect, VaultSection vault) {
+    public VaultPlan(SqlDialect dialect, VaultSection vault) {
         this.vault = vault;
         this.tables = new VaultTables(dialect, vault);
         this.loads = new LoadSql(dialect, vault);
