@@ -145,16 +145,12 @@ final class TaskRunStore {
         }
         warehouse.inTransaction(c -> {
             warehouse.locks().lockForTransaction(c, LockKeys.scheduler("coverage", pipeline));
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO strata.node_coverage (pipeline, node, covered_until, "
-                    + "updated_at) SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM strata.node_coverage WHERE pipeline = ? "
-                    + "AND node = ?)")) {
+            try (PreparedStatement ins = c.prepareStatement(insertCoverageIfAbsent())) {
                 for (String node : nodes) {
                     ins.setString(1, pipeline);
                     ins.setString(2, node);
                     ins.setObject(3, ts(Instant.EPOCH));
                     ins.setObject(4, ts(now()));
-                    ins.setString(5, pipeline);
-                    ins.setString(6, node);
                     ins.executeUpdate();
                 }
             }
@@ -179,18 +175,13 @@ final class TaskRunStore {
                     return null;
                 }
             }
-            // Not moved: already further, or no row yet. Serialises reporters of one pipeline, so
-            // "insert if absent" needs no vendor upsert.
+            // Not moved: already further, or no row yet. Serialises reporters of one pipeline.
             warehouse.locks().lockForTransaction(c, LockKeys.scheduler("coverage", pipeline));
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO strata.node_coverage (pipeline, node, covered_until, "
-                    + "updated_at) SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM strata.node_coverage WHERE pipeline = ? "
-                    + "AND node = ?)")) {
+            try (PreparedStatement ins = c.prepareStatement(insertCoverageIfAbsent())) {
                 ins.setString(1, pipeline);
                 ins.setString(2, node);
                 ins.setObject(3, ts(until));
                 ins.setObject(4, ts(now()));
-                ins.setString(5, pipeline);
-                ins.setString(6, node);
                 ins.executeUpdate();
             }
             return null;
@@ -231,7 +222,7 @@ final class TaskRunStore {
             return 0;
         }
         return warehouse.inTransaction(c -> {
-            // Serialises enqueuers of one pipeline, so "insert if absent" needs no vendor upsert.
+            // Serialises enqueuers of one pipeline: "added == 0" then means the run exists.
             warehouse.locks().lockForTransaction(c, LockKeys.scheduler("enqueue", pipeline));
             int changed = 0;
             String reset = "UPDATE strata.task_runs SET state = 'queued', not_before = NULL, lease_until = NULL, "
@@ -239,10 +230,10 @@ final class TaskRunStore {
                     + "depends_on_past = ?, wait_for_downstream = ?, retry_delay_ms = ?, timeout_ms = ? "
                     + "WHERE pipeline = ? AND node = ? AND interval_start = ? AND state IN ("
                     + (requeue == Requeue.ALL ? "'failed', 'success', 'skipped'" : "'failed'") + ")";
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO strata.task_runs (pipeline, node, interval_start, "
-                    + "interval_end, logical_date, state, attempt, max_attempts, depends_on_past, wait_for_downstream, "
-                    + "retry_delay_ms, timeout_ms, queued_at) SELECT ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ? "
-                    + "WHERE NOT EXISTS (SELECT 1 FROM strata.task_runs WHERE pipeline = ? AND node = ? AND interval_start = ?)");
+            try (PreparedStatement ins = c.prepareStatement(warehouse.sql().insertSkippingConflicts("strata.task_runs",
+                    List.of("pipeline", "node", "interval_start", "interval_end", "logical_date", "state", "attempt",
+                            "max_attempts", "depends_on_past", "wait_for_downstream", "retry_delay_ms", "timeout_ms", "queued_at"),
+                    "VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?)", List.of("pipeline", "node", "interval_start")));
                  PreparedStatement upd = c.prepareStatement(reset)) {
                 Instant now = now();
                 for (NewRun r : runs) {
@@ -262,10 +253,7 @@ final class TaskRunStore {
                     } else {
                         ins.setNull(i++, java.sql.Types.BIGINT);
                     }
-                    ins.setObject(i++, ts(now));
-                    ins.setString(i++, pipeline);
-                    ins.setString(i++, r.node());
-                    ins.setObject(i, ts(r.interval().data().start()));
+                    ins.setObject(i, ts(now));
                     int added = ins.executeUpdate();
                     changed += added;
                     if (added == 0 && requeue != Requeue.NONE) {
@@ -575,5 +563,11 @@ final class TaskRunStore {
             }
         }
         return out;
+    }
+
+    /** Inserts a coverage row (pipeline, node, covered_until, updated_at) unless the node has one. */
+    private String insertCoverageIfAbsent() {
+        return warehouse.sql().insertSkippingConflicts("strata.node_coverage",
+                List.of("pipeline", "node", "covered_until", "updated_at"), "VALUES (?, ?, ?, ?)", List.of("pipeline", "node"));
     }
 }

@@ -68,7 +68,7 @@ public final class VaultLoader {
     private final VaultTables tables;
     private final LoadSql loadSql;
     private final List<VaultTarget> targets;
-    private final Map<String, String> statements = new ConcurrentHashMap<>();
+    private final Map<String, dev.strata.warehouse.SqlScript> statements = new ConcurrentHashMap<>();
     private volatile boolean prepared;
 
     public VaultLoader(Warehouse warehouse, String pipeline, VaultSection vault) {
@@ -250,26 +250,15 @@ public final class VaultLoader {
         if (active.isEmpty()) {
             return 0L;
         }
-        String sql = statements.computeIfAbsent(activeKey.toString(), k -> loadSql.statement(target, active));
-        long rows;
+        dev.strata.warehouse.SqlScript script = statements.computeIfAbsent(activeKey.toString(),
+                k -> loadSql.statement(target, active));
         long t0 = System.nanoTime();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int p = 1;
-            for (int i = 0; i < active.size(); i++) {
-                for (Object value : LoadSql.parameters(active.get(i), bounds.get(i)[0], bounds.get(i)[1])) {
-                    ps.setObject(p++, value);
-                }
-            }
-            // hubs and links are an INSERT; a satellite's statement selects the count of what it inserted
-            if (ps.execute()) {
-                try (ResultSet rs = ps.getResultSet()) {
-                    rs.next();
-                    rows = rs.getLong(1);
-                }
-            } else {
-                rows = ps.getLargeUpdateCount();
-            }
+        List<Object> parameters = new ArrayList<>();
+        for (int i = 0; i < active.size(); i++) {
+            parameters.addAll(LoadSql.parameters(active.get(i), bounds.get(i)[0], bounds.get(i)[1]));
         }
+        // hubs and links: the INSERT's count; satellites: the versions inserted
+        long rows = script.run(c, parameters);
         for (int i = 0; i < active.size(); i++) {
             Watermarks.advance(c, pipeline, target, input(active.get(i)), bounds.get(i)[1]);
         }

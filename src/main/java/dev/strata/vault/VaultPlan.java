@@ -34,7 +34,7 @@ public final class VaultPlan {
     /** Target → its load statement; {@code ?} are the (after, up to) {@code _seq} bounds of each source in turn. */
     public Map<String, String> loadStatements() {
         Map<String, String> out = new LinkedHashMap<>();
-        VaultTarget.all(vault).forEach(t -> out.put(t.name(), loads.statement(t.name(), VaultLoader.mappingsOf(vault, t.name()))));
+        VaultTarget.all(vault).forEach(t -> out.put(t.name(), String.join(";\n", loads.statement(t.name(), VaultLoader.mappingsOf(vault, t.name())).statements())));
         return out;
     }
 
