@@ -38,7 +38,7 @@ public record CdcOffset(String stream, long version, Map<String, String> offset)
         }
     }
 
-    static CdcOffset of(StoredPosition stored) {
+    public static CdcOffset of(StoredPosition stored) {
         try {
             Map<String, String> offset = stored.detailJson() == null ? Map.of()
                     : JSON.readValue(stored.detailJson(), new TypeReference<Map<String, String>>() { });

@@ -34,7 +34,7 @@ public record CursorPosition(String stream, long version, String cursor) impleme
         return o.toString();
     }
 
-    static CursorPosition of(StoredPosition stored) {
+    public static CursorPosition of(StoredPosition stored) {
         String cursor = null;
         if (stored.detailJson() != null) {
             try {

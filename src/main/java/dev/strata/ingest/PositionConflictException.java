@@ -7,7 +7,7 @@ import java.util.Set;
  * streams (Kafka partitions) since this one read them (it owns them now, or owned them meanwhile).
  * The batch's transaction is rolled back and its records dropped; the lander re-reads its positions.
  */
-final class PositionConflictException extends Exception {
+public final class PositionConflictException extends Exception {
     private static final long serialVersionUID = 1L;
     private final Set<String> streams;
 
@@ -16,7 +16,7 @@ final class PositionConflictException extends Exception {
         this.streams = Set.copyOf(streams);
     }
 
-    Set<String> streams() {
+    public Set<String> streams() {
         return streams;
     }
 }

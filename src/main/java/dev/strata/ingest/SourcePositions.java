@@ -30,20 +30,20 @@ import java.util.function.Function;
  *       LSN); the acknowledgement is never what the next start reads.</li>
  * </ol>
  */
-final class SourcePositions {
+public final class SourcePositions {
     private static final String TABLE = "strata.source_positions";
     private final SqlDialect dialect;
     private final String pipeline;
     private final String source;
 
-    SourcePositions(SqlDialect dialect, String pipeline, String source) {
+    public SourcePositions(SqlDialect dialect, String pipeline, String source) {
         this.dialect = dialect;
         this.pipeline = pipeline;
         this.source = source;
     }
 
     /** All stored positions of the source, stream → position as {@code decode} reads it. */
-    <P extends SourcePosition> Map<String, P> load(Connection c, Function<StoredPosition, P> decode) throws SQLException {
+    public <P extends SourcePosition> Map<String, P> load(Connection c, Function<StoredPosition, P> decode) throws SQLException {
         Map<String, P> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT partition_id, position, detail FROM " + TABLE + " WHERE pipeline = ? AND source = ?")) {
@@ -60,14 +60,14 @@ final class SourcePositions {
     }
 
     /** Kafka partitions (or any numbered streams): partition → next offset. */
-    Map<Integer, Long> offsets(Connection c) throws SQLException {
+    public Map<Integer, Long> offsets(Connection c) throws SQLException {
         Map<Integer, Long> out = new HashMap<>();
         load(c, StreamOffset::of).values().forEach(p -> out.put(p.partition(), p.offset()));
         return out;
     }
 
     /** Stores starting positions for streams that have none yet; existing rows are left alone. */
-    void insertIfAbsent(Connection c, Collection<? extends SourcePosition> starts, String worker) throws SQLException {
+    public void insertIfAbsent(Connection c, Collection<? extends SourcePosition> starts, String worker) throws SQLException {
         String sql = dialect.insertSkippingConflicts(TABLE,
                 List.of("pipeline", "source", "partition_id", "position", "detail", "owner"),
                 "VALUES (?, ?, ?, ?, " + dialect.toJson("?") + ", ?)", List.of("pipeline", "source", "partition_id"));
@@ -89,7 +89,7 @@ final class SourcePositions {
      * Moves each stream from its expected position to its new one, in the caller's transaction.
      * Throws when any stream is not at its expected position: the caller must roll back.
      */
-    void compareAndSet(Connection c, Collection<PositionMove> moves, String worker)
+    public void compareAndSet(Connection c, Collection<PositionMove> moves, String worker)
             throws SQLException, PositionConflictException {
         if (moves.isEmpty()) {
             return;
@@ -128,7 +128,7 @@ final class SourcePositions {
     }
 
     /** Deletes the source's positions: the next lander starts each stream over (tests, operators). */
-    int reset(Connection c) throws SQLException {
+    public int reset(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + TABLE + " WHERE pipeline = ? AND source = ?")) {
             ps.setString(1, pipeline);
             ps.setString(2, source);

@@ -30,7 +30,7 @@ public record StreamOffset(String stream, long offset) implements SourcePosition
         return null;
     }
 
-    static StreamOffset of(StoredPosition stored) {
+    public static StreamOffset of(StoredPosition stored) {
         return new StreamOffset(stored.stream(), stored.token());
     }
 }
