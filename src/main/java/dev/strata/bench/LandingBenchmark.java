@@ -371,9 +371,11 @@ public final class LandingBenchmark {
     private void cleanUp(Warehouse warehouse, String source) throws SQLException {
         SqlDialect d = warehouse.sql();
         try (Connection c = warehouse.connection(); Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS " + d.quote(SCHEMA) + " CASCADE");
+            s.execute(d.dropSchemaIfExists(SCHEMA));
             s.execute("DROP TABLE " + d.qualified(StgTable.SCHEMA, source));
-            s.execute("DROP SEQUENCE " + d.qualified(StgTable.SCHEMA, StgTable.sequenceName(source)));
+            for (String drop : warehouse.sequences().dropStatements(StgTable.SCHEMA, StgTable.sequenceName(source))) {
+                s.execute(drop);
+            }
             for (String table : List.of("strata.source_positions", "strata.landing_batches")) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE pipeline = ?")) {
                     ps.setString(1, SCHEMA);
@@ -384,10 +386,8 @@ public final class LandingBenchmark {
     }
 
     private static String durability(Warehouse warehouse) throws SQLException {
-        try (Connection c = warehouse.connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT current_setting('fsync'), current_setting('synchronous_commit'), current_setting('full_page_writes')")) {
-            rs.next();
-            return "fsync=" + rs.getString(1) + " synchronous_commit=" + rs.getString(2) + " full_page_writes=" + rs.getString(3);
+        try (Connection c = warehouse.connection()) {
+            return warehouse.catalog().describeDurability(c);
         }
     }
 

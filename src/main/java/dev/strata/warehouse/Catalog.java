@@ -62,4 +62,7 @@ public interface Catalog {
 
     /** The plan of {@code statement} with its measured run (for {@code bench --explain}), as text lines. */
     String explainAnalyze(String statement);
+
+    /** The server's durability settings in one line, for benchmark reports (e.g. {@code fsync=on synchronous_commit=on}). */
+    String describeDurability(Connection connection) throws SQLException;
 }

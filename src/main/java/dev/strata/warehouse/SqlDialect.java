@@ -62,6 +62,9 @@ public interface SqlDialect {
     /** {@code CREATE SCHEMA IF NOT EXISTS ...} (a database, where the warehouse has no schemas). */
     String createSchemaIfNotExists(String schema);
 
+    /** Drops {@code schema} (a database, where the warehouse has no schemas) with everything in it, if it exists. */
+    String dropSchemaIfExists(String schema);
+
     /** SQL extracting the value at {@code path} of a JSON column as text (NULL when absent). */
     String jsonText(String jsonExpr, JsonPath path);
 

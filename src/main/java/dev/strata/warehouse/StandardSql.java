@@ -30,6 +30,11 @@ public abstract class StandardSql implements SqlDialect {
     }
 
     @Override
+    public String dropSchemaIfExists(String schema) {
+        return "DROP SCHEMA IF EXISTS " + quote(schema) + " CASCADE";
+    }
+
+    @Override
     public String concat(List<String> exprs) {
         return "(" + String.join(" || ", exprs) + ")";
     }

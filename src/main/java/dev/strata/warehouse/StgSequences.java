@@ -20,6 +20,9 @@ public interface StgSequences {
     /** Idempotent DDL creating the counter for {@code schema.name}. */
     List<String> createStatements(String schema, String name);
 
+    /** Idempotent DDL dropping the counter of {@code schema.name} (tests and benchmarks clean up with it). */
+    List<String> dropStatements(String schema, String name);
+
     /** An expression giving the next number, one per row where used in an {@code INSERT … SELECT}. */
     String nextValue(String schema, String name);
 

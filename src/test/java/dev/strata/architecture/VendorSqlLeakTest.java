@@ -44,6 +44,9 @@ class VendorSqlLeakTest {
         CONSTRUCTS.put("generate_series (PostgreSQL)", Pattern.compile("(?i)\\bgenerate_series\\s*\\("));
         CONSTRUCTS.put("to_regclass / regclass (PostgreSQL)", Pattern.compile("(?i)\\b(to_)?regclass\\b"));
         CONSTRUCTS.put("VACUUM / CHECKPOINT (PostgreSQL)", Pattern.compile("\\b(VACUUM|CHECKPOINT)\\b"));
+        CONSTRUCTS.put("current_setting/set_config (PostgreSQL)", Pattern.compile("(?i)\\b(current_setting|set_config)\\s*\\("));
+        CONSTRUCTS.put("SEQUENCE DDL (sequences belong to StgSequences)", Pattern.compile("(?i)\\b(CREATE|DROP|ALTER)\\s+SEQUENCE\\b"));
+        CONSTRUCTS.put("DROP SCHEMA ... CASCADE (MariaDB drops databases)", Pattern.compile("(?i)\\bDROP\\s+SCHEMA\\b"));
         CONSTRUCTS.put("SET LOCAL (PostgreSQL)", Pattern.compile("(?i)\\bSET\\s+LOCAL\\b"));
         CONSTRUCTS.put("nextval/setval (sequences belong to StgSequences)", Pattern.compile("(?i)\\b(nextval|setval)\\s*\\("));
         CONSTRUCTS.put("SELECT ... WHERE without FROM (MySQL needs FROM DUAL)", Pattern.compile("(?i)\\bSELECT\\s+(\\?|\\u0001)(\\s*,\\s*(\\?|\\u0001))*\\s+WHERE\\b"));

@@ -155,4 +155,13 @@ final class PostgresCatalog implements Catalog {
     public String explainAnalyze(String statement) {
         return "EXPLAIN (ANALYZE, BUFFERS) " + statement;
     }
+
+    @Override
+    public String describeDurability(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT current_setting('fsync'), current_setting('synchronous_commit'), current_setting('full_page_writes')")) {
+            rs.next();
+            return "fsync=" + rs.getString(1) + " synchronous_commit=" + rs.getString(2) + " full_page_writes=" + rs.getString(3);
+        }
+    }
 }

@@ -27,6 +27,11 @@ final class PostgresSequences implements StgSequences {
     }
 
     @Override
+    public List<String> dropStatements(String schema, String name) {
+        return List.of("DROP SEQUENCE IF EXISTS " + sql.qualified(schema, name));
+    }
+
+    @Override
     public String nextValue(String schema, String name) {
         return "nextval(" + sql.literal(sql.qualified(schema, name)) + ")";
     }
