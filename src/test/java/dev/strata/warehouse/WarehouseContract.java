@@ -63,9 +63,10 @@ import org.junit.jupiter.api.io.TempDir;
  * source positions (compare-and-set of every kind of position); landing (exactly-once basics from
  * Kafka: dedup, dead letters with their raw bytes, positions at the end); the vault (a hub and a
  * satellite with the standard's hash keys, idempotent reload); marts (view, table, incremental) and
- * two workers sharing a backfill; identifiers that are reserved words or mixed case; hash-key bytes
- * equal to {@link HashStandard}. Deeper per-layer tests (crash, rebalance, the model-based vault
- * test) run on PostgreSQL and are the next ones to parameterize.
+ * two workers sharing a backfill; the model-based vault check (random batches against the Java
+ * reference model); identifiers that are reserved words or mixed case; hash-key bytes
+ * equal to {@link HashStandard}. Deeper per-layer tests (crash, rebalance)
+ * run on PostgreSQL and are the next ones to parameterize.
  */
 public abstract class WarehouseContract {
     /** The warehouse under test. */
@@ -266,6 +267,11 @@ public abstract class WarehouseContract {
                     + " ORDER BY " + d.quote("load_dt") + ", " + d.quote("name")))
                     .as("c1's unchanged second row collapsed; its change is a version").containsExactly("Ann|1", "Bob|1", "Anne|2");
         }
+    }
+
+    @Test
+    void shouldLoadExactlyWhatTheVaultReferenceModelLoads() throws Exception {
+        dev.strata.vault.VaultModelBasedIT.check(target(), 1);
     }
 
     // ---- marts and the scheduler ----
