@@ -27,6 +27,12 @@ import java.sql.SQLException;
  * </ul>
  * Must be called with auto-commit off for transaction scope (a lock in an auto-committed
  * statement would be released at once).
+ *
+ * <p>Caveat for warehouses without transactional DDL: callers today hold a transaction-scoped lock
+ * around DDL (STG table creation, the vault's {@code CREATE}/{@code ALTER}, an incremental mart's
+ * first run). Where each DDL statement commits on its own, that commit ends the lock's scope, so
+ * such an adapter must serialize those sections with a session-scoped lock on the same key (its
+ * {@link Catalog#ensureSchema} and {@link Materializer} do their DDL on a connection of their own).
  */
 public interface Locks {
     /** Takes the lock on {@code key} for the rest of the current transaction, waiting for it. */

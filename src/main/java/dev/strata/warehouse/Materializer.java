@@ -48,7 +48,12 @@ import java.util.List;
  * keeps a second attempt from building at the same time, with the mart lock as a second line, so 4
  * holds. Incremental marts there need DDL only on their first run (create the table, index the
  * time column), which is idempotent and creates no rows, so it can run outside the task
- * transaction; each interval's {@code DELETE}+{@code INSERT} is ordinary DML inside it. An engine
+ * transaction; each interval's {@code DELETE}+{@code INSERT} is ordinary DML inside it. The
+ * caller's own data checks ({@code checks:} of a mart) run after the operation on the task's
+ * connection; on PostgreSQL they see the new rows inside the transaction and a failure rolls the
+ * publish back. A publish-outside adapter must run them in its {@link Verification} instead,
+ * before step (c) — the open point of phase 2 (today {@code MartBuilder} passes only the
+ * {@code unique_key} check there). An engine
  * without multi-statement transactions (Trino over Iceberg) keeps the same contract with an atomic
  * table commit in (c).
  */
