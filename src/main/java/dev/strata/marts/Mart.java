@@ -6,7 +6,7 @@ import dev.strata.config.MartConfig.Materialization;
 import dev.strata.config.Position;
 import dev.strata.graph.NodeKind;
 import dev.strata.graph.Relation;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.SqlDialect;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -89,7 +89,7 @@ public final class Mart {
      * Renders the SQL and the checks for {@code interval}. A template problem (which validation
      * reports before anything runs) becomes a {@link ErrorCode#TASK_FAILED} error here.
      */
-    public RenderedMart render(Dialect dialect, TemplateInterval interval) {
+    public RenderedMart render(SqlDialect dialect, TemplateInterval interval) {
         String self = relation.map(r -> r.qualified(dialect)).orElse("");
         String main = renderOne(sql, dialect, interval, self);
         List<RenderedCheck> rendered = new ArrayList<>();
@@ -99,7 +99,7 @@ public final class Mart {
         return new RenderedMart(main, rendered);
     }
 
-    private String renderOne(Template t, Dialect dialect, TemplateInterval interval, String self) {
+    private String renderOne(Template t, SqlDialect dialect, TemplateInterval interval, String self) {
         SqlTemplates.Rendered r = project.templates().render(t.text(), project.newScope(dialect), dialect, interval, self);
         if (!r.ok()) {
             throw new StrataException(ErrorCode.TASK_FAILED, r.scope().problems.stream()

@@ -11,7 +11,7 @@ import dev.strata.graph.Edge;
 import dev.strata.graph.Node;
 import dev.strata.graph.NodeKind;
 import dev.strata.graph.Relation;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.SqlDialect;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,7 +41,7 @@ public final class MartProject {
      * may name (sources, vault targets). Problems are added to {@code problems}; marts with problems
      * are still returned where possible so that all problems are found in one pass.
      */
-    public static MartProject load(ProjectConfig project, Dialect dialect, List<Node> upstreamNodes, Problems problems) {
+    public static MartProject load(ProjectConfig project, SqlDialect dialect, List<Node> upstreamNodes, Problems problems) {
         MartProject mp = new MartProject(project.vars());
         upstreamNodes.forEach(n -> mp.catalog.put(n.name(), n));
         Map<String, Loaded> loaded = new LinkedHashMap<>();
@@ -108,7 +108,7 @@ public final class MartProject {
         return mp;
     }
 
-    private void collect(String mart, String text, String display, Dialect dialect, Problems problems) {
+    private void collect(String mart, String text, String display, SqlDialect dialect, Problems problems) {
         TemplateScope scope = newScope(dialect);
         Relation self = catalog.get(mart).relation().orElse(null);
         templates.render(text, scope, dialect, TemplateInterval.sample(), self == null ? "" : self.qualified(dialect));
@@ -128,11 +128,11 @@ public final class MartProject {
     }
 
     /** A scope that resolves names but reports nothing about them (used to read headers). */
-    private TemplateScope discoveryScope(Dialect dialect) {
+    private TemplateScope discoveryScope(SqlDialect dialect) {
         return new TemplateScope(n -> Optional.of(dialect.quote(n)), n -> Optional.empty(), vars);
     }
 
-    TemplateScope newScope(Dialect dialect) {
+    TemplateScope newScope(SqlDialect dialect) {
         return new TemplateScope(
                 n -> Optional.ofNullable(catalog.get(n)).flatMap(Node::relation).map(r -> r.qualified(dialect)),
                 n -> Optional.ofNullable(catalog.get(n)).filter(node -> node.kind() == NodeKind.TASK)

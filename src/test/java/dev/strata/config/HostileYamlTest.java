@@ -143,7 +143,7 @@ class HostileYamlTest {
                 "select 1 as id,\n       'K\u00f6ln' as city\n".getBytes(StandardCharsets.ISO_8859_1));
         ProjectConfig project = loader.load(dir);
         Problems problems = new Problems();
-        dev.strata.marts.MartProject.load(project, dev.strata.warehouse.Dialects.forConfig(project.warehouse()),
+        dev.strata.marts.MartProject.load(project, dev.strata.warehouse.Warehouses.forConfig(project.warehouse()).sql(),
                 List.of(), problems);
         assertThat(problems.sorted()).extracting(ConfigProblem::toString).containsExactly(dir.resolve("marts/cities.sql")
                 + ":2:10: marts.cities: the file is not UTF-8: byte 0xF6 at offset 25 (line 2, column 10) is not valid "
