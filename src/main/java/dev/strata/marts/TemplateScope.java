@@ -13,21 +13,23 @@ import java.util.function.Function;
  * {@code config()} header, and problems with their line. Not thread-safe: one per rendering.
  */
 final class TemplateScope {
-    /** A {@code ref('name')} call and the template line it is on. */
-    record RefCall(String name, int line) {
+    /** A {@code ref('name')} call and the template offset of its {@code ref}. */
+    record RefCall(String name, int offset) {
     }
 
-    /** A problem found while rendering, at a template line. */
-    record LineProblem(int line, String message) {
+    /** A problem found while rendering, at a template offset. */
+    record Problem(int offset, String message) {
     }
 
     private final Function<String, Optional<String>> relations;
     private final Function<String, Optional<String>> refusal;
     private final Map<String, String> vars;
     final List<RefCall> refs = new ArrayList<>();
-    final List<LineProblem> problems = new ArrayList<>();
+    final List<Problem> problems = new ArrayList<>();
     final Map<String, Object> header = new LinkedHashMap<>();
-    int headerLine;
+    int headerOffset;
+    /** The template being rendered, set by {@link SqlTemplates#render}: turns Jinjava's line numbers into offsets. */
+    TemplateSource source;
 
     /**
      * @param relations name → qualified, quoted relation, for {@code ref()}
@@ -40,15 +42,32 @@ final class TemplateScope {
         this.vars = vars;
     }
 
+    /** The offset of the call {@code function('name')} nearest Jinjava's {@code line}, or that line's start. */
+    int offsetOf(String function, String name, int line) {
+        if (source == null) {
+            return 0;
+        }
+        return source.findCall(function, name, line).orElseGet(() -> source.offset(line, 1));
+    }
+
+    /** The offset of Jinjava's {@code line}: its first tag, or its start. */
+    int offsetOfLine(int line) {
+        if (source == null) {
+            return 0;
+        }
+        return source.firstTagOnLine(line).map(TemplateSource.Tag::start).orElseGet(() -> source.offset(line, 1));
+    }
+
     String ref(String name, int line) {
-        refs.add(new RefCall(name, line));
+        int at = offsetOf("ref", name, line);
+        refs.add(new RefCall(name, at));
         Optional<String> refused = refusal.apply(name);
         if (refused.isPresent()) {
-            problems.add(new LineProblem(line, refused.get()));
+            problems.add(new Problem(at, refused.get()));
             return name;
         }
         return relations.apply(name).orElseGet(() -> {
-            problems.add(new LineProblem(line, "ref('" + name + "'): no source, vault target or mart named '" + name + "'"));
+            problems.add(new Problem(at, "ref('" + name + "'): no source, vault target or mart named '" + name + "'"));
             return name;
         });
     }
@@ -61,7 +80,7 @@ final class TemplateScope {
         if (defaultValue.isPresent()) {
             return defaultValue.get();
         }
-        problems.add(new LineProblem(line, "var('" + name + "'): not defined under 'vars:' in strata.yaml"
+        problems.add(new Problem(offsetOf("var", name, line), "var('" + name + "'): not defined under 'vars:' in strata.yaml"
                 + " (or give a default: var('" + name + "', 'value'))"));
         return "";
     }

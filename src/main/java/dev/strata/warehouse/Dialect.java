@@ -115,6 +115,22 @@ public interface Dialect {
      */
     void beginTask(Connection connection, java.util.Optional<java.time.Duration> timeout) throws SQLException;
 
+    /**
+     * The statement that shows how {@code statement} would run without running it ({@code EXPLAIN}):
+     * the warehouse parses and analyzes it, so unknown tables and columns are reported.
+     */
+    default String explain(String statement) {
+        return "EXPLAIN " + statement;
+    }
+
+    /**
+     * Where in the statement the warehouse placed an error: the 1-based character position it
+     * reports ({@code Position: 479}), or empty when it gives none.
+     */
+    default java.util.OptionalInt errorPosition(SQLException e) {
+        return java.util.OptionalInt.empty();
+    }
+
     /** True when the statement was cancelled by the timeout set in {@link #beginTask}. */
     boolean isTimeout(SQLException e);
 

@@ -182,6 +182,17 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public java.util.OptionalInt errorPosition(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null
+                    && p.getServerErrorMessage().getPosition() > 0) {
+                return java.util.OptionalInt.of(p.getServerErrorMessage().getPosition());
+            }
+        }
+        return java.util.OptionalInt.empty();
+    }
+
+    @Override
     public boolean isTimeout(SQLException e) {
         return "57014".equals(e.getSQLState());
     }
