@@ -54,19 +54,74 @@ public final class MartBuilder {
         this.dialect = dialect;
     }
 
-    /** Builds {@code mart} for {@code interval}; returns the rows written (0 for a view). */
+    /**
+     * Builds {@code mart} for {@code interval}; returns the rows written (0 for a view). An error the
+     * warehouse places in the mart's SQL ({@code Position: 479} of the rendered statement) is
+     * reported at the file, line and column of the template it came from, with the line shown.
+     */
     public long build(Connection c, Mart mart, TemplateInterval interval) throws SQLException {
         Mart.RenderedMart r = mart.render(dialect, interval);
-        long rows = switch (mart.materialization()) {
-            case VIEW -> view(c, mart.relation().orElseThrow(), r.sql());
-            case TABLE -> table(c, mart, r.sql());
-            case INCREMENTAL -> incremental(c, mart, r.sql(), interval);
-            case SCRIPT -> script(c, r.sql());
-        };
-        for (Mart.RenderedCheck check : r.checks()) {
-            runCheck(c, mart, check);
+        try {
+            long rows = switch (mart.materialization()) {
+                case VIEW -> view(c, mart.relation().orElseThrow(), r.sql());
+                case TABLE -> table(c, mart, r.sql());
+                case INCREMENTAL -> incremental(c, mart, r.sql(), interval);
+                case SCRIPT -> script(c, r.sql());
+            };
+            for (Mart.RenderedCheck check : r.checks()) {
+                runCheck(c, mart, check);
+            }
+            return rows;
+        } catch (FailedStatement e) {
+            throw located(mart, interval, r, e);
         }
-        return rows;
+    }
+
+    /** The error of a failed statement, placed in the template its failing character came from. */
+    private SQLException located(Mart mart, TemplateInterval interval, Mart.RenderedMart r, FailedStatement e) {
+        SQLException cause = (SQLException) e.getCause();
+        java.util.OptionalInt pos = dialect.errorPosition(cause);
+        if (pos.isPresent()) {
+            List<Mart.Template> templates = new ArrayList<>();
+            List<String> rendered = new ArrayList<>();
+            templates.add(mart.template());
+            rendered.add(r.sql());
+            for (int i = 0; i < r.checks().size(); i++) {
+                templates.add(mart.checkTemplates().get(i));
+                rendered.add(r.checks().get(i).sql());
+            }
+            for (int i = 0; i < templates.size(); i++) {
+                int at = e.statement.indexOf(rendered.get(i));
+                int offset = pos.getAsInt() - 1 - at;
+                if (at >= 0 && offset >= 0 && offset <= rendered.get(i).length()) {
+                    Optional<Mart.Spot> spot = mart.locate(templates.get(i), dialect, interval, mart.self(dialect),
+                            java.util.Map.of(), rendered.get(i), offset);
+                    if (spot.isPresent()) {
+                        String message = cause.getMessage() == null ? "" : cause.getMessage().strip();
+                        int nl = message.indexOf('\n');
+                        String first = nl < 0 ? message : message.substring(0, nl);
+                        SQLException out = new SQLException(spot.get().position() + ": " + first + "\n"
+                                + spot.get().excerpt(), cause.getSQLState(), cause.getErrorCode(), cause);
+                        return out;
+                    }
+                }
+            }
+        }
+        return cause;
+    }
+
+    /**
+     * A statement that failed, with its text, so that {@link #build} can place the warehouse's
+     * error position in the template. Never leaves this class: {@link #build} unwraps it.
+     */
+    private static final class FailedStatement extends SQLException {
+        private static final long serialVersionUID = 1L;
+        private final transient String statement;
+
+        FailedStatement(String statement, SQLException cause) {
+            super(cause.getMessage(), cause.getSQLState(), cause.getErrorCode(), cause);
+            this.statement = statement;
+        }
     }
 
     /** What {@link #build} would run for {@code interval}, as readable SQL (for {@code strata plan}). */
@@ -289,6 +344,14 @@ public final class MartBuilder {
     }
 
     private long script(Connection c, String sql) throws SQLException {
+        try {
+            return runScript(c, sql);
+        } catch (SQLException e) {
+            throw new FailedStatement(sql, e);
+        }
+    }
+
+    private static long runScript(Connection c, String sql) throws SQLException {
         long rows = 0;
         try (Statement s = c.createStatement()) {
             boolean isResult = s.execute(sql);
@@ -360,6 +423,8 @@ public final class MartBuilder {
             try (ResultSet rs = s.executeQuery(sql)) {
                 return describeRows(rs);
             }
+        } catch (SQLException e) {
+            throw new FailedStatement(sql, e);
         }
     }
 
@@ -458,6 +523,8 @@ public final class MartBuilder {
         try (Statement s = c.createStatement()) {
             s.execute(sql);
             return Math.max(0, s.getUpdateCount());
+        } catch (SQLException e) {
+            throw new FailedStatement(sql, e);
         }
     }
 

@@ -249,8 +249,9 @@ public final class SqlCheck {
             }
             if (u.mustBeSelect() && !(p.statement() instanceof Select)) {
                 out.add(u.at(true, s.start() + first, u.isMain()
-                        ? "a " + u.mart.materialization().word() + " mart must be a select; to run other statements, "
-                        + "make it materialized: script" : "a check must be a select that returns the offending rows"));
+                        ? "a " + u.mart.materialization().word() + " mart must be a select, not " + word
+                        + "; to run other statements, make it materialized: script"
+                        : "a check must be a select that returns the offending rows, not " + word));
             }
             return new Parsed(Optional.of(p.statement()), out, query);
         }
