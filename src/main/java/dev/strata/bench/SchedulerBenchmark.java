@@ -81,7 +81,7 @@ public final class SchedulerBenchmark {
                 schedule:
                   marts: { every: 1m, start: 2022-10-01 }
                 """, Map.of("marts/noop.sql", "SELECT 1"));
-        Pipeline p = Pipeline.load(new ProjectLoader(EnvResolver.of(Map.of())).load(dir), w.dialect());
+        Pipeline p = Pipeline.load(new ProjectLoader(EnvResolver.of(Map.of())).load(dir), w.adapter());
         Instant from = Instant.parse("2022-10-01T00:00:00Z");
         Backfill.Options o = Backfill.Options.of(from, from.plus(Duration.ofMinutes(NOOP_TASKS - 1)));
         Backfill.Result r = new Backfill(p, w, "bench", Clock.systemUTC()).run(o, Backfill.Progress.NONE);
@@ -117,8 +117,7 @@ public final class SchedulerBenchmark {
         // Landed raw data has long been vacuumed by the time a backfill reads it; without this the
         // autovacuum of the fresh 1 GB table and the first readers' hint-bit writes would land in
         // whichever run below happens to come first.
-        exec(w, "VACUUM ANALYZE raw.transactions_raw");
-        exec(w, "VACUUM ANALYZE raw.currencies_raw");
+        maintain(w, "raw.transactions_raw", "raw.currencies_raw");
         long rows = count(w, "SELECT count(*) FROM raw.transactions_raw");
         out.printf(java.util.Locale.ROOT, "fintech data: %,d raw transactions over 31 days generated in %.1f s%n",
                 rows, (System.nanoTime() - t0) / 1e9);
@@ -135,10 +134,10 @@ public final class SchedulerBenchmark {
         Map<String, String> files = new java.util.LinkedHashMap<>();
         sql.forEach((f, text) -> files.put(f.startsWith("checks/") ? f : "marts/" + f, text));
         write(dir, resource("strata.yaml"), files);
-        Pipeline p = Pipeline.load(new ProjectLoader(EnvResolver.of(Map.of())).load(dir), w.dialect());
+        Pipeline p = Pipeline.load(new ProjectLoader(EnvResolver.of(Map.of())).load(dir), w.adapter());
         Backfill.Options o = Backfill.Options.of(Instant.parse("2022-10-02T00:00:00Z"), Instant.parse("2022-11-01T00:00:00Z"))
                 .withParallel(parallel);
-        exec(w, "CHECKPOINT");
+        flush(w);
         Backfill.Result r = new Backfill(p, w, "bench", Clock.systemUTC()).run(o, Backfill.Progress.NONE);
         if (!r.ok() || r.count(TaskState.SUCCESS) != 93) {
             throw new IllegalStateException("the fintech backfill did not succeed: " + r.failed());
@@ -163,7 +162,7 @@ public final class SchedulerBenchmark {
     /** Runs {@link FintechBaseline} into fresh tables; returns its seconds. */
     private static double baseline(Warehouse w, Map<String, String> sql) throws Exception {
         exec(w, resource("baseline.sql"));
-        exec(w, "CHECKPOINT");
+        flush(w);
         double seconds = new FintechBaseline(sql).run(w) / 1e9;
         settle(w, "base.transactions", "base.currencies", "base.global_metrics");
         return seconds;
@@ -174,10 +173,8 @@ public final class SchedulerBenchmark {
      * written, no dirty buffers to write out.
      */
     private static void settle(Warehouse w, String... tables) throws SQLException {
-        for (String t : tables) {
-            exec(w, "VACUUM ANALYZE " + t);
-        }
-        exec(w, "CHECKPOINT");
+        maintain(w, tables);
+        flush(w);
     }
 
     /** Fails unless the staging and the mart hold exactly the expected rows, for both runs. */
@@ -240,6 +237,21 @@ public final class SchedulerBenchmark {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a temporary folder; the OS cleans it eventually
+        }
+    }
+
+    /** Refreshes the statistics (and on PostgreSQL vacuums) each table, so no run inherits another's autovacuum. */
+    private static void maintain(Warehouse w, String... tables) throws SQLException {
+        try (Connection c = w.connection()) {
+            for (String t : tables) {
+                w.catalog().refreshStatistics(c, t);
+            }
+        }
+    }
+
+    private static void flush(Warehouse w) throws SQLException {
+        try (Connection c = w.connection()) {
+            w.catalog().flush(c);
         }
     }
 }

@@ -11,7 +11,7 @@ import dev.strata.schedule.NodeSchedule;
 import dev.strata.schedule.Pipeline;
 import dev.strata.schedule.ScheduledInterval;
 import dev.strata.vault.VaultPlan;
-import dev.strata.warehouse.Dialects;
+import dev.strata.warehouse.Warehouses;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
@@ -41,8 +41,8 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         ProjectConfig config = project.load();
         // errors first: a broken mart is reported before pages of DDL, and nothing is printed
-        Pipeline checked = Pipeline.load(config, Dialects.forConfig(config.warehouse()));
-        SqlCheck.Report report = SqlCheck.parse(checked.marts(), checked.dialect());
+        Pipeline checked = Pipeline.load(config, Warehouses.forConfig(config.warehouse()));
+        SqlCheck.Report report = SqlCheck.parse(checked.marts(), checked.adapter());
         report.warnings().forEach(w -> spec.commandLine().getErr().println(w));
         report.throwIfErrors();
         PrintWriter out = spec.commandLine().getOut();
@@ -65,7 +65,7 @@ final class PlanCommand implements Callable<Integer> {
             return;
         }
         List<String> nodes = select == null ? pipeline.graph().topologicalOrder() : pipeline.graph().select(select);
-        MartBuilder builder = new MartBuilder(pipeline.dialect());
+        MartBuilder builder = new MartBuilder(pipeline.adapter());
         out.println();
         out.println("marts and tasks (in run order):");
         for (String name : nodes) {
@@ -139,7 +139,7 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     private static void printVault(ProjectConfig config, PrintWriter out) {
-        VaultPlan plan = new VaultPlan(Dialects.forConfig(config.warehouse()), config.vault());
+        VaultPlan plan = new VaultPlan(Warehouses.forConfig(config.warehouse()).sql(), config.vault());
         out.println();
         out.println("vault (schema " + config.vault().schema() + "): tables");
         for (String ddl : plan.ddl()) {

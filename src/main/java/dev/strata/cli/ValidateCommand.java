@@ -3,7 +3,7 @@ package dev.strata.cli;
 import dev.strata.config.ProjectConfig;
 import dev.strata.marts.SqlCheck;
 import dev.strata.schedule.Pipeline;
-import dev.strata.warehouse.Dialects;
+import dev.strata.warehouse.Warehouses;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,15 +29,15 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() throws java.sql.SQLException {
         ProjectConfig config = project.load();
         // builds the graph too: unknown ref()s, cycles and template errors are reported with file:line
-        Pipeline pipeline = Pipeline.load(config, Dialects.forConfig(config.warehouse()));
+        Pipeline pipeline = Pipeline.load(config, Warehouses.forConfig(config.warehouse()));
         SqlCheck.Report report;
         if (warehouse) {
             try (ProjectWarehouse w = ProjectWarehouse.open(config, 1);
                  java.sql.Connection c = w.warehouse().connection()) {
-                report = SqlCheck.withWarehouse(pipeline.marts(), pipeline.dialect(), c, pipeline.graph().topologicalOrder());
+                report = SqlCheck.withWarehouse(pipeline.marts(), pipeline.adapter(), c, pipeline.graph().topologicalOrder());
             }
         } else {
-            report = SqlCheck.parse(pipeline.marts(), pipeline.dialect());
+            report = SqlCheck.parse(pipeline.marts(), pipeline.adapter());
         }
         report.warnings().forEach(w -> spec.commandLine().getErr().println(w));
         report.throwIfErrors();

@@ -6,7 +6,7 @@ import dev.strata.config.MartConfig.Materialization;
 import dev.strata.config.Position;
 import dev.strata.graph.NodeKind;
 import dev.strata.graph.Relation;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.SqlDialect;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +97,7 @@ public final class Mart {
      * Renders the SQL and the checks for {@code interval}. A template problem (which validation
      * reports before anything runs) becomes a {@link ErrorCode#TASK_FAILED} error here.
      */
-    public RenderedMart render(Dialect dialect, TemplateInterval interval) {
+    public RenderedMart render(SqlDialect dialect, TemplateInterval interval) {
         String self = relation.map(r -> r.qualified(dialect)).orElse("");
         String main = renderOne(sql, dialect, interval, self, Map.of());
         List<RenderedCheck> rendered = new ArrayList<>();
@@ -121,7 +121,7 @@ public final class Mart {
      * (and {@code {{ this }}}, to {@code self}) drawn as the given relations: how the SQL check
      * points downstream marts at the temporary views it built from their upstream marts.
      */
-    String render(Template t, Dialect dialect, TemplateInterval interval, String self, Map<String, String> relations) {
+    String render(Template t, SqlDialect dialect, TemplateInterval interval, String self, Map<String, String> relations) {
         return renderOne(t, dialect, interval, self, relations);
     }
 
@@ -130,7 +130,7 @@ public final class Mart {
      * rendered by {@link #render(Template, Dialect, TemplateInterval, String, Map)} with the same
      * arguments — comes from in the template: its position, and the line with a caret.
      */
-    Optional<Spot> locate(Template t, Dialect dialect, TemplateInterval interval, String self,
+    Optional<Spot> locate(Template t, SqlDialect dialect, TemplateInterval interval, String self,
                           Map<String, String> relations, String rendered, int offset) {
         return project.templates().map(t.source(), project.newScope(dialect, relations), dialect, interval, self, rendered)
                 .map(m -> m.templateOffset(offset))
@@ -138,7 +138,7 @@ public final class Mart {
     }
 
     /** Where the relation of the mart itself renders, for {@code {{ this }}}. */
-    String self(Dialect dialect) {
+    String self(SqlDialect dialect) {
         return relation.map(r -> r.qualified(dialect)).orElse("");
     }
 
@@ -146,7 +146,7 @@ public final class Mart {
     public record Spot(Position position, String excerpt) {
     }
 
-    private String renderOne(Template t, Dialect dialect, TemplateInterval interval, String self, Map<String, String> relations) {
+    private String renderOne(Template t, SqlDialect dialect, TemplateInterval interval, String self, Map<String, String> relations) {
         SqlTemplates.Rendered r = project.templates().render(t.source(), project.newScope(dialect, relations), dialect,
                 interval, self);
         if (!r.ok()) {

@@ -10,7 +10,7 @@ import dev.strata.graph.Edge;
 import dev.strata.graph.Node;
 import dev.strata.graph.NodeKind;
 import dev.strata.graph.Relation;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.SqlDialect;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +43,7 @@ public final class MartProject {
      * may name (sources, vault targets). Problems are added to {@code problems}; marts with problems
      * are still returned where possible so that all problems are found in one pass.
      */
-    public static MartProject load(ProjectConfig project, Dialect dialect, List<Node> upstreamNodes, Problems problems) {
+    public static MartProject load(ProjectConfig project, SqlDialect dialect, List<Node> upstreamNodes, Problems problems) {
         MartProject mp = new MartProject(project.vars());
         upstreamNodes.forEach(n -> mp.catalog.put(n.name(), n));
         Map<String, Loaded> loaded = new LinkedHashMap<>();
@@ -109,7 +109,7 @@ public final class MartProject {
         return mp;
     }
 
-    private void collect(String mart, TemplateSource source, Dialect dialect, Problems problems) {
+    private void collect(String mart, TemplateSource source, SqlDialect dialect, Problems problems) {
         TemplateScope scope = newScope(dialect);
         Relation self = catalog.get(mart).relation().orElse(null);
         templates.render(source, scope, dialect, TemplateInterval.sample(), self == null ? "" : self.qualified(dialect));
@@ -132,16 +132,16 @@ public final class MartProject {
     }
 
     /** A scope that resolves names but reports nothing about them (used to read headers). */
-    private TemplateScope discoveryScope(Dialect dialect) {
+    private TemplateScope discoveryScope(SqlDialect dialect) {
         return new TemplateScope(n -> Optional.of(dialect.quote(n)), n -> Optional.empty(), vars);
     }
 
-    TemplateScope newScope(Dialect dialect) {
+    TemplateScope newScope(SqlDialect dialect) {
         return newScope(dialect, Map.of());
     }
 
     /** A scope whose {@code ref()}s to the names in {@code relations} render as the given relations instead. */
-    TemplateScope newScope(Dialect dialect, Map<String, String> relations) {
+    TemplateScope newScope(SqlDialect dialect, Map<String, String> relations) {
         return new TemplateScope(
                 n -> Optional.ofNullable(relations.get(n)).or(() ->
                         Optional.ofNullable(catalog.get(n)).flatMap(Node::relation).map(r -> r.qualified(dialect))),

@@ -5,7 +5,8 @@ import dev.strata.config.ConfigProblem;
 import dev.strata.config.MartConfig.Materialization;
 import dev.strata.config.Position;
 import dev.strata.graph.Node;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.SqlDialect;
+import dev.strata.warehouse.WarehouseAdapter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -83,30 +84,32 @@ public final class SqlCheck {
     }
 
     /** Statements whose SQL the parser knows well: its verdict on them is trusted. */
-    private static final Set<String> QUERIES = Set.of("SELECT", "WITH", "INSERT", "UPDATE", "DELETE", "MERGE", "VALUES",
-            "TABLE", "(");
+    private static final Set<String> QUERIES = Set.of("select", "with", "insert", "update", "delete", "merge", "values",
+            "table", "(");
     /** Other statements of the supported warehouses: the parser's grammar for them is partial. */
-    private static final Set<String> OTHER_STATEMENTS = Set.of("ABORT", "ALTER", "ANALYZE", "BEGIN", "CALL", "CHECKPOINT",
-            "CLOSE", "CLUSTER", "COMMENT", "COMMIT", "COPY", "CREATE", "DEALLOCATE", "DECLARE", "DESCRIBE", "DISCARD", "DO",
-            "DROP", "END", "EXECUTE", "EXPLAIN", "FETCH", "FLUSH", "GRANT", "IMPORT", "LISTEN", "LOAD", "LOCK", "MOVE",
-            "NOTIFY", "OPTIMIZE", "PREPARE", "REFRESH", "REINDEX", "RELEASE", "RENAME", "REPLACE", "RESET", "REVOKE",
-            "ROLLBACK", "SAVEPOINT", "SECURITY", "SET", "SHOW", "START", "TRUNCATE", "UNLISTEN", "USE", "VACUUM");
+    private static final Set<String> OTHER_STATEMENTS = Set.of("abort", "alter", "analyze", "begin", "call", "checkpoint",
+            "close", "cluster", "comment", "commit", "copy", "create", "deallocate", "declare", "describe", "discard", "do",
+            "drop", "end", "execute", "explain", "fetch", "flush", "grant", "import", "listen", "load", "lock", "move",
+            "notify", "optimize", "prepare", "refresh", "reindex", "release", "rename", "replace", "reset", "revoke",
+            "rollback", "savepoint", "security", "set", "show", "start", "truncate", "unlisten", "use", "vacuum");
 
     private final MartProject project;
-    private final Dialect dialect;
+    private final WarehouseAdapter adapter;
+    private final SqlDialect dialect;
     private final TemplateInterval interval = TemplateInterval.sample();
     private final List<Finding> findings = new ArrayList<>();
     /** Relations the project's scripts create (CREATE TABLE): they may not exist yet, and that is fine. */
     private final Set<String> createdByScripts = new HashSet<>();
 
-    private SqlCheck(MartProject project, Dialect dialect) {
+    private SqlCheck(MartProject project, WarehouseAdapter adapter) {
         this.project = project;
-        this.dialect = dialect;
+        this.adapter = adapter;
+        this.dialect = adapter.sql();
     }
 
     /** Parses every mart, task and check offline. */
-    public static Report parse(MartProject project, Dialect dialect) {
-        SqlCheck check = new SqlCheck(project, dialect);
+    public static Report parse(MartProject project, WarehouseAdapter adapter) {
+        SqlCheck check = new SqlCheck(project, adapter);
         for (Mart m : project.marts().values()) {
             for (Unit u : check.units(m, Map.of())) {
                 for (SqlStatements.Statement s : check.statements(u)) {
@@ -122,9 +125,9 @@ public final class SqlCheck {
      * {@code order} (a topological order of the graph; other names are ignored). The connection's
      * transaction is rolled back: nothing is left behind.
      */
-    public static Report withWarehouse(MartProject project, Dialect dialect, Connection connection, List<String> order)
-            throws SQLException {
-        SqlCheck check = new SqlCheck(project, dialect);
+    public static Report withWarehouse(MartProject project, WarehouseAdapter adapter, Connection connection,
+                                       List<String> order) throws SQLException {
+        SqlCheck check = new SqlCheck(project, adapter);
         for (Mart m : project.marts().values()) {
             for (Unit u : check.units(m, Map.of())) {
                 check.statements(u).forEach(s -> check.parseStatement(u, s)); // learns the tables scripts create
@@ -133,7 +136,7 @@ public final class SqlCheck {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try {
-            dialect.beginTask(connection, Optional.of(STATEMENT_TIMEOUT));
+            adapter.settings().beginTask(connection, Optional.of(STATEMENT_TIMEOUT));
             new WarehousePass(check, connection).run(order);
         } finally {
             connection.rollback();
@@ -226,20 +229,22 @@ public final class SqlCheck {
         int first = Math.max(0, SqlStatements.firstToken(s.text()));
         String word = firstWord(s.text().substring(first));
         boolean query = QUERIES.contains(word);
+        String shown = word.toUpperCase(Locale.ROOT);
         List<Finding> out = new ArrayList<>();
         if (u.mustBeSelect() && !query) {
             out.add(u.at(true, s.start() + first, (u.isMain()
                     ? "a " + u.mart.materialization().word() + " mart must be a select (or with ... select), not "
-                    + word + "; to run other statements, make it materialized: script"
-                    : "a check must be a select that returns the offending rows, not " + word)
-                    + Suggestions.didYouMean(word, List.of("SELECT", "WITH"))));
+                    + shown + "; to run other statements, make it materialized: script"
+                    : "a check must be a select that returns the offending rows, not " + shown)
+                    + Suggestions.didYouMean(shown, List.of("SELECT", "WITH"))));
             return new Parsed(Optional.empty(), out, false);
         }
         if (!query && !OTHER_STATEMENTS.contains(word)) {
-            List<String> known = new ArrayList<>(QUERIES);
-            known.addAll(OTHER_STATEMENTS);
-            out.add(u.at(true, s.start() + first, "'" + word + "' does not start a statement"
-                    + Suggestions.didYouMean(word, known)));
+            List<String> known = new ArrayList<>();
+            QUERIES.forEach(q -> known.add(q.toUpperCase(Locale.ROOT)));
+            OTHER_STATEMENTS.forEach(q -> known.add(q.toUpperCase(Locale.ROOT)));
+            out.add(u.at(true, s.start() + first, "'" + shown + "' does not start a statement"
+                    + Suggestions.didYouMean(shown, known)));
             return new Parsed(Optional.empty(), out, false);
         }
         SqlParser.Result r = SqlParser.parse(s.text());
@@ -249,9 +254,9 @@ public final class SqlCheck {
             }
             if (u.mustBeSelect() && !(p.statement() instanceof Select)) {
                 out.add(u.at(true, s.start() + first, u.isMain()
-                        ? "a " + u.mart.materialization().word() + " mart must be a select, not " + word
+                        ? "a " + u.mart.materialization().word() + " mart must be a select, not " + shown
                         + "; to run other statements, make it materialized: script"
-                        : "a check must be a select that returns the offending rows, not " + word));
+                        : "a check must be a select that returns the offending rows, not " + shown));
             }
             return new Parsed(Optional.of(p.statement()), out, query);
         }
@@ -261,8 +266,8 @@ public final class SqlCheck {
             } else {
                 // the parser's grammar for DDL and vendor commands is partial: never a false error
                 out.add(u.at(false, s.start() + Math.max(first, f.offset()), f.offset() <= first
-                        ? "not checked: the SQL parser does not know " + word + " statements"
-                        : "not checked: the SQL parser knows " + word + " statements only in part and stops here ("
+                        ? "not checked: the SQL parser does not know " + shown + " statements"
+                        : "not checked: the SQL parser knows " + shown + " statements only in part and stops here ("
                         + describe(f) + ")"));
             }
         } else {
@@ -283,7 +288,7 @@ public final class SqlCheck {
         while (end < text.length() && (Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_')) {
             end++;
         }
-        return end == 0 ? text.substring(0, Math.min(1, text.length())) : text.substring(0, end).toUpperCase(Locale.ROOT);
+        return end == 0 ? text.substring(0, Math.min(1, text.length())) : text.substring(0, end).toLowerCase(Locale.ROOT);
     }
 
     static String key(String schema, String name) {
@@ -348,7 +353,7 @@ public final class SqlCheck {
                 return false;
             }
             String view = "strata_check_" + (next++);
-            String statement = asView ? check.dialect.createTempView(view, s.text()) : check.dialect.explain(s.text());
+            String statement = asView ? check.dialect.createCheckView(view, s.text()) : check.dialect.explain(s.text());
             Optional<SQLException> failed = attempt(statement);
             if (failed.isPresent()) {
                 check.findings.add(warehouseError(u, statement, s, failed.get()));
@@ -440,7 +445,7 @@ public final class SqlCheck {
         /** The warehouse's error, at the template position of the character it points at. */
         private Finding warehouseError(Unit u, String statement, SqlStatements.Statement s, SQLException e) {
             String message = firstLine(e.getMessage());
-            OptionalInt pos = check.dialect.errorPosition(e);
+            OptionalInt pos = check.adapter.errors().position(e);
             int inStatement = statement.indexOf(s.text());
             if (pos.isPresent() && inStatement >= 0) {
                 int offset = pos.getAsInt() - 1 - inStatement;

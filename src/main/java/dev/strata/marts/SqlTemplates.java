@@ -7,7 +7,7 @@ import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.SqlDialect;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
@@ -53,7 +53,7 @@ final class SqlTemplates {
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "config", SqlTemplates.class, "config", Object[].class));
     }
 
-    Rendered render(TemplateSource template, TemplateScope scope, Dialect dialect, TemplateInterval interval, String self) {
+    Rendered render(TemplateSource template, TemplateScope scope, SqlDialect dialect, TemplateInterval interval, String self) {
         scope.source = template;
         Map<String, Object> bindings = bindings(scope, dialect, interval, self);
         for (TemplateSource.Problem p : template.problems()) {
@@ -76,7 +76,7 @@ final class SqlTemplates {
      * arguments, less {@code leadingStripped} characters — back to the template; empty when the
      * marked rendering does not reproduce it exactly (then positions are not trusted).
      */
-    Optional<SourceMap> map(TemplateSource template, TemplateScope scope, Dialect dialect, TemplateInterval interval,
+    Optional<SourceMap> map(TemplateSource template, TemplateScope scope, SqlDialect dialect, TemplateInterval interval,
                             String self, String output) {
         scope.source = template;
         RenderResult marked = jinjava.renderForResult(SourceMap.mark(template), bindings(scope, dialect, interval, self));
@@ -88,7 +88,7 @@ final class SqlTemplates {
         return Optional.of(SourceMap.of(template, marked.getOutput(), lead));
     }
 
-    private static Map<String, Object> bindings(TemplateScope scope, Dialect dialect, TemplateInterval interval, String self) {
+    private static Map<String, Object> bindings(TemplateScope scope, SqlDialect dialect, TemplateInterval interval, String self) {
         Map<String, Object> bindings = new HashMap<>();
         bindings.put(SCOPE, scope);
         bindings.put("interval_start", dialect.timestampLiteral(interval.start()));

@@ -4,7 +4,7 @@ import dev.strata.config.EnvResolver;
 import dev.strata.config.ProjectConfig;
 import dev.strata.config.ProjectLoader;
 import dev.strata.schedule.Pipeline;
-import dev.strata.warehouse.PostgresDialect;
+import dev.strata.warehouse.Warehouses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -42,6 +42,6 @@ final class MartFiles {
     }
 
     static Pipeline pipeline(Path dir) {
-        return Pipeline.load(load(dir), new PostgresDialect());
+        return Pipeline.load(load(dir), Warehouses.forUrl("jdbc:postgresql://localhost/x"));
     }
 }

@@ -34,7 +34,7 @@ class SqlCheckIT {
 
     private static SqlCheck.Report check(Warehouse w, Pipeline p) throws SQLException {
         try (Connection c = w.connection()) {
-            return SqlCheck.withWarehouse(p.marts(), p.dialect(), c, p.graph().topologicalOrder());
+            return SqlCheck.withWarehouse(p.marts(), p.adapter(), c, p.graph().topologicalOrder());
         }
     }
 
@@ -60,7 +60,7 @@ class SqlCheckIT {
                     "marts/a.sql", "select _key as order_key, _offset from {{ ref('orders') }}\n",
                     "marts/b.sql", "-- reads a\nselect order_key,\n       order_kye\nfrom {{ ref('a') }}\n"));
             // offline, this SQL is fine: only the warehouse knows a's columns
-            assertThat(SqlCheck.parse(p.marts(), p.dialect()).findings()).isEmpty();
+            assertThat(SqlCheck.parse(p.marts(), p.adapter()).findings()).isEmpty();
 
             SqlCheck.Report r = check(w, p);
 
@@ -93,7 +93,7 @@ class SqlCheckIT {
             sql(w, STG);
             Pipeline p = project(MartFiles.SOURCES, Map.of("marts/a.sql",
                     "select _key collate \"C\" as k from {{ ref('orders') }}\n"));
-            assertThat(SqlCheck.parse(p.marts(), p.dialect()).errors()).as("the parser does not know COLLATE").hasSize(1);
+            assertThat(SqlCheck.parse(p.marts(), p.adapter()).errors()).as("the parser does not know COLLATE").hasSize(1);
 
             SqlCheck.Report r = check(w, p);
 
@@ -161,7 +161,7 @@ class SqlCheckIT {
             Mart m = p.marts().marts().get("m");
             Instant day = Instant.parse("2022-10-01T00:00:00Z");
 
-            assertThatThrownBy(() -> w.inTransaction(c -> new MartBuilder(w.dialect()).build(c, m,
+            assertThatThrownBy(() -> w.inTransaction(c -> new MartBuilder(w.adapter()).build(new dev.strata.warehouse.Materializer.BuildContext(c, w), m,
                     new TemplateInterval(day, day.plusSeconds(86_400), day.plusSeconds(86_400)))))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("marts/m.sql:3:8: ERROR: column \"_ofset\" does not exist")

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.strata.config.ConfigException;
 import dev.strata.examples.ExampleProjects;
 import dev.strata.schedule.Pipeline;
-import dev.strata.warehouse.PostgresDialect;
+import dev.strata.warehouse.Warehouses;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,7 +19,7 @@ class SqlCheckTest {
 
     private SqlCheck.Report check(String yaml, Map<String, String> files) {
         Pipeline p = MartFiles.pipeline(MartFiles.write(dir, yaml, files));
-        return SqlCheck.parse(p.marts(), p.dialect());
+        return SqlCheck.parse(p.marts(), p.adapter());
     }
 
     @Test
@@ -186,8 +186,8 @@ class SqlCheckTest {
         for (String example : ExampleProjects.NAMES) {
             Path project = dir.resolve(example);
             ExampleProjects.copy(example, project);
-            Pipeline p = Pipeline.load(MartFiles.load(project), new PostgresDialect());
-            SqlCheck.Report r = SqlCheck.parse(p.marts(), p.dialect());
+            Pipeline p = Pipeline.load(MartFiles.load(project), Warehouses.forUrl("jdbc:postgresql://localhost/x"));
+            SqlCheck.Report r = SqlCheck.parse(p.marts(), p.adapter());
             assertThat(r.errors()).as(example).isEmpty();
             // the fintech init task's DO block is the only statement the parser cannot read
             assertThat(r.warnings()).as(example).allSatisfy(w -> assertThat(w.message()).contains("DO statements"));

@@ -1,7 +1,7 @@
 package dev.strata.vault;
 
 import dev.strata.ingest.StgTable;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.SqlDialect;
 import dev.strata.warehouse.Warehouse;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -24,7 +24,7 @@ final class StgFixture {
     static void create(Warehouse w, String source) throws SQLException {
         w.inTransaction(c -> {
             try (Statement s = c.createStatement()) {
-                for (String ddl : StgTable.createStatements(w.dialect(), source, false)) {
+                for (String ddl : StgTable.createStatements(w.adapter(), source, false)) {
                     s.execute(ddl);
                 }
             }
@@ -37,7 +37,7 @@ final class StgFixture {
         if (rows.isEmpty()) {
             return;
         }
-        Dialect d = w.dialect();
+        SqlDialect d = w.sql();
         String table = d.qualified(StgTable.SCHEMA, source);
         String seq = d.literal(StgTable.SCHEMA + "." + StgTable.sequenceName(source));
         w.inTransaction(c -> {
