@@ -106,7 +106,33 @@ public final class MartProject {
                     l.settings.timeColumn, l.settings.uniqueKey, new Mart.Template(l.config.name(), l.source),
                     checks, l.config.position(), mp));
         }
+        mp.checkDashboards(project.dashboards(), problems);
         return mp;
+    }
+
+    /** Every dashboard reads a mart of this project that builds a relation in the schema the console reads. */
+    private void checkDashboards(dev.strata.config.DashboardsSection dashboards, Problems problems) {
+        for (dev.strata.config.DashboardsSection.Dashboard d : dashboards.dashboards()) {
+            if (d.mart() == null) {
+                continue; // reported by the reader
+            }
+            String path = "dashboards." + d.name() + ".mart";
+            Node node = catalog.get(d.mart());
+            Mart mart = marts.get(d.mart());
+            if (node == null) {
+                problems.add(d.martPosition(), path, "no mart named '" + d.mart() + "'" + Suggestions.didYouMean(d.mart(),
+                        marts.keySet()) + (marts.isEmpty() ? "; the project has no marts" : "; marts: "
+                        + String.join(", ", marts.keySet())));
+            } else if (mart == null) {
+                problems.add(d.martPosition(), path, "'" + d.mart() + "' is a " + node.kind().word()
+                        + ", not a mart; a dashboard reads a mart (a table or view of schema " + MartConfig.DEFAULT_SCHEMA + ")");
+            } else if (mart.relation().isEmpty()) {
+                problems.add(d.martPosition(), path, "'" + d.mart() + "' is an SQL task and builds no table to chart");
+            } else if (!mart.relation().get().schema().equals(MartConfig.DEFAULT_SCHEMA)) {
+                problems.add(d.martPosition(), path, "mart '" + d.mart() + "' is built in schema "
+                        + mart.relation().get().schema() + "; dashboards read schema " + MartConfig.DEFAULT_SCHEMA);
+            }
+        }
     }
 
     private void collect(String mart, TemplateSource source, SqlDialect dialect, Problems problems) {

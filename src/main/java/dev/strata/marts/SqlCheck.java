@@ -405,7 +405,7 @@ public final class SqlCheck {
                     Optional<String> missing = missingUpstream(s.text());
                     if (missing.isPresent()) {
                         check.findings.addAll(parsed.findings());
-                        check.findings.add(u.at(false, s.start(), "not checked against the warehouse: it reads "
+                        check.findings.add(u.at(false, s.start() + Math.max(0, SqlStatements.firstToken(s.text())), "not checked against the warehouse: it reads "
                                 + missing.get() + ", which does not exist there yet"));
                         continue;
                     }
