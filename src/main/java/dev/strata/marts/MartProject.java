@@ -5,6 +5,7 @@ import dev.strata.config.MartConfig.Materialization;
 import dev.strata.config.Position;
 import dev.strata.config.Problems;
 import dev.strata.config.ProjectConfig;
+import dev.strata.config.ProjectVar;
 import dev.strata.config.Suggestions;
 import dev.strata.graph.Edge;
 import dev.strata.graph.Node;
@@ -32,9 +33,9 @@ public final class MartProject {
     private final Map<String, Node> catalog = new LinkedHashMap<>();
     private final Map<String, Mart> marts = new LinkedHashMap<>();
     private final List<Edge> edges = new ArrayList<>();
-    private final Map<String, String> vars;
+    private final Map<String, ProjectVar> vars;
 
-    private MartProject(Map<String, String> vars) {
+    private MartProject(Map<String, ProjectVar> vars) {
         this.vars = vars;
     }
 
@@ -159,7 +160,7 @@ public final class MartProject {
 
     /** A scope that resolves names but reports nothing about them (used to read headers). */
     private TemplateScope discoveryScope(SqlDialect dialect) {
-        return new TemplateScope(n -> Optional.of(dialect.quote(n)), n -> Optional.empty(), vars);
+        return new TemplateScope(n -> Optional.of(dialect.quote(n)), n -> Optional.empty(), vars, dialect);
     }
 
     TemplateScope newScope(SqlDialect dialect) {
@@ -174,7 +175,7 @@ public final class MartProject {
                 n -> Optional.ofNullable(catalog.get(n)).filter(node -> node.kind() == NodeKind.TASK)
                         .map(node -> "ref('" + n + "'): '" + n + "' is an SQL task and builds no table; "
                                 + "to run after it, list it under depends_on"),
-                vars);
+                vars, dialect);
     }
 
     SqlTemplates templates() {

@@ -20,7 +20,9 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code {{ ref('name') }}}: the quoted, qualified relation of a source ({@code stg}), vault
  *       target ({@code dds}) or mart ({@code cdm}), recording the dependency;</li>
- *   <li>{@code {{ var('name') }}}, {@code {{ var('name', 'default') }}}: project variables;</li>
+ *   <li>{@code {{ var('name') }}}, {@code {{ var('name', 'default') }}}: project variables, as SQL
+ *       literals of their type; {@code {{ var_sql('name') }}}: a variable declared {@code type: sql},
+ *       pasted as it is;</li>
  *   <li>{@code {{ interval_start }}}, {@code {{ interval_end }}}: the data interval's bounds as SQL
  *       timestamp literals (UTC); {@code {{ ds }}}, {@code {{ ds_nodash }}}: its start date as
  *       text ({@code 2022-10-01}); {@code {{ logical_date }}}: the schedule point (ISO-8601);
@@ -50,6 +52,7 @@ final class SqlTemplates {
                 .build());
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "ref", SqlTemplates.class, "ref", String.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "var", SqlTemplates.class, "var", Object[].class));
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "var_sql", SqlTemplates.class, "varSql", String.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "config", SqlTemplates.class, "config", Object[].class));
     }
 
@@ -127,8 +130,13 @@ final class SqlTemplates {
                     "var() takes a name and an optional default: var('name', 'default')"));
             return "";
         }
-        Optional<String> def = args.length == 2 && args[1] != null ? Optional.of(String.valueOf(args[1])) : Optional.empty();
+        Optional<Object> def = args.length == 2 && args[1] != null ? Optional.of(args[1]) : Optional.empty();
         return scope.var(String.valueOf(args[0]), def, line());
+    }
+
+    /** Jinjava entry point for {@code var_sql('name')}: a variable declared {@code type: sql}, as it is. */
+    public static String varSql(String name) {
+        return scope().varSql(name, line());
     }
 
     /** Jinjava entry point for {@code config(key=value, ...)}: records the settings, renders nothing. */
