@@ -222,7 +222,8 @@ public final class ProjectLoader {
             c.problem("port", "must be between 0 (any free port) and 65535");
         }
         Secret token = c.secret("token");
+        java.time.Duration lagWarning = c.duration("lag_warning", ConsoleConfig.DEFAULT_LAG_WARNING);
         c.finish();
-        return new ConsoleConfig(bind, port, token);
+        return new ConsoleConfig(bind, port, token, lagWarning);
     }
 }

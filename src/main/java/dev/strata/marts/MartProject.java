@@ -108,6 +108,12 @@ public final class MartProject {
                     checks, l.config.position(), mp));
         }
         mp.checkDashboards(project.dashboards(), problems);
+        for (dev.strata.config.DashboardsSection.Dashboard d : project.dashboards().dashboards()) {
+            for (String unknown : dev.strata.config.DashboardTitles.unknownVars(d.title(), mp.vars)) {
+                problems.add(d.position(), "dashboards." + d.name() + ".title", "var('" + unknown
+                        + "'): not defined under 'vars:'" + Suggestions.didYouMean(unknown, mp.vars.keySet()));
+            }
+        }
         return mp;
     }
 
