@@ -10,11 +10,12 @@
   // kinds that run continuously (landing, vault loads after each batch) unless the schedule gives them intervals
   const CONTINUOUS_KINDS = ['source', 'stg', 'vault'];
 
-  const LAYERS = { source: 0, stg: 0, hub: 1, vault: 2, link: 2, satellite: 3 };
+  const LAYERS = { source: 0, stg: 1, hub: 2, vault: 3, link: 3, satellite: 4 };
   const ROW = 86;          // 36 px symbol + two 15 px label lines + a gap
   const CHAR = 6.6;        // width of one label character at 11 px
+  const CORNER = '\u0000corner-'; // invisible layout nodes; no node name can start with NUL
 
-  /** Column of each node: its layer, and for tasks and marts 4 + their depth among tasks and marts. */
+  /** Column of each node: its layer, and for tasks and marts 5 + their depth among tasks and marts. */
   function columns(nodes) {
     const byName = new Map(nodes.map(n => [n.name, n]));
     const col = new Map();
@@ -22,9 +23,9 @@
       if (col.has(n.name)) return col.get(n.name);
       const layer = n.layer || n.kind;
       if (layer in LAYERS) { col.set(n.name, LAYERS[layer]); return LAYERS[layer]; }
-      if (seen.has(n.name)) return 4; // a cycle would be a config error; do not loop
+      if (seen.has(n.name)) return 5; // a cycle would be a config error; do not loop
       seen.add(n.name);
-      let c = 4;
+      let c = 5;
       for (const i of n.inputs) {
         const up = byName.get(i);
         if (up && !((up.layer || up.kind) in LAYERS)) c = Math.max(c, visit(up, seen) + 1);
@@ -74,16 +75,20 @@
       // a short column is centred on the tallest one
       const offset = (tallest - nodes.filter(m => col.get(m.name) === col.get(n.name)).length) * ROW / 2;
       return {
-        name: n.name, x: centers[col.get(n.name)], y: offset + row.get(n.name) * ROW, symbolSize: n.kind === 'source' ? 26 : 36,
+        name: n.name, x: 20 + centers[col.get(n.name)], y: 30 + offset + row.get(n.name) * ROW, symbolSize: n.kind === 'source' ? 26 : 36,
         symbol: n.kind === 'source' ? 'diamond' : (n.kind === 'mart' ? 'rect' : 'circle'),
         itemStyle: { color, borderColor: n.name === selected ? '#1d2430' : '#fff', borderWidth: n.name === selected ? 3 : 1 },
         label: { show: true, position: 'bottom', formatter: label(n) },
         value: n.layer || n.kind,
       };
     });
-    // the chart is as large as the layout (the panel scrolls): drawn at scale 1, labels keep their room
+    // The chart is as large as the layout (the panel scrolls) and drawn at scale 1: ECharts fits the
+    // nodes' bounding box into the series' box, so two invisible corner nodes make that box the
+    // whole canvas, and node and label sizes stay what they are.
     const width = Math.round(widths.reduce((a, b) => a + b, 0) + 40);
-    const height = Math.max(460, tallest * ROW + 60);
+    const height = Math.max(300, tallest * ROW + 40);
+    const corner = (name, x, y) => ({ name, x, y, symbolSize: 0, label: { show: false }, tooltip: { show: false }, silent: true });
+    data.push(corner(CORNER + 'top-left', 0, 0), corner(CORNER + 'bottom-right', width, height));
     const box = document.getElementById('graph-chart');
     if (box.style.height !== height + 'px' || box.style.minWidth !== width + 'px') {
       box.style.height = height + 'px';
@@ -96,10 +101,10 @@
       lineStyle: { curveness: Math.min(0.3, Math.max(0, col.get(n.name) - (col.get(i) ?? 0) - 1) * 0.08) } })));
     graphChart.setOption({
       animation: false,
-      tooltip: { formatter: p => p.dataType === 'node' ? p.name + ' (' + p.value + ')' : '' },
+      tooltip: { formatter: p => p.dataType === 'node' && !p.name.startsWith(CORNER) ? p.name + ' (' + p.value + ')' : '' },
       series: [{
         type: 'graph', layout: 'none', roam: true, data, links,
-        left: 20, right: 20, top: 20, bottom: 40,
+        left: 0, top: 0, width, height,
         edgeSymbol: ['none', 'arrow'], edgeSymbolSize: 7,
         lineStyle: { color: '#9aa5b5', width: 1.2, opacity: 0.7 },
         emphasis: { focus: 'adjacency', lineStyle: { width: 2.5, opacity: 1 } },
@@ -142,7 +147,7 @@
     }
   }
 
-  graphChart.on('click', p => { if (p.dataType === 'node') select(p.name); });
+  graphChart.on('click', p => { if (p.dataType === 'node' && !p.name.startsWith(CORNER)) select(p.name); });
 
   poll(async () => {
     const g = await api('/api/graph');
