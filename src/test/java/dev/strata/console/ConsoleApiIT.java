@@ -106,7 +106,7 @@ class ConsoleApiIT {
         JsonNode grid = http.get("/api/runs").json();
         // graph order, an SQL task without a table (init) included where it belongs, not after the marts
         assertThat(grid.get("nodes")).extracting(JsonNode::asText)
-                .containsExactly("orders", "init", "h_order", "user_category_counters");
+                .containsExactly("orders", "init", "h_order", "s_order_status_with_a_long_name", "user_category_counters");
         assertThat(grid.get("intervals")).extracting(i -> i.get("start").asText())
                 .containsExactly("2022-10-02T00:00:00Z", "2022-10-03T00:00:00Z", "2022-10-04T00:00:00Z");
         Map<String, String> states = new HashMap<>();

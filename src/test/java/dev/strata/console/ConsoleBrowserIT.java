@@ -69,7 +69,8 @@ class ConsoleBrowserIT {
     void shouldDrawTheGraphWithNodeNamesRowCountsAndANodesSql() throws Exception {
         open("/");
         await().atMost(PAGE_TIMEOUT).untilAsserted(() -> assertThat(texts("#nodes tbody tr td:first-child"))
-                .containsExactly("topic:" + pipeline.topic, "orders", "init", "h_order", "user_category_counters"));
+                .containsExactly("topic:" + pipeline.topic, "orders", "init", "h_order", "s_order_status_with_a_long_name",
+                        "user_category_counters"));
         assertThat(text("#nodes tbody tr[data-node=orders]")).contains(String.valueOf(ConsolePipeline.STG_ROWS));
         assertThat(browser.findElement(By.cssSelector("#nodes tbody tr[data-node=user_category_counters] .badge")).getText())
                 .isEqualTo("failed");
@@ -161,6 +162,9 @@ class ConsoleBrowserIT {
             assertThat(at.get("orders")[0]).isLessThan(at.get("h_order")[0]);
             assertThat(at.get("h_order")[0]).isLessThan(at.get("user_category_counters")[0]);
             assertThat(at.get("orders")[0]).isLessThan(at.get("init")[0]);
+            // a satellite is drawn right of the hubs, even when it is no deeper in the graph
+            assertThat(at.get("h_order")[0]).isLessThan(at.get("s_order_status_with_a_long_name")[0]);
+            assertThat(at.get("s_order_status_with_a_long_name")[0]).isLessThan(at.get("user_category_counters")[0]);
             // no two labels share pixels: nodes in one row are further apart than half their labels
             for (Map.Entry<String, double[]> a : at.entrySet()) {
                 for (Map.Entry<String, double[]> b : at.entrySet()) {

@@ -114,6 +114,9 @@ final class ConsolePipeline implements AutoCloseable {
                 GraphNode.external("init", "task", List.of("orders")),
                 GraphNode.withTable("h_order", "hub", "dds", "h_order", List.of("orders"),
                         "INSERT INTO dds.h_order SELECT ... FROM stg.orders WHERE _seq > :watermark"),
+                // as deep as the hub (it reads the STG table only), but a layer further right
+                GraphNode.withTable("s_order_status_with_a_long_name", "satellite", "dds", "s_order_status_with_a_long_name",
+                        List.of("orders"), null),
                 GraphNode.withTable("user_category_counters", "mart", "cdm", "user_category_counters", List.of("h_order"),
                         "SELECT category_name, count(*) AS order_cnt FROM dds.h_order GROUP BY 1"));
     }
