@@ -20,8 +20,9 @@ import java.util.Set;
  *                order_by: order_cnt, descending: true, limit: 20 }
  * }</pre>
  *
- * Every column and mart name must be a safe identifier; whether they exist is checked when the
- * console reads the mart (the mart may not be built yet).
+ * Every column and mart name must be a safe identifier. That the mart is one of the project's
+ * marts is checked when the project's marts are loaded ({@code MartProject}); whether the columns
+ * exist, when the console reads the mart (it may not be built yet).
  */
 final class DashboardsConfigReader {
     private static final String[] CHARTS = Arrays.stream(Chart.values()).map(Chart::word).toArray(String[]::new);
@@ -39,7 +40,8 @@ final class DashboardsConfigReader {
 
     private static Dashboard readOne(String name, ConfigReader m) {
         String title = m.string("title").filter(s -> !s.isBlank()).orElse(name);
-        String mart = m.required("mart").flatMap(ConfigValue::asIdentifier).orElse(null);
+        Optional<ConfigValue> martValue = m.required("mart");
+        String mart = martValue.flatMap(ConfigValue::asIdentifier).orElse(null);
         Chart chart = m.optional("chart").flatMap(v -> v.asOneOf(CHARTS))
                 .map(w -> Chart.valueOf(w.toUpperCase(java.util.Locale.ROOT))).orElse(Chart.BAR);
         Optional<String> x = m.optional("x").flatMap(ConfigValue::asIdentifier);
@@ -93,7 +95,7 @@ final class DashboardsConfigReader {
         });
         m.finish();
         return new Dashboard(name, title, mart, chart, x, y, series, aggregate, columns, orderBy, descending, limit,
-                m.position());
+                m.position(), martValue.map(ConfigValue::position).orElse(m.position()));
     }
 
     private static List<String> identifiers(ConfigReader m, String key) {

@@ -64,12 +64,7 @@ public final class ProjectLoader {
         Map<String, SourceConfig> sources = new LinkedHashMap<>();
         root.namedEntries("sources").forEach((sourceName, value) ->
                 value.asMapping().map(m -> readSource(sourceName, m)).ifPresent(s -> sources.put(sourceName, s)));
-        Map<String, String> vars = new LinkedHashMap<>();
-        root.mapping("vars").ifPresent(m -> {
-            for (String key : m.keys()) {
-                m.string(key).ifPresent(v -> vars.put(key, v));
-            }
-        });
+        Map<String, ProjectVar> vars = VarsConfigReader.read(root);
         ConsoleConfig console = root.mapping("console").map(ProjectLoader::readConsole).orElse(ConsoleConfig.defaults());
         VaultSection vault = root.mapping("vault").map(v -> VaultConfigReader.read(v, sources.keySet())).orElse(VaultSection.none());
         MartsSection marts = MartsConfigReader.read(dir, root, problems);
@@ -227,7 +222,8 @@ public final class ProjectLoader {
             c.problem("port", "must be between 0 (any free port) and 65535");
         }
         Secret token = c.secret("token");
+        java.time.Duration lagWarning = c.duration("lag_warning", ConsoleConfig.DEFAULT_LAG_WARNING);
         c.finish();
-        return new ConsoleConfig(bind, port, token);
+        return new ConsoleConfig(bind, port, token, lagWarning);
     }
 }

@@ -58,7 +58,10 @@ class ProjectLoaderTest {
         assertThat(orders.eventTime().orElseThrow().segments()).containsExactly("payload", "date");
         assertThat(orders.dedupWindow()).contains(Duration.ofMinutes(5));
         assertThat(orders.batch()).isEqualTo(new BatchConfig(500, 2 * 1024 * 1024, Duration.ofMillis(200)));
-        assertThat(p.vars()).containsEntry("threshold", "10");
+        assertThat(p.vars().get("threshold")).satisfies(v -> {
+            assertThat(v.type()).as("quoted: text").isEqualTo(dev.strata.config.ProjectVar.Type.STRING);
+            assertThat(v.text()).isEqualTo("10");
+        });
     }
 
     @Test
