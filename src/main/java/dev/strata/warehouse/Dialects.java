@@ -12,8 +12,14 @@ public final class Dialects {
     private Dialects() {
     }
 
-    /** The dialect of a configured warehouse, without connecting; {@code embedded:postgres} is PostgreSQL. */
+    /**
+     * The dialect of a configured warehouse, without connecting; {@code embedded:postgres} is
+     * PostgreSQL, {@code embedded:mariadb} whatever serves {@code jdbc:mariadb:} URLs.
+     */
     public static Dialect forConfig(WarehouseConfig config) {
+        if (config.isEmbeddedMariaDb()) {
+            return forUrl("jdbc:mariadb://127.0.0.1/");
+        }
         return config.isEmbedded() ? new PostgresDialect() : forUrl(config.url());
     }
 
