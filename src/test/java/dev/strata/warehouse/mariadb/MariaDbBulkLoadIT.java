@@ -223,6 +223,52 @@ class MariaDbBulkLoadIT {
         }
     }
 
+    @Test
+    void shouldFailABulkBatchAsAWholeOrSkipAndCountDuplicatesPerRow() throws Exception {
+        String insert = "INSERT INTO " + DB + ".stg (_seq, _key, _payload, _partition, _offset, _batch_id) VALUES (?, ?, '{}', '0', ?, 1)";
+        try (Connection c = connect()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("INSERT INTO " + DB + ".stg (_seq, _key, _payload, _partition, _offset, _batch_id) VALUES (100, 'k3', '{}', '0', 0, 0)");
+            }
+            // Connector/J 3.5's default for a batch of INSERTs: one COM_STMT_BULK_EXECUTE
+            try (PreparedStatement ps = c.prepareStatement(insert)) {
+                addKeys(ps);
+                assertThatThrownBy(ps::executeBatch).isInstanceOf(java.sql.BatchUpdateException.class)
+                        .hasMessageContaining("Duplicate entry 'k3'");
+            }
+            assertThat(count(c, "")).as("the whole batch failed: none of its rows is there").isEqualTo(1);
+            try (PreparedStatement ps = c.prepareStatement(insert + " ON DUPLICATE KEY UPDATE " + DB + ".stg._seq = " + DB + ".stg._seq")) {
+                addKeys(ps);
+                assertThat(ps.executeBatch()).as("per row: 1 inserted, 0 skipped (useAffectedRows)").containsExactly(1, 1, 0, 1, 1);
+            }
+            assertThat(count(c, "")).isEqualTo(5);
+            c.rollback();
+        }
+        // without the bulk protocol a batch goes on after the failing row: a partial batch
+        try (Connection c = SharedMariaDb.connect("useBulkStmtsForInserts", "false")) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("INSERT INTO " + DB + ".stg (_seq, _key, _payload, _partition, _offset, _batch_id) VALUES (100, 'k3', '{}', '0', 0, 0)");
+            }
+            try (PreparedStatement ps = c.prepareStatement(insert)) {
+                addKeys(ps);
+                assertThatThrownBy(ps::executeBatch).isInstanceOf(java.sql.BatchUpdateException.class);
+            }
+            assertThat(count(c, "")).as("rows before and after the duplicate landed").isEqualTo(5);
+            c.rollback();
+        }
+    }
+
+    private static void addKeys(PreparedStatement ps) throws SQLException {
+        for (int i = 1; i <= 5; i++) {
+            ps.setLong(1, i);
+            ps.setString(2, "k" + i);
+            ps.setLong(3, i);
+            ps.addBatch();
+        }
+    }
+
     // ---- rows per second ----
 
     /** STG rows as the landing writes them: ~200-character JSON payloads over 4 partitions. */
@@ -307,7 +353,7 @@ class MariaDbBulkLoadIT {
     private record Measured(String path, long rows, long loadMillis, long rollbackMillis) {
         @Override
         public String toString() {
-            return String.format("%-68s %,9d rows %7.2f s %,9.0f rows/s  (rollback %.2f s)", path, rows, loadMillis / 1000.0,
+            return String.format("%-72s %,9d rows %7.2f s %,9.0f rows/s  (rollback %.2f s)", path, rows, loadMillis / 1000.0,
                     rows * 1000.0 / Math.max(1, loadMillis), rollbackMillis / 1000.0);
         }
     }
@@ -379,6 +425,22 @@ class MariaDbBulkLoadIT {
             return total;
         };
         results.add(measure("PreparedStatement batch of 1000, bulk protocol (3.5 default)", batched));
+        results.add(measure("PreparedStatement batch of 1000, bulk protocol, ON DUPLICATE KEY no-op",
+                c -> {
+                    long total = 0;
+                    try (PreparedStatement ps = c.prepareStatement(insert + " ON DUPLICATE KEY UPDATE " + DB + ".stg._seq = " + DB + ".stg._seq")) {
+                        for (int i = 0; i < n; i++) {
+                            rows.bind(ps, i, i + 1, 1);
+                            ps.addBatch();
+                            if ((i + 1) % batch == 0 || i == n - 1) {
+                                for (long k : ps.executeLargeBatch()) {
+                                    total += k;
+                                }
+                            }
+                        }
+                    }
+                    return total;
+                }));
         results.add(measure("PreparedStatement batch of 1000, rewriteBatchedStatements=true", batched,
                 "rewriteBatchedStatements", "true", "useBulkStmtsForInserts", "false"));
         results.add(measure("multi-row INSERT .. VALUES x500 .. ON DUPLICATE KEY UPDATE no-op",
