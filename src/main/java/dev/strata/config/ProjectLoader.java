@@ -76,8 +76,8 @@ public final class ProjectLoader {
 
     private static WarehouseConfig readWarehouse(ConfigReader m) {
         String url = m.string("url").filter(s -> !s.isBlank()).orElse(WarehouseConfig.EMBEDDED_POSTGRES);
-        if (!url.startsWith("jdbc:") && !url.startsWith("embedded:")) {
-            m.problem("url", "expected a JDBC URL (jdbc:postgresql://host:5432/db) or embedded:postgres");
+        if (!url.startsWith("jdbc:") && !WarehouseConfig.EMBEDDED_KINDS.contains(url)) {
+            m.problem("url", "expected a JDBC URL (jdbc:postgresql://host:5432/db), embedded:postgres or embedded:mariadb");
         }
         String user = m.string("user").filter(s -> !s.isBlank()).orElse("strata");
         Secret password = m.secret("password");

@@ -189,6 +189,27 @@ class ProjectLoaderTest {
     }
 
     @Test
+    void shouldAcceptTheEmbeddedMariaDbWarehouse() {
+        ProjectConfig p = loader.parse(DIR, """
+                name: demo
+                warehouse:
+                  url: embedded:mariadb
+                """, "strata.yaml");
+        assertThat(p.warehouse().isEmbedded()).isTrue();
+        assertThat(p.warehouse().isEmbeddedMariaDb()).isTrue();
+    }
+
+    @Test
+    void shouldRejectAnEmbeddedWarehouseStrataCannotStart() {
+        assertThat(problems("""
+                name: demo
+                warehouse:
+                  url: embedded:oracle
+                """)).singleElement().asString().startsWith("strata.yaml:3:")
+                .contains("warehouse.url").contains("embedded:postgres or embedded:mariadb");
+    }
+
+    @Test
     void shouldReportMalformedYamlWithItsLine() {
         assertThat(problems("""
                 name: demo
