@@ -92,12 +92,12 @@ public final class StgTable {
                         + d.quote(SEQ) + " bigint PRIMARY KEY, "
                         + d.quote(KEY) + " " + d.keyTextType() + ", "
                         + d.quote(PAYLOAD) + " " + d.jsonType() + " NOT NULL, "
-                        + d.quote(PARTITION) + " " + d.textType() + " NOT NULL, "
+                        + d.quote(PARTITION) + " " + d.keyTextType() + " NOT NULL, "
                         + d.quote(OFFSET) + " bigint NOT NULL, "
                         + d.quote(EVENT_TIME) + " " + d.timestampType() + ", "
                         + d.quote(SOURCE_TIME) + " " + d.timestampType() + ", "
                         + d.quote(HEADERS) + " " + d.jsonType() + ", "
-                        + d.quote(LOADED_AT) + " " + d.timestampType() + " NOT NULL DEFAULT CURRENT_TIMESTAMP, "
+                        + d.quote(LOADED_AT) + " " + d.timestampType() + " NOT NULL DEFAULT " + d.currentTimestamp() + ", "
                         + d.quote(BATCH_ID) + " bigint NOT NULL, "
                         + "UNIQUE (" + unique + "))");
         return List.copyOf(all);

@@ -4,6 +4,7 @@ import dev.strata.ErrorCode;
 import dev.strata.StrataException;
 import dev.strata.config.SourceConfig;
 import dev.strata.warehouse.LockKeys;
+import dev.strata.warehouse.Locks;
 import dev.strata.warehouse.SqlDialect;
 import dev.strata.warehouse.Warehouse;
 import java.sql.Connection;
@@ -102,7 +103,7 @@ final class StgWriter {
                 + d.quote(StgTable.PAYLOAD) + " " + text + ", " + d.quote(StgTable.PARTITION) + " " + text + ", "
                 + d.quote(StgTable.OFFSET) + " bigint, " + d.quote(StgTable.EVENT_TIME) + " " + ts + ", "
                 + d.quote(StgTable.SOURCE_TIME) + " " + ts + ", " + d.quote(StgTable.HEADERS) + " " + text);
-        String scratch = d.quote(SCRATCH_TABLE);
+        String scratch = d.tempTableName(SCRATCH_TABLE);
         String stg = d.qualified(StgTable.SCHEMA, source);
         this.stgTable = stg;
         String select = "SELECT " + warehouse.sequences().nextValue(StgTable.SCHEMA, StgTable.sequenceName(source)) + ", "
@@ -117,7 +118,7 @@ final class StgWriter {
                 + d.quote(StgTable.KEY) + " = " + scratch + "." + d.quote(StgTable.KEY) + " AND k."
                 + d.quote(StgTable.DEDUP_LANDED_AT) + " > ?)";
         this.rememberKeys = d.upsert(dedup, List.of(StgTable.KEY, StgTable.DEDUP_LANDED_AT),
-                "SELECT " + d.quote(StgTable.KEY) + ", CURRENT_TIMESTAMP FROM " + scratch,
+                "SELECT " + d.quote(StgTable.KEY) + ", " + d.currentTimestamp() + " FROM " + scratch,
                 List.of(StgTable.KEY), List.of(StgTable.DEDUP_LANDED_AT));
         this.purgeKeys = "DELETE FROM " + dedup + " WHERE " + d.quote(StgTable.DEDUP_LANDED_AT) + " <= ?";
         this.clearScratch = "DELETE FROM " + scratch;
@@ -136,8 +137,8 @@ final class StgWriter {
                 : StgTable.createStatements(warehouse.adapter(), source, keyed);
         warehouse.inTransaction(c -> {
             warehouse.catalog().ensureSchema(c, StgTable.SCHEMA);
-            warehouse.locks().lockForTransaction(c, LockKeys.stg(source));
-            try (Statement s = c.createStatement()) {
+            try (Locks.DdlLock lock = warehouse.locks().lockAroundDdl(warehouse, c, LockKeys.stg(source));
+                 Statement s = c.createStatement()) {
                 for (String sql : ddl) {
                     s.execute(sql);
                 }
@@ -198,7 +199,7 @@ final class StgWriter {
                 boolean direct = !careful && window.isEmpty() && b.rowCount() > 0 && scratchBatchesLeft <= 0;
                 if (!careful && !direct && b.rowCount() > 0) {
                     // before the lock: other writers of the source need not wait for this COPY
-                    warehouse.bulkLoad().load(c, d.quote(SCRATCH_TABLE), SCRATCH_COLUMNS, b.rows().rows(0, b.rowCount()));
+                    warehouse.bulkLoad().load(c, d.tempTableName(SCRATCH_TABLE), SCRATCH_COLUMNS, b.rows().rows(0, b.rowCount()));
                 }
                 warehouse.locks().lockForTransaction(c, LockKeys.stg(source));
                 positions.compareAndSet(c, b.positions(), worker);
@@ -213,7 +214,7 @@ final class StgWriter {
                     landed = b.rowCount();
                 } else {
                     if (direct) {
-                        warehouse.bulkLoad().load(c, d.quote(SCRATCH_TABLE), SCRATCH_COLUMNS, b.rows().rows(0, b.rowCount()));
+                        warehouse.bulkLoad().load(c, d.tempTableName(SCRATCH_TABLE), SCRATCH_COLUMNS, b.rows().rows(0, b.rowCount()));
                     } else if (scratchBatchesLeft > 0) {
                         scratchBatchesLeft--;
                     }
@@ -261,7 +262,7 @@ final class StgWriter {
     }
 
     private Timestamp cutoff(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CURRENT_TIMESTAMP")) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT " + d.currentTimestamp())) {
             rs.next();
             Instant now = rs.getTimestamp(1).toInstant();
             return Timestamp.from(now.minus(window.orElseThrow()));
@@ -299,7 +300,7 @@ final class StgWriter {
                               List<DeadLetter> refused) throws SQLException {
         Savepoint sp = c.setSavepoint();
         try {
-            warehouse.bulkLoad().load(c, d.quote(SCRATCH_TABLE), SCRATCH_COLUMNS, b.rows().rows(from, to));
+            warehouse.bulkLoad().load(c, d.tempTableName(SCRATCH_TABLE), SCRATCH_COLUMNS, b.rows().rows(from, to));
             int n = insertFromScratch(c, batchId, cutoff);
             try (Statement s = c.createStatement()) {
                 s.executeUpdate(clearScratch);

@@ -58,36 +58,57 @@ public final class MartBuilder {
         Connection c = context.connection();
         Materializer m = adapter.materializer();
         long rows;
+        // A view's or table's checks verify the new relation under the name it is built as, before it
+        // is published (the Materializer contract); an interval's run on the task's connection after it.
+        Materializer.Verification verification = (conn, fresh) -> {
+            checkUnique(conn, mart, fresh, Optional.empty());
+            runChecks(conn, mart, interval, fresh, java.util.Map.of(mart.name(), fresh));
+        };
         try {
             rows = switch (mart.materialization()) {
                 case VIEW -> {
                     Relation v = mart.relation().orElseThrow();
-                    yield m.replaceView(context, v.schema(), v.name(), r.sql());
+                    yield m.replaceView(context, v.schema(), v.name(), r.sql(), verification);
                 }
                 case TABLE -> {
                     Relation t = mart.relation().orElseThrow();
-                    yield m.replaceTable(context, t.schema(), t.name(), r.sql(),
-                            (conn, fresh) -> checkUnique(conn, mart, fresh, Optional.empty()));
+                    yield m.replaceTable(context, t.schema(), t.name(), r.sql(), verification);
                 }
                 case INCREMENTAL -> incremental(context, mart, r.sql(), interval);
                 case SCRIPT -> script(c, r.sql());
             };
         } catch (FailedStatement e) {
+            if (e.template != null) {
+                throw located(mart, e.template, interval, e.self, e.relations, e.rendered, e.statement, e.cause());
+            }
             throw located(mart, mart.template(), interval, r.sql(), e.statement, e.cause());
         } catch (SQLException e) {
             // the materializer wrapped the select in statements of its own: ask the warehouse where, in the select alone
             throw mart.materialization() == dev.strata.config.MartConfig.Materialization.SCRIPT ? e
                     : locatedInSelect(context, mart, interval, r.sql(), e);
         }
-        for (int i = 0; i < r.checks().size(); i++) {
-            Mart.RenderedCheck check = r.checks().get(i);
+        if (mart.materialization() == dev.strata.config.MartConfig.Materialization.INCREMENTAL
+                || mart.materialization() == dev.strata.config.MartConfig.Materialization.SCRIPT) {
             try {
-                runCheck(c, mart, check);
+                runChecks(c, mart, interval, mart.self(dialect), java.util.Map.of());
             } catch (FailedStatement e) {
-                throw located(mart, mart.checkTemplates().get(i), interval, check.sql(), e.statement, e.cause());
+                throw located(mart, e.template, interval, e.self, e.relations, e.rendered, e.statement, e.cause());
             }
         }
         return rows;
+    }
+
+    /** The mart's checks, rendered with {@code {{ this }}} as {@code self} and {@code ref()}s redirected to {@code relations}. */
+    private void runChecks(Connection c, Mart mart, TemplateInterval interval, String self, java.util.Map<String, String> relations)
+            throws SQLException {
+        for (Mart.Template t : mart.checkTemplates()) {
+            String sql = mart.render(t, dialect, interval, self, relations);
+            try {
+                runCheck(c, mart, new Mart.RenderedCheck(t.name(), sql));
+            } catch (FailedStatement e) {
+                throw new FailedStatement(e.statement, e.cause(), t, self, relations, sql);
+            }
+        }
     }
 
     /**
@@ -97,10 +118,24 @@ public final class MartBuilder {
     private static final class FailedStatement extends SQLException {
         private static final long serialVersionUID = 1L;
         private final transient String statement;
+        /** Where it came from, when it is a check's: the template and how it was rendered. */
+        private final transient Mart.Template template;
+        private final transient String self;
+        private final transient java.util.Map<String, String> relations;
+        private final transient String rendered;
 
         FailedStatement(String statement, SQLException cause) {
+            this(statement, cause, null, null, null, null);
+        }
+
+        FailedStatement(String statement, SQLException cause, Mart.Template template, String self,
+                        java.util.Map<String, String> relations, String rendered) {
             super(cause.getMessage(), cause.getSQLState(), cause.getErrorCode(), cause);
             this.statement = statement;
+            this.template = template;
+            this.self = self;
+            this.relations = relations;
+            this.rendered = rendered;
         }
 
         SQLException cause() {
@@ -111,6 +146,12 @@ public final class MartBuilder {
     /** {@code e}, from {@code statement} which contains {@code rendered}, placed in template {@code t}. */
     private SQLException located(Mart mart, Mart.Template t, TemplateInterval interval, String rendered, String statement,
                                  SQLException e) {
+        return located(mart, t, interval, mart.self(dialect), java.util.Map.of(), rendered, statement, e);
+    }
+
+    /** As the method above, for a template rendered with {@code self} and {@code relations}. */
+    private SQLException located(Mart mart, Mart.Template t, TemplateInterval interval, String self,
+                                 java.util.Map<String, String> relations, String rendered, String statement, SQLException e) {
         java.util.OptionalInt pos = adapter.errors().position(e);
         int at = statement.indexOf(rendered);
         if (pos.isEmpty() || at < 0) {
@@ -120,7 +161,7 @@ public final class MartBuilder {
         if (offset < 0 || offset > rendered.length()) {
             return e;
         }
-        return mart.locate(t, dialect, interval, mart.self(dialect), java.util.Map.of(), rendered, offset)
+        return mart.locate(t, dialect, interval, self, relations, rendered, offset)
                 .map(spot -> {
                     String message = e.getMessage() == null ? "" : e.getMessage().strip();
                     int nl = message.indexOf('\n');
@@ -187,7 +228,7 @@ public final class MartBuilder {
                         + dialect.timestampLiteral(interval.start()) + " AND " + tc + " < " + dialect.timestampLiteral(interval.end()));
                 out.add("INSERT INTO " + t.qualified(dialect) + "\n" + r.sql()
                         + "\n-- fails when a row's " + mart.timeColumn().orElseThrow() + " is NULL or outside the interval"
-                        + (readsItself(t, r.sql()) ? "; the select reads the mart, so it runs before the DELETE" : ""));
+                        + (readsItself(t, r.sql(), quoteChar()) ? "; the select reads the mart, so it runs before the DELETE" : ""));
             }
             case SCRIPT -> out.add(r.sql());
         }
@@ -205,7 +246,7 @@ public final class MartBuilder {
         Relation target = mart.relation().orElseThrow();
         String timeColumn = mart.timeColumn().orElseThrow();
         Materializer.IntervalWrite w = adapter.materializer().writeInterval(context, target.schema(), target.name(), select,
-                timeColumn, interval.start(), interval.end(), readsItself(target, select),
+                timeColumn, interval.start(), interval.end(), readsItself(target, select, quoteChar()),
                 columns -> requireColumns(mart, columns));
         failOutside(mart, w.rows(), w.outside(), interval);
         String table = target.qualified(dialect);
@@ -221,12 +262,23 @@ public final class MartBuilder {
      * A false positive only costs the slower temporary-table path.
      */
     static boolean readsItself(Relation target, String select) {
-        String part = "\"?%s\"?";
+        return readsItself(target, select, '"');
+    }
+
+    /** As above, for a warehouse that quotes identifiers with {@code quote} (the first character {@code quote()} writes). */
+    static boolean readsItself(Relation target, String select, char quote) {
+        String q = java.util.regex.Pattern.quote(String.valueOf(quote));
+        String part = q + "?%s" + q + "?";
         java.util.regex.Pattern self = java.util.regex.Pattern.compile("(?<![A-Za-z0-9_$])"
                 + String.format(part, java.util.regex.Pattern.quote(target.schema())) + "\\s*\\.\\s*"
                 + String.format(part, java.util.regex.Pattern.quote(target.name())) + "(?![A-Za-z0-9_$])",
                 java.util.regex.Pattern.CASE_INSENSITIVE);
         return self.matcher(select).find();
+    }
+
+    /** The character this warehouse quotes identifiers with. */
+    private char quoteChar() {
+        return dialect.quote("x").charAt(0);
     }
 
     /** Every column of the select has a plain name, and the time column is one of them. */

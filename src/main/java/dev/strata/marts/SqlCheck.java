@@ -140,6 +140,7 @@ public final class SqlCheck {
             new WarehousePass(check, connection).run(order);
         } finally {
             connection.rollback();
+            adapter.settings().endTask(connection);
             connection.setAutoCommit(autoCommit);
         }
         return check.report();
@@ -361,8 +362,8 @@ public final class SqlCheck {
             }
             trustWarehouse(parsed);
             if (asView) {
-                views.put(u.mart.name(), check.dialect.quote(view));
-                checkColumns(u, check.dialect.quote(view));
+                views.put(u.mart.name(), check.dialect.tempTableName(view));
+                checkColumns(u, check.dialect.tempTableName(view));
             }
             return true;
         }

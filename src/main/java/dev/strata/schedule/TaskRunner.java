@@ -85,6 +85,7 @@ final class TaskRunner {
                 }
                 running.remove(c);
                 try {
+                    warehouse.settings().endTask(c);
                     c.setAutoCommit(true);
                 } catch (SQLException ignored) {
                     // aborted or broken: the pool discards it

@@ -7,6 +7,7 @@ import dev.strata.config.VaultSection;
 import dev.strata.ingest.StgTable;
 import dev.strata.runtime.Environment;
 import dev.strata.warehouse.LockKeys;
+import dev.strata.warehouse.Locks;
 import dev.strata.warehouse.SqlDialect;
 import dev.strata.warehouse.Warehouse;
 import java.sql.Connection;
@@ -121,24 +122,28 @@ public final class VaultLoader {
         try {
             warehouse.inTransaction(c -> {
                 warehouse.catalog().ensureSchema(c, vault.schema());
-                warehouse.locks().lockForTransaction(c, LockKeys.vault("ddl:" + vault.schema()));
-                try (Statement s = c.createStatement()) {
+                try (Locks.DdlLock lock = warehouse.locks().lockAroundDdl(warehouse, c, LockKeys.vault("ddl:" + vault.schema()))) {
+                    // every change is decided before any runs: where DDL commits on its own, a refusal
+                    // found half-way could not take back the tables already changed
+                    Map<String, List<String>> changes = new LinkedHashMap<>();
                     for (VaultTables.Table t : tables.tables()) {
                         Map<String, String> existing = warehouse.catalog().columnTypes(c, vault.schema(), t.name());
-                        if (existing.isEmpty()) {
-                            s.execute(tables.createTable(t));
-                            LOG.info("created vault table {}.{}", vault.schema(), t.name());
-                        } else {
-                            for (String alter : tables.alterStatements(t, existing, refusals)) {
-                                s.execute(alter);
-                                LOG.info("vault table {}.{}: {}", vault.schema(), t.name(), alter);
+                        changes.put(t.name(), existing.isEmpty() ? List.of(tables.createTable(t))
+                                : tables.alterStatements(t, existing, refusals));
+                    }
+                    if (!refusals.isEmpty()) {
+                        c.rollback();
+                        return null;
+                    }
+                    try (Statement s = c.createStatement()) {
+                        for (Map.Entry<String, List<String>> change : changes.entrySet()) {
+                            for (String ddl : change.getValue()) {
+                                s.execute(ddl);
+                                LOG.info("vault table {}.{}: {}", vault.schema(), change.getKey(),
+                                        ddl.startsWith("CREATE") ? "created" : ddl);
                             }
                         }
                     }
-                }
-                if (!refusals.isEmpty()) {
-                    c.rollback();
-                    return null;
                 }
                 checkHashing(c);
                 return null;
@@ -169,8 +174,7 @@ public final class VaultLoader {
         try {
             return warehouse.inTransaction(c -> loadInTransaction(c, target, mappings));
         } catch (SQLException e) {
-            String state = e.getSQLState();
-            if (state != null && state.startsWith("22")) {
+            if (warehouse.errors().isDataError(e) && !warehouse.errors().isUniqueViolation(e)) {
                 // a data exception: most likely a value the declared type rejects; name the row
                 String where = findBadValue(target, mappings);
                 if (where != null) {

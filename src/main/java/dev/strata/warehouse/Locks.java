@@ -28,13 +28,35 @@ import java.sql.SQLException;
  * Must be called with auto-commit off for transaction scope (a lock in an auto-committed
  * statement would be released at once).
  *
- * <p>Caveat for warehouses without transactional DDL: callers today hold a transaction-scoped lock
- * around DDL (STG table creation, the vault's {@code CREATE}/{@code ALTER}, an incremental mart's
- * first run). Where each DDL statement commits on its own, that commit ends the lock's scope, so
- * such an adapter must serialize those sections with a session-scoped lock on the same key (its
- * {@link Catalog#ensureSchema} and {@link Materializer} do their DDL on a connection of their own).
+ * <p><b>Around DDL</b> ({@link #lockAroundDdl}): callers that run DDL under a lock (STG table
+ * creation, the vault's {@code CREATE}/{@code ALTER}, a mart's build) take it this way, because
+ * where each DDL statement commits on its own (MySQL/MariaDB) that commit would end a
+ * transaction-scoped lock taken on the same connection half-way through the section. Such an
+ * adapter holds the lock in a transaction of a second session instead, which the first DDL
+ * cannot end; it is the same kind of lock as the transaction scope, so the two exclude each other,
+ * and it is released by {@link DdlLock#close} or when the process dies.
  */
 public interface Locks {
+    /** A lock taken by {@link #lockAroundDdl}: closing it ends the section. */
+    interface DdlLock extends AutoCloseable {
+        @Override
+        void close() throws SQLException;
+    }
+
+    /**
+     * Takes the lock on {@code key} for a section of DDL that runs on {@code connection}, waiting
+     * for it: while the section runs, no other session holds the key in transaction scope or around
+     * DDL. It is held until {@link DdlLock#close} and, on a warehouse with transactional DDL, until
+     * {@code connection}'s transaction ends (this default: {@link #lockForTransaction}, and
+     * {@code close} does nothing). Use with try-with-resources; do not take the same key in
+     * transaction scope on {@code connection} inside the section (on a warehouse that holds the
+     * lock in another session, that would wait for itself).
+     */
+    default DdlLock lockAroundDdl(Warehouse warehouse, Connection connection, LockKey key) throws SQLException {
+        lockForTransaction(connection, key);
+        return () -> { };
+    }
+
     /** Takes the lock on {@code key} for the rest of the current transaction, waiting for it. */
     void lockForTransaction(Connection connection, LockKey key) throws SQLException;
 

@@ -49,11 +49,13 @@ import java.util.List;
  * holds. Incremental marts there need DDL only on their first run (create the table, index the
  * time column), which is idempotent and creates no rows, so it can run outside the task
  * transaction; each interval's {@code DELETE}+{@code INSERT} is ordinary DML inside it. The
- * caller's own data checks ({@code checks:} of a mart) run after the operation on the task's
- * connection; on PostgreSQL they see the new rows inside the transaction and a failure rolls the
- * publish back. A publish-outside adapter must run them in its {@link Verification} instead,
- * before step (c) — the open point of phase 2 (today {@code MartBuilder} passes only the
- * {@code unique_key} check there). An engine
+ * caller's checks of a view or table mart ({@code unique_key}, the mart's {@code checks:}) are its
+ * {@link Verification}, which runs on the new relation under its fresh name before step (c) (on
+ * PostgreSQL, before the swap inside the transaction); an incremental mart's checks run after
+ * {@link #writeInterval} on the task's connection, inside the transaction that wrote the interval.
+ * The verification of a publish-outside adapter runs on the connection that built the relation,
+ * not the task's: a read of the fresh relation inside the task transaction would hold a metadata
+ * lock that the atomic rename waits for. An engine
  * without multi-statement transactions (Trino over Iceberg) keeps the same contract with an atomic
  * table commit in (c).
  */
@@ -85,10 +87,12 @@ public interface Materializer {
     }
 
     /**
-     * Replaces (or creates) view {@code schema.name} as {@code select}, keeping views that read it
-     * working (they are re-created on the new view). Returns 0.
+     * Replaces (or creates) view {@code schema.name} as {@code select}, running {@code verification}
+     * on the new view before it is published, and keeping views that read it working (they are
+     * re-created on the new view where the database binds views to relations, not names). Returns 0.
      */
-    long replaceView(BuildContext context, String schema, String name, String select) throws SQLException;
+    long replaceView(BuildContext context, String schema, String name, String select, Verification verification)
+            throws SQLException;
 
     /**
      * Replaces (or creates) table {@code schema.name} with the rows of {@code select}, running

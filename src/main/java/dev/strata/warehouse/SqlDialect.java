@@ -95,9 +95,11 @@ public interface SqlDialect {
     }
 
     /**
-     * A statement that makes the warehouse analyze {@code select} without running it and keeps it
-     * readable as the unqualified {@code view} until the transaction ends (a temporary view, which
-     * a rollback removes): the SQL check builds a chain of marts that are not built yet this way.
+     * A statement that makes the warehouse analyze {@code select} without running it and keeps its
+     * columns readable as {@link #tempTableName}{@code (view)} until the transaction ends (a temporary
+     * view, which a rollback removes; where there are no temporary views, an empty temporary table
+     * of the select's columns, which the session drops): the SQL check builds a chain of marts that
+     * are not built yet this way. Running it again with the same name replaces the object.
      */
     default String createCheckView(String view, String select) {
         return "CREATE TEMPORARY VIEW " + quote(view) + " AS " + select;
@@ -192,10 +194,26 @@ public interface SqlDialect {
     String nullSafeEquals(String a, String b);
 
     /**
-     * DDL creating, unless it exists, a session-local scratch table whose rows disappear at each
-     * commit (landing stages each batch in one). {@code columnDefinitions} is {@code "a" text, ...}.
+     * DDL run at the start of each transaction that stages rows in a session-local scratch table
+     * (landing stages each batch in one): afterwards {@link #tempTableName}{@code (name)} exists, no
+     * other session sees it, and it holds no rows of an earlier transaction. It never commits the
+     * caller's transaction. {@code columnDefinitions} is {@code "a" text, ...}.
      */
     String createTempTable(String name, String columnDefinitions);
+
+    /**
+     * How SQL names the session-local table (or view) {@code name} made by {@link #createTempTable}
+     * or {@link #createCheckView}: {@code quote(name)} where temporary objects have a namespace of
+     * their own; qualified where the warehouse needs a database for every name.
+     */
+    default String tempTableName(String name) {
+        return quote(name);
+    }
+
+    /** The current time as a value of {@link #timestampType()}, at the warehouse's finest precision. */
+    default String currentTimestamp() {
+        return "CURRENT_TIMESTAMP";
+    }
 
     /**
      * {@code INSERT INTO target (columns) <rows>} that silently skips every row whose values in

@@ -8,7 +8,9 @@ import java.util.Optional;
 /**
  * Capability: per-transaction settings. Every setting applies from the call until the current
  * transaction ends and is gone after it (a pooled connection is handed to the next user as it
- * was): an adapter whose settings are per session must restore them itself. Call with auto-commit off.
+ * was): an adapter whose settings are per session must restore them itself — {@link #deterministic}
+ * and {@link #sortMemory} before the transaction ends, {@link #beginTask}'s in {@link #endTask},
+ * which every caller of {@code beginTask} calls. Call with auto-commit off.
  */
 public interface TransactionSettings {
     /**
@@ -27,4 +29,13 @@ public interface TransactionSettings {
      * is cancelled ({@link SqlErrors#isTimeout}).
      */
     void beginTask(Connection connection, Optional<Duration> timeout) throws SQLException;
+
+    /**
+     * Called after the transaction that {@link #beginTask} prepared ended (committed or rolled
+     * back), before the connection is used for anything else: an adapter whose settings belong to
+     * the session, not the transaction, restores them here. Nothing to do where settings are
+     * transaction-local (this default).
+     */
+    default void endTask(Connection connection) throws SQLException {
+    }
 }

@@ -37,7 +37,8 @@ public class TransactionalDdlMaterializer implements Materializer {
     }
 
     @Override
-    public long replaceView(BuildContext context, String schema, String name, String select) throws SQLException {
+    public long replaceView(BuildContext context, String schema, String name, String select, Verification verification)
+            throws SQLException {
         Connection c = context.connection();
         ensureSchema(c, schema);
         locks.lockForTransaction(c, LockKeys.mart(schema, name));
@@ -48,6 +49,8 @@ public class TransactionalDdlMaterializer implements Materializer {
             }
             exec(c, "CREATE VIEW " + sql.qualified(schema, name) + " AS " + select);
         });
+        // inside the transaction nobody else sees the new view yet; a failure rolls it back
+        verification.verify(c, sql.qualified(schema, name));
         return 0;
     }
 

@@ -40,7 +40,8 @@ public final class Warehouse implements AutoCloseable {
     public static Warehouse connect(String jdbcUrl, String user, Secret password, int poolSize) {
         WarehouseAdapter adapter = Warehouses.forUrl(jdbcUrl);
         HikariConfig cfg = new HikariConfig();
-        cfg.setJdbcUrl(jdbcUrl);
+        cfg.setJdbcUrl(adapter.driverUrl(jdbcUrl));
+        adapter.connectionProperties().forEach(cfg::addDataSourceProperty);
         cfg.setUsername(user);
         cfg.setPassword(password.reveal());
         cfg.setMaximumPoolSize(poolSize);
@@ -118,9 +119,10 @@ public final class Warehouse implements AutoCloseable {
      */
     public Connection unpooledConnection() throws SQLException {
         java.util.Properties props = new java.util.Properties();
+        adapter.connectionProperties().forEach(props::setProperty);
         props.setProperty("user", user);
         props.setProperty("password", password.reveal());
-        return java.sql.DriverManager.getConnection(jdbcUrl, props);
+        return java.sql.DriverManager.getConnection(adapter.driverUrl(jdbcUrl), props);
     }
 
     /** Work done in one transaction; committed when {@code work} returns, rolled back when it throws. */

@@ -44,4 +44,21 @@ public interface WarehouseAdapter {
 
     /** The Flyway location of Strata's metadata migrations for this database. */
     String migrationsLocation();
+
+    /**
+     * The JDBC URL the driver is given for {@code jdbcUrl}, the one in config (e.g. a URL scheme the
+     * driver accepts only with an option added). Credentials are left as they are.
+     */
+    default String driverUrl(String jdbcUrl) {
+        return jdbcUrl;
+    }
+
+    /**
+     * Driver properties every connection to this warehouse is opened with, pooled or not: what
+     * the adapter's guarantees rest on (the session's isolation level, time zone, SQL mode, bulk
+     * load switches). Parameters the user wrote in the URL are kept; these are added.
+     */
+    default java.util.Map<String, String> connectionProperties() {
+        return java.util.Map.of();
+    }
 }
