@@ -84,3 +84,13 @@ CREATE TABLE IF NOT EXISTS strata.task_runs (
 -- partial indexes, so this one covers every state (state is its second column, so the claim's
 -- range over the claimable states still uses it).
 CREATE INDEX IF NOT EXISTS task_runs_claimable ON strata.task_runs (pipeline, state, not_before);
+
+-- MariaDB only: transaction-scoped named locks. PostgreSQL has them built in
+-- (pg_advisory_xact_lock); MariaDB's GET_LOCK belongs to the session and survives a commit, so
+-- Strata locks a row of this table instead (INSERT ... ON DUPLICATE KEY UPDATE: created on first
+-- use, held until the transaction ends, released when the session dies). id is the key's 64-bit
+-- number (dev.strata.warehouse.LockKeys), name its readable form, for diagnosis.
+CREATE TABLE IF NOT EXISTS strata.locks (
+    id   BIGINT       NOT NULL PRIMARY KEY,
+    name VARCHAR(255) NOT NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;

@@ -110,7 +110,7 @@ class MariaDbMetadataMigrationIT {
         assertThat(again.migrationsExecuted).isZero();
         assertThat(again.targetSchemaVersion).isNull();   // nothing to do
         assertThat(history()).containsExactly("1:true", "10:true", "11:true", "20:true", "30:true");
-        assertThat(tables()).containsExactly("dead_letters", "landing_batches", "layer_watermarks", "node_coverage",
+        assertThat(tables()).containsExactly("dead_letters", "landing_batches", "layer_watermarks", "locks", "node_coverage",
                 "schema_history", "source_positions", "task_attempts", "task_edges", "task_runs", "vault_seen");
     }
 
