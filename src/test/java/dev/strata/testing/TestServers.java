@@ -20,6 +20,7 @@ public final class TestServers {
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static EmbeddedPostgres postgres;
     private static EmbeddedKafka kafka;
+    private static dev.strata.embedded.EmbeddedMariaDb mariadb;
 
     private TestServers() {
     }
@@ -40,6 +41,43 @@ public final class TestServers {
             Runtime.getRuntime().addShutdownHook(new Thread(k::close, "test-kafka-stop"));
         }
         return kafka;
+    }
+
+    /** One embedded MariaDB (fast mode, temporary data directory) per test JVM, started on first use. */
+    public static synchronized dev.strata.embedded.EmbeddedMariaDb mariadb() {
+        if (mariadb == null) {
+            mariadb = dev.strata.embedded.EmbeddedMariaDb.start(Optional.empty(), dev.strata.embedded.EmbeddedMariaDb.Options.fast());
+            dev.strata.embedded.EmbeddedMariaDb m = mariadb;
+            Runtime.getRuntime().addShutdownHook(new Thread(m::close, "test-mariadb-stop"));
+        }
+        return mariadb;
+    }
+
+    /**
+     * The shared MariaDB server emptied: every database but MariaDB's own dropped. MariaDB has one
+     * namespace of databases per server (Strata's schemas are databases), so a fresh "database" in
+     * PostgreSQL's sense is a server without Strata's databases; tests using it run one at a time.
+     * Returns the server's JDBC URL.
+     */
+    public static synchronized String emptiedMariaDbUrl() {
+        dev.strata.embedded.EmbeddedMariaDb m = mariadb();
+        try (Connection c = m.connect(); Statement s = c.createStatement()) {
+            java.util.List<String> drop = new java.util.ArrayList<>();
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA")) {
+                while (rs.next()) {
+                    String db = rs.getString(1);
+                    if (!java.util.Set.of("mysql", "information_schema", "performance_schema", "sys").contains(db)) {
+                        drop.add(db);
+                    }
+                }
+            }
+            for (String db : drop) {
+                s.execute("DROP DATABASE `" + db + "`");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot empty the test MariaDB server", e);
+        }
+        return m.jdbcUrl();
     }
 
     /** A name unique in this JVM run, safe as an SQL identifier and a topic name: {@code prefix_7}. */

@@ -5,7 +5,7 @@ import dev.strata.warehouse.Warehouse;
 
 /**
  * A warehouse a contract test runs against: hands out fresh, empty databases on one embedded
- * server. One implementation per adapter ({@link #postgres()}; phase 2 adds MariaDB's).
+ * server. One implementation per adapter ({@link #postgres()}, {@link #mariadb()}).
  */
 public interface WarehouseUnderTest {
     /** A JDBC URL of a new, empty database (metadata schema not yet created). */
@@ -22,6 +22,29 @@ public interface WarehouseUnderTest {
 
     default Warehouse connect(String url) {
         return Warehouse.connect(url, user(), password(), 8);
+    }
+
+    /**
+     * The shared embedded MariaDB of {@link TestServers}: each "new database" is the server emptied
+     * ({@link TestServers#emptiedMariaDbUrl}), so a caller must be done with the previous one.
+     */
+    static WarehouseUnderTest mariadb() {
+        return new WarehouseUnderTest() {
+            @Override
+            public String newDatabaseUrl() {
+                return TestServers.emptiedMariaDbUrl();
+            }
+
+            @Override
+            public String user() {
+                return TestServers.mariadb().user();
+            }
+
+            @Override
+            public Secret password() {
+                return TestServers.mariadb().password();
+            }
+        };
     }
 
     /** The shared embedded PostgreSQL of {@link TestServers}. */

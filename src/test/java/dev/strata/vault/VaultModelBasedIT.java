@@ -101,6 +101,7 @@ public class VaultModelBasedIT {
         ProjectConfig project = new ProjectLoader(EnvResolver.of(Map.of())).parse(Path.of("."), YAML, "strata.yaml");
         SplittableRandom rnd = new SplittableRandom(seed);
         try (Warehouse warehouse = target.newDatabase()) {
+            warehouse.migrate();   // as every Strata process does first: the fixture's locks live there on some warehouses
             VaultLoader loader = new VaultLoader(warehouse, project.name(), project.vault());
             VaultReferenceModel model = new VaultReferenceModel(project.vault());
             List<String> targets = loader.targets().stream().map(VaultTarget::name).toList();

@@ -16,11 +16,21 @@ class WarehousesTest {
     }
 
     @Test
+    void shouldFindTheMariaDbAdapterForMariaDbAndMySqlUrlsAndEmbeddedMariaDb() {
+        assertThat(Warehouses.forUrl("jdbc:mariadb://db:3306/").name()).isEqualTo("mariadb");
+        assertThat(Warehouses.forUrl("jdbc:mysql://db:3306/dwh").name()).isEqualTo("mariadb");
+        assertThat(Warehouses.forUrl("embedded:mariadb").name()).isEqualTo("mariadb");
+        assertThat(Warehouses.forUrl("jdbc:mysql://db:3306/dwh").driverUrl("jdbc:mysql://db:3306/dwh"))
+                .as("MariaDB's driver takes its own scheme").isEqualTo("jdbc:mariadb://db:3306/dwh");
+    }
+
+    @Test
     void shouldRefuseAnUnknownDatabaseInOneSentenceWithoutItsPassword() {
         assertThatThrownBy(() -> Warehouses.forUrl("jdbc:oracle:thin:scott/tiger@db:1521/x?password=hunter2"))
                 .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIG))
                 .hasMessageStartingWith("Unsupported database: jdbc:oracle:thin:")
-                .hasMessageContaining("(supported: jdbc:postgresql://..., embedded:postgres)")
+                .hasMessageContaining("(supported: jdbc:postgresql://..., embedded:postgres, "
+                        + "jdbc:mariadb://..., jdbc:mysql://..., embedded:mariadb)")
                 .hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> Warehouses.forUrl("embedded:oracle")).hasMessageStartingWith("Unsupported database: embedded:oracle");
     }

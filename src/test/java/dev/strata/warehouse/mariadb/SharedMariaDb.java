@@ -3,7 +3,6 @@ package dev.strata.warehouse.mariadb;
 import dev.strata.embedded.EmbeddedMariaDb;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -19,9 +18,7 @@ final class SharedMariaDb {
 
     static synchronized EmbeddedMariaDb server() {
         if (server == null) {
-            EmbeddedMariaDb s = EmbeddedMariaDb.start(Optional.empty(), EmbeddedMariaDb.Options.fast());
-            Runtime.getRuntime().addShutdownHook(new Thread(s::close, "shared-mariadb-close"));
-            server = s;
+            server = dev.strata.testing.TestServers.mariadb();   // one server per test JVM, shared with the contract suite
         }
         return server;
     }
