@@ -338,6 +338,47 @@ public abstract class WarehouseContract {
         }
     }
 
+    @Test
+    void shouldPublishNothingWhenTheCheckOfATableOrViewMartFails() throws Exception {
+        try (Warehouse w = target().newDatabase()) {
+            w.migrate();
+            exec(w, w.sql().createSchemaIfNotExists("raw"), "CREATE TABLE raw.vals (v integer)", "INSERT INTO raw.vals VALUES (1), (2)");
+            String yaml = """
+                    name: contract
+                    marts:
+                      total:
+                        materialized: table
+                        checks:
+                          small: "select total from {{ this }} where total > 10"
+                      latest:
+                        materialized: view
+                        checks:
+                          small: "select v from {{ this }} where v > 10"
+                    schedule:
+                      marts: { every: 1d, start: 2022-10-01 }
+                    """;
+            Files.writeString(dir.resolve("strata.yaml"), yaml);
+            Files.createDirectories(dir.resolve("marts"));
+            Instant day = Instant.parse("2022-10-01T00:00:00Z");
+            Files.writeString(dir.resolve("marts/total.sql"), "select sum(v) as total from raw.vals");
+            Files.writeString(dir.resolve("marts/latest.sql"), "select max(v) as v from raw.vals");
+            Pipeline first = Pipeline.load(new ProjectLoader(EnvResolver.of(Map.of())).load(dir), w.adapter());
+            assertThat(new Backfill(first, w, "a", Clock.systemUTC()).run(Backfill.Options.of(day, day), Backfill.Progress.NONE).ok())
+                    .isTrue();
+            // the marts change so that their checks fail: the published relations must stay as they were
+            Files.writeString(dir.resolve("marts/total.sql"), "select 100 + sum(v) as total from raw.vals");
+            Files.writeString(dir.resolve("marts/latest.sql"), "select 100 + max(v) as v from raw.vals");
+            Pipeline second = Pipeline.load(new ProjectLoader(EnvResolver.of(Map.of())).load(dir), w.adapter());
+            Backfill.Result failed = new Backfill(second, w, "a", Clock.systemUTC())
+                    .run(Backfill.Options.of(day, day).withRerun(true), Backfill.Progress.NONE);
+            assertThat(failed.ok()).isFalse();
+            assertThat(strings(w, "SELECT node, error FROM strata.task_runs ORDER BY node"))
+                    .allMatch(row -> row.contains("check 'small'"));
+            assertThat(strings(w, "SELECT total FROM cdm.total")).as("the table mart as it was").containsExactly("3");
+            assertThat(strings(w, "SELECT v FROM cdm.latest")).as("the view as it was").containsExactly("2");
+        }
+    }
+
     // ---- identifiers ----
 
     @Test
