@@ -7,10 +7,8 @@ import dev.strata.config.Position;
 import dev.strata.graph.NodeKind;
 import dev.strata.graph.Relation;
 import dev.strata.warehouse.Dialect;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * One mart or SQL task with its settings resolved ({@code strata.yaml} merged with the file's
@@ -23,7 +21,6 @@ public final class Mart {
     private final Optional<String> timeColumn;
     private final List<String> uniqueKey;
     private final Template sql;
-    private final List<Template> checks;
     private final Position position;
     private final MartProject project;
 
@@ -32,14 +29,13 @@ public final class Mart {
     }
 
     Mart(String name, Materialization materialization, Optional<Relation> relation, Optional<String> timeColumn,
-         List<String> uniqueKey, Template sql, List<Template> checks, Position position, MartProject project) {
+         List<String> uniqueKey, Template sql, Position position, MartProject project) {
         this.name = name;
         this.materialization = materialization;
         this.relation = relation;
         this.timeColumn = timeColumn;
         this.uniqueKey = List.copyOf(uniqueKey);
         this.sql = sql;
-        this.checks = List.copyOf(checks);
         this.position = position;
         this.project = project;
     }
@@ -77,35 +73,20 @@ public final class Mart {
         return sql.file();
     }
 
-    /** The mart's SQL and its checks rendered for one interval. */
-    public record RenderedMart(String sql, List<RenderedCheck> checks) {
-    }
-
-    /** A check query rendered for one interval. */
-    public record RenderedCheck(String name, String sql) {
+    /**
+     * The mart's SQL rendered for one interval. Its data tests (and {@code checks:}) are run by the
+     * scheduler after the build, see {@code dev.strata.quality}.
+     */
+    public record RenderedMart(String sql) {
     }
 
     /**
-     * Renders the SQL and the checks for {@code interval}. A template problem (which validation
-     * reports before anything runs) becomes a {@link ErrorCode#TASK_FAILED} error here.
+     * Renders the SQL for {@code interval}. A template problem (which validation reports before
+     * anything runs) becomes a {@link ErrorCode#TASK_FAILED} error here.
      */
     public RenderedMart render(Dialect dialect, TemplateInterval interval) {
         String self = relation.map(r -> r.qualified(dialect)).orElse("");
-        String main = renderOne(sql, dialect, interval, self);
-        List<RenderedCheck> rendered = new ArrayList<>();
-        for (Template c : checks) {
-            rendered.add(new RenderedCheck(c.name(), renderOne(c, dialect, interval, self)));
-        }
-        return new RenderedMart(main, rendered);
-    }
-
-    private String renderOne(Template t, Dialect dialect, TemplateInterval interval, String self) {
-        SqlTemplates.Rendered r = project.templates().render(t.text(), project.newScope(dialect), dialect, interval, self);
-        if (!r.ok()) {
-            throw new StrataException(ErrorCode.TASK_FAILED, r.scope().problems.stream()
-                    .map(p -> t.file() + ":" + p.line() + ": " + p.message()).collect(Collectors.joining("\n")));
-        }
-        return r.sql().strip();
+        return new RenderedMart(project.renderTemplate(sql.text(), sql.file(), dialect, interval, self));
     }
 
     @Override

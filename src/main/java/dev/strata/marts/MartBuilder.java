@@ -41,8 +41,10 @@ import java.util.stream.Collectors;
  *       disjoint rows.</li>
  *   <li><b>script</b> (an SQL task): the rendered statements, in order.</li>
  * </ul>
- * Then the {@code unique_key} check and the mart's checks run; any offending row fails the run
- * with {@link ErrorCode#TASK_FAILED} and the caller's rollback leaves the mart as it was.
+ * Then the {@code unique_key} check runs; any offending row fails the run with
+ * {@link ErrorCode#TASK_FAILED} and the caller's rollback leaves the mart as it was. The mart's
+ * data tests (and {@code checks:}) run after {@link #build}, in the same transaction, from the
+ * scheduler ({@code dev.strata.quality}).
  */
 public final class MartBuilder {
     static final String BUILD_TABLE = "strata_build";
@@ -63,9 +65,6 @@ public final class MartBuilder {
             case INCREMENTAL -> incremental(c, mart, r.sql(), interval);
             case SCRIPT -> script(c, r.sql());
         };
-        for (Mart.RenderedCheck check : r.checks()) {
-            runCheck(c, mart, check);
-        }
         return rows;
     }
 
@@ -99,9 +98,6 @@ public final class MartBuilder {
         }
         if (!mart.uniqueKey().isEmpty()) {
             out.add("-- check: (" + String.join(", ", mart.uniqueKey()) + ") is unique and not null");
-        }
-        for (Mart.RenderedCheck check : r.checks()) {
-            out.add("-- check " + check.name() + ": fails when this returns rows\n" + check.sql());
         }
         return out;
     }
@@ -341,25 +337,6 @@ public final class MartBuilder {
         if (!dupes.isEmpty()) {
             throw new StrataException(ErrorCode.TASK_FAILED, "mart " + mart.name() + ": unique_key (" + String.join(", ", key)
                     + ") is not unique; duplicated keys (with their count): " + String.join("; ", dupes));
-        }
-    }
-
-    private void runCheck(Connection c, Mart mart, Mart.RenderedCheck check) throws SQLException {
-        List<String> rows = examples(c, check.sql());
-        if (!rows.isEmpty()) {
-            throw new StrataException(ErrorCode.TASK_FAILED, "check '" + check.name() + "' of " + mart.name()
-                    + " failed: it returned " + (rows.size() > EXAMPLES ? "more than " + EXAMPLES : rows.size())
-                    + " row(s), e.g. " + String.join("; ", rows.subList(0, Math.min(EXAMPLES, rows.size()))));
-        }
-    }
-
-    /** Up to {@value #EXAMPLES} + 1 rows of a query written by the user (a plain statement: it may contain {@code ?} operators). */
-    private List<String> examples(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.setMaxRows(EXAMPLES + 1);
-            try (ResultSet rs = s.executeQuery(sql)) {
-                return describeRows(rs);
-            }
         }
     }
 

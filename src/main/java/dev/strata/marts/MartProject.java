@@ -74,27 +74,7 @@ public final class MartProject {
         }
         // Second pass: render for real, collecting refs as edges and every problem with its line.
         for (Loaded l : loaded.values()) {
-            List<Mart.Template> checks = new ArrayList<>();
-            for (MartConfig.Check c : l.config.checks()) {
-                String checkText;
-                String checkFile;
-                if (c.sql().isPresent()) {
-                    checkText = c.sql().get();
-                    checkFile = c.position().file() + ":" + c.position().line() + " (check " + c.name() + ")";
-                } else {
-                    Path f = project.directory().resolve(c.file().orElseThrow()).normalize();
-                    checkFile = f.toString();
-                    try {
-                        checkText = Files.readString(f, StandardCharsets.UTF_8);
-                    } catch (IOException e) {
-                        problems.add(c.position(), "marts." + l.config.name() + ".checks." + c.name(),
-                                "cannot read " + f + ": " + e.getMessage());
-                        continue;
-                    }
-                }
-                checks.add(new Mart.Template(c.name(), checkText, checkFile));
-                mp.collect(l.config.name(), checkText, checkFile, dialect, problems);
-            }
+            // a mart's checks: are data tests now (dev.strata.quality), loaded with the project's other tests
             mp.collect(l.config.name(), l.text, l.display, dialect, problems);
             for (MartConfig.NamedRef d : l.config.dependsOn()) {
                 if (!mp.catalog.containsKey(d.name())) {
@@ -106,7 +86,7 @@ public final class MartProject {
             }
             mp.marts.put(l.config.name(), new Mart(l.config.name(), l.settings.materialization, l.relation,
                     l.settings.timeColumn, l.settings.uniqueKey, new Mart.Template(l.config.name(), l.text, l.display),
-                    checks, l.config.position(), mp));
+                    l.config.position(), mp));
         }
         return mp;
     }
@@ -128,6 +108,49 @@ public final class MartProject {
                 edges.add(new Edge(r.name(), mart, new Position(display, r.line(), 1)));
             }
         }
+    }
+
+    /** What {@link #parseTemplate} found in a template: the nodes it {@code ref()}s, in order, and its {@code config()} settings. */
+    public record ParsedTemplate(List<String> refs, Map<String, Object> header) {
+    }
+
+    /**
+     * Reads a template that is not a mart (a data test's SQL): renders it once for a sample
+     * interval, reporting template errors and unknown {@code ref()}s at {@code display}'s lines
+     * under {@code owner}, and returns what it refs.
+     */
+    public ParsedTemplate parseTemplate(String text, String display, String owner, Dialect dialect, Problems problems) {
+        TemplateScope scope = newScope(dialect);
+        templates.render(text, scope, dialect, TemplateInterval.sample(), "");
+        for (TemplateScope.LineProblem p : scope.problems) {
+            String message = p.message();
+            if (message.startsWith("ref('")) {
+                String name = message.substring(5, message.indexOf('\'', 5));
+                message = message + Suggestions.didYouMean(name, catalog.keySet());
+            }
+            problems.add(new Position(display, p.line(), 1), owner, message);
+        }
+        return new ParsedTemplate(scope.refs.stream().map(TemplateScope.RefCall::name).distinct().toList(),
+                Map.copyOf(scope.header));
+    }
+
+    /**
+     * Renders a template (a mart's SQL, a data test's) for {@code interval}, {@code {{ this }}}
+     * being {@code self}. A template problem becomes a {@link dev.strata.ErrorCode#TASK_FAILED} error
+     * naming {@code display} and the line.
+     */
+    public String renderTemplate(String text, String display, Dialect dialect, TemplateInterval interval, String self) {
+        SqlTemplates.Rendered r = templates.render(text, newScope(dialect), dialect, interval, self);
+        if (!r.ok()) {
+            throw new dev.strata.StrataException(dev.strata.ErrorCode.TASK_FAILED, r.scope().problems.stream()
+                    .map(p -> display + ":" + p.line() + ": " + p.message()).collect(java.util.stream.Collectors.joining("\n")));
+        }
+        return r.sql().strip();
+    }
+
+    /** The relation {@code ref(name)} resolves to, if any. */
+    public Optional<Relation> relationOf(String name) {
+        return Optional.ofNullable(catalog.get(name)).flatMap(Node::relation);
     }
 
     /** A scope that resolves names but reports nothing about them (used to read headers). */
