@@ -14,11 +14,13 @@
     const head = el('tr', null, el('th', null, 'node'), grid.intervals.map(i => el('th', { className: 'interval', title: i.start + ' – ' + i.end }, fmt.shortTime(i.start))));
     const rows = grid.nodes.map(node => el('tr', null, el('td', null, node), grid.intervals.map(i => {
       const c = cells.get(node + '|' + i.start);
+      const failing = c && c.tests ? c.tests : [];
       const sq = c ? el('span', {
-        className: 'sq state-' + c.state,
-        title: node + ' ' + i.start + ': ' + c.state + ' (attempt ' + c.attempt + ')',
-        dataset: { runId: c.id, state: c.state },
-      }) : continuousCell(node, i, grid.continuous[node]);
+        className: 'sq state-' + c.state + (failing.length ? ' tests-failed' : ''),
+        title: node + ' ' + i.start + ': ' + c.state + ' (attempt ' + c.attempt + ')' + failing.map(t =>
+          '\ntest ' + t.test + ' (' + t.severity + '): ' + (t.status === 'error' ? 'could not run' : t.failures + ' offending rows')).join(''),
+        dataset: { runId: c.id, state: c.state, failedTests: failing.map(t => t.test).join(',') },
+      }, failing.length ? '!' : null) : continuousCell(node, i, grid.continuous[node]);
       if (c) sq.addEventListener('click', () => show(c.id));
       return el('td', { className: 'cell' }, sq);
     })));
@@ -79,7 +81,18 @@
       el('dt', null, 'finished'), el('dd', null, fmt.time(r.finished_at)),
       el('dt', null, 'rows'), el('dd', null, fmt.num(r.rows_affected))),
       r.error ? el('h2', null, 'Error') : null, r.error ? el('pre', { id: 'run-error' }, r.error) : null,
-      rerun, result);
+      testsTable(r.tests || []), rerun, result);
+  }
+
+  /** The data tests of the run's latest attempt: status, offending rows, and the sample rows as text. */
+  function testsTable(tests) {
+    if (tests.length === 0) return null;
+    return el('div', { id: 'run-tests' }, el('h2', null, 'Data tests'), el('table', { className: 'data' },
+      el('thead', null, el('tr', null, ['test', 'severity', 'status', 'offending rows', 'samples'].map(h => el('th', null, h)))),
+      el('tbody', null, tests.map(t => el('tr', { dataset: { test: t.test, status: t.status } },
+        el('td', null, t.test), el('td', null, t.severity), el('td', null, badge(t.status === 'pass' ? 'success' : 'failed')),
+        el('td', null, fmt.num(t.failures)),
+        el('td', null, el('pre', null, t.status === 'error' ? (t.message || '') : (t.samples || []).map(row => JSON.stringify(row)).join('\n'))))))));
   }
 
   const poller = poll(async () => {
