@@ -74,7 +74,25 @@ public final class MartProject {
         }
         // Second pass: render for real, collecting refs as edges and every problem with its line.
         for (Loaded l : loaded.values()) {
-            // a mart's checks: are data tests now (dev.strata.quality), loaded with the project's other tests
+            // a mart's checks: and sql tests are data tests (dev.strata.quality), built with the project's other
+            // tests once the graph is known; what they ref() must still run before the mart
+            for (dev.strata.config.DataTestConfig t : project.tests().of(l.config.name())) {
+                if (t.kind() != dev.strata.config.DataTestConfig.Kind.SQL) {
+                    continue;
+                }
+                String testText = t.sql().orElse(null);
+                String testFile = t.position().file() + ":" + t.position().line();
+                if (testText == null) {
+                    Path f = project.directory().resolve(t.file().orElseThrow()).normalize();
+                    testFile = f.toString();
+                    try {
+                        testText = Files.readString(f, StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        continue; // reported when the tests are built
+                    }
+                }
+                mp.collectEdges(l.config.name(), testText, testFile, dialect);
+            }
             mp.collect(l.config.name(), l.text, l.display, dialect, problems);
             for (MartConfig.NamedRef d : l.config.dependsOn()) {
                 if (!mp.catalog.containsKey(d.name())) {
@@ -105,6 +123,17 @@ public final class MartProject {
         }
         for (TemplateScope.RefCall r : scope.refs) {
             if (catalog.containsKey(r.name())) {
+                edges.add(new Edge(r.name(), mart, new Position(display, r.line(), 1)));
+            }
+        }
+    }
+
+    /** Records the edges of a template's {@code ref()}s into {@code mart}, reporting nothing (its problems are reported elsewhere). */
+    private void collectEdges(String mart, String text, String display, Dialect dialect) {
+        TemplateScope scope = newScope(dialect);
+        templates.render(text, scope, dialect, TemplateInterval.sample(), "");
+        for (TemplateScope.RefCall r : scope.refs) {
+            if (catalog.containsKey(r.name()) && !r.name().equals(mart)) {
                 edges.add(new Edge(r.name(), mart, new Position(display, r.line(), 1)));
             }
         }
