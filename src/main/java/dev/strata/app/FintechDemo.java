@@ -135,7 +135,7 @@ public final class FintechDemo {
                 Environment env = new Environment(project, warehouse, kafka.bootstrap(),
                         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(),
                         Environment.defaultWorkerId());
-                Pipeline pipeline = Pipeline.load(project, warehouse.dialect());
+                Pipeline pipeline = Pipeline.load(project, warehouse.adapter());
                 VaultLoader vaultLoader = new VaultLoader(warehouse, project.name(), project.vault());
                 vaultLoader.prepare();
                 try (ConsoleServer console = options.console()
@@ -247,7 +247,7 @@ public final class FintechDemo {
         String failure = null;
         try {
             w.inTransaction(c -> {
-                w.dialect().beginTask(c, Optional.empty());
+                w.settings().beginTask(c, Optional.empty());
                 return pipeline.action("global_metrics").orElseThrow()
                         .run(new dev.strata.schedule.TaskContext(c, w, "global_metrics", interval, 1));
             });

@@ -95,7 +95,7 @@ public final class PipelineRuntime implements AutoCloseable {
         try {
             warehouse = connect(project, services, options.workers() + 4);
             warehouse.migrate();
-            Pipeline pipeline = Pipeline.load(project, warehouse.dialect());
+            Pipeline pipeline = Pipeline.load(project, warehouse.adapter());
             Environment env = new Environment(project, warehouse,
                     services.kafka().map(k -> k.bootstrap()).orElse(null),
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(),

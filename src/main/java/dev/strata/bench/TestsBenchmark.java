@@ -16,7 +16,7 @@ import dev.strata.quality.TestRunner;
 import dev.strata.quality.TestScope;
 import dev.strata.schedule.Pipeline;
 import dev.strata.vault.VaultLoader;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.SqlDialect;
 import dev.strata.warehouse.Warehouse;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
@@ -69,16 +69,12 @@ public final class TestsBenchmark {
             out.printf("  vault load: %,d rows into %d tables in %.2f s%n", loaded.values().stream().mapToLong(Long::longValue).sum(),
                     loaded.size(), load);
             out.flush();
-            Pipeline pipeline = Pipeline.load(config, w.dialect());
+            Pipeline pipeline = Pipeline.load(config, w.adapter());
             List<DataTest> integrity = pipeline.tests().all().stream().filter(t -> t.kind() == Kind.VAULT_INTEGRITY).toList();
             TestRunner runner = new TestRunner(Clock.systemUTC());
             start = System.nanoTime();
             List<TestResult> results = w.inTransaction(c -> {
-                try (Statement s = c.createStatement()) {
-                    for (String setting : w.dialect().deterministicTransactionSettings()) {
-                        s.execute(setting);
-                    }
-                }
+                w.settings().deterministic(c);
                 return runner.run(c, integrity, TestScope.everything(Clock.systemUTC().instant()));
             });
             double tests = seconds(start);
@@ -97,7 +93,7 @@ public final class TestsBenchmark {
 
     /** COPYs the distinct messages of one object type into {@code stg.<source>}, {@code _seq} in send order. */
     private static int land(Warehouse w, String source, FintechGenerator.Generated seed, boolean transactions) throws SQLException {
-        Dialect d = w.dialect();
+        SqlDialect d = w.sql();
         StringBuilder csv = new StringBuilder();
         int n = 0;
         for (FintechGenerator.Sent s : seed.messages()) {
@@ -111,16 +107,16 @@ public final class TestsBenchmark {
         byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8);
         w.inTransaction(c -> {
             try (Statement s = c.createStatement()) {
-                for (String ddl : StgTable.createStatements(d, source, true)) {
+                for (String ddl : StgTable.createStatements(w.adapter(), source, true)) {
                     s.execute(ddl);
                 }
             }
-            d.copyCsv(c, d.qualified(StgTable.SCHEMA, source), List.of(StgTable.SEQ, StgTable.KEY, StgTable.PAYLOAD,
+            w.bulkLoad().load(c, d.qualified(StgTable.SCHEMA, source), List.of(StgTable.SEQ, StgTable.KEY, StgTable.PAYLOAD,
                     StgTable.PARTITION, StgTable.OFFSET, StgTable.EVENT_TIME, StgTable.BATCH_ID), new ByteArrayInputStream(bytes));
             return null;
         });
-        try (Connection c = w.connection(); Statement s = c.createStatement()) {
-            s.execute("VACUUM ANALYZE " + d.qualified(StgTable.SCHEMA, source));
+        try (Connection c = w.connection()) {
+            w.catalog().refreshStatistics(c, d.qualified(StgTable.SCHEMA, source));
         }
         return n;
     }

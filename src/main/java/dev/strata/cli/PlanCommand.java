@@ -10,7 +10,7 @@ import dev.strata.schedule.NodeSchedule;
 import dev.strata.schedule.Pipeline;
 import dev.strata.schedule.ScheduledInterval;
 import dev.strata.vault.VaultPlan;
-import dev.strata.warehouse.Dialects;
+import dev.strata.warehouse.Warehouses;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
@@ -50,7 +50,7 @@ final class PlanCommand implements Callable<Integer> {
         if (config.vault().declared()) {
             printVault(config, out);
         }
-        Pipeline pipeline = Pipeline.load(config, Dialects.forConfig(config.warehouse()));
+        Pipeline pipeline = Pipeline.load(config, Warehouses.forConfig(config.warehouse()));
         printMarts(out, pipeline);
         printTests(out, pipeline);
         return 0;
@@ -85,7 +85,7 @@ final class PlanCommand implements Callable<Integer> {
             return;
         }
         List<String> nodes = select == null ? pipeline.graph().topologicalOrder() : pipeline.graph().select(select);
-        MartBuilder builder = new MartBuilder(pipeline.dialect());
+        MartBuilder builder = new MartBuilder(pipeline.adapter());
         out.println();
         out.println("marts and tasks (in run order):");
         for (String name : nodes) {
@@ -159,7 +159,7 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     private static void printVault(ProjectConfig config, PrintWriter out) {
-        VaultPlan plan = new VaultPlan(Dialects.forConfig(config.warehouse()), config.vault());
+        VaultPlan plan = new VaultPlan(Warehouses.forConfig(config.warehouse()).sql(), config.vault());
         out.println();
         out.println("vault (schema " + config.vault().schema() + "): tables");
         for (String ddl : plan.ddl()) {

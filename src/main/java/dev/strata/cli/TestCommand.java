@@ -10,7 +10,7 @@ import dev.strata.quality.TestSession;
 import dev.strata.schedule.NodeSchedule;
 import dev.strata.schedule.Pipeline;
 import dev.strata.schedule.ScheduledInterval;
-import dev.strata.warehouse.Dialects;
+import dev.strata.warehouse.Warehouses;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
@@ -48,7 +48,7 @@ final class TestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ProjectConfig config = project.load();
-        Pipeline pipeline = Pipeline.load(config, Dialects.forConfig(config.warehouse()));
+        Pipeline pipeline = Pipeline.load(config, Warehouses.forConfig(config.warehouse()));
         List<DataTest> tests = selected(pipeline);
         PrintWriter out = spec.commandLine().getOut();
         if (tests.isEmpty()) {

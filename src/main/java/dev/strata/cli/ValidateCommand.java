@@ -2,7 +2,7 @@ package dev.strata.cli;
 
 import dev.strata.config.ProjectConfig;
 import dev.strata.schedule.Pipeline;
-import dev.strata.warehouse.Dialects;
+import dev.strata.warehouse.Warehouses;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +21,7 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         ProjectConfig config = project.load();
         // builds the graph too: unknown ref()s, cycles and template errors are reported with file:line
-        Pipeline pipeline = Pipeline.load(config, Dialects.forConfig(config.warehouse()));
+        Pipeline pipeline = Pipeline.load(config, Warehouses.forConfig(config.warehouse()));
         int marts = pipeline.marts().marts().size();
         spec.commandLine().getOut().println("ok: project '" + config.name() + "' (" + config.sources().size()
                 + " source" + (config.sources().size() == 1 ? "" : "s")

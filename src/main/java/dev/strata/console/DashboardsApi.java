@@ -59,7 +59,7 @@ final class DashboardsApi {
             ctx.json(out);
             return;
         }
-        ResultTable table = MartsApi.query(db, DashboardQuery.sql(d, db.warehouse().dialect(), MartsApi.SCHEMA), d.limit());
+        ResultTable table = MartsApi.query(db, DashboardQuery.sql(d, db.warehouse().sql(), MartsApi.SCHEMA), d.limit());
         out.put("ready", true);
         out.put("columns", table.columns());
         out.put("rows", table.rows());

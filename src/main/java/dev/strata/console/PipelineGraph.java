@@ -33,7 +33,7 @@ public interface PipelineGraph {
             dev.strata.marts.Mart mart = marts.get(name);
             if (mart != null) {
                 try {
-                    sql = mart.render(pipeline.dialect(), dev.strata.marts.TemplateInterval.sample()).sql();
+                    sql = mart.render(pipeline.adapter().sql(), dev.strata.marts.TemplateInterval.sample()).sql();
                 } catch (RuntimeException e) {
                     sql = "-- cannot render " + name + ": " + e.getMessage();
                 }

@@ -6,7 +6,7 @@ import dev.strata.config.MartConfig.Materialization;
 import dev.strata.config.Position;
 import dev.strata.graph.NodeKind;
 import dev.strata.graph.Relation;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.SqlDialect;
 import java.util.List;
 import java.util.Optional;
 
@@ -84,7 +84,7 @@ public final class Mart {
      * Renders the SQL for {@code interval}. A template problem (which validation reports before
      * anything runs) becomes a {@link ErrorCode#TASK_FAILED} error here.
      */
-    public RenderedMart render(Dialect dialect, TemplateInterval interval) {
+    public RenderedMart render(SqlDialect dialect, TemplateInterval interval) {
         String self = relation.map(r -> r.qualified(dialect)).orElse("");
         return new RenderedMart(project.renderTemplate(sql.text(), sql.file(), dialect, interval, self));
     }

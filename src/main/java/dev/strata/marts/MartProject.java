@@ -10,7 +10,7 @@ import dev.strata.graph.Edge;
 import dev.strata.graph.Node;
 import dev.strata.graph.NodeKind;
 import dev.strata.graph.Relation;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.SqlDialect;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +43,7 @@ public final class MartProject {
      * may name (sources, vault targets). Problems are added to {@code problems}; marts with problems
      * are still returned where possible so that all problems are found in one pass.
      */
-    public static MartProject load(ProjectConfig project, Dialect dialect, List<Node> upstreamNodes, Problems problems) {
+    public static MartProject load(ProjectConfig project, SqlDialect dialect, List<Node> upstreamNodes, Problems problems) {
         MartProject mp = new MartProject(project.vars());
         upstreamNodes.forEach(n -> mp.catalog.put(n.name(), n));
         Map<String, Loaded> loaded = new LinkedHashMap<>();
@@ -109,7 +109,7 @@ public final class MartProject {
         return mp;
     }
 
-    private void collect(String mart, String text, String display, Dialect dialect, Problems problems) {
+    private void collect(String mart, String text, String display, SqlDialect dialect, Problems problems) {
         TemplateScope scope = newScope(dialect);
         Relation self = catalog.get(mart).relation().orElse(null);
         templates.render(text, scope, dialect, TemplateInterval.sample(), self == null ? "" : self.qualified(dialect));
@@ -129,7 +129,7 @@ public final class MartProject {
     }
 
     /** Records the edges of a template's {@code ref()}s into {@code mart}, reporting nothing (its problems are reported elsewhere). */
-    private void collectEdges(String mart, String text, String display, Dialect dialect) {
+    private void collectEdges(String mart, String text, String display, SqlDialect dialect) {
         TemplateScope scope = newScope(dialect);
         templates.render(text, scope, dialect, TemplateInterval.sample(), "");
         for (TemplateScope.RefCall r : scope.refs) {
@@ -148,7 +148,7 @@ public final class MartProject {
      * interval, reporting template errors and unknown {@code ref()}s at {@code display}'s lines
      * under {@code owner}, and returns what it refs.
      */
-    public ParsedTemplate parseTemplate(String text, String display, String owner, Dialect dialect, Problems problems) {
+    public ParsedTemplate parseTemplate(String text, String display, String owner, SqlDialect dialect, Problems problems) {
         TemplateScope scope = newScope(dialect);
         templates.render(text, scope, dialect, TemplateInterval.sample(), "");
         for (TemplateScope.LineProblem p : scope.problems) {
@@ -168,7 +168,7 @@ public final class MartProject {
      * being {@code self}. A template problem becomes a {@link dev.strata.ErrorCode#TASK_FAILED} error
      * naming {@code display} and the line.
      */
-    public String renderTemplate(String text, String display, Dialect dialect, TemplateInterval interval, String self) {
+    public String renderTemplate(String text, String display, SqlDialect dialect, TemplateInterval interval, String self) {
         SqlTemplates.Rendered r = templates.render(text, newScope(dialect), dialect, interval, self);
         if (!r.ok()) {
             throw new dev.strata.StrataException(dev.strata.ErrorCode.TASK_FAILED, r.scope().problems.stream()
@@ -183,11 +183,11 @@ public final class MartProject {
     }
 
     /** A scope that resolves names but reports nothing about them (used to read headers). */
-    private TemplateScope discoveryScope(Dialect dialect) {
+    private TemplateScope discoveryScope(SqlDialect dialect) {
         return new TemplateScope(n -> Optional.of(dialect.quote(n)), n -> Optional.empty(), vars);
     }
 
-    TemplateScope newScope(Dialect dialect) {
+    TemplateScope newScope(SqlDialect dialect) {
         return new TemplateScope(
                 n -> Optional.ofNullable(catalog.get(n)).flatMap(Node::relation).map(r -> r.qualified(dialect)),
                 n -> Optional.ofNullable(catalog.get(n)).filter(node -> node.kind() == NodeKind.TASK)

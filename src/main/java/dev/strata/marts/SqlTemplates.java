@@ -7,7 +7,7 @@ import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.SqlDialect;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
@@ -53,7 +53,7 @@ final class SqlTemplates {
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "config", SqlTemplates.class, "config", Object[].class));
     }
 
-    Rendered render(String template, TemplateScope scope, Dialect dialect, TemplateInterval interval, String self) {
+    Rendered render(String template, TemplateScope scope, SqlDialect dialect, TemplateInterval interval, String self) {
         Map<String, Object> bindings = new HashMap<>();
         bindings.put(SCOPE, scope);
         bindings.put("interval_start", dialect.timestampLiteral(interval.start()));

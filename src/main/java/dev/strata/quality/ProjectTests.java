@@ -8,7 +8,7 @@ import dev.strata.config.Problems;
 import dev.strata.config.ProjectConfig;
 import dev.strata.graph.Relation;
 import dev.strata.vault.IntegrityChecks;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.SqlDialect;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,7 +58,7 @@ public final class ProjectTests {
     /**
      * @param nodes every node of the graph, in topological order
      */
-    public static ProjectTests build(ProjectConfig project, Dialect dialect, List<NodeInfo> nodes, Templates templates,
+    public static ProjectTests build(ProjectConfig project, SqlDialect dialect, List<NodeInfo> nodes, Templates templates,
                                      Problems problems) {
         Map<String, NodeInfo> info = new LinkedHashMap<>();
         nodes.forEach(n -> info.put(n.name(), n));

@@ -5,7 +5,7 @@ import dev.strata.config.DataTestConfig;
 import dev.strata.config.DataTestConfig.Column;
 import dev.strata.config.JsonPath;
 import dev.strata.graph.Relation;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.SqlDialect;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -21,9 +21,9 @@ import java.util.stream.Collectors;
  */
 final class TestQueries {
     private static final String PAYLOAD = "_payload";
-    private final Dialect d;
+    private final SqlDialect d;
 
-    TestQueries(Dialect dialect) {
+    TestQueries(SqlDialect dialect) {
         this.d = dialect;
     }
 

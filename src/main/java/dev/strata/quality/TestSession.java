@@ -39,11 +39,7 @@ public final class TestSession {
         for (String node : nodes) {
             List<DataTest> ofNode = tests.stream().filter(t -> t.node().equals(node)).toList();
             List<TestResult> results = warehouse.inTransaction(c -> {
-                try (Statement s = c.createStatement()) {
-                    for (String setting : warehouse.dialect().deterministicTransactionSettings()) {
-                        s.execute(setting);
-                    }
-                }
+                warehouse.settings().deterministic(c);
                 List<TestResult> r = runner.run(c, ofNode, scope);
                 c.rollback();
                 return r;

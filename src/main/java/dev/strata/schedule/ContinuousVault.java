@@ -188,11 +188,7 @@ public final class ContinuousVault implements AutoCloseable {
         long t0 = System.nanoTime();
         List<dev.strata.quality.DataTest> tests = pipeline.tests().of(node);
         List<dev.strata.quality.TestResult> results = warehouse.inTransaction(c -> {
-            try (java.sql.Statement s = c.createStatement()) {
-                for (String setting : warehouse.dialect().deterministicTransactionSettings()) {
-                    s.execute(setting);
-                }
-            }
+            warehouse.settings().deterministic(c);
             List<dev.strata.quality.TestResult> r = new dev.strata.quality.TestRunner(clock).run(c, tests,
                     dev.strata.quality.TestScope.everything(at));
             c.rollback();

@@ -8,8 +8,6 @@ import dev.strata.quality.TestResult;
 import dev.strata.quality.TestResultStore;
 import dev.strata.quality.TestRunner;
 import dev.strata.quality.TestScope;
-import dev.strata.warehouse.Dialect;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -32,7 +30,7 @@ final class TestedAction {
     private TestedAction() {
     }
 
-    static TaskAction of(String pipeline, Dialect dialect, List<DataTest> tests, TaskAction task) {
+    static TaskAction of(String pipeline, List<DataTest> tests, TaskAction task) {
         if (tests.isEmpty()) {
             return task;
         }
@@ -43,11 +41,7 @@ final class TestedAction {
             long rows = task.run(ctx);
             if (hashes) {
                 // recomputed hash keys must see values as the loads did (time zone, float digits)
-                try (Statement s = ctx.connection().createStatement()) {
-                    for (String setting : dialect.deterministicTransactionSettings()) {
-                        s.execute(setting);
-                    }
-                }
+                ctx.warehouse().settings().deterministic(ctx.connection());
             }
             ScheduledInterval si = ctx.interval();
             TestScope scope = TestScope.interval(si.data().start(), si.data().end(), si.logicalDate(), Instant.now());

@@ -5,7 +5,7 @@ import dev.strata.config.HubConfig;
 import dev.strata.config.LinkConfig;
 import dev.strata.config.SatelliteConfig;
 import dev.strata.config.VaultSection;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.SqlDialect;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +31,11 @@ public final class IntegrityChecks {
     public record Check(String table, String name, String description, String sql) {
     }
 
-    private final Dialect d;
+    private final SqlDialect d;
     private final VaultSection vault;
     private final HashSql hash;
 
-    public IntegrityChecks(Dialect dialect, VaultSection vault) {
+    public IntegrityChecks(SqlDialect dialect, VaultSection vault) {
         this.d = dialect;
         this.vault = vault;
         this.hash = new HashSql(dialect);

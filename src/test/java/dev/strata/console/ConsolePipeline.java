@@ -147,7 +147,7 @@ final class ConsolePipeline implements AutoCloseable {
 
     private void seedWarehouse() throws SQLException {
         try (Connection c = warehouse.connection(); Statement s = c.createStatement()) {
-            for (String ddl : StgTable.createStatements(warehouse.dialect(), "orders", true)) {
+            for (String ddl : StgTable.createStatements(warehouse.adapter(), "orders", true)) {
                 s.execute(ddl);
             }
             s.execute("INSERT INTO stg.orders (_seq, _key, _payload, _partition, _offset, _batch_id) "

@@ -64,7 +64,7 @@ class ConsoleTestsIT {
                         + "('2022-10-03 10:00', 'a', 1), ('2022-10-03 11:00', 'b', 2)");
             }
             ProjectConfig project = new ProjectLoader(EnvResolver.of(Map.of())).load(dir);
-            Pipeline pipeline = Pipeline.load(project, w.dialect());
+            Pipeline pipeline = Pipeline.load(project, w.adapter());
             Backfill.Result r = new Backfill(pipeline, w, "w1", Clock.systemUTC()).run(Backfill.Options.of(
                     Instant.parse("2022-10-01T00:00:00Z"), Instant.parse("2022-10-03T00:00:00Z")), Backfill.Progress.NONE);
             assertThat(r.failed()).hasSize(1);

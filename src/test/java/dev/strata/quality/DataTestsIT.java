@@ -87,11 +87,11 @@ class DataTestsIT {
         ProjectConfig project = new ProjectLoader(EnvResolver.of(Map.of())).load(dir);
         w = TestServers.newDatabase();
         w.migrate();
-        pipeline = Pipeline.load(project, w.dialect());
+        pipeline = Pipeline.load(project, w.adapter());
         sql("CREATE SCHEMA cdm",
                 "CREATE TABLE cdm.daily (day date, kind text, n int, user_id text, updated_at timestamp)",
                 "CREATE TABLE cdm.expected (n int)");
-        for (String ddl : StgTable.createStatements(w.dialect(), "orders", false)) {
+        for (String ddl : StgTable.createStatements(w.adapter(), "orders", false)) {
             sql(ddl);
         }
         sql("INSERT INTO stg.orders (_seq, _payload, _partition, _offset, _batch_id) VALUES "

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.StrataException;
 import dev.strata.config.ConfigException;
-import dev.strata.warehouse.PostgresDialect;
+import dev.strata.warehouse.Warehouses;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,7 @@ class PipelineGraphSelectionTest {
 
     private Pipeline load(String yaml, Map<String, String> files) {
         TestProject.write(dir, yaml, files);
-        return Pipeline.load(TestProject.load(dir), new PostgresDialect());
+        return Pipeline.load(TestProject.load(dir), Warehouses.forUrl("embedded:postgres"));
     }
 
     /** raw_a, raw_b (sources) → stage → [daily, weekly]; daily → report; init → stage (depends_on). */
@@ -45,7 +45,7 @@ class PipelineGraphSelectionTest {
         assertThat(p.graph().upstreamOf("stage")).containsExactlyInAnyOrder("raw_a", "raw_b", "init");
         assertThat(p.graph().upstreamOf("report")).containsExactly("daily");
         assertThat(p.graph().topologicalOrder()).containsSubsequence("init", "stage", "daily", "report");
-        assertThat(p.marts().marts().get("stage").render(new PostgresDialect(),
+        assertThat(p.marts().marts().get("stage").render(Warehouses.forUrl("embedded:postgres").sql(),
                 dev.strata.marts.TemplateInterval.sample()).sql())
                 .isEqualTo("select * from \"stg\".\"raw_a\" a\njoin \"stg\".\"raw_b\" b using (_key)");
         assertThat(p.scheduledNodes()).containsExactly("init", "stage", "daily", "weekly", "report");
