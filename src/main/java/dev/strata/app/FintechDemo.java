@@ -265,7 +265,7 @@ public final class FintechDemo {
             }
         }
         boolean untouched = before.equals(rowsText(w, "SELECT * FROM cdm.global_metrics WHERE " + day + " ORDER BY currency_from"));
-        out.println("  the day failed: " + (failure == null ? "no, the test did not catch it" : failure));
+        out.println("  the day failed: " + (failure == null ? "no, the test did not catch it" : failure.replace("\n", "\n    ")));
         out.println("  cdm.global_metrics still shows " + BAD_DAY + " as it was: " + (untouched ? "yes" : "NO")
                 + " (the build rolled back); the rate is back in stg.currencies");
         out.flush();
