@@ -93,11 +93,39 @@ class ConsoleTestsIT {
                         .containsExactly("no_negative_totals=fail", "row_count=pass");
                 assertThat(detail.get("tests").get(0).get("samples").get(0).get("total").asText()).isEqualTo("-7");
 
+                if (Files.isExecutable(Chromium.BROWSER) && Files.isExecutable(Chromium.DRIVER)) {
+                    browse(console.url(), day2.get("id").asLong());
+                }
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(http.get("/metrics").body())
                         .contains("strata_data_tests{severity=\"error\",status=\"fail\"} 1.0")
                         .contains("strata_data_tests{severity=\"error\",status=\"pass\"} 2.0")
                         .contains("strata_data_tests{severity=\"warn\",status=\"fail\"} 1.0"));
             }
+        }
+    }
+
+    /** The runs page in a real browser: the failing cells are marked and the detail lists the tests with samples. */
+    private void browse(String url, long failedRun) throws Exception {
+        org.openqa.selenium.chrome.ChromeDriver browser = Chromium.start(dir.resolve("profile"));
+        try {
+            browser.get(url + "runs.html");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(browser.findElements(
+                    org.openqa.selenium.By.cssSelector("#grid .sq.tests-failed"))).hasSize(2));
+            org.openqa.selenium.WebElement cell = browser.findElement(org.openqa.selenium.By.cssSelector(
+                    "#grid .sq[data-run-id='" + failedRun + "']"));
+            assertThat(cell.getAttribute("data-failed-tests")).isEqualTo("no_negative_totals");
+            assertThat(cell.getAttribute("title")).contains("test no_negative_totals (error): 1 offending rows");
+            cell.click();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(browser.findElements(
+                    org.openqa.selenium.By.cssSelector("#run-tests tbody tr"))).hasSize(2));
+            assertThat(browser.findElement(org.openqa.selenium.By.cssSelector("#run-tests tr[data-test=no_negative_totals] pre"))
+                    .getText()).contains("\"total\":\"-7\"");
+            Path shots = Path.of("target", "screenshots");
+            Files.createDirectories(shots);
+            Files.write(shots.resolve("runs-failing-tests.png"),
+                    browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+        } finally {
+            browser.quit();
         }
     }
 
