@@ -87,12 +87,17 @@
   /** The data tests of the run's latest attempt: status, offending rows, and the sample rows as text. */
   function testsTable(tests) {
     if (tests.length === 0) return null;
-    return el('div', { id: 'run-tests' }, el('h2', null, 'Data tests'), el('table', { className: 'data' },
-      el('thead', null, el('tr', null, ['test', 'severity', 'status', 'offending rows', 'samples'].map(h => el('th', null, h)))),
-      el('tbody', null, tests.map(t => el('tr', { dataset: { test: t.test, status: t.status } },
+    const rows = [];
+    for (const t of tests) {
+      rows.push(el('tr', { dataset: { test: t.test, status: t.status } },
         el('td', null, t.test), el('td', null, t.severity), el('td', null, badge(t.status === 'pass' ? 'success' : 'failed')),
-        el('td', null, fmt.num(t.failures)),
-        el('td', null, el('pre', null, t.status === 'error' ? (t.message || '') : (t.samples || []).map(row => JSON.stringify(row)).join('\n'))))))));
+        el('td', null, fmt.num(t.failures))));
+      const detail = t.status === 'error' ? (t.message || '') : (t.samples || []).map(row => JSON.stringify(row)).join('\n');
+      if (detail) rows.push(el('tr', { className: 'samples' }, el('td', { colspan: 4 }, el('pre', { dataset: { samplesOf: t.test } }, detail))));
+    }
+    return el('div', { id: 'run-tests' }, el('h2', null, 'Data tests'), el('table', { className: 'data' },
+      el('thead', null, el('tr', null, ['test', 'severity', 'status', 'offending rows'].map(h => el('th', null, h)))),
+      el('tbody', null, rows)));
   }
 
   const poller = poll(async () => {

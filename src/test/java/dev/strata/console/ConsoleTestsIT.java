@@ -117,8 +117,8 @@ class ConsoleTestsIT {
             assertThat(cell.getAttribute("title")).contains("test no_negative_totals (error): 1 offending rows");
             cell.click();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(browser.findElements(
-                    org.openqa.selenium.By.cssSelector("#run-tests tbody tr"))).hasSize(2));
-            assertThat(browser.findElement(org.openqa.selenium.By.cssSelector("#run-tests tr[data-test=no_negative_totals] pre"))
+                    org.openqa.selenium.By.cssSelector("#run-tests tbody tr[data-test]"))).hasSize(2));
+            assertThat(browser.findElement(org.openqa.selenium.By.cssSelector("#run-tests pre[data-samples-of=no_negative_totals]"))
                     .getText()).contains("\"total\":\"-7\"");
             Path shots = Path.of("target", "screenshots");
             Files.createDirectories(shots);
