@@ -5,6 +5,7 @@ import dev.strata.config.SourceConfig;
 import dev.strata.graph.Node;
 import dev.strata.marts.Mart;
 import dev.strata.marts.MartBuilder;
+import dev.strata.marts.SqlCheck;
 import dev.strata.marts.TemplateInterval;
 import dev.strata.schedule.NodeSchedule;
 import dev.strata.schedule.Pipeline;
@@ -39,6 +40,11 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ProjectConfig config = project.load();
+        // errors first: a broken mart is reported before pages of DDL, and nothing is printed
+        Pipeline checked = Pipeline.load(config, Warehouses.forConfig(config.warehouse()));
+        SqlCheck.Report report = SqlCheck.parse(checked.marts(), checked.adapter());
+        report.warnings().forEach(w -> spec.commandLine().getErr().println(w));
+        report.throwIfErrors();
         PrintWriter out = spec.commandLine().getOut();
         out.println("project " + config.name());
         out.println("warehouse " + config.warehouse().redactedUrl());
@@ -50,9 +56,8 @@ final class PlanCommand implements Callable<Integer> {
         if (config.vault().declared()) {
             printVault(config, out);
         }
-        Pipeline pipeline = Pipeline.load(config, Warehouses.forConfig(config.warehouse()));
-        printMarts(out, pipeline);
-        printTests(out, pipeline);
+        printMarts(out, checked);
+        printTests(out, checked);
         return 0;
     }
 

@@ -35,10 +35,13 @@ public final class ProjectTests {
     /** Renders {@code sql} tests' templates; implemented by the marts' templating (ref(), var(), interval variables). */
     public interface Templates {
         /** The nodes the template {@code ref()}s, in order, and its {@code config()} settings; problems go to {@code problems}. */
-        Parsed parse(String text, String file, String owner, Problems problems);
+        Parsed parse(String text, String file, Optional<Position> inline, String owner, Problems problems);
 
-        /** The template rendered for {@code scope}; {@code {{ this }}} is {@code node}'s relation. */
-        String render(String text, String file, String node, TestScope scope);
+        /**
+         * The template rendered for {@code scope}; {@code {{ this }}} is {@code node}'s relation.
+         * {@code inline}: the SQL is written in strata.yaml at that place (else it is {@code file}).
+         */
+        String render(String text, String file, Optional<Position> inline, String node, TestScope scope);
 
         /** What {@link #parse} found. */
         record Parsed(List<String> refs, Map<String, Object> header) {
@@ -83,7 +86,7 @@ public final class ProjectTests {
             if (text.isEmpty()) {
                 continue;
             }
-            Templates.Parsed parsed = templates.parse(text.get(), display(project.directory(), f), f.name(), problems);
+            Templates.Parsed parsed = templates.parse(text.get(), display(project.directory(), f), Optional.empty(), f.name(), problems);
             Optional<String> node = parsed.refs().stream().filter(info::containsKey)
                     .max(java.util.Comparator.comparingInt(order::indexOf));
             if (node.isEmpty()) {
@@ -94,7 +97,8 @@ public final class ProjectTests {
                 continue;
             }
             Severity severity = severity(parsed.header(), f, problems);
-            out.get(node.get()).add(sqlTest(f, node.get(), severity, text.get(), display(project.directory(), f), templates));
+            out.get(node.get()).add(sqlTest(f, node.get(), severity, text.get(), display(project.directory(), f),
+                    Optional.empty(), templates));
         }
         Map<String, List<DataTest>> frozen = new LinkedHashMap<>();
         out.forEach((k, v) -> {
@@ -111,6 +115,7 @@ public final class ProjectTests {
         if (t.kind() == Kind.SQL) {
             String text;
             String file;
+            Optional<Position> inline = t.sql().map(q -> t.position());
             if (t.sql().isPresent()) {
                 text = t.sql().get();
                 file = t.position().file() + ":" + t.position().line() + " (test " + t.name() + ")";
@@ -122,8 +127,12 @@ public final class ProjectTests {
                 text = read.get();
                 file = display(project.directory(), t);
             }
-            templates.parse(text, file, n.name(), problems);
-            return Optional.of(sqlTest(t, n.name(), t.severity(), text, file, templates));
+            boolean isCheck = project.marts().get(n.name()).map(mc -> mc.checks().stream()
+                    .anyMatch(c -> c.name().equals(t.name()) && c.position().equals(t.position()))).orElse(false);
+            if (!isCheck) {
+                templates.parse(text, file, inline, n.name(), problems); // a mart's checks: are reported by the marts
+            }
+            return Optional.of(sqlTest(t, n.name(), t.severity(), text, file, inline, templates));
         }
         if (n.relation().isEmpty()) {
             problems.add(t.position(), path, n.name() + " is an SQL task and builds no table; only sql tests apply to it");
@@ -146,9 +155,9 @@ public final class ProjectTests {
     }
 
     private static DataTest sqlTest(DataTestConfig t, String node, Severity severity, String text, String file,
-                                    Templates templates) {
+                                    Optional<Position> inline, Templates templates) {
         return new DataTest(node, t.name(), Kind.SQL, severity, t.position(), "returns no rows: " + file,
-                scope -> BoundSql.user(templates.render(text, file, node, scope)));
+                scope -> BoundSql.user(templates.render(text, file, inline, node, scope)));
     }
 
     private static Severity severity(Map<String, Object> header, DataTestConfig f, Problems problems) {
@@ -185,13 +194,10 @@ public final class ProjectTests {
     }
 
     private static Optional<String> read(Path dir, DataTestConfig t, Problems problems) {
-        Path f = dir.resolve(t.file().orElseThrow()).normalize();
-        try {
-            return Optional.of(Files.readString(f, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            problems.add(t.position(), "tests." + t.name(), "cannot read " + f + ": " + e.getMessage());
-            return Optional.empty();
-        }
+        Path f = t.file().orElseThrow();
+        // inside the project folder, UTF-8, size-limited, like every file a project names
+        return dev.strata.config.ProjectFiles.read(dir, f, dir.resolve(f).normalize().toString(), t.position(),
+                t.node().orElse("tests") + ".tests." + t.name(), problems);
     }
 
     private static String display(Path dir, DataTestConfig t) {

@@ -126,17 +126,17 @@ public final class Pipeline {
         }
         ProjectTests.Templates templates = new ProjectTests.Templates() {
             @Override
-            public Parsed parse(String text, String file, String owner, Problems p) {
-                MartProject.ParsedTemplate t = marts.parseTemplate(text, file, owner, dialect, p);
+            public Parsed parse(String text, String file, Optional<Position> inline, String owner, Problems p) {
+                MartProject.ParsedTemplate t = marts.parseTemplate(text, file, inline, owner, dialect, p);
                 return new Parsed(t.refs(), t.header());
             }
 
             @Override
-            public String render(String text, String file, String node, TestScope scope) {
+            public String render(String text, String file, Optional<Position> inline, String node, TestScope scope) {
                 TemplateInterval interval = scope.hasInterval()
                         ? new TemplateInterval(scope.start().orElseThrow(), scope.end().orElseThrow(), scope.logicalDate().orElseThrow())
                         : TestedAction.ALL_TIME;
-                return marts.renderTemplate(text, file, dialect, interval,
+                return marts.renderTemplate(text, file, inline, dialect, interval,
                         marts.relationOf(node).map(r -> r.qualified(dialect)).orElse(""));
             }
         };
