@@ -167,7 +167,7 @@ final class RunsApi {
                 .orElseThrow(() -> ApiException.notFound("no task run " + id + " in pipeline " + pipeline));
         ctx.json(run.withTests(db.query("SELECT test, kind, severity, status, failures, samples, message FROM "
                         + db.meta("test_results") + " WHERE pipeline = ? AND node = ? AND interval_start = ? AND attempt = ? "
-                        + "AND trigger = 'task' ORDER BY id",
+                        + "AND run_by = 'task' ORDER BY id",
                 rs -> new TestCell(rs.getString("test"), rs.getString("kind"), rs.getString("severity"), rs.getString("status"),
                         rs.getLong("failures"), samples(rs.getString("samples")), rs.getString("message")),
                 pipeline, run.node(), run.intervalStart(), run.attempt())));
@@ -179,7 +179,7 @@ final class RunsApi {
         }
         Map<Key, List<TestCell>> failing = new java.util.HashMap<>();
         db.query("SELECT node, interval_start, attempt, test, kind, severity, status, failures, message FROM "
-                        + db.meta("test_results") + " WHERE pipeline = ? AND trigger = 'task' AND status <> 'pass' "
+                        + db.meta("test_results") + " WHERE pipeline = ? AND run_by = 'task' AND status <> 'pass' "
                         + "AND interval_start >= ? AND interval_start <= ? ORDER BY id",
                 rs -> failing.computeIfAbsent(new Key(rs.getString("node"), Db.instant(rs, "interval_start"), rs.getInt("attempt")),
                         k -> new ArrayList<>()).add(new TestCell(rs.getString("test"), rs.getString("kind"),

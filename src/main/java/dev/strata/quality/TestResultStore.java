@@ -58,7 +58,7 @@ public final class TestResultStore {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO strata.test_results (pipeline, node, test, kind, severity, "
-                + "status, failures, samples, message, interval_start, interval_end, attempt, trigger, started_at, duration_ms) "
+                + "status, failures, samples, message, interval_start, interval_end, attempt, run_by, started_at, duration_ms) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (TestResult r : results) {
                 int i = 1;
@@ -111,7 +111,7 @@ public final class TestResultStore {
         List<Stored> out = new ArrayList<>();
         try (Connection c = w.connection();
              PreparedStatement ps = c.prepareStatement("SELECT r.node, r.test, r.severity, r.status, r.failures, r.samples, "
-                     + "r.message, r.interval_start, r.interval_end, r.trigger, r.started_at FROM strata.test_results r "
+                     + "r.message, r.interval_start, r.interval_end, r.run_by, r.started_at FROM strata.test_results r "
                      + "WHERE r.pipeline = ? AND r.status <> 'pass' AND r.id = (SELECT max(q.id) FROM strata.test_results q "
                      + "WHERE q.pipeline = r.pipeline AND q.node = r.node AND q.test = r.test "
                      + "AND (q.interval_start = r.interval_start OR (q.interval_start IS NULL AND r.interval_start IS NULL))) "

@@ -16,7 +16,7 @@ CREATE TABLE strata.test_results (
     interval_start timestamptz,
     interval_end   timestamptz,
     attempt        int,
-    trigger        text        NOT NULL CHECK (trigger IN ('task', 'continuous', 'on_demand')),
+    run_by         text        NOT NULL CHECK (run_by IN ('task', 'continuous', 'on_demand')),
     started_at     timestamptz NOT NULL,
     duration_ms    bigint      NOT NULL
 );

@@ -190,7 +190,7 @@ class DataTestsIT {
         daily("('2022-10-09', 'a', 1, 'u1', '2022-10-10 06:00'), ('2022-10-09', 'zz', 1, 'u2', '2022-10-10 06:00')");
         assertThat(run("daily").get("accepted_values_kind").blocks()).isTrue();
         assertThat(count("SELECT count(*) FROM strata.test_results WHERE node = 'daily' AND test = 'accepted_values_kind' "
-                + "AND status = 'fail' AND trigger = 'on_demand' AND samples LIKE '%zz%'")).isEqualTo(1);
+                + "AND status = 'fail' AND run_by = 'on_demand' AND samples LIKE '%zz%'")).isEqualTo(1);
     }
 
     @Test

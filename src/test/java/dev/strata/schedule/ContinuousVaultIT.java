@@ -163,7 +163,7 @@ class ContinuousVaultIT {
                 vault.landed("orders");
                 await().atMost(Duration.ofSeconds(30)).until(() -> TestProject.count(w, "SELECT count(*) FROM "
                         + "strata.test_results WHERE node = 'h_order' AND test = 'not_null_order_id' AND status = 'fail' "
-                        + "AND trigger = 'continuous'") > 0);
+                        + "AND run_by = 'continuous'") > 0);
                 assertThat(store.coverage().get("h_order")).as("coverage held back").isEqualTo(Instant.EPOCH);
                 assertThat(backfill(p, w).notRun()).hasSize(1);
 

@@ -71,7 +71,7 @@ class MartTestsIT {
             assertThat(TestProject.rows(w, "SELECT interval_start::date::text, status, failures FROM strata.test_results "
                     + "WHERE test = 'row_count' AND status <> 'pass'")).containsExactly(List.of("2022-10-02", "fail", "1"));
             assertThat(TestProject.count(w, "SELECT count(*) FROM strata.test_results WHERE test = 'no_negative_totals' "
-                    + "AND status = 'pass' AND trigger = 'task'")).isEqualTo(3);
+                    + "AND status = 'pass' AND run_by = 'task'")).isEqualTo(3);
 
             // a bad row written into day 3's partition by hand is outside day 1's interval: day 1 still passes
             TestProject.sql(w, "INSERT INTO cdm.daily VALUES ('2022-10-03', 'z', -100)");
