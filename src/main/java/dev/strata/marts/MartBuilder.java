@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
 /**
  * Runs one mart for one interval inside the caller's task attempt (see the task contract at
  * {@link Materializer}): the warehouse's {@link Materializer} builds and publishes the relation,
- * then the {@code unique_key} check and the mart's checks run; any offending row fails the run with
+ * then the {@code unique_key} check runs (the mart's data tests and checks: run next, from the scheduler); any offending row fails the run with
  * {@link ErrorCode#TASK_FAILED} and the caller's rollback leaves the mart as it was.
  * <ul>
  *   <li><b>view</b>: the view is replaced.</li>
@@ -54,16 +54,33 @@ public final class MartBuilder {
      * reported at the file, line and column of the template it came from, with the line shown.
      */
     public long build(Materializer.BuildContext context, Mart mart, TemplateInterval interval) throws SQLException {
+        return build(context, mart, interval, Tests.NONE);
+    }
+
+    /**
+     * The mart's data tests, run by {@link #build} where the {@link Materializer} contract puts them:
+     * a view's or table's on the new relation before it is published (the {@link Materializer.Verification},
+     * on whatever connection the materializer verifies on), an interval's or SQL task's after the
+     * build on the task's connection. Throwing fails the build and nothing is published.
+     */
+    @FunctionalInterface
+    public interface Tests {
+        /** Runs the tests with the mart's rows at {@code relation} (quoted, qualified SQL; empty for an SQL task). */
+        void run(Connection connection, String relation) throws SQLException;
+
+        Tests NONE = (c, relation) -> { };
+    }
+
+    /** As {@link #build(Materializer.BuildContext, Mart, TemplateInterval)}, running {@code tests} as {@link Tests} says. */
+    public long build(Materializer.BuildContext context, Mart mart, TemplateInterval interval, Tests tests) throws SQLException {
         Mart.RenderedMart r = mart.render(dialect, interval);
         Connection c = context.connection();
         Materializer m = adapter.materializer();
-        long rows;
-        // A view's or table's checks verify the new relation under the name it is built as, before it
-        // is published (the Materializer contract); an interval's run on the task's connection after it.
         Materializer.Verification verification = (conn, fresh) -> {
             checkUnique(conn, mart, fresh, Optional.empty());
-            runChecks(conn, mart, interval, fresh, java.util.Map.of(mart.name(), fresh));
+            tests.run(conn, fresh);
         };
+        long rows;
         try {
             rows = switch (mart.materialization()) {
                 case VIEW -> {
@@ -78,9 +95,6 @@ public final class MartBuilder {
                 case SCRIPT -> script(c, r.sql());
             };
         } catch (FailedStatement e) {
-            if (e.template != null) {
-                throw located(mart, e.template, interval, e.self, e.relations, e.rendered, e.statement, e.cause());
-            }
             throw located(mart, mart.template(), interval, r.sql(), e.statement, e.cause());
         } catch (SQLException e) {
             // the materializer wrapped the select in statements of its own: ask the warehouse where, in the select alone
@@ -89,26 +103,10 @@ public final class MartBuilder {
         }
         if (mart.materialization() == dev.strata.config.MartConfig.Materialization.INCREMENTAL
                 || mart.materialization() == dev.strata.config.MartConfig.Materialization.SCRIPT) {
-            try {
-                runChecks(c, mart, interval, mart.self(dialect), java.util.Map.of());
-            } catch (FailedStatement e) {
-                throw located(mart, e.template, interval, e.self, e.relations, e.rendered, e.statement, e.cause());
-            }
+            // the interval's rows are in place inside the task's transaction: a failure rolls them back
+            tests.run(c, mart.self(dialect));
         }
         return rows;
-    }
-
-    /** The mart's checks, rendered with {@code {{ this }}} as {@code self} and {@code ref()}s redirected to {@code relations}. */
-    private void runChecks(Connection c, Mart mart, TemplateInterval interval, String self, java.util.Map<String, String> relations)
-            throws SQLException {
-        for (Mart.Template t : mart.checkTemplates()) {
-            String sql = mart.render(t, dialect, interval, self, relations);
-            try {
-                runCheck(c, mart, new Mart.RenderedCheck(t.name(), sql));
-            } catch (FailedStatement e) {
-                throw new FailedStatement(e.statement, e.cause(), t, self, relations, sql);
-            }
-        }
     }
 
     /**
@@ -118,24 +116,10 @@ public final class MartBuilder {
     private static final class FailedStatement extends SQLException {
         private static final long serialVersionUID = 1L;
         private final transient String statement;
-        /** Where it came from, when it is a check's: the template and how it was rendered. */
-        private final transient Mart.Template template;
-        private final transient String self;
-        private final transient java.util.Map<String, String> relations;
-        private final transient String rendered;
 
         FailedStatement(String statement, SQLException cause) {
-            this(statement, cause, null, null, null, null);
-        }
-
-        FailedStatement(String statement, SQLException cause, Mart.Template template, String self,
-                        java.util.Map<String, String> relations, String rendered) {
             super(cause.getMessage(), cause.getSQLState(), cause.getErrorCode(), cause);
             this.statement = statement;
-            this.template = template;
-            this.self = self;
-            this.relations = relations;
-            this.rendered = rendered;
         }
 
         SQLException cause() {
@@ -146,12 +130,6 @@ public final class MartBuilder {
     /** {@code e}, from {@code statement} which contains {@code rendered}, placed in template {@code t}. */
     private SQLException located(Mart mart, Mart.Template t, TemplateInterval interval, String rendered, String statement,
                                  SQLException e) {
-        return located(mart, t, interval, mart.self(dialect), java.util.Map.of(), rendered, statement, e);
-    }
-
-    /** As the method above, for a template rendered with {@code self} and {@code relations}. */
-    private SQLException located(Mart mart, Mart.Template t, TemplateInterval interval, String self,
-                                 java.util.Map<String, String> relations, String rendered, String statement, SQLException e) {
         java.util.OptionalInt pos = adapter.errors().position(e);
         int at = statement.indexOf(rendered);
         if (pos.isEmpty() || at < 0) {
@@ -161,7 +139,7 @@ public final class MartBuilder {
         if (offset < 0 || offset > rendered.length()) {
             return e;
         }
-        return mart.locate(t, dialect, interval, self, relations, rendered, offset)
+        return mart.locate(t, dialect, interval, mart.self(dialect), java.util.Map.of(), rendered, offset)
                 .map(spot -> {
                     String message = e.getMessage() == null ? "" : e.getMessage().strip();
                     int nl = message.indexOf('\n');
@@ -235,10 +213,7 @@ public final class MartBuilder {
         if (!mart.uniqueKey().isEmpty()) {
             out.add("-- check: (" + String.join(", ", mart.uniqueKey()) + ") is unique and not null");
         }
-        for (Mart.RenderedCheck check : r.checks()) {
-            out.add("-- check " + check.name() + ": fails when this returns rows\n" + check.sql());
-        }
-        return out;
+        return out; // its data tests (checks: among them) are listed by strata plan after the marts
     }
 
     private long incremental(Materializer.BuildContext context, Mart mart, String select, TemplateInterval interval)
@@ -366,27 +341,6 @@ public final class MartBuilder {
         if (!dupes.isEmpty()) {
             throw new StrataException(ErrorCode.TASK_FAILED, "mart " + mart.name() + ": unique_key (" + String.join(", ", key)
                     + ") is not unique; duplicated keys (with their count): " + String.join("; ", dupes));
-        }
-    }
-
-    private void runCheck(Connection c, Mart mart, Mart.RenderedCheck check) throws SQLException {
-        List<String> rows = examples(c, check.sql());
-        if (!rows.isEmpty()) {
-            throw new StrataException(ErrorCode.TASK_FAILED, "check '" + check.name() + "' of " + mart.name()
-                    + " failed: it returned " + (rows.size() > EXAMPLES ? "more than " + EXAMPLES : rows.size())
-                    + " row(s), e.g. " + String.join("; ", rows.subList(0, Math.min(EXAMPLES, rows.size()))));
-        }
-    }
-
-    /** Up to {@value #EXAMPLES} + 1 rows of a query written by the user (a plain statement: it may contain {@code ?} operators). */
-    private List<String> examples(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.setMaxRows(EXAMPLES + 1);
-            try (ResultSet rs = s.executeQuery(sql)) {
-                return describeRows(rs);
-            }
-        } catch (SQLException e) {
-            throw new FailedStatement(sql, e);
         }
     }
 

@@ -373,7 +373,7 @@ public abstract class WarehouseContract {
                     .run(Backfill.Options.of(day, day).withRerun(true), Backfill.Progress.NONE);
             assertThat(failed.ok()).isFalse();
             assertThat(strings(w, "SELECT node, error FROM strata.task_runs ORDER BY node"))
-                    .allMatch(row -> row.contains("check 'small'"));
+                    .allMatch(row -> row.contains("test 'small'"));
             assertThat(strings(w, "SELECT total FROM cdm.total")).as("the table mart as it was").containsExactly("3");
             assertThat(strings(w, "SELECT v FROM cdm.latest")).as("the view as it was").containsExactly("2");
         }
