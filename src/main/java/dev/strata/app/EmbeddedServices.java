@@ -66,7 +66,9 @@ public final class EmbeddedServices implements AutoCloseable {
                 ? CompletableFuture.supplyAsync(() -> EmbeddedPostgres.start(dataDir.map(d -> d.resolve("postgres"))))
                 : CompletableFuture.completedFuture(null);
         CompletableFuture<EmbeddedMariaDb> mdb = mariadb
-                ? CompletableFuture.supplyAsync(() -> EmbeddedMariaDb.start(dataDir.map(d -> d.resolve("mariadb"))))
+                // fast, as the embedded PostgreSQL runs with fsync off: a killed JVM or server loses nothing, a power loss may
+                ? CompletableFuture.supplyAsync(() -> EmbeddedMariaDb.start(dataDir.map(d -> d.resolve("mariadb")),
+                        EmbeddedMariaDb.Options.fast()))
                 : CompletableFuture.completedFuture(null);
         CompletableFuture<EmbeddedKafka> k = kafka
                 ? CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(dataDir.map(d -> d.resolve("kafka"))))

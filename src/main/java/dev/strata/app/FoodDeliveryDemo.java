@@ -60,9 +60,18 @@ public final class FoodDeliveryDemo {
 
     /** What the demo is asked to do. */
     public record Options(Optional<Duration> duration, Optional<Path> dataDir, double ordersPerSecond, boolean console,
-                          int users) {
+                          int users, Optional<String> warehouseUrl) {
+        public Options(Optional<Duration> duration, Optional<Path> dataDir, double ordersPerSecond, boolean console, int users) {
+            this(duration, dataDir, ordersPerSecond, console, users, Optional.empty());
+        }
+
         public static Options defaults() {
             return new Options(Optional.empty(), Optional.empty(), 50, true, 1000);
+        }
+
+        /** These options with the example's {@code warehouse.url} set to {@code url} (e.g. {@code embedded:mariadb}). */
+        public Options withWarehouse(String url) {
+            return new Options(duration, dataDir, ordersPerSecond, console, users, Optional.of(url));
         }
     }
 
@@ -93,11 +102,16 @@ public final class FoodDeliveryDemo {
     private boolean run(CountDownLatch stop, long t0, Path work) throws Exception {
         Path projectDir = work.resolve("project");
         ExampleProjects.copy(EXAMPLE, projectDir);
-        ProjectConfig project = new ProjectLoader(EnvResolver.system()).load(projectDir);
+        // the example reads its warehouse from STRATA_WAREHOUSE_URL; --warehouse sets it for this run
+        EnvResolver env = options.warehouseUrl().map(url -> new EnvResolver(name -> name.equals("STRATA_WAREHOUSE_URL") ? url
+                : System.getenv(name))).orElseGet(EnvResolver::system);
+        ProjectConfig project = new ProjectLoader(env).load(projectDir);
         KafkaSourceSpec orders = (KafkaSourceSpec) project.sources().get("orders").spec();
         Dictionaries dict = Dictionaries.generate(SEED, options.users(), 4, 25);
 
-        out.println("starting embedded PostgreSQL, Kafka and Redis ...");
+        out.println("starting " + (project.warehouse().isEmbedded()
+                ? "the embedded " + dev.strata.warehouse.Warehouses.forConfig(project.warehouse()).name() + " warehouse"
+                : "the warehouse " + project.warehouse().redactedUrl()) + ", Kafka and Redis ...");
         out.flush();
         EmbeddedServices services = EmbeddedServices.forProject(project, options.dataDir());
         EmbeddedKafka kafka = services.kafka().orElseThrow(() -> new StrataException(ErrorCode.CONFIG,
@@ -175,7 +189,7 @@ public final class FoodDeliveryDemo {
         GroundTruth truth = GroundTruth.compute(OrderLog.read(log), dict);
         MartVerifier.Result result;
         try (Connection c = w.connection()) {
-            result = MartVerifier.verify(c, "cdm", truth);
+            result = MartVerifier.verify(c, w.sql(), "cdm", truth);
         }
         if (result.matches()) {
             out.printf("%s: %d rows in user_product_counters, %d rows in user_category_counters "

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
  * they match.
  */
 @Command(name = "demo", description = {
-        "Run a bundled example end to end on embedded PostgreSQL, Kafka and Redis, then verify its marts "
+        "Run a bundled example end to end on embedded PostgreSQL (or MariaDB: --warehouse mariadb), Kafka and Redis, then verify its marts "
                 + "against ground truth computed from the generated data (exit 0 only when they match).",
         "Scenarios: food-delivery (default); fintech (the October-2022 backfill of scenario 001, then exits; "
                 + "--duration keeps its console up afterwards)."})
@@ -39,6 +39,9 @@ final class DemoCommand implements Callable<Integer> {
     double rate;
     @Option(names = "--no-console", negatable = true, defaultValue = "true", description = "Serve the web console (default on).")
     boolean console;
+    @Option(names = "--warehouse", paramLabel = "postgres|mariadb",
+            description = "Which embedded warehouse the food-delivery example runs on (default: STRATA_WAREHOUSE_URL, else postgres).")
+    String warehouse;
     @Spec
     CommandSpec spec;
 
@@ -55,16 +58,30 @@ final class DemoCommand implements Callable<Integer> {
         if (rate <= 0) {
             throw new StrataException(ErrorCode.USAGE, "--rate must be above 0");
         }
+        Optional<String> warehouseUrl = Optional.ofNullable(warehouse).map(DemoCommand::embeddedWarehouse);
         // on Ctrl-C the demo stops generating, catches up and verifies before the JVM exits
         try (ShutdownSignal signal = ShutdownSignal.install("strata-demo")) {
             FoodDeliveryDemo demo = new FoodDeliveryDemo(new FoodDeliveryDemo.Options(Optional.ofNullable(duration),
-                    Optional.ofNullable(dataDir), rate, console, 1000), out);
+                    Optional.ofNullable(dataDir), rate, console, 1000, warehouseUrl), out);
             return demo.run(signal.stop()) ? 0 : ErrorCode.VERIFICATION_FAILED.exitCode();
         }
     }
 
+    /** {@code --warehouse postgres|mariadb} as the embedded URL it names. */
+    static String embeddedWarehouse(String name) {
+        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case "postgres", "postgresql" -> "embedded:postgres";
+            case "mariadb" -> "embedded:mariadb";
+            default -> throw new StrataException(ErrorCode.USAGE, "--warehouse " + name + ": expected postgres or mariadb");
+        };
+    }
+
     /** {@code demo fintech}: a finite run (land, backfill, verify); {@code --duration} keeps the console up afterwards. */
     private int fintech(PrintWriter out) throws Exception {
+        if (warehouse != null && !embeddedWarehouse(warehouse).equals("embedded:postgres")) {
+            throw new StrataException(ErrorCode.USAGE, "the fintech example's marts are written for PostgreSQL; "
+                    + "run it without --warehouse (the food-delivery example runs on MariaDB too)");
+        }
         // on Ctrl-C the demo stops where it is (a running task rolls back) before the JVM exits
         try (ShutdownSignal signal = ShutdownSignal.install("strata-demo")) {
             FintechDemo demo = new FintechDemo(new FintechDemo.Options(Optional.ofNullable(dataDir), console,

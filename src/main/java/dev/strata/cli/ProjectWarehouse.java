@@ -34,9 +34,9 @@ final class ProjectWarehouse implements AutoCloseable {
         Warehouse w = null;
         try {
             if (cfg.isEmbeddedMariaDb()) {
-                EmbeddedMariaDb db = EmbeddedMariaDb.start(Optional.of(project.directory().resolve(EMBEDDED_MARIADB_DATA)));
+                EmbeddedMariaDb db = EmbeddedMariaDb.start(Optional.of(project.directory().resolve(EMBEDDED_MARIADB_DATA)),
+                        EmbeddedMariaDb.Options.fast());
                 stop = db::close;
-                // until the MariaDB adapter exists (issue 13, phase 2) this fails as an unsupported database
                 w = Warehouse.connect(db.jdbcUrl(), db.user(), db.password(), pool);
             } else if (cfg.isEmbedded()) {
                 Path dir = project.directory().resolve(EMBEDDED_DATA);

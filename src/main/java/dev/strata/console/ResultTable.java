@@ -9,8 +9,9 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Rows of a query as JSON-friendly values: numbers stay numbers, times become ISO-8601 text, byte
- * arrays become base64, everything else (uuid, json, ...) its text form. Used by mart previews and
+ * Rows of a query as JSON-friendly values: numbers stay numbers, times become ISO-8601 text, a
+ * 16-byte binary (a hash key, where the warehouse stores it so) the uuid text, other byte arrays
+ * base64, everything else (uuid, json, ...) its text form. Used by mart previews and
  * dashboards.
  */
 record ResultTable(List<Column> columns, List<List<Object>> rows) {
@@ -28,7 +29,7 @@ record ResultTable(List<Column> columns, List<List<Object>> rows) {
         while (rs.next()) {
             List<Object> row = new ArrayList<>(n);
             for (int i = 1; i <= n; i++) {
-                row.add(value(rs, i, md.getColumnType(i)));
+                row.add(value(rs, i, md.getColumnType(i), md.getPrecision(i)));
             }
             rows.add(row);
         }
@@ -43,7 +44,7 @@ record ResultTable(List<Column> columns, List<List<Object>> rows) {
         };
     }
 
-    private static Object value(ResultSet rs, int i, int type) throws SQLException {
+    private static Object value(ResultSet rs, int i, int type, int precision) throws SQLException {
         switch (type) {
             case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> {
                 long v = rs.getLong(i);
@@ -66,6 +67,12 @@ record ResultTable(List<Column> columns, List<List<Object>> rows) {
             }
             case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> {
                 byte[] b = rs.getBytes(i);
+                if (b != null && type == Types.BINARY && precision == 16 && b.length == 16) {
+                    // a hash key where the warehouse stores it as 16 bytes: shown as the uuid text
+                    // PostgreSQL shows for the same key (the same bytes, in order)
+                    java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b);
+                    return new java.util.UUID(buf.getLong(), buf.getLong()).toString();
+                }
                 return b == null ? null : Base64.getEncoder().encodeToString(b);
             }
             default -> {

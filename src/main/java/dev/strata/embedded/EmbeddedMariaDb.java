@@ -85,18 +85,29 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     /** How hard a commit is made durable; see the class comment. */
     public enum Durability { DURABLE, FAST }
 
-    /** {@code port} 0 picks a free one. */
-    public record Options(int port, Durability durability) {
+    /** {@code port} 0 picks a free one; {@code arguments} are added to mariadbd's command line. */
+    public record Options(int port, Durability durability, List<String> arguments) {
+        public Options {
+            arguments = List.copyOf(arguments);
+        }
+
         public static Options durable() {
-            return new Options(0, Durability.DURABLE);
+            return new Options(0, Durability.DURABLE, List.of());
         }
 
         public static Options fast() {
-            return new Options(0, Durability.FAST);
+            return new Options(0, Durability.FAST, List.of());
         }
 
         public Options withPort(int p) {
-            return new Options(p, durability);
+            return new Options(p, durability, arguments);
+        }
+
+        /** These options with more server arguments (a test plays an old server with {@code --version=10.5.9-MariaDB}). */
+        public Options withArguments(String... more) {
+            List<String> all = new ArrayList<>(arguments);
+            all.addAll(List.of(more));
+            return new Options(port, durability, all);
         }
     }
 
@@ -275,6 +286,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         writeInitFile(initFile);
         Path errorLog = dataDir.resolve(ERROR_LOG);
         long logOffset = Files.exists(errorLog) ? Files.size(errorLog) : 0;
+        Files.createDirectories(tmpDir());
         List<String> cmd = command(p, initFile);
         Process started = new ProcessBuilder(cmd).directory(dataDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve(OUTPUT_LOG).toFile())).start();
@@ -295,6 +307,10 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             socket = Path.of(System.getProperty("java.io.tmpdir"),
                     "strata-mariadb-" + Integer.toHexString(dataDir.toString().hashCode()) + ".sock");
         }
+        // a temporary directory of this server's own: at start-up mariadbd deletes every #sql* file in its
+        // tmpdir, so servers sharing /tmp delete each other's temporary tables mid-query ("Error on delete of
+        // '/tmp/#sql-temptable-...'"); inside the data directory it would show as a database
+        Path tmp = tmpDir();
         List<String> cmd = new ArrayList<>(List.of(
                 binaries.mariadbd().toString(),
                 "--no-defaults",                          // ignore /etc/mysql/my.cnf and ~/.my.cnf
@@ -303,6 +319,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                 "--pid-file=" + dataDir.resolve(PID_FILE),
                 "--log-error=" + dataDir.resolve(ERROR_LOG),
                 "--socket=" + socket,
+                "--tmpdir=" + tmp,
                 "--port=" + p,
                 "--bind-address=127.0.0.1",
                 "--init-file=" + initFile,
@@ -323,6 +340,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         if ("root".equals(System.getProperty("user.name"))) {
             cmd.add("--user=root");   // mariadbd refuses to run as root without it
         }
+        cmd.addAll(options.arguments());
         return cmd;
     }
 
@@ -395,6 +413,11 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         props.setProperty("password", password.reveal());
         props.setProperty("connectTimeout", "5000");
         return DriverManager.getConnection(jdbcUrl(), props);
+    }
+
+    /** The server's tmpdir: next to the data directory ({@code <data dir>-tmp}). */
+    private Path tmpDir() {
+        return dataDir.resolveSibling(dataDir.getFileName() + "-tmp");
     }
 
     private static String logSince(Path log, long offset) {
@@ -587,6 +610,13 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             ownerChannel.close();   // releases the owner lock
         } catch (IOException e) {
             LOG.warn("releasing {} failed: {}", dataDir.resolve(OWNER_LOCK), e.getMessage());
+        }
+        try {
+            if (Files.exists(tmpDir())) {
+                MariaDbBinaries.deleteTree(tmpDir());
+            }
+        } catch (IOException e) {
+            LOG.warn("could not remove the MariaDB server's temporary directory {}: {}", tmpDir(), e.getMessage());
         }
         if (temporary) {
             try {

@@ -1,9 +1,12 @@
 -- Per user and category: how many of the user's CLOSED orders contain at least one dish of the
--- category. A dish's category comes from the restaurant menus (l_product_category).
+-- category. A dish's category comes from the restaurant menus (l_product_category). Standard SQL
+-- (a window for "latest row per key"), so it runs on PostgreSQL and MariaDB alike.
 with order_status as (
-    select distinct on (h_order_hk) h_order_hk, status
-    from {{ ref('s_order_status') }}
-    order by h_order_hk, load_dt desc
+    select h_order_hk, status
+    from (select h_order_hk, status,
+                 row_number() over (partition by h_order_hk order by load_dt desc) as version
+          from {{ ref('s_order_status') }}) s
+    where version = 1
 )
 select lou.h_user_hk                    as user_id,
        hc.h_category_hk                 as category_id,

@@ -1,14 +1,19 @@
 -- Per user and dish: how many of the user's CLOSED orders contain the dish (quantities ignored).
 -- An order's status is its latest s_order_status row, so an order re-sent as CANCELLED stops counting.
+-- Standard SQL (a window for "latest row per key"), so it runs on PostgreSQL and MariaDB alike.
 with order_status as (
-    select distinct on (h_order_hk) h_order_hk, status
-    from {{ ref('s_order_status') }}
-    order by h_order_hk, load_dt desc
+    select h_order_hk, status
+    from (select h_order_hk, status,
+                 row_number() over (partition by h_order_hk order by load_dt desc) as version
+          from {{ ref('s_order_status') }}) s
+    where version = 1
 ),
 product_name as (
-    select distinct on (h_product_hk) h_product_hk, name
-    from {{ ref('s_product_names') }}
-    order by h_product_hk, load_dt desc
+    select h_product_hk, name
+    from (select h_product_hk, name,
+                 row_number() over (partition by h_product_hk order by load_dt desc) as version
+          from {{ ref('s_product_names') }}) p
+    where version = 1
 )
 select lou.h_user_hk                    as user_id,
        lop.h_product_hk                 as product_id,

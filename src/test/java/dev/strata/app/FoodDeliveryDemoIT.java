@@ -60,7 +60,7 @@ class FoodDeliveryDemoIT {
         try (EmbeddedPostgres pg = EmbeddedPostgres.start(Optional.of(dir.resolve("postgres")));
              Warehouse w = Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), 2);
              Connection c = w.connection(); Statement s = c.createStatement()) {
-            assertThat(MartVerifier.verify(c, "cdm", truth).matches()).isTrue();
+            assertThat(MartVerifier.verify(c, w.sql(), "cdm", truth).matches()).isTrue();
             // every malformed message the generator sent is a dead letter, nothing else is
             long malformed = log.stream().filter(m -> m.kind() == OrderMessage.Kind.MALFORMED).count();
             try (ResultSet rs = s.executeQuery("SELECT count(*) FROM strata.dead_letters WHERE source = 'orders'")) {
@@ -75,7 +75,7 @@ class FoodDeliveryDemoIT {
 
             s.executeUpdate("UPDATE cdm.user_product_counters SET order_cnt = order_cnt + 1 "
                     + "WHERE ctid = (SELECT min(ctid) FROM cdm.user_product_counters)");
-            MartVerifier.Result corrupted = MartVerifier.verify(c, "cdm", truth);
+            MartVerifier.Result corrupted = MartVerifier.verify(c, w.sql(), "cdm", truth);
             assertThat(corrupted.matches()).isFalse();
             assertThat(corrupted.differences()).singleElement().asString().contains("user_product_counters", "expected");
         }
@@ -104,11 +104,11 @@ class FoodDeliveryDemoIT {
             s.execute("CREATE TABLE cdm.user_product_counters (user_id uuid, product_id uuid, product_name text, order_cnt int)");
             s.execute("CREATE TABLE cdm.user_category_counters (user_id uuid, category_id uuid, category_name text, order_cnt int)");
             insert(c, truthIfCancelIgnored);
-            MartVerifier.Result r = MartVerifier.verify(c, "cdm", truth);
+            MartVerifier.Result r = MartVerifier.verify(c, w.sql(), "cdm", truth);
             assertThat(r.matches()).as("a mart counting order %d after its cancellation", cancellation.objectId()).isFalse();
             s.execute("TRUNCATE cdm.user_product_counters, cdm.user_category_counters");
             insert(c, truth);
-            assertThat(MartVerifier.verify(c, "cdm", truth).matches()).isTrue();
+            assertThat(MartVerifier.verify(c, w.sql(), "cdm", truth).matches()).isTrue();
         }
     }
 

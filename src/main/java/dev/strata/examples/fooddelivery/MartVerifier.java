@@ -1,6 +1,7 @@
 package dev.strata.examples.fooddelivery;
 
 import dev.strata.vault.HashStandard;
+import dev.strata.warehouse.SqlDialect;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -32,7 +33,8 @@ public final class MartVerifier {
     private MartVerifier() {
     }
 
-    public static Result verify(Connection c, String schema, GroundTruth truth) throws SQLException {
+    /** Compares the marts in {@code schema}; hash keys are read through the warehouse's {@code dialect}. */
+    public static Result verify(Connection c, SqlDialect dialect, String schema, GroundTruth truth) throws SQLException {
         Map<String, Row> expectedProducts = new TreeMap<>();
         truth.productCounters().values().forEach(p -> expectedProducts.put(
                 key(HashStandard.hashKey(List.of(p.userId())), HashStandard.hashKey(List.of(p.productId()))),
@@ -41,9 +43,9 @@ public final class MartVerifier {
         truth.categoryCounters().values().forEach(cc -> expectedCategories.put(
                 key(HashStandard.hashKey(List.of(cc.userId())), HashStandard.hashKey(List.of(cc.categoryName()))),
                 new Row(cc.categoryName(), cc.orderCount())));
-        Map<String, Row> actualProducts = read(c, "SELECT user_id, product_id, product_name, order_cnt FROM "
+        Map<String, Row> actualProducts = read(c, dialect, "SELECT user_id, product_id, product_name, order_cnt FROM "
                 + schema + ".user_product_counters");
-        Map<String, Row> actualCategories = read(c, "SELECT user_id, category_id, category_name, order_cnt FROM "
+        Map<String, Row> actualCategories = read(c, dialect, "SELECT user_id, category_id, category_name, order_cnt FROM "
                 + schema + ".user_category_counters");
         List<String> differences = new ArrayList<>();
         compare("user_product_counters", expectedProducts, actualProducts, differences);
@@ -51,11 +53,11 @@ public final class MartVerifier {
         return new Result(actualProducts.size(), actualCategories.size(), differences);
     }
 
-    private static Map<String, Row> read(Connection c, String sql) throws SQLException {
+    private static Map<String, Row> read(Connection c, SqlDialect dialect, String sql) throws SQLException {
         Map<String, Row> rows = new TreeMap<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
-                String k = key((UUID) rs.getObject(1), (UUID) rs.getObject(2));
+                String k = key(dialect.readHashKey(rs, 1), dialect.readHashKey(rs, 2));
                 if (rows.put(k, new Row(rs.getString(3), rs.getLong(4))) != null) {
                     rows.put(k + " (duplicate row)", new Row(rs.getString(3), rs.getLong(4)));
                 }

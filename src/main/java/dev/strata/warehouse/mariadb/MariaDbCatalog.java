@@ -55,8 +55,9 @@ final class MariaDbCatalog implements Catalog {
 
     /** Why Strata cannot run on a server reporting {@code VERSION()} = {@code version}, or null when it can. */
     static String unsupported(String version) {
-        Matcher m = VERSION.matcher(version);
         boolean mariadb = version.toLowerCase(java.util.Locale.ROOT).contains("mariadb");
+        // MariaDB 10+ may prefix the version with "5.5.5-" for old MySQL clients
+        Matcher m = VERSION.matcher(mariadb && version.startsWith("5.5.5-") ? version.substring(6) : version);
         if (!m.find()) {
             return "the warehouse reports version '" + version + "', which Strata cannot read: it needs MariaDB "
                     + MIN_MARIADB[0] + "." + MIN_MARIADB[1] + " or later";
