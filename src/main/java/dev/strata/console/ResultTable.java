@@ -29,7 +29,7 @@ record ResultTable(List<Column> columns, List<List<Object>> rows) {
         while (rs.next()) {
             List<Object> row = new ArrayList<>(n);
             for (int i = 1; i <= n; i++) {
-                row.add(value(rs, i, md.getColumnType(i), md.getPrecision(i)));
+                row.add(value(rs, i, md.getColumnType(i), md.getColumnTypeName(i)));
             }
             rows.add(row);
         }
@@ -44,7 +44,7 @@ record ResultTable(List<Column> columns, List<List<Object>> rows) {
         };
     }
 
-    private static Object value(ResultSet rs, int i, int type, int precision) throws SQLException {
+    private static Object value(ResultSet rs, int i, int type, String typeName) throws SQLException {
         switch (type) {
             case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> {
                 long v = rs.getLong(i);
@@ -67,9 +67,10 @@ record ResultTable(List<Column> columns, List<List<Object>> rows) {
             }
             case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> {
                 byte[] b = rs.getBytes(i);
-                if (b != null && type == Types.BINARY && precision == 16 && b.length == 16) {
-                    // a hash key where the warehouse stores it as 16 bytes: shown as the uuid text
-                    // PostgreSQL shows for the same key (the same bytes, in order)
+                if (b != null && "BINARY".equalsIgnoreCase(typeName) && b.length == 16) {
+                    // a hash key where the warehouse stores it as 16 bytes (a fixed-width BINARY, which
+                    // the MariaDB driver reports as Types.VARBINARY without its width): shown as the uuid
+                    // text PostgreSQL shows for the same key (the same bytes, in order)
                     java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b);
                     return new java.util.UUID(buf.getLong(), buf.getLong()).toString();
                 }

@@ -53,7 +53,7 @@ public final class RunLog {
         Map<String, TaskState> lastState = new LinkedHashMap<>();
         Map<String, Instant> lastSuccess = new LinkedHashMap<>();
         try (Connection c = warehouse.connection()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT node, state, count(*), max(interval_start) "
+            try (PreparedStatement ps = c.prepareStatement("SELECT node, state, count(*), max(interval_start) AS latest "
                     + "FROM strata.task_runs WHERE pipeline = ? GROUP BY node, state ORDER BY node")) {
                 ps.setString(1, pipeline);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -61,7 +61,7 @@ public final class RunLog {
                         TaskState s = TaskState.of(rs.getString(2));
                         counts.computeIfAbsent(rs.getString(1), k -> new EnumMap<>(TaskState.class)).put(s, rs.getInt(3));
                         if (s == TaskState.SUCCESS) {
-                            lastSuccess.put(rs.getString(1), TaskRunStore.instant(rs, "max"));
+                            lastSuccess.put(rs.getString(1), TaskRunStore.instant(rs, "latest"));
                         }
                     }
                 }

@@ -96,10 +96,12 @@ class FoodDeliveryDemoMariaDbIT {
                     .replace("${STRATA_WAREHOUSE_PASSWORD:-}", db.password().reveal()));
             copyDir(dir.resolve("project/marts"), project.resolve("marts"));
             String status = cli(0, "status", project.toString());
-            assertThat(status).containsPattern("user_category_counters\\s+mart\\s+\\S+\\s+\\S+.*success")
+            // a last success and a success count (the run the demo stopped before may still be queued)
+            assertThat(status).containsPattern("user_category_counters\\s+mart\\s+[-0-9]{10} [:0-9]{5}\\s+\\w+\\s+[-0-9]{10} [:0-9]{5}\\s+[1-9]")
                     .containsPattern("h_order\\s+vault\\s+continuous");
             String plan = cli(0, "plan", project.toString());
-            assertThat(plan).contains("`dds`.`h_order`").contains("UNHEX(MD5(").doesNotContain("::");
+            assertThat(plan).contains("`dds`.`h_order`").contains("UNHEX(MD5(")
+                    .as("no PostgreSQL cast (a regex's (?: group is not one)").doesNotContainPattern("[\\w)]::[a-z]");
             String letters = cli(0, "dead-letters", "list", project.toString());
             assertThat(letters.lines().filter(l -> l.contains("orders")).count()).as(letters).isEqualTo(malformed);
 
@@ -109,14 +111,14 @@ class FoodDeliveryDemoMariaDbIT {
             Environment env = new Environment(config, w, TestServers.kafka().bootstrap(),
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(), "test");
             try (ConsoleServer console = ConsoleServer.start(env, ConsoleHooks.forPipeline(pipeline))) {
-                JsonNode graph = get(console.url() + "/api/graph");
+                JsonNode graph = get(console.url() + "api/graph");
                 assertThat(graph.get("nodes").findValuesAsText("name")).contains("orders", "h_order", "user_category_counters");
-                JsonNode preview = get(console.url() + "/api/marts/user_category_counters/preview");
+                JsonNode preview = get(console.url() + "api/marts/user_category_counters/preview");
                 assertThat(preview.toString()).containsPattern("\"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\"");
-                JsonNode chart = get(console.url() + "/api/dashboards/orders_per_category/data");
+                JsonNode chart = get(console.url() + "api/dashboards/orders_per_category/data");
                 assertThat(chart.toString()).contains("Pizza");
-                assertThat(get(console.url() + "/api/dead-letters").get("dead_letters")).hasSize((int) malformed);
-                assertThat(get(console.url() + "/api/runs").get("nodes").toString()).contains("user_product_counters");
+                assertThat(get(console.url() + "api/dead-letters").get("dead_letters")).hasSize((int) malformed);
+                assertThat(get(console.url() + "api/runs").get("nodes").toString()).contains("user_product_counters");
             }
 
             try (Connection c = w.connection(); Statement s = c.createStatement()) {
