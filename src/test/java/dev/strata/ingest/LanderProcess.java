@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * A lander in its own JVM, for the kill -9 tests: {@code LanderProcess <jdbc-url> <strata.yaml> <worker-id>}.
+ * A lander in its own JVM, for the kill -9 tests: {@code LanderProcess <jdbc-url> <strata.yaml> <worker-id> [<user>]},
+ * the password (if any) in the environment variable {@code STRATA_TEST_WAREHOUSE_PASSWORD}.
  * Prints {@code started} once landing runs and {@code landed <rows>} after each committed batch;
  * SIGTERM closes it gracefully, SIGKILL is the point of it.
  */
@@ -28,7 +29,9 @@ public final class LanderProcess {
         String worker = args[2];
         ProjectConfig project = new ProjectLoader(EnvResolver.of(Map.of()))
                 .parse(yaml.getParent(), Files.readString(yaml), yaml.toString());
-        Warehouse warehouse = Warehouse.connect(url, "postgres", Secret.empty(), 4);
+        String user = args.length > 3 ? args[3] : "postgres";
+        String password = System.getenv("STRATA_TEST_WAREHOUSE_PASSWORD");
+        Warehouse warehouse = Warehouse.connect(url, user, password == null ? Secret.empty() : Secret.of(password), 4);
         Environment env = new Environment(project, warehouse, null, new SimpleMeterRegistry(), Clock.systemUTC(), worker);
         Landing landing = Landing.start(env, batch -> System.out.println("landed " + batch.rowsLanded()));
         CountDownLatch done = new CountDownLatch(1);

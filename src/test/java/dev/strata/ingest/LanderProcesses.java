@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class LanderProcesses implements AutoCloseable {
     private final String jdbcUrl;
+    private final String user;
+    private final String password;
     private final Path yaml;
     private final Path logDir;
     private final List<Lander> all = new ArrayList<>();
@@ -52,7 +54,14 @@ final class LanderProcesses implements AutoCloseable {
     }
 
     LanderProcesses(String jdbcUrl, Path yaml, String testName) throws IOException {
+        this(jdbcUrl, dev.strata.testing.WarehouseUnderTest.postgres(), yaml, testName);
+    }
+
+    /** Children connecting to {@code jdbcUrl} as {@code under}'s user (the password in their environment, not on a command line). */
+    LanderProcesses(String jdbcUrl, dev.strata.testing.WarehouseUnderTest under, Path yaml, String testName) throws IOException {
         this.jdbcUrl = jdbcUrl;
+        this.user = under.user();
+        this.password = under.password().reveal();
         this.yaml = yaml;
         this.logDir = Path.of("target", "lander-logs", testName);
         Files.createDirectories(logDir);
@@ -65,8 +74,9 @@ final class LanderProcesses implements AutoCloseable {
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
                 "-cp", System.getProperty("java.class.path"),
-                LanderProcess.class.getName(), jdbcUrl, yaml.toString(), workerId))
+                LanderProcess.class.getName(), jdbcUrl, yaml.toString(), workerId, user))
                 .redirectErrorStream(true);
+        pb.environment().put("STRATA_TEST_WAREHOUSE_PASSWORD", password);
         Lander l = new Lander(name, pb.start());
         all.add(l);
         Thread reader = new Thread(() -> {

@@ -6,6 +6,7 @@ import dev.strata.config.ProjectConfig;
 import dev.strata.config.ProjectLoader;
 import dev.strata.runtime.Environment;
 import dev.strata.testing.TestServers;
+import dev.strata.testing.WarehouseUnderTest;
 import dev.strata.warehouse.Warehouse;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,8 @@ final class LandingFixture implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     final Warehouse warehouse;
     final String jdbcUrl;
+    /** Which warehouse, and the credentials a child process or the CLI connects with. */
+    final WarehouseUnderTest under;
     final String topic;
     final String source;
     final String pipeline;
@@ -50,6 +53,7 @@ final class LandingFixture implements AutoCloseable {
     }
 
     private LandingFixture(LandingFixture of, Warehouse other) {
+        this.under = of.under;
         this.warehouse = other;
         this.jdbcUrl = null;
         this.topic = of.topic;
@@ -66,9 +70,18 @@ final class LandingFixture implements AutoCloseable {
 
     /** With topic configs, e.g. {@code max.message.bytes} for oversized records. */
     LandingFixture(int partitions, Map<String, String> topicConfig) {
-        this.jdbcUrl = TestServers.newDatabaseUrl();
-        this.warehouse = Warehouse.connect(jdbcUrl, dev.strata.embedded.EmbeddedPostgres.USER,
-                dev.strata.config.Secret.empty(), 8);
+        this(partitions, topicConfig, WarehouseUnderTest.postgres());
+    }
+
+    /** On a new database of {@code under} (e.g. {@link WarehouseUnderTest#mariadb()}). */
+    LandingFixture(int partitions, WarehouseUnderTest under) {
+        this(partitions, Map.of(), under);
+    }
+
+    private LandingFixture(int partitions, Map<String, String> topicConfig, WarehouseUnderTest under) {
+        this.under = under;
+        this.jdbcUrl = under.newDatabaseUrl();
+        this.warehouse = Warehouse.connect(jdbcUrl, under.user(), under.password(), 8);
         this.warehouse.migrate();
         this.topic = TestServers.uniqueName("topic");
         this.source = "orders";
@@ -107,7 +120,7 @@ final class LandingFixture implements AutoCloseable {
     /** Writes {@code dir/strata.yaml} with this fixture's warehouse and source, for the CLI. */
     Path writeProject(Path dir, String sourceExtra) throws java.io.IOException {
         String yaml = yaml(sourceExtra).replaceFirst("\nsources:", "\nwarehouse:\n  url: " + jdbcUrl
-                + "\n  user: postgres\nsources:");
+                + "\n  user: " + under.user() + "\n  password: \"" + under.password().reveal() + "\"\nsources:");
         java.nio.file.Files.writeString(dir.resolve("strata.yaml"), yaml);
         return dir;
     }
