@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * CPU time spent by this JVM and, when known, by an embedded PostgreSQL server (its postmaster
- * and all its processes, read from {@code /proc}). On a machine shared with other work the
+ * CPU time spent by this JVM and, when known, by an embedded warehouse server (PostgreSQL's
+ * postmaster and all its processes, or the one mariadbd process and its threads, read from {@code /proc}). On a machine shared with other work the
  * wall-clock rate of a benchmark moves with the load; its CPU time per row does not, so the
  * benchmarks print both.
  */
@@ -26,8 +26,13 @@ final class CpuClock {
 
     /** The server whose data directory holds {@code postmaster.pid}; JVM only when it cannot be read. */
     static CpuClock jvmAndPostgres(Path dataDir) {
+        return jvmAndServer(dataDir.resolve("postmaster.pid"));
+    }
+
+    /** The server whose pid is the first line of {@code pidFile} (mariadbd's too); JVM only when it cannot be read. */
+    static CpuClock jvmAndServer(Path pidFile) {
         try {
-            return new CpuClock(Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim()));
+            return new CpuClock(Long.parseLong(Files.readAllLines(pidFile).get(0).trim()));
         } catch (IOException | RuntimeException e) {
             return jvmOnly();
         }
@@ -48,7 +53,7 @@ final class CpuClock {
         }
 
         String perRows(long rows) {
-            return String.format(Locale.ROOT, "CPU %.1f s: JVM %.1f + PostgreSQL %.1f, %.1f µs/row", total(), jvm, postgres,
+            return String.format(Locale.ROOT, "CPU %.1f s: JVM %.1f + server %.1f, %.1f µs/row", total(), jvm, postgres,
                     total() * 1e6 / rows);
         }
     }

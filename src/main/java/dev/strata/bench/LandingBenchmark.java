@@ -5,6 +5,7 @@ import dev.strata.config.ProjectConfig;
 import dev.strata.config.ProjectLoader;
 import dev.strata.config.Secret;
 import dev.strata.embedded.EmbeddedKafka;
+import dev.strata.embedded.EmbeddedMariaDb;
 import dev.strata.embedded.EmbeddedPostgres;
 import dev.strata.ingest.Landing;
 import dev.strata.ingest.StgTable;
@@ -67,9 +68,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * A given warehouse is used as it is configured; its settings are printed.
  */
 public final class LandingBenchmark {
-    /** What to run against. Empty URL or bootstrap: start an embedded server. */
+    /**
+     * What to run against. Empty URL or bootstrap: start an embedded server, PostgreSQL or (with
+     * {@code embeddedMariaDb}) MariaDB.
+     */
     public record Options(int messages, int partitions, int naiveSample, Optional<String> warehouseUrl, String user,
-                          Secret password, Optional<String> bootstrap, boolean profile, boolean durable) {
+                          Secret password, Optional<String> bootstrap, boolean profile, boolean durable,
+                          boolean embeddedMariaDb) {
     }
 
     /** The three rates, rows per second. */
@@ -115,6 +120,14 @@ public final class LandingBenchmark {
                 url = options.warehouseUrl().get();
                 user = options.user();
                 password = options.password();
+            } else if (options.embeddedMariaDb()) {
+                EmbeddedMariaDb db = EmbeddedMariaDb.start(Optional.empty(), options.durable()
+                        ? EmbeddedMariaDb.Options.durable() : EmbeddedMariaDb.Options.fast());
+                closers.add(0, db);
+                cpu = CpuClock.jvmAndServer(db.dataDir().resolve("mariadbd.pid"));
+                url = db.jdbcUrl();
+                user = db.user();
+                password = db.password();
             } else {
                 EmbeddedPostgres pg = options.durable() ? EmbeddedPostgres.startDurable(Optional.empty())
                         : EmbeddedPostgres.start(Optional.empty());
@@ -148,8 +161,8 @@ public final class LandingBenchmark {
 
             CpuClock.Reading[] copyCpu = new CpuClock.Reading[2];
             double copy = rawCopy(warehouse, n, copyCpu);
-            out.printf("(a) raw COPY from memory         %,12.0f rows/s  (%,d rows into an unindexed table, one COPY; %s)%n",
-                    copy, n, copyCpu[1].minus(copyCpu[0]).perRows(n));
+            out.printf("(a) raw bulk load from memory    %,12.0f rows/s  (%,d rows into an unindexed table, one %s; %s)%n",
+                    copy, n, warehouse.bulkLoad().describe(), copyCpu[1].minus(copyCpu[0]).perRows(n));
             out.flush();
 
             strata(warehouse, bootstrap, run + "_warmup", warmup, false);

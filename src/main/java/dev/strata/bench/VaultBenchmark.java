@@ -5,6 +5,7 @@ import dev.strata.config.ProjectConfig;
 import dev.strata.config.ProjectLoader;
 import dev.strata.config.Secret;
 import dev.strata.config.VaultSection;
+import dev.strata.embedded.EmbeddedMariaDb;
 import dev.strata.embedded.EmbeddedPostgres;
 import dev.strata.ingest.StgTable;
 import dev.strata.vault.VaultLoader;
@@ -62,6 +63,7 @@ public final class VaultBenchmark {
     private final PrintWriter out;
     private final int rows;
     private final boolean explain;
+    private final boolean mariadb;
 
     public VaultBenchmark(PrintWriter out, int rows) {
         this(out, rows, false);
@@ -69,21 +71,40 @@ public final class VaultBenchmark {
 
     /** With {@code explain}, first prints EXPLAIN ANALYZE of each statement (run and rolled back). */
     public VaultBenchmark(PrintWriter out, int rows, boolean explain) {
+        this(out, rows, explain, false);
+    }
+
+    /** On an embedded MariaDB (fast durability, as the embedded PostgreSQL's test settings) when {@code mariadb}. */
+    public VaultBenchmark(PrintWriter out, int rows, boolean explain, boolean mariadb) {
         if (rows < 5 || rows % 5 != 0) {
             throw new IllegalArgumentException("--rows must be a positive multiple of 5, got " + rows);
         }
         this.out = out;
         this.rows = rows;
         this.explain = explain;
+        this.mariadb = mariadb;
     }
 
-    /** Runs the benchmark on a fresh embedded PostgreSQL and returns strata/insert_select. */
+    /** Runs the benchmark on a fresh embedded PostgreSQL (or MariaDB) and returns strata/insert_select. */
     public double run() throws SQLException {
-        ProjectConfig project = new ProjectLoader(EnvResolver.of(Map.of())).parse(Path.of("."), YAML, "bench.yaml");
-        out.printf("vault benchmark: %,d STG rows -> hub h_user, link l_order_user, satellite s_order_status%n", rows);
-        out.flush();
+        if (mariadb) {
+            try (EmbeddedMariaDb db = EmbeddedMariaDb.start(Optional.empty(), EmbeddedMariaDb.Options.fast());
+                 Warehouse w = Warehouse.connect(db.jdbcUrl(), db.user(), db.password(), 2)) {
+                return run(w);
+            }
+        }
         try (EmbeddedPostgres pg = EmbeddedPostgres.start(Optional.empty());
              Warehouse w = Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), 2)) {
+            return run(w);
+        }
+    }
+
+    private double run(Warehouse w) throws SQLException {
+        ProjectConfig project = new ProjectLoader(EnvResolver.of(Map.of())).parse(Path.of("."), YAML, "bench.yaml");
+        out.printf("vault benchmark: %,d STG rows -> hub h_user, link l_order_user, satellite s_order_status on %s%n", rows,
+                w.url());
+        out.flush();
+        {
             long t0 = System.nanoTime();
             land(w);
             out.printf("  landed %,d STG rows in %.1f s (not measured)%n", rows, seconds(t0));

@@ -20,15 +20,19 @@ final class BenchLandingCommand implements Callable<Integer> {
     @Option(names = "--naive-sample", defaultValue = "20000",
             description = "At most this many records (and 15 s) for the naive INSERT baseline; its rate is extrapolated (default: ${DEFAULT-VALUE}).")
     int naiveSample;
+    @Option(names = "--warehouse", paramLabel = "postgres|mariadb", defaultValue = "postgres",
+            description = "Which embedded warehouse to start (default: ${DEFAULT-VALUE}); the baseline (a) is its own bulk load "
+                    + "(COPY, LOAD DATA LOCAL INFILE).")
+    String warehouse;
     @Option(names = "--warehouse-url", paramLabel = "jdbc-url",
-            description = "Use this PostgreSQL instead of an embedded one (password from STRATA_WAREHOUSE_PASSWORD).")
+            description = "Use this warehouse (jdbc:postgresql:, jdbc:mariadb:) instead of an embedded one (password from STRATA_WAREHOUSE_PASSWORD).")
     String warehouseUrl;
     @Option(names = "--warehouse-user", defaultValue = "strata", description = "User for --warehouse-url (default: ${DEFAULT-VALUE}).")
     String warehouseUser;
     @Option(names = "--bootstrap", paramLabel = "host:port", description = "Use these Kafka brokers instead of an embedded one.")
     String bootstrap;
-    @Option(names = "--no-fsync", description = "Run the embedded PostgreSQL with its test settings (fsync, synchronous_commit, "
-            + "full_page_writes off), as strata demo and the tests do, instead of durable ones.")
+    @Option(names = "--no-fsync", description = "Run the embedded warehouse with its test settings (PostgreSQL: fsync, synchronous_commit, "
+            + "full_page_writes off; MariaDB: no flush at commit), as strata demo and the tests do, instead of durable ones.")
     boolean noFsync;
     @Option(names = "--profile", description = "Also print where the JVM's CPU went while Strata landed (thread groups, GC, JIT).")
     boolean profile;
@@ -43,7 +47,8 @@ final class BenchLandingCommand implements Callable<Integer> {
         }
         String password = System.getenv("STRATA_WAREHOUSE_PASSWORD");
         new LandingBenchmark(new LandingBenchmark.Options(messages, partitions, naiveSample, Optional.ofNullable(warehouseUrl),
-                warehouseUser, password == null ? Secret.empty() : Secret.of(password), Optional.ofNullable(bootstrap), profile, !noFsync),
+                warehouseUser, password == null ? Secret.empty() : Secret.of(password), Optional.ofNullable(bootstrap), profile, !noFsync,
+                DemoCommand.embeddedWarehouse(warehouse).equals("embedded:mariadb")),
                 spec.commandLine().getOut()).run();
         return 0;
     }

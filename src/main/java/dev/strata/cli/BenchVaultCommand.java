@@ -15,6 +15,9 @@ import picocli.CommandLine.Spec;
 final class BenchVaultCommand implements Callable<Integer> {
     @Option(names = "--rows", defaultValue = "1000000", description = "STG rows to load, a multiple of 5 (default: ${DEFAULT-VALUE}).")
     int rows;
+    @Option(names = "--warehouse", paramLabel = "postgres|mariadb", defaultValue = "postgres",
+            description = "Which embedded warehouse to start (default: ${DEFAULT-VALUE}).")
+    String warehouse;
     @Option(names = "--explain", description = "First print EXPLAIN ANALYZE of each statement (run, then rolled back).")
     boolean explain;
     @Spec
@@ -23,7 +26,8 @@ final class BenchVaultCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        double ratio = new VaultBenchmark(out, rows, explain).run();
+        double ratio = new VaultBenchmark(out, rows, explain,
+                DemoCommand.embeddedWarehouse(warehouse).equals("embedded:mariadb")).run();
         out.println(String.format(Locale.ROOT, "vault: strata/insert_select=%.2f", ratio));
         out.flush();
         return 0;

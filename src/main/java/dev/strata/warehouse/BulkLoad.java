@@ -25,6 +25,11 @@ import java.util.List;
  * </ul>
  */
 public interface BulkLoad {
+    /** What the warehouse calls this load, for reports (e.g. {@code COPY}). */
+    default String describe() {
+        return "bulk load";
+    }
+
     /** Loads every row of {@code csv} into {@code qualifiedTable(columns)}; returns the row count. */
     long load(Connection connection, String qualifiedTable, List<String> columns, InputStream csv) throws SQLException;
 

@@ -28,6 +28,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * a duplicate key. The CSV is rewritten on the way for {@code LOAD DATA} ({@link LoadDataCsv}).
  */
 final class MariaDbBulkLoad implements BulkLoad {
+    @Override
+    public String describe() {
+        return "LOAD DATA LOCAL INFILE";
+    }
+
     static final int DUPLICATE_KEY = 1062;
     private final SqlDialect sql;
     /** Per table and column list: which fields are timestamps (read once; a table's columns do not change type under Strata). */

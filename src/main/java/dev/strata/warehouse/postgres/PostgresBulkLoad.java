@@ -16,6 +16,11 @@ import org.postgresql.PGConnection;
  * {@link #loadUnlessConflict} wraps it in a savepoint.
  */
 final class PostgresBulkLoad implements BulkLoad {
+    @Override
+    public String describe() {
+        return "COPY";
+    }
+
     private final SqlDialect sql;
 
     PostgresBulkLoad(SqlDialect sql) {
