@@ -94,6 +94,10 @@ final class LoadDataCsv extends InputStream {
                 if (!capturing) {
                     emit(b);
                 }
+            } else if (field < timestampField.length && timestampField[field]) {
+                capturing = true;   // an unquoted timestamp (COPY's CSV needs no quotes there)
+                capturedLen = 0;
+                capture(b);
             } else {
                 emit(b);
             }
@@ -126,10 +130,20 @@ final class LoadDataCsv extends InputStream {
             }
         }
         if (b == ',' || b == '\n') {
+            if (capturing) {
+                closeUnquoted();
+            }
             separator(b);
+        } else if (capturing) {
+            capture(b);
         } else {
             emit(b);
         }
+    }
+
+    private void closeUnquoted() {
+        capturing = false;
+        emit(utc(new String(captured, 0, capturedLen, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
     }
 
     private void separator(byte b) {
@@ -156,7 +170,12 @@ final class LoadDataCsv extends InputStream {
     }
 
     private void finish() {
-        if (quoted && quotePending) {
+        if (!(fieldStart && field == 0)) {
+            rows++;   // a last line without its newline is a row too
+        }
+        if (capturing && !quoted) {
+            closeUnquoted();
+        } else if (quoted && quotePending) {
             quotePending = false;
             closeQuoted();
         } else if (fieldStart && field > 0) {

@@ -75,13 +75,19 @@ class MariaDbAdapterIT {
             s.execute("CREATE TABLE b.t " + COLUMNS);
             String data = "\"a\",,\"2024-03-31T03:30:00.5+02:00\",\"{\"\"x\"\": \"\"1,2\"\"}\"\n"
                     + "\"b\",\"\",\"2024-01-01T00:00:00Z\",\n"
-                    + "\"c\",\"two\nlines, \"\"quoted\"\"\",,\"[]\"\n";
+                    + "\"c\",\"two\nlines, \"\"quoted\"\"\",,\"[]\"\n"
+                    // an unquoted timestamp, as COPY reads it too
+                    + "\"d\",x,2024-01-01T00:03Z,\n";
             long n = w.bulkLoad().load(c, "b.t", List.of("k", "txt", "at", "doc"), csv(data));
-            assertThat(n).isEqualTo(3);
+            // an unquoted timestamp ending the stream, without a newline
+            n += w.bulkLoad().load(c, "b.t", List.of("k", "txt", "at"), csv("\"e\",y,2024-06-30T23:59:59.25-01:00"));
+            assertThat(n).isEqualTo(5);
             assertThat(rows(c, "SELECT k, txt IS NULL, txt, CAST(at AS CHAR), doc FROM b.t ORDER BY k")).containsExactly(
                     "a|1|null|2024-03-31 01:30:00.500000|{\"x\": \"1,2\"}",
                     "b|0||2024-01-01 00:00:00.000000|null",
-                    "c|0|two\nlines, \"quoted\"|null|[]");
+                    "c|0|two\nlines, \"quoted\"|null|[]",
+                    "d|0|x|2024-01-01 00:03:00.000000|null",
+                    "e|0|y|2024-07-01 00:59:59.250000|null");
         }
     }
 
