@@ -169,8 +169,8 @@ final class TaskRunStore {
      */
     void cover(String node, Instant until) throws SQLException {
         warehouse.inTransaction(c -> {
-            try (PreparedStatement upd = c.prepareStatement("UPDATE strata.node_coverage SET covered_until = ?, updated_at = ? "
-                    + "WHERE pipeline = ? AND node = ? AND covered_until < ?")) {
+            try (PreparedStatement upd = c.prepareStatement("UPDATE strata.node_coverage SET covered_until = ?, updated_at = ?, "
+                    + "last_error = NULL, failing_since = NULL WHERE pipeline = ? AND node = ? AND covered_until < ?")) {
                 upd.setObject(1, ts(until));
                 upd.setObject(2, ts(now()));
                 upd.setString(3, pipeline);
@@ -193,6 +193,21 @@ final class TaskRunStore {
                 ins.setString(5, pipeline);
                 ins.setString(6, node);
                 ins.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Records why a continuous node's loads fail (since {@code since}); the next {@link #cover} clears it. */
+    void recordFailure(String node, String error, Instant since) throws SQLException {
+        warehouse.inTransaction(c -> {
+            try (PreparedStatement upd = c.prepareStatement("UPDATE strata.node_coverage SET last_error = ?, failing_since = ? "
+                    + "WHERE pipeline = ? AND node = ?")) {
+                upd.setString(1, error.length() <= 2000 ? error : error.substring(0, 2000) + "...");
+                upd.setObject(2, ts(since));
+                upd.setString(3, pipeline);
+                upd.setString(4, node);
+                upd.executeUpdate();
             }
             return null;
         });
