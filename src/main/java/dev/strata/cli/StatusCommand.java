@@ -4,6 +4,7 @@ import dev.strata.config.ProjectConfig;
 import dev.strata.schedule.Pipeline;
 import dev.strata.schedule.RunLog;
 import dev.strata.schedule.TaskState;
+import dev.strata.vault.VaultRejects;
 import dev.strata.warehouse.Dialects;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -40,6 +41,9 @@ final class StatusCommand implements Callable<Integer> {
             RunLog log = new RunLog(pw.warehouse(), config.name());
             Map<String, RunLog.NodeStatus> nodes = log.nodes();
             Map<String, java.time.Instant> covered = log.coverage();
+            Map<String, RunLog.Failing> failing = log.failingContinuous();
+            Map<String, VaultRejects.Pending> rejected = config.vault().declared()
+                    ? new VaultRejects(pw.warehouse(), config.name()).pending() : Map.of();
             out.println("project " + config.name() + " (" + pw.warehouse().url() + ")");
             out.println();
             int width = pipeline.graph().nodes().stream().mapToInt(n -> n.name().length()).max().orElse(4);
@@ -50,8 +54,9 @@ final class StatusCommand implements Callable<Integer> {
                 Optional<RunLog.NodeStatus> s = Optional.ofNullable(nodes.get(name));
                 if (pipeline.schedule(name).isContinuous()) {
                     // a continuous vault target reports how far its output is complete; landing does not
-                    out.printf(row, name, kind, "continuous", Optional.ofNullable(covered.get(name))
-                            .map(t -> "covered to").orElse("-"), Optional.ofNullable(covered.get(name)).map(TIME::format)
+                    String state = failing.containsKey(name) ? "failing" : rejected.containsKey(name) ? "rejects"
+                            : covered.containsKey(name) ? "covered to" : "-";
+                    out.printf(row, name, kind, "continuous", state, Optional.ofNullable(covered.get(name)).map(TIME::format)
                             .orElse("-"), "", "", "");
                     continue;
                 }
@@ -70,6 +75,23 @@ final class StatusCommand implements Callable<Integer> {
                 for (RunLog.Run r : running) {
                     out.println("  " + r.node() + " " + TIME.format(r.interval().start()) + " attempt " + r.attempt()
                             + " on " + r.worker() + " since " + TIME.format(r.startedAt()));
+                }
+            }
+            if (!rejected.isEmpty()) {
+                out.println();
+                out.println("vault rejects (STG rows a target set aside: a value fails its declared type):");
+                for (VaultRejects.Pending p : rejected.values()) {
+                    out.println("  " + p.target() + ": " + p.rows() + " row(s) pending; latest: "
+                            + VaultRejectsCommand.Terminal.escape(p.latest().describe()));
+                }
+                out.println("  `strata vault rejects list` shows them, `strata vault rejects reload` loads them once fixed");
+            }
+            if (!failing.isEmpty()) {
+                out.println();
+                out.println("continuous loads failing (retried with backoff):");
+                for (RunLog.Failing f : failing.values()) {
+                    out.println("  " + f.node() + " since " + (f.since() == null ? "?" : TIME.format(f.since())) + ": "
+                            + firstLine(f.error()));
                 }
             }
             List<RunLog.Run> failed = log.runs(List.of(TaskState.FAILED, TaskState.UP_FOR_RETRY), failures);

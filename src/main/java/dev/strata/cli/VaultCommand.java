@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code strata vault ...}: Data Vault commands. */
-@Command(name = "vault", description = "Data Vault commands.", subcommands = VaultCommand.Load.class)
+@Command(name = "vault", description = "Data Vault commands.", subcommands = {VaultCommand.Load.class, VaultRejectsCommand.class})
 final class VaultCommand extends CommandGroup {
 
     /** {@code strata vault load [--target x] [dir]}: creates or updates the vault tables, then loads each target once. */
