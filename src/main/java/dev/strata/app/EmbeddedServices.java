@@ -16,7 +16,9 @@ import java.util.concurrent.CompletionException;
  * The embedded servers a project asks for: PostgreSQL for {@code warehouse.url: embedded:postgres},
  * a Kafka broker for sources with {@code bootstrap: embedded}, Redis for {@code url: embedded}.
  * With a data directory, PostgreSQL and Kafka keep their data there across runs ({@code postgres/},
- * {@code kafka/}); Redis holds nothing durable. Closed in reverse order of start.
+ * {@code kafka/}); Redis holds nothing durable ({@code redis/} keeps its config, password and pid
+ * file). PostgreSQL and Redis are supervised: restarted when they exit unexpectedly, and
+ * {@link #failure()} completes when one cannot be brought back. Closed in reverse order of start.
  */
 public final class EmbeddedServices implements AutoCloseable {
     private final EmbeddedPostgres postgres;
@@ -29,8 +31,14 @@ public final class EmbeddedServices implements AutoCloseable {
         this.redis = redis;
     }
 
-    /** Starts what {@code project} needs; nothing when it names real servers everywhere. */
+    /** Starts what {@code project} needs, PostgreSQL not durable (the demo's and tests' choice; see {@link EmbeddedPostgres}). */
     public static EmbeddedServices forProject(ProjectConfig project, Optional<Path> dataDir) {
+        return forProject(project, dataDir, EmbeddedPostgres.Durability.FAST);
+    }
+
+    /** Starts what {@code project} needs; nothing when it names real servers everywhere. */
+    public static EmbeddedServices forProject(ProjectConfig project, Optional<Path> dataDir,
+                                              EmbeddedPostgres.Durability durability) {
         boolean pg = project.warehouse().isEmbedded();
         boolean kafka = false;
         boolean redis = false;
@@ -38,7 +46,7 @@ public final class EmbeddedServices implements AutoCloseable {
             kafka |= s.spec() instanceof KafkaSourceSpec k && k.isEmbedded();
             redis |= s.spec() instanceof RedisSourceSpec r && r.isEmbedded();
         }
-        return start(pg, kafka, redis, dataDir);
+        return start(pg, kafka, redis, dataDir, durability);
     }
 
     /**
@@ -46,14 +54,20 @@ public final class EmbeddedServices implements AutoCloseable {
      * in this JVM; starting them together saves seconds); if one fails, the others are stopped.
      */
     public static EmbeddedServices start(boolean postgres, boolean kafka, boolean redis, Optional<Path> dataDir) {
+        return start(postgres, kafka, redis, dataDir, EmbeddedPostgres.Durability.FAST);
+    }
+
+    /** Same, with PostgreSQL's durability chosen. */
+    public static EmbeddedServices start(boolean postgres, boolean kafka, boolean redis, Optional<Path> dataDir,
+                                         EmbeddedPostgres.Durability durability) {
         CompletableFuture<EmbeddedPostgres> pg = postgres
-                ? CompletableFuture.supplyAsync(() -> EmbeddedPostgres.start(dataDir.map(d -> d.resolve("postgres"))))
+                ? CompletableFuture.supplyAsync(() -> EmbeddedPostgres.start(dataDir.map(d -> d.resolve("postgres")), 0, durability))
                 : CompletableFuture.completedFuture(null);
         CompletableFuture<EmbeddedKafka> k = kafka
                 ? CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(dataDir.map(d -> d.resolve("kafka"))))
                 : CompletableFuture.completedFuture(null);
         CompletableFuture<EmbeddedRedis> r = redis
-                ? CompletableFuture.supplyAsync(EmbeddedRedis::start)
+                ? CompletableFuture.supplyAsync(() -> EmbeddedRedis.start(dataDir.map(d -> d.resolve("redis"))))
                 : CompletableFuture.completedFuture(null);
         try {
             CompletableFuture.allOf(pg, k, r).join();
@@ -75,6 +89,18 @@ public final class EmbeddedServices implements AutoCloseable {
 
     public Optional<EmbeddedRedis> redis() {
         return Optional.ofNullable(redis);
+    }
+
+    /** Completes with the error when a supervised server exited and could not be restarted. */
+    public java.util.concurrent.CompletableFuture<dev.strata.StrataException> failure() {
+        java.util.concurrent.CompletableFuture<dev.strata.StrataException> any = new java.util.concurrent.CompletableFuture<>();
+        if (postgres != null) {
+            postgres.failure().thenAccept(any::complete);
+        }
+        if (redis != null) {
+            redis.failure().thenAccept(any::complete);
+        }
+        return any;
     }
 
     @Override

@@ -103,9 +103,9 @@ public final class FoodDeliveryDemo {
         EmbeddedKafka kafka = services.kafka().orElseThrow(() -> new StrataException(ErrorCode.CONFIG,
                 "the demo needs the embedded broker; unset KAFKA_BOOTSTRAP"));
         kafka.createTopic(orders.topic(), PARTITIONS);
-        String redisUrl = services.redis().orElseThrow(() -> new StrataException(ErrorCode.CONFIG,
-                "the demo needs the embedded Redis; unset REDIS_URL")).url();
-        int keys = DictionarySeeder.seed(redisUrl, dict);
+        var redis = services.redis().orElseThrow(() -> new StrataException(ErrorCode.CONFIG,
+                "the demo needs the embedded Redis; unset REDIS_URL"));
+        int keys = DictionarySeeder.seed(redis.url(), redis.password(), dict);
 
         PipelineRuntime.Options runtimeOptions = new PipelineRuntime.Options(options.dataDir(), 2,
                 Duration.ofSeconds(30), options.console());

@@ -1,7 +1,6 @@
 package dev.strata.app;
 
 import dev.strata.config.ProjectConfig;
-import dev.strata.config.Secret;
 import dev.strata.config.WarehouseConfig;
 import dev.strata.console.ConsoleHooks;
 import dev.strata.console.ConsoleServer;
@@ -80,9 +79,13 @@ public final class PipelineRuntime implements AutoCloseable {
         this.vaultLoader = VaultLoader.of(env);
     }
 
-    /** Starts everything, embedded servers included; on failure stops what was started and rethrows. */
+    /**
+     * Starts everything, embedded servers included (an embedded PostgreSQL durable, as
+     * {@code strata run} needs); on failure stops what was started and rethrows.
+     */
     public static PipelineRuntime start(ProjectConfig project, Options options) {
-        return start(project, options, EmbeddedServices.forProject(project, options.dataDir()));
+        return start(project, options, EmbeddedServices.forProject(project, options.dataDir(),
+                EmbeddedPostgres.Durability.DURABLE));
     }
 
     /**
@@ -99,7 +102,8 @@ public final class PipelineRuntime implements AutoCloseable {
             Environment env = new Environment(project, warehouse,
                     services.kafka().map(k -> k.bootstrap()).orElse(null),
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(),
-                    Environment.defaultWorkerId(), services.redis().map(r -> r.url()).orElse(null));
+                    Environment.defaultWorkerId(), services.redis().map(r -> r.url()).orElse(null),
+                    services.redis().map(r -> r.password()).orElse(null));
             runtime = new PipelineRuntime(services, warehouse, env, pipeline);
             runtime.startParts(options);
             return runtime;
@@ -125,7 +129,7 @@ public final class PipelineRuntime implements AutoCloseable {
         int pool = Math.max(cfg.poolSize(), minPool);
         Optional<EmbeddedPostgres> pg = services.postgres();
         if (pg.isPresent()) {
-            return Warehouse.connect(pg.get().jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), pool);
+            return Warehouse.connect(pg.get().jdbcUrl(), pg.get().user(), pg.get().password(), pool);
         }
         return Warehouse.connect(cfg.url(), cfg.user(), cfg.password(), pool);
     }
@@ -169,6 +173,11 @@ public final class PipelineRuntime implements AutoCloseable {
 
     public EmbeddedServices services() {
         return services;
+    }
+
+    /** Completes with the error when an embedded server exited and could not be restarted: the pipeline cannot go on. */
+    public java.util.concurrent.CompletableFuture<dev.strata.StrataException> failure() {
+        return services.failure();
     }
 
     public VaultLoader vaultLoader() {

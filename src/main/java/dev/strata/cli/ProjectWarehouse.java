@@ -1,7 +1,6 @@
 package dev.strata.cli;
 
 import dev.strata.config.ProjectConfig;
-import dev.strata.config.Secret;
 import dev.strata.config.WarehouseConfig;
 import dev.strata.embedded.EmbeddedPostgres;
 import dev.strata.warehouse.Warehouse;
@@ -31,8 +30,9 @@ final class ProjectWarehouse implements AutoCloseable {
         Warehouse w;
         if (cfg.isEmbedded()) {
             Path dir = project.directory().resolve(EMBEDDED_DATA);
-            pg = EmbeddedPostgres.start(Optional.of(dir));
-            w = Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), pool);
+            // the project's own warehouse, shared with `strata run`: durable like it
+            pg = EmbeddedPostgres.open(dir, EmbeddedPostgres.Durability.DURABLE);
+            w = Warehouse.connect(pg.jdbcUrl(), pg.user(), pg.password(), pool);
         } else {
             w = Warehouse.connect(cfg.url(), cfg.user(), cfg.password(), pool);
         }

@@ -50,7 +50,13 @@ final class RunCommand implements Callable<Integer> {
                 runtime.consoleUrl().ifPresent(url -> out.println("console: " + url));
                 out.println("press Ctrl-C to stop");
                 out.flush();
+                // an embedded server that cannot be restarted stops the command, with its error
+                var failure = runtime.failure();
+                failure.thenRun(signal.stop()::countDown);
                 signal.stop().await();
+                if (failure.isDone()) {
+                    throw failure.join();
+                }
                 out.println("stopping: waiting up to " + Durations.format(grace) + " for running tasks ...");
                 out.flush();
             }

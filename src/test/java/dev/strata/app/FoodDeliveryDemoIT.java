@@ -2,7 +2,6 @@ package dev.strata.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.strata.config.Secret;
 import dev.strata.embedded.EmbeddedPostgres;
 import dev.strata.examples.fooddelivery.Dictionaries;
 import dev.strata.examples.fooddelivery.GroundTruth;
@@ -58,7 +57,7 @@ class FoodDeliveryDemoIT {
         Dictionaries dict = Dictionaries.generate(FoodDeliveryDemo.SEED, 1000, 4, 25);
         GroundTruth truth = GroundTruth.compute(log, dict);
         try (EmbeddedPostgres pg = EmbeddedPostgres.start(Optional.of(dir.resolve("postgres")));
-             Warehouse w = Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), 2);
+             Warehouse w = Warehouse.connect(pg.jdbcUrl(), pg.user(), pg.password(), 2);
              Connection c = w.connection(); Statement s = c.createStatement()) {
             assertThat(MartVerifier.verify(c, "cdm", truth).matches()).isTrue();
             // every malformed message the generator sent is a dead letter, nothing else is
@@ -98,7 +97,7 @@ class FoodDeliveryDemoIT {
         assertThat(truthIfCancelIgnored.productCounters()).isNotEqualTo(truth.productCounters());
 
         try (EmbeddedPostgres pg = EmbeddedPostgres.start(Optional.empty());
-             Warehouse w = Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), 2);
+             Warehouse w = Warehouse.connect(pg.jdbcUrl(), pg.user(), pg.password(), 2);
              Connection c = w.connection(); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA cdm");
             s.execute("CREATE TABLE cdm.user_product_counters (user_id uuid, product_id uuid, product_name text, order_cnt int)");

@@ -3,7 +3,6 @@ package dev.strata.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.strata.config.Secret;
 import dev.strata.embedded.EmbeddedPostgres;
 import dev.strata.examples.fooddelivery.OrderLog;
 import dev.strata.warehouse.Warehouse;
@@ -48,7 +47,7 @@ class FoodDeliveryDemoResumeIT {
         assertThat(text.toString()).contains("resuming : " + sentBeforeKill + " messages were sent by an earlier run");
 
         try (EmbeddedPostgres pg = EmbeddedPostgres.start(Optional.of(dir.resolve("postgres")));
-             Warehouse w = Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), 2);
+             Warehouse w = Warehouse.connect(pg.jdbcUrl(), pg.user(), pg.password(), 2);
              Connection c = w.connection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM stg.orders), "
                      + "(SELECT count(*) FROM strata.dead_letters WHERE source = 'orders'), "

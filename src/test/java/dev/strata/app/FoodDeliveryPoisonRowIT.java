@@ -82,7 +82,7 @@ class FoodDeliveryPoisonRowIT {
         EmbeddedServices services = EmbeddedServices.forProject(project, Optional.of(data));
         EmbeddedKafka kafka = services.kafka().orElseThrow();
         kafka.createTopic(topic, 4);
-        DictionarySeeder.seed(services.redis().orElseThrow().url(), dict);
+        DictionarySeeder.seed(services.redis().orElseThrow().url(), services.redis().orElseThrow().password(), dict);
         try (PipelineRuntime runtime = PipelineRuntime.start(project, PipelineRuntime.Options.defaults().withDataDir(data),
                 services)) {
             produce(kafka.bootstrap(), topic, log, m -> m == original ? poison.toString().getBytes(StandardCharsets.UTF_8) : m.value());
