@@ -141,6 +141,7 @@ public final class FintechDemo {
                         ? ConsoleServer.start(env, ConsoleHooks.forPipeline(pipeline)) : null) {
                     out.printf("ready in %.1f s%n", seconds(t0));
                     out.println("  psql     : " + pg.psqlCommand());
+                    out.println("  speed    : " + FoodDeliveryDemo.FAST_SETTINGS);
                     if (console != null) {
                         out.println("  console  : " + console.url() + "  (Dashboards: Global metrics)");
                     }
