@@ -1,10 +1,14 @@
 package dev.strata.app;
 
+import dev.strata.StrataException;
 import dev.strata.config.KafkaSourceSpec;
 import dev.strata.config.ProjectConfig;
 import dev.strata.config.RedisSourceSpec;
+import dev.strata.config.Secret;
 import dev.strata.config.SourceConfig;
+import dev.strata.embedded.Durability;
 import dev.strata.embedded.EmbeddedKafka;
+import dev.strata.embedded.EmbeddedMariaDb;
 import dev.strata.embedded.EmbeddedPostgres;
 import dev.strata.embedded.EmbeddedRedis;
 import java.nio.file.Path;
@@ -13,55 +17,67 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * The embedded servers a project asks for: PostgreSQL for {@code warehouse.url: embedded:postgres},
- * a Kafka broker for sources with {@code bootstrap: embedded}, Redis for {@code url: embedded}.
- * With a data directory, PostgreSQL and Kafka keep their data there across runs ({@code postgres/},
- * {@code kafka/}); Redis holds nothing durable ({@code redis/} keeps its config, password and pid
- * file). PostgreSQL and Redis are supervised: restarted when they exit unexpectedly, and
- * {@link #failure()} completes when one cannot be brought back. Closed in reverse order of start.
+ * The embedded servers a project asks for: PostgreSQL for {@code warehouse.url: embedded:postgres}
+ * (MariaDB for {@code embedded:mariadb}), a Kafka broker for sources with {@code bootstrap: embedded},
+ * Redis for {@code url: embedded}. With a data directory, the warehouse and Kafka keep their data there
+ * across runs ({@code postgres/} or {@code mariadb/}, {@code kafka/}); Redis holds nothing durable
+ * ({@code redis/} keeps its config, password and pid file). The warehouse and Redis are supervised:
+ * restarted when they exit unexpectedly, and {@link #failure()} completes when one cannot be
+ * brought back. Closed in reverse order of start.
  */
 public final class EmbeddedServices implements AutoCloseable {
     private final EmbeddedPostgres postgres;
+    private final EmbeddedMariaDb mariadb;
     private final EmbeddedKafka kafka;
     private final EmbeddedRedis redis;
 
-    private EmbeddedServices(EmbeddedPostgres postgres, EmbeddedKafka kafka, EmbeddedRedis redis) {
+    /** How to log in to the embedded warehouse. */
+    public record WarehouseLogin(String jdbcUrl, String user, Secret password) {
+    }
+
+    private EmbeddedServices(EmbeddedPostgres postgres, EmbeddedMariaDb mariadb, EmbeddedKafka kafka, EmbeddedRedis redis) {
         this.postgres = postgres;
+        this.mariadb = mariadb;
         this.kafka = kafka;
         this.redis = redis;
     }
 
-    /** Starts what {@code project} needs, PostgreSQL not durable (the demo's and tests' choice; see {@link EmbeddedPostgres}). */
+    /** Starts what {@code project} needs, the warehouse not durable (the demo's and tests' choice; see {@link Durability}). */
     public static EmbeddedServices forProject(ProjectConfig project, Optional<Path> dataDir) {
-        return forProject(project, dataDir, EmbeddedPostgres.Durability.FAST);
+        return forProject(project, dataDir, Durability.FAST);
     }
 
     /** Starts what {@code project} needs; nothing when it names real servers everywhere. */
-    public static EmbeddedServices forProject(ProjectConfig project, Optional<Path> dataDir,
-                                              EmbeddedPostgres.Durability durability) {
-        boolean pg = project.warehouse().isEmbedded();
+    public static EmbeddedServices forProject(ProjectConfig project, Optional<Path> dataDir, Durability durability) {
+        boolean mariadb = project.warehouse().isEmbeddedMariaDb();
+        boolean pg = project.warehouse().isEmbedded() && !mariadb;
         boolean kafka = false;
         boolean redis = false;
         for (SourceConfig s : project.sources().values()) {
             kafka |= s.spec() instanceof KafkaSourceSpec k && k.isEmbedded();
             redis |= s.spec() instanceof RedisSourceSpec r && r.isEmbedded();
         }
-        return start(pg, kafka, redis, dataDir, durability);
+        return start(pg, mariadb, kafka, redis, dataDir, durability);
+    }
+
+    /** Starts the chosen servers, PostgreSQL not durable; see {@link #start(boolean, boolean, boolean, boolean, Optional, Durability)}. */
+    public static EmbeddedServices start(boolean postgres, boolean kafka, boolean redis, Optional<Path> dataDir) {
+        return start(postgres, false, kafka, redis, dataDir, Durability.FAST);
     }
 
     /**
-     * Starts the chosen servers side by side (PostgreSQL and Redis are child processes, Kafka runs
-     * in this JVM; starting them together saves seconds); if one fails, the others are stopped.
+     * Starts the chosen servers side by side (PostgreSQL, MariaDB and Redis are child processes,
+     * Kafka runs in this JVM; starting them together saves seconds), the warehouse with the given
+     * durability; if one fails, the others are stopped.
      */
-    public static EmbeddedServices start(boolean postgres, boolean kafka, boolean redis, Optional<Path> dataDir) {
-        return start(postgres, kafka, redis, dataDir, EmbeddedPostgres.Durability.FAST);
-    }
-
-    /** Same, with PostgreSQL's durability chosen. */
-    public static EmbeddedServices start(boolean postgres, boolean kafka, boolean redis, Optional<Path> dataDir,
-                                         EmbeddedPostgres.Durability durability) {
+    public static EmbeddedServices start(boolean postgres, boolean mariadb, boolean kafka, boolean redis,
+                                         Optional<Path> dataDir, Durability durability) {
         CompletableFuture<EmbeddedPostgres> pg = postgres
                 ? CompletableFuture.supplyAsync(() -> EmbeddedPostgres.start(dataDir.map(d -> d.resolve("postgres")), 0, durability))
+                : CompletableFuture.completedFuture(null);
+        CompletableFuture<EmbeddedMariaDb> mdb = mariadb
+                ? CompletableFuture.supplyAsync(() -> EmbeddedMariaDb.start(dataDir.map(d -> d.resolve("mariadb")),
+                        durability == Durability.DURABLE ? EmbeddedMariaDb.Options.durable() : EmbeddedMariaDb.Options.fast()))
                 : CompletableFuture.completedFuture(null);
         CompletableFuture<EmbeddedKafka> k = kafka
                 ? CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(dataDir.map(d -> d.resolve("kafka"))))
@@ -70,17 +86,29 @@ public final class EmbeddedServices implements AutoCloseable {
                 ? CompletableFuture.supplyAsync(() -> EmbeddedRedis.start(dataDir.map(d -> d.resolve("redis"))))
                 : CompletableFuture.completedFuture(null);
         try {
-            CompletableFuture.allOf(pg, k, r).join();
-            return new EmbeddedServices(pg.join(), k.join(), r.join());
+            CompletableFuture.allOf(pg, mdb, k, r).join();
+            return new EmbeddedServices(pg.join(), mdb.join(), k.join(), r.join());
         } catch (CompletionException e) {
-            new EmbeddedServices(pg.exceptionally(x -> null).join(), k.exceptionally(x -> null).join(),
-                    r.exceptionally(x -> null).join()).close();
+            new EmbeddedServices(pg.exceptionally(x -> null).join(), mdb.exceptionally(x -> null).join(),
+                    k.exceptionally(x -> null).join(), r.exceptionally(x -> null).join()).close();
             throw e.getCause() instanceof RuntimeException re ? re : e;
         }
     }
 
     public Optional<EmbeddedPostgres> postgres() {
         return Optional.ofNullable(postgres);
+    }
+
+    public Optional<EmbeddedMariaDb> mariadb() {
+        return Optional.ofNullable(mariadb);
+    }
+
+    /** URL, user and password of the embedded warehouse, PostgreSQL or MariaDB; empty when the project names its own. */
+    public Optional<WarehouseLogin> warehouseLogin() {
+        if (mariadb != null) {
+            return Optional.of(new WarehouseLogin(mariadb.jdbcUrl(), mariadb.user(), mariadb.password()));
+        }
+        return postgres().map(pg -> new WarehouseLogin(pg.jdbcUrl(), pg.user(), pg.password()));
     }
 
     public Optional<EmbeddedKafka> kafka() {
@@ -92,10 +120,13 @@ public final class EmbeddedServices implements AutoCloseable {
     }
 
     /** Completes with the error when a supervised server exited and could not be restarted. */
-    public java.util.concurrent.CompletableFuture<dev.strata.StrataException> failure() {
-        java.util.concurrent.CompletableFuture<dev.strata.StrataException> any = new java.util.concurrent.CompletableFuture<>();
+    public CompletableFuture<StrataException> failure() {
+        CompletableFuture<StrataException> any = new CompletableFuture<>();
         if (postgres != null) {
             postgres.failure().thenAccept(any::complete);
+        }
+        if (mariadb != null) {
+            mariadb.failure().thenAccept(any::complete);
         }
         if (redis != null) {
             redis.failure().thenAccept(any::complete);
@@ -113,6 +144,9 @@ public final class EmbeddedServices implements AutoCloseable {
         }
         if (postgres != null) {
             postgres.close();
+        }
+        if (mariadb != null) {
+            mariadb.close();
         }
     }
 }

@@ -134,7 +134,7 @@ public final class FintechDemo {
                 Environment env = new Environment(project, warehouse, kafka.bootstrap(),
                         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(),
                         Environment.defaultWorkerId());
-                Pipeline pipeline = Pipeline.load(project, warehouse.dialect());
+                Pipeline pipeline = Pipeline.load(project, warehouse.adapter());
                 VaultLoader vaultLoader = new VaultLoader(warehouse, project.name(), project.vault());
                 vaultLoader.prepare();
                 try (ConsoleServer console = options.console()

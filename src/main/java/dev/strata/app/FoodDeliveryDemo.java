@@ -6,6 +6,7 @@ import dev.strata.config.EnvResolver;
 import dev.strata.config.KafkaSourceSpec;
 import dev.strata.config.ProjectConfig;
 import dev.strata.config.ProjectLoader;
+import dev.strata.embedded.Durability;
 import dev.strata.embedded.EmbeddedKafka;
 import dev.strata.examples.ExampleProjects;
 import dev.strata.examples.fooddelivery.Dictionaries;
@@ -56,9 +57,9 @@ public final class FoodDeliveryDemo {
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(3);
     /** When a run longer than twice this checks its marts once while it goes on. */
     static final Duration CHECKPOINT_AFTER = Duration.ofSeconds(10);
-    /** What the demo's embedded PostgreSQL trades for speed, said in its output (see EmbeddedPostgres.Durability). */
-    static final String FAST_SETTINGS = "the demo's PostgreSQL runs with fsync and synchronous_commit off: a killed server "
-            + "loses its last ~0.6 s of commits, a power loss may corrupt it (`strata run` is durable)";
+    /** What the demo's embedded warehouse trades for speed, said in its output (see {@link Durability#FAST}). */
+    static final String FAST_SETTINGS = "fast, not durable settings (PostgreSQL: fsync and synchronous_commit off): a killed "
+            + "server loses its last ~0.6 s of commits, a power loss may corrupt the data (`strata run` is durable)";
     private static final List<String> MARTS = List.of("user_product_counters", "user_category_counters");
 
     /** What the demo is asked to do. */
@@ -118,10 +119,9 @@ public final class FoodDeliveryDemo {
                      kafka.bootstrap(), orders.topic(), log, options.ordersPerSecond())) {
             out.printf("ready in %.1f s: %d dictionary entries in Redis, topic %s with %d partitions%n",
                     seconds(t0), keys, orders.topic(), PARTITIONS);
-            services.postgres().ifPresent(pg -> {
-                out.println("  psql     : " + pg.psqlCommand());
-                out.println("  speed    : " + FAST_SETTINGS);
-            });
+            services.postgres().ifPresent(pg -> out.println("  psql     : " + pg.psqlCommand()));
+            services.mariadb().ifPresent(db -> out.println("  mariadb  : " + db.clientCommand()));
+            out.println("  speed    : " + FAST_SETTINGS);
             runtime.consoleUrl().ifPresent(url -> out.println("  console  : " + url));
             out.println("  project  : " + projectDir + " (strata.yaml, marts/)");
             if (producer.sent() > 0) {

@@ -4,7 +4,7 @@ import dev.strata.config.ProjectConfig;
 import dev.strata.config.WarehouseConfig;
 import dev.strata.console.ConsoleHooks;
 import dev.strata.console.ConsoleServer;
-import dev.strata.embedded.EmbeddedPostgres;
+import dev.strata.embedded.Durability;
 import dev.strata.ingest.DeadLetters;
 import dev.strata.ingest.Landing;
 import dev.strata.runtime.Environment;
@@ -84,8 +84,7 @@ public final class PipelineRuntime implements AutoCloseable {
      * {@code strata run} needs); on failure stops what was started and rethrows.
      */
     public static PipelineRuntime start(ProjectConfig project, Options options) {
-        return start(project, options, EmbeddedServices.forProject(project, options.dataDir(),
-                EmbeddedPostgres.Durability.DURABLE));
+        return start(project, options, EmbeddedServices.forProject(project, options.dataDir(), Durability.DURABLE));
     }
 
     /**
@@ -98,7 +97,7 @@ public final class PipelineRuntime implements AutoCloseable {
         try {
             warehouse = connect(project, services, options.workers() + 4);
             warehouse.migrate();
-            Pipeline pipeline = Pipeline.load(project, warehouse.dialect());
+            Pipeline pipeline = Pipeline.load(project, warehouse.adapter());
             Environment env = new Environment(project, warehouse,
                     services.kafka().map(k -> k.bootstrap()).orElse(null),
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(),
@@ -127,9 +126,10 @@ public final class PipelineRuntime implements AutoCloseable {
     private static Warehouse connect(ProjectConfig project, EmbeddedServices services, int minPool) {
         WarehouseConfig cfg = project.warehouse();
         int pool = Math.max(cfg.poolSize(), minPool);
-        Optional<EmbeddedPostgres> pg = services.postgres();
-        if (pg.isPresent()) {
-            return Warehouse.connect(pg.get().jdbcUrl(), pg.get().user(), pg.get().password(), pool);
+        Optional<EmbeddedServices.WarehouseLogin> embedded = services.warehouseLogin();
+        if (embedded.isPresent()) {
+            EmbeddedServices.WarehouseLogin login = embedded.get();
+            return Warehouse.connect(login.jdbcUrl(), login.user(), login.password(), pool);
         }
         return Warehouse.connect(cfg.url(), cfg.user(), cfg.password(), pool);
     }

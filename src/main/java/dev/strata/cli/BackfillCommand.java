@@ -55,7 +55,7 @@ final class BackfillCommand implements Callable<Integer> {
         ProjectConfig config = project.load();
         PrintWriter out = spec.commandLine().getOut();
         try (ProjectWarehouse pw = ProjectWarehouse.open(config, parallel + 2)) {
-            Pipeline pipeline = Pipeline.load(config, pw.warehouse().dialect());
+            Pipeline pipeline = Pipeline.load(config, pw.warehouse().adapter());
             Backfill backfill = new Backfill(pipeline, pw.warehouse(), Environment.defaultWorkerId(), Clock.systemUTC());
             Backfill.Options options = new Backfill.Options(from, to, Optional.ofNullable(select), parallel, rerun,
                     Backfill.DEFAULT_LEASE, java.time.Duration.ofMillis(200));

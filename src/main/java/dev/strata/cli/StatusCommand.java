@@ -5,7 +5,7 @@ import dev.strata.schedule.Pipeline;
 import dev.strata.schedule.RunLog;
 import dev.strata.schedule.TaskState;
 import dev.strata.vault.VaultRejects;
-import dev.strata.warehouse.Dialects;
+import dev.strata.warehouse.Warehouses;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -35,7 +35,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ProjectConfig config = project.load();
-        Pipeline pipeline = Pipeline.load(config, Dialects.forConfig(config.warehouse()));
+        Pipeline pipeline = Pipeline.load(config, Warehouses.forConfig(config.warehouse()));
         PrintWriter out = spec.commandLine().getOut();
         try (ProjectWarehouse pw = ProjectWarehouse.open(config, 1)) {
             RunLog log = new RunLog(pw.warehouse(), config.name());

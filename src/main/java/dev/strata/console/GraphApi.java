@@ -33,12 +33,13 @@ final class GraphApi {
     }
 
     /**
-     * {@code coveredUntil}: for a continuous vault target, how far its output is complete (null
-     * otherwise); {@code loadError}: why its loads fail now (null while they succeed);
-     * {@code rejects}: STG rows the vault target set aside and not yet reloaded, {@code rejectReason}
-     * the latest one's reason (see {@code strata vault rejects}).
+     * {@code layer}: where the page draws it, left to right (source, stg, hub, link, satellite,
+     * task, mart); {@code coveredUntil}: for a continuous vault target, how far its output is
+     * complete (null otherwise); {@code loadError}: why its loads fail now (null while they
+     * succeed); {@code rejects}: STG rows the vault target set aside and not yet reloaded,
+     * {@code rejectReason} the latest one's reason (see {@code strata vault rejects}).
      */
-    record Node(String name, String kind, List<String> inputs, String table, Long rows, String state,
+    record Node(String name, String kind, String layer, List<String> inputs, String table, Long rows, String state,
                 Instant lastIntervalStart, Instant lastFinishedAt, String error, Instant coveredUntil,
                 String loadError, long rejects, String rejectReason) {
     }
@@ -70,7 +71,7 @@ final class GraphApi {
         for (GraphNode n : nodes) {
             String key = RowCounts.key(n);
             Latest l = latest.get(n.name());
-            out.add(new Node(n.name(), n.kind(), n.inputs(), key, key == null ? null : counted.counts().get(key),
+            out.add(new Node(n.name(), n.kind(), graph.layer(n), n.inputs(), key, key == null ? null : counted.counts().get(key),
                     l == null ? null : l.state(), l == null ? null : l.intervalStart(),
                     l == null ? null : l.finishedAt(), l == null ? null : l.error(),
                     NodeCoverage.NOTHING.equals(covered.get(n.name())) ? null : covered.get(n.name()),

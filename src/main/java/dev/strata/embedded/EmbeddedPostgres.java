@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Access</h2>
  * Each data directory gets a random password for the superuser {@value #USER} when it is created
- * ({@code initdb --pwfile}), kept in {@value PasswordFile#NAME} (mode 0600) inside the data
+ * ({@code initdb --pwfile}), kept in {@value ServerPassword#FILE} (mode 0600) inside the data
  * directory; a directory made by an older Strata without one gets one on its next start. The
  * server accepts only password logins (SCRAM-SHA-256) over TCP on 127.0.0.1 and ::1: no
  * {@code trust} line, no Unix socket ({@code pg_hba.conf} is rewritten at every start). Use
@@ -73,11 +73,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
     /** How long the shutdown hook waits for a running command before it stops the server anyway. */
     private static final Duration STOP_WAIT = Duration.ofMinutes(3);
     private static final Duration START_WAIT = Duration.ofSeconds(60);
-
-    /** What a commit acknowledged by the server survives (see the class comment). */
-    public enum Durability {
-        DURABLE, FAST
-    }
 
     private final Path dataDir;
     private final int port;
@@ -155,7 +150,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 Optional<Integer> live = liveServerPort(dir);
                 if (live.isPresent()) {
                     LOG.info("attaching to the PostgreSQL server another Strata process runs on {} (port {})", dir, live.get());
-                    return new EmbeddedPostgres(dir, live.get(), PasswordFile.read(dir).orElse(Secret.empty()), false, false,
+                    return new EmbeddedPostgres(dir, live.get(), ServerPassword.read(dir).orElse(Secret.empty()), false, false,
                             durability, null, null, null);
                 }
                 stopStaleServer(dir);
@@ -207,32 +202,32 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 }
                 Files.deleteIfExists(dir.resolve(OWNER_LOCK));
             }
-            Secret pw = PasswordFile.generate();
-            Path pwFile = PasswordFile.writeTemporary(dir.getParent(), pw);
+            Secret pw = ServerPassword.generate();
+            Path pwFile = ServerPassword.writeTemporary(dir.getParent(), pw);
             try {
                 run(List.of(bin.resolve("initdb").toString(), "-A", "scram-sha-256", "-U", USER, "--pwfile=" + pwFile,
                         "-D", dir.toString(), "-E", "UTF-8"), null, "initdb");
-                PasswordFile.install(pwFile, dir);
+                ServerPassword.install(pwFile, dir);
             } finally {
                 Files.deleteIfExists(pwFile);
             }
             writeHba(dir);
             return pw;
         }
-        Optional<Secret> existing = PasswordFile.read(dir);
+        Optional<Secret> existing = ServerPassword.read(dir);
         Secret pw;
         if (existing.isPresent()) {
             pw = existing.get();
         } else {
             // made by a Strata that trusted local users: set a password before the server listens
-            pw = PasswordFile.generate();
+            pw = ServerPassword.generate();
             String verifier = org.postgresql.util.PasswordUtil.encodeScramSha256(pw.reveal().toCharArray());
             run(List.of(bin.resolve("postgres").toString(), "--single", "-D", dir.toString(), "-c", "unix_socket_directories=",
                     "-c", "listen_addresses=", DATABASE), "ALTER ROLE " + USER + " PASSWORD '" + verifier + "';\n",
                     "setting the superuser's password");
-            Path tmp = PasswordFile.writeTemporary(dir, pw);
-            PasswordFile.install(tmp, dir);
-            LOG.info("the embedded PostgreSQL data directory {} now requires a password (in {})", dir, PasswordFile.NAME);
+            Path tmp = ServerPassword.writeTemporary(dir, pw);
+            ServerPassword.install(tmp, dir);
+            LOG.info("the embedded PostgreSQL data directory {} now requires a password (in {})", dir, ServerPassword.FILE);
         }
         writeHba(dir);
         return pw;
@@ -445,7 +440,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     /** The file holding the password (mode 0600). */
     public Path passwordFile() {
-        return dataDir.resolve(PasswordFile.NAME);
+        return dataDir.resolve(ServerPassword.FILE);
     }
 
     /** The server's postmaster, while this process runs it. */

@@ -28,7 +28,7 @@ import redis.embedded.model.OsArchitecture;
  *
  * <p><b>Its directory.</b> Each server has a directory of its own (given, or temporary) holding,
  * readable by the owner only: {@code redis.conf}, the generated password
- * ({@value PasswordFile#NAME}; the server has {@code requirepass}, so every client must
+ * ({@value ServerPassword#FILE}; the server has {@code requirepass}, so every client must
  * {@code AUTH}) and {@code redis.pid}. The password is in the config file, never on a command
  * line another user could read.
  *
@@ -75,7 +75,7 @@ public final class EmbeddedRedis implements AutoCloseable {
             Files.createDirectories(home);
             Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
             stopLeftover(home);
-            Secret password = PasswordFile.readOrCreate(home);
+            Secret password = ServerPassword.readOrCreate(home);
             EmbeddedRedis redis = new EmbeddedRedis(home, dir.isEmpty(), binary(), Ports.free(), password);
             redis.supervisor = new Supervisor("Redis", redis.startServer(), redis::startServer);
             return redis;

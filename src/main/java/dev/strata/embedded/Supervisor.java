@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * ({@code strata run} exits with code 1). Clients reconnect on their own: landing and the
  * scheduler retry through their usual paths while the server is away.
  *
- * <p>Used for every server Strata starts as a process of its own (PostgreSQL, Redis, and MariaDB
- * when it comes): each gives a name, the process to watch and how to start it again.
+ * <p>Used for every server Strata starts as a process of its own (PostgreSQL, MariaDB, Redis):
+ * each gives a name, the process to watch and how to start it again. The in-process Kafka broker
+ * needs none: it dies only with the JVM.
  */
 final class Supervisor implements AutoCloseable {
     static final Duration FIRST_WAIT = Duration.ofMillis(250);
@@ -65,7 +66,7 @@ final class Supervisor implements AutoCloseable {
 
     private void recover(ProcessHandle dead) {
         long exitedAt = System.nanoTime();
-        LOG.warn("the embedded {} server (pid {}) exited unexpectedly; restarting it", name, dead.pid());
+        LOG.warn("the embedded {} server (pid {}) exited unexpectedly; restarting it", name, dead == null ? "?" : dead.pid());
         long wait = FIRST_WAIT.toNanos();
         String lastError = "";
         int attempts = 0;
@@ -95,6 +96,26 @@ final class Supervisor implements AutoCloseable {
                 return;
             }
             wait = Math.min(MAX_WAIT.toNanos(), wait * 2);
+        }
+    }
+
+    /**
+     * Restarts the server on purpose (its process is stopped by {@code restart}, and that exit is
+     * not taken for a crash). If the restart fails, recovery takes over as after a crash: retries
+     * with backoff, then {@link #failure()}; the exception is thrown either way.
+     */
+    synchronized void restartNow() throws Exception {
+        ProcessHandle old = process;
+        process = null;   // from now on its exit is expected
+        try {
+            watch(restart.restart());
+        } catch (Exception e) {
+            if (!closed) {
+                Thread t = new Thread(() -> recover(old), "strata-supervise-" + name);
+                t.setDaemon(true);
+                t.start();
+            }
+            throw e;
         }
     }
 

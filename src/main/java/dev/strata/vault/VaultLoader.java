@@ -6,7 +6,9 @@ import dev.strata.config.VaultMapping;
 import dev.strata.config.VaultSection;
 import dev.strata.ingest.StgTable;
 import dev.strata.runtime.Environment;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.LockKeys;
+import dev.strata.warehouse.SqlDialect;
+import dev.strata.warehouse.SqlScript;
 import dev.strata.warehouse.Warehouse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -61,7 +63,7 @@ import org.slf4j.LoggerFactory;
 public final class VaultLoader {
     private static final Logger LOG = LoggerFactory.getLogger(VaultLoader.class);
     private final Warehouse warehouse;
-    private final Dialect dialect;
+    private final SqlDialect dialect;
     private final String pipeline;
     private final VaultSection vault;
     private final VaultTables tables;
@@ -69,13 +71,13 @@ public final class VaultLoader {
     /** The same statements, reading only rows not pending in strata.vault_rejects: the slow path after a bad value. */
     private final LoadSql skippingRejectsSql;
     private final List<VaultTarget> targets;
-    private final Map<String, String> statements = new ConcurrentHashMap<>();
-    private final Map<String, String> skippingStatements = new ConcurrentHashMap<>();
+    private final Map<String, SqlScript> statements = new ConcurrentHashMap<>();
+    private final Map<String, SqlScript> skippingStatements = new ConcurrentHashMap<>();
     private volatile boolean prepared;
 
     public VaultLoader(Warehouse warehouse, String pipeline, VaultSection vault) {
         this.warehouse = warehouse;
-        this.dialect = warehouse.dialect();
+        this.dialect = warehouse.sql();
         this.pipeline = pipeline;
         this.vault = vault;
         this.tables = new VaultTables(dialect, vault);
@@ -123,11 +125,11 @@ public final class VaultLoader {
         List<String> refusals = new ArrayList<>();
         try {
             warehouse.inTransaction(c -> {
-                dialect.ensureSchema(c, vault.schema());
-                dialect.lockForTransaction(c, lockKey("ddl:" + vault.schema()));
+                warehouse.catalog().ensureSchema(c, vault.schema());
+                warehouse.locks().lockForTransaction(c, LockKeys.vault("ddl:" + vault.schema()));
                 try (Statement s = c.createStatement()) {
                     for (VaultTables.Table t : tables.tables()) {
-                        Map<String, String> existing = dialect.columnTypes(c, vault.schema(), t.name());
+                        Map<String, String> existing = warehouse.catalog().columnTypes(c, vault.schema(), t.name());
                         if (existing.isEmpty()) {
                             s.execute(tables.createTable(t));
                             LOG.info("created vault table {}.{}", vault.schema(), t.name());
@@ -201,15 +203,11 @@ public final class VaultLoader {
     private String findBadValue(String target, List<VaultMapping> mappings) {
         try {
             return warehouse.inTransaction(c -> {
-                try (Statement s = c.createStatement()) {
-                    for (String setting : dialect.deterministicTransactionSettings()) {
-                        s.execute(setting);
-                    }
-                }
+                warehouse.settings().deterministic(c);
                 Map<String, Long> marks = Watermarks.read(c, pipeline, target);
                 for (LoadSql.CastCheck check : loadSql.castChecks(target, mappings)) {
                     VaultMapping m = check.mapping();
-                    if (dialect.columnTypes(c, StgTable.SCHEMA, m.source()).isEmpty()) {
+                    if (warehouse.catalog().columnTypes(c, StgTable.SCHEMA, m.source()).isEmpty()) {
                         continue;
                     }
                     try (PreparedStatement ps = c.prepareStatement(check.sql())) {
@@ -256,7 +254,7 @@ public final class VaultLoader {
         StringBuilder activeKey = new StringBuilder(target).append(':');
         for (int i = 0; i < mappings.size(); i++) {
             VaultMapping m = mappings.get(i);
-            if (dialect.columnTypes(c, StgTable.SCHEMA, m.source()).isEmpty()) {
+            if (warehouse.catalog().columnTypes(c, StgTable.SCHEMA, m.source()).isEmpty()) {
                 LOG.debug("vault target {}: {}.{} does not exist yet", target, StgTable.SCHEMA, m.source());
                 continue;
             }
@@ -283,16 +281,13 @@ public final class VaultLoader {
                     + "`strata vault rejects reload` loads them once the row or the declaration is fixed",
                     target, VaultRejects.describeLatest(c, pipeline, target, rejected));
         } else {
-            String sql = statements.computeIfAbsent(activeKey.toString(), k -> loadSql.statement(target, active));
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int p = 1;
-                for (int i = 0; i < active.size(); i++) {
-                    for (Object value : LoadSql.parameters(active.get(i), bounds.get(i)[0], bounds.get(i)[1])) {
-                        ps.setObject(p++, value);
-                    }
-                }
-                rows = insertedRows(ps);
+            SqlScript script = statements.computeIfAbsent(activeKey.toString(), k -> loadSql.statement(target, active));
+            List<Object> parameters = new ArrayList<>();
+            for (int i = 0; i < active.size(); i++) {
+                parameters.addAll(LoadSql.parameters(active.get(i), bounds.get(i)[0], bounds.get(i)[1]));
             }
+            // hubs and links: the INSERT's count; satellites: the versions inserted
+            rows = script.run(c, parameters);
         }
         for (int i = 0; i < active.size(); i++) {
             Watermarks.advance(c, pipeline, target, input(active.get(i)), bounds.get(i)[1]);
@@ -303,27 +298,9 @@ public final class VaultLoader {
 
     /** Transaction settings of a load, and the target's lock. */
     private void beginLoad(Connection c, String target) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            for (String setting : dialect.deterministicTransactionSettings()) {
-                s.execute(setting);
-            }
-            String memory = dialect.sortMemoryForTransaction(vault.sortMemory());
-            if (memory != null) {
-                s.execute(memory);
-            }
-        }
-        dialect.lockForTransaction(c, lockKey(vault.schema() + "." + target));
-    }
-
-    /** Runs a load statement: hubs and links are an INSERT; a satellite's statement selects the count of what it inserted. */
-    private static long insertedRows(PreparedStatement ps) throws SQLException {
-        if (ps.execute()) {
-            try (ResultSet rs = ps.getResultSet()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-        return ps.getLargeUpdateCount();
+        warehouse.settings().deterministic(c);
+        warehouse.settings().sortMemory(c, vault.sortMemory());
+        warehouse.locks().lockForTransaction(c, LockKeys.vault(vault.schema() + "." + target));
     }
 
     /** The load, in a new transaction, that sets rows with rejected values aside; empty when it found none to blame. */
@@ -361,16 +338,12 @@ public final class VaultLoader {
     /** Runs the target's statement over the given ranges, leaving out rows pending in strata.vault_rejects. */
     private long runSkippingRejects(Connection c, String target, List<VaultMapping> active, List<long[]> bounds, String key)
             throws SQLException {
-        String sql = skippingStatements.computeIfAbsent(key, k -> skippingRejectsSql.statement(target, active));
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int p = 1;
-            for (int i = 0; i < active.size(); i++) {
-                for (Object value : LoadSql.skipParameters(active.get(i), bounds.get(i)[0], bounds.get(i)[1], pipeline, target)) {
-                    ps.setObject(p++, value);
-                }
-            }
-            return insertedRows(ps);
+        SqlScript script = skippingStatements.computeIfAbsent(key, k -> skippingRejectsSql.statement(target, active));
+        List<Object> parameters = new ArrayList<>();
+        for (int i = 0; i < active.size(); i++) {
+            parameters.addAll(LoadSql.skipParameters(active.get(i), bounds.get(i)[0], bounds.get(i)[1], pipeline, target));
         }
+        return script.run(c, parameters);
     }
 
     /**
@@ -407,7 +380,7 @@ public final class VaultLoader {
                 for (int i = 0; i < mappings.size(); i++) {
                     VaultMapping m = mappings.get(i);
                     java.util.TreeSet<Long> seqs = chosen.get(input(m));
-                    if (seqs == null || dialect.columnTypes(c, StgTable.SCHEMA, m.source()).isEmpty()) {
+                    if (seqs == null || warehouse.catalog().columnTypes(c, StgTable.SCHEMA, m.source()).isEmpty()) {
                         continue;
                     }
                     active.add(m);
@@ -453,7 +426,7 @@ public final class VaultLoader {
             List<String> parts = sample.stream().map(v -> hash.normalizeKeyPart(dialect.literal(v))).toList();
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT " + hash.hashKey(parts))) {
                 rs.next();
-                UUID sql = UUID.fromString(rs.getString(1));
+                UUID sql = dialect.readHashKey(rs, 1);
                 UUID java = HashStandard.hashKey(sample);
                 if (!sql.equals(java)) {
                     throw new StrataException(ErrorCode.WAREHOUSE, "the warehouse hashes " + sample + " as " + sql
@@ -474,13 +447,8 @@ public final class VaultLoader {
         }
     }
 
-    /** A lock key for a name: the first 8 bytes of its MD5, so unrelated names do not collide in practice. */
-    static long lockKey(String name) {
-        return HashStandard.md5("strata.vault:" + name).getMostSignificantBits();
-    }
-
     private StrataException failure(String what, SQLException e) {
-        ErrorCode code = dialect.isTransient(e) ? ErrorCode.WAREHOUSE_UNAVAILABLE : ErrorCode.WAREHOUSE;
+        ErrorCode code = warehouse.errors().isTransient(e) ? ErrorCode.WAREHOUSE_UNAVAILABLE : ErrorCode.WAREHOUSE;
         return new StrataException(code, what + " failed: " + e.getMessage() + " (SQL state " + e.getSQLState() + ")", e);
     }
 }

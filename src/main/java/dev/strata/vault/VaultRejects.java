@@ -105,7 +105,7 @@ public final class VaultRejects {
         if (!r.stgTable().startsWith(prefix)) {
             return Optional.empty();
         }
-        var d = warehouse.dialect();
+        var d = warehouse.sql();
         String table = d.qualified(StgTable.SCHEMA, r.stgTable().substring(prefix.length()));
         try (Connection c = warehouse.connection();
              PreparedStatement ps = c.prepareStatement("SELECT " + d.quote(StgTable.KEY) + ", " + d.quote(StgTable.PARTITION)
@@ -150,7 +150,7 @@ public final class VaultRejects {
     }
 
     private StrataException failure(SQLException e) {
-        return new StrataException(warehouse.dialect().isTransient(e) ? ErrorCode.WAREHOUSE_UNAVAILABLE : ErrorCode.WAREHOUSE,
+        return new StrataException(warehouse.errors().isTransient(e) ? ErrorCode.WAREHOUSE_UNAVAILABLE : ErrorCode.WAREHOUSE,
                 "cannot read the vault rejects of pipeline '" + pipeline + "': " + e.getMessage(), e);
     }
 

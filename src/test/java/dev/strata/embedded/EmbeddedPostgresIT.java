@@ -53,7 +53,7 @@ class EmbeddedPostgresIT {
     void shouldAttachToAServerALiveProcessRunsInsteadOfStoppingIt(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("pg");
         try (EmbeddedPostgres owner = EmbeddedPostgres.start(Optional.of(data))) {
-            try (EmbeddedPostgres second = EmbeddedPostgres.open(data, EmbeddedPostgres.Durability.DURABLE)) {
+            try (EmbeddedPostgres second = EmbeddedPostgres.open(data, Durability.DURABLE)) {
                 assertThat(second.port()).isEqualTo(owner.port());
                 assertThat(second.password()).isEqualTo(owner.password());
             }

@@ -3,6 +3,7 @@ package dev.strata.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.strata.embedded.Durability;
 import dev.strata.embedded.EmbeddedPostgres;
 import dev.strata.runtime.Environment;
 import dev.strata.warehouse.Warehouse;
@@ -31,7 +32,7 @@ class WarehouseKillIT {
 
     @Test
     void shouldRestartAKilledPostmasterAndLandEachMessageOnce(@TempDir Path dir) throws Exception {
-        try (EmbeddedPostgres pg = EmbeddedPostgres.open(dir.resolve("pg"), EmbeddedPostgres.Durability.DURABLE);
+        try (EmbeddedPostgres pg = EmbeddedPostgres.open(dir.resolve("pg"), Durability.DURABLE);
              LandingFixture f = new LandingFixture(4);
              Warehouse warehouse = Warehouse.connect(pg.jdbcUrl(), pg.user(), pg.password(), 4)) {
             warehouse.migrate();
