@@ -48,7 +48,10 @@ import org.apache.kafka.common.TopicPartition;
  * verifies both marts against ground truth computed in Java from the generator's log.
  *
  * <p>With a data directory everything persists (PostgreSQL, the Kafka log, positions, watermarks,
- * the generator log), so a demo killed with SIGKILL resumes where it stopped, without duplicates.
+ * the generator log), so a demo killed with SIGKILL resumes where it stopped, without losing or
+ * re-sending a message ({@link OrderProducer}: the log is written ahead of each send and its tail
+ * checked against the topic on resume). Its warehouse runs with {@link Durability#FAST} settings,
+ * and the demo says so.
  */
 public final class FoodDeliveryDemo {
     public static final String EXAMPLE = "food-delivery";
@@ -125,7 +128,9 @@ public final class FoodDeliveryDemo {
             runtime.consoleUrl().ifPresent(url -> out.println("  console  : " + url));
             out.println("  project  : " + projectDir + " (strata.yaml, marts/)");
             if (producer.sent() > 0) {
-                out.println("  resuming : " + producer.sent() + " messages were sent by an earlier run");
+                out.println("  resuming : " + producer.sent() + " messages were sent by an earlier run"
+                        + (producer.resent() > 0 ? " (" + producer.resent() + " of its last batch had not reached the topic: sent now)"
+                        : ""));
             }
             out.printf("sending orders at %.0f/s%s ...%n", options.ordersPerSecond(),
                     options.duration().map(d -> " for " + d.toSeconds() + " s").orElse(" until Ctrl-C"));
