@@ -4,15 +4,19 @@ import dev.strata.ErrorCode;
 import dev.strata.StrataException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps an embedded server running: when its process exits without Strata asking it to (a crash,
- * {@code kill -9}, the OOM killer), it is started again on the same port and data, after
- * {@link #FIRST_WAIT} and then doubling waits up to {@link #MAX_WAIT}. If it has not come back
+ * {@code kill -9}, the OOM killer; noticed within {@link #POLL}), it is started again on the same
+ * port and data, after {@link #FIRST_WAIT} and then doubling waits up to {@link #MAX_WAIT}. If it has not come back
  * within {@link #GIVE_UP_AFTER} of the exit, the supervisor gives up: {@link #failure()}
  * completes with an error naming the server and the last reason, and the command stops with it
  * ({@code strata run} exits with code 1). Clients reconnect on their own: landing and the
@@ -26,7 +30,14 @@ final class Supervisor implements AutoCloseable {
     static final Duration FIRST_WAIT = Duration.ofMillis(250);
     static final Duration MAX_WAIT = Duration.ofSeconds(5);
     static final Duration GIVE_UP_AFTER = Duration.ofSeconds(60);
+    /** How often a watched process is checked, besides its {@code onExit()}. */
+    static final Duration POLL = Duration.ofMillis(100);
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
+    private static final ScheduledExecutorService POLLER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "strata-supervise-poll");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** Starts the server again and returns its new process. */
     @FunctionalInterface
@@ -55,13 +66,30 @@ final class Supervisor implements AutoCloseable {
 
     private void watch(ProcessHandle p) {
         process = p;
-        p.onExit().thenRun(() -> {
-            if (!closed && process == p) {
+        AtomicBoolean noticed = new AtomicBoolean();
+        Runnable exited = () -> {
+            if (!closed && process == p && noticed.compareAndSet(false, true)) {
                 Thread t = new Thread(() -> recover(p), "strata-supervise-" + name);
                 t.setDaemon(true);
                 t.start();
             }
-        });
+        };
+        p.onExit().thenRun(exited);
+        // onExit of a process that is not this JVM's child (PostgreSQL's postmaster, which pg_ctl
+        // detaches) is the JDK polling with sleeps that grow to 5 s: a long-running server's death
+        // would go unnoticed for seconds. Checking it every POLL bounds that.
+        ScheduledFuture<?>[] check = new ScheduledFuture<?>[1];
+        synchronized (check) {
+            check[0] = POLLER.scheduleWithFixedDelay(() -> {
+                if (closed || process != p || noticed.get()) {
+                    synchronized (check) {
+                        check[0].cancel(false);
+                    }
+                } else if (!p.isAlive()) {
+                    exited.run();
+                }
+            }, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     private void recover(ProcessHandle dead) {
