@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class VaultBadInputIT {
     @Test
+    @org.junit.jupiter.api.Tag("reliability")
     void shouldSetTheRowWhoseValueTheTypeRejectsAsideAndLoadItOnceFixed() throws Exception {
         String yaml = """
                 name: shop
