@@ -1,11 +1,17 @@
 package dev.strata.cli;
 
 import dev.strata.ErrorCode;
+import dev.strata.config.Durations;
 import dev.strata.config.ProjectConfig;
+import dev.strata.ingest.Landing;
 import dev.strata.runtime.Environment;
 import dev.strata.schedule.Backfill;
+import dev.strata.schedule.ContinuousVault;
 import dev.strata.schedule.Pipeline;
+import dev.strata.schedule.RetryWait;
 import dev.strata.schedule.TaskState;
+import dev.strata.vault.VaultLoader;
+import dev.strata.warehouse.Warehouse;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
@@ -31,6 +37,7 @@ import picocli.CommandLine.Spec;
         + "in parallel where dependencies allow; print a summary; exit 1 if any interval failed.")
 final class BackfillCommand implements Callable<Integer> {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     @Mixin
     ProjectDir project;
@@ -55,14 +62,17 @@ final class BackfillCommand implements Callable<Integer> {
         ProjectConfig config = project.load();
         PrintWriter out = spec.commandLine().getOut();
         try (ProjectWarehouse pw = ProjectWarehouse.open(config, parallel + 2)) {
-            Pipeline pipeline = Pipeline.load(config, pw.warehouse().dialect());
-            Backfill backfill = new Backfill(pipeline, pw.warehouse(), Environment.defaultWorkerId(), Clock.systemUTC());
+            Warehouse w = pw.warehouse();
+            Pipeline pipeline = Pipeline.load(config, w.dialect());
+            String worker = Environment.defaultWorkerId();
+            Backfill backfill = new Backfill(pipeline, w, worker, Clock.systemUTC());
             Backfill.Options options = new Backfill.Options(from, to, Optional.ofNullable(select), parallel, rerun,
                     Backfill.DEFAULT_LEASE, java.time.Duration.ofMillis(200));
             List<String> nodes = backfill.nodes(options.select());
             out.println("backfill " + config.name() + ": " + String.join(", ", nodes) + " from " + DAY.format(from)
                     + " to " + DAY.format(to) + (rerun ? " (rerun)" : ""));
             out.flush();
+            prepare(out, config, pipeline, w, worker, nodes);
             // Ctrl-C: stop claiming, let running tasks finish, print the summary, then let the JVM exit
             try (ShutdownSignal signal = ShutdownSignal.install("strata-backfill")) {
                 Thread onStop = new Thread(() -> {
@@ -80,14 +90,60 @@ final class BackfillCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * What the tasks read must exist before the first one runs, as under {@code strata run}: the STG
+     * table of every source (empty before anything landed) and the vault's tables. The continuous
+     * vault targets upstream of the selection load once now, so that the intervals see everything
+     * landed so far (a mart waits for the vault to cover its interval; without this load a backfill
+     * would wait for a {@code strata run} that may not be running).
+     */
+    private static void prepare(PrintWriter out, ProjectConfig config, Pipeline pipeline, Warehouse w, String worker,
+                                List<String> nodes) throws java.sql.SQLException {
+        Landing.prepareTables(config, w, worker);
+        if (!config.vault().declared()) {
+            return;
+        }
+        VaultLoader loader = new VaultLoader(w, config.name(), config.vault());
+        loader.prepare();
+        long t0 = System.nanoTime();
+        try (ContinuousVault vault = new ContinuousVault(pipeline, loader, w, Clock.systemUTC())) {
+            Map<String, Long> loaded = vault.catchUp(nodes);
+            if (!loaded.isEmpty()) {
+                out.printf("vault: loaded what has landed into %d continuous target(s) first: %,d new rows in %.1f s%n",
+                        loaded.size(), loaded.values().stream().mapToLong(Long::longValue).sum(),
+                        (System.nanoTime() - t0) / 1e9);
+                out.flush();
+            }
+        }
+    }
+
     private int run(PrintWriter out, Backfill backfill, Backfill.Options options) throws Exception {
         Backfill.Result result;
+        PrintWriter err = spec.commandLine().getErr();
+        boolean terminal = System.console() != null;
         try (ProgressBar bar = progressBar()) {
-            result = backfill.run(options, (finished, total, counts) -> {
-                bar.maxHint(total);
-                bar.stepTo(finished);
-                bar.setExtraMessage(counts.getOrDefault(TaskState.RUNNING, 0) + " running, "
-                        + counts.getOrDefault(TaskState.FAILED, 0) + " failed");
+            result = backfill.run(options, new Backfill.Progress() {
+                @Override
+                public void update(int finished, int total, Map<TaskState, Integer> counts) {
+                    bar.maxHint(total);
+                    bar.stepTo(finished);
+                    int waiting = counts.getOrDefault(TaskState.UP_FOR_RETRY, 0);
+                    bar.setExtraMessage(counts.getOrDefault(TaskState.RUNNING, 0) + " running, "
+                            + counts.getOrDefault(TaskState.FAILED, 0) + " failed"
+                            + (waiting > 0 ? ", " + waiting + " waiting to retry" : ""));
+                }
+
+                @Override
+                public void retrying(RetryWait wait) {
+                    synchronized (out) {
+                        if (terminal) {
+                            err.print("\r\033[K");   // the message goes on its own line, not into the bar's
+                            err.flush();
+                        }
+                        out.println(describe(wait, Instant.now()));
+                        out.flush();
+                    }
+                }
             });
         }
         printSummary(out, result, backfill.stopRequested());
@@ -109,6 +165,19 @@ final class BackfillCommand implements Callable<Integer> {
                     }
                 }, 100))
                 .build();
+    }
+
+    /** {@code init 2022-10-02 00:00 (data ...) failed attempt 1 of 2: <error>; next attempt at 12:05:03 UTC (in 5m)}. */
+    static String describe(RetryWait w, Instant now) {
+        long seconds = Math.max(0, Math.round(java.time.Duration.between(now, w.nextAttempt()).toMillis() / 1000.0));
+        return "retry: " + w.node() + " " + DAY.format(w.logicalDate()) + " (data " + w.interval() + ") failed attempt "
+                + w.attempt() + " of " + w.maxAttempts() + ": " + firstLine(w.error()) + "; next attempt at "
+                + CLOCK.format(w.nextAttempt()) + " UTC (in " + Durations.format(java.time.Duration.ofSeconds(seconds)) + ")";
+    }
+
+    private static String firstLine(String s) {
+        int nl = s == null ? -1 : s.indexOf('\n');
+        return s == null ? "" : nl < 0 ? s : s.substring(0, nl) + " ...";
     }
 
     static void printSummary(PrintWriter out, Backfill.Result result, boolean stopped) {

@@ -64,6 +64,13 @@ public final class Backfill {
     public interface Progress {
         void update(int finished, int total, Map<TaskState, Integer> counts);
 
+        /**
+         * An attempt of this process failed and its run waits out {@code retry_delay}: say so, or a
+         * user stares at a progress bar that does not move for minutes. Called on a worker's thread.
+         */
+        default void retrying(RetryWait wait) {
+        }
+
         Progress NONE = (f, t, c) -> { };
     }
 
@@ -152,6 +159,11 @@ public final class Backfill {
                 filter, new WorkerPool.Listener() {
                     @Override
                     public void finished(TaskRunStore.ClaimedRun run, TaskRunner.Outcome outcome) {
+                    }
+
+                    @Override
+                    public void retrying(RetryWait wait) {
+                        progress.retrying(wait);
                     }
 
                     @Override
