@@ -3,10 +3,12 @@ package dev.strata.app;
 import dev.strata.config.KafkaSourceSpec;
 import dev.strata.config.ProjectConfig;
 import dev.strata.config.RedisSourceSpec;
+import dev.strata.config.Secret;
 import dev.strata.config.SourceConfig;
 import dev.strata.embedded.EmbeddedKafka;
 import dev.strata.embedded.EmbeddedPostgres;
 import dev.strata.embedded.EmbeddedRedis;
+import dev.strata.warehouse.Warehouse;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -29,8 +31,12 @@ public final class EmbeddedServices implements AutoCloseable {
         this.redis = redis;
     }
 
-    /** Starts what {@code project} needs; nothing when it names real servers everywhere. */
+    /**
+     * Starts what {@code project} needs; nothing when it names real servers everywhere. With a data
+     * directory, records it for the project's later commands ({@link ProjectDataDir}).
+     */
     public static EmbeddedServices forProject(ProjectConfig project, Optional<Path> dataDir) {
+        dataDir.ifPresent(d -> ProjectDataDir.record(project.directory(), d));
         boolean pg = project.warehouse().isEmbedded();
         boolean kafka = false;
         boolean redis = false;
@@ -63,6 +69,20 @@ public final class EmbeddedServices implements AutoCloseable {
                     r.exceptionally(x -> null).join()).close();
             throw e.getCause() instanceof RuntimeException re ? re : e;
         }
+    }
+
+    /**
+     * A pool on the embedded PostgreSQL server. Every connection Strata makes to an embedded
+     * warehouse goes through {@link #connect}, so that its credentials are read in one place.
+     */
+    public Warehouse warehouse(int poolSize) {
+        return connect(postgres().orElseThrow(() -> new IllegalStateException("no embedded PostgreSQL was started")),
+                poolSize);
+    }
+
+    /** A pool on {@code pg} with the server's own credentials. */
+    public static Warehouse connect(EmbeddedPostgres pg, int poolSize) {
+        return Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), poolSize);
     }
 
     public Optional<EmbeddedPostgres> postgres() {

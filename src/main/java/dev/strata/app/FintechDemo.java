@@ -8,7 +8,6 @@ import dev.strata.config.EnvResolver;
 import dev.strata.config.KafkaSourceSpec;
 import dev.strata.config.ProjectConfig;
 import dev.strata.config.ProjectLoader;
-import dev.strata.config.Secret;
 import dev.strata.console.ConsoleHooks;
 import dev.strata.console.ConsoleServer;
 import dev.strata.embedded.EmbeddedKafka;
@@ -129,8 +128,7 @@ public final class FintechDemo {
             EmbeddedPostgres pg = services.postgres().orElseThrow(() -> new StrataException(ErrorCode.CONFIG,
                     "the demo needs the embedded PostgreSQL; unset STRATA_WAREHOUSE_URL"));
             kafka.createTopic(source.topic(), PARTITIONS);
-            try (Warehouse warehouse = Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(),
-                    options.workers() + 6)) {
+            try (Warehouse warehouse = EmbeddedServices.connect(pg, options.workers() + 6)) {
                 warehouse.migrate();
                 Environment env = new Environment(project, warehouse, kafka.bootstrap(),
                         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(),

@@ -1,7 +1,6 @@
 package dev.strata.app;
 
 import dev.strata.config.ProjectConfig;
-import dev.strata.config.Secret;
 import dev.strata.config.WarehouseConfig;
 import dev.strata.console.ConsoleHooks;
 import dev.strata.console.ConsoleServer;
@@ -125,7 +124,7 @@ public final class PipelineRuntime implements AutoCloseable {
         int pool = Math.max(cfg.poolSize(), minPool);
         Optional<EmbeddedPostgres> pg = services.postgres();
         if (pg.isPresent()) {
-            return Warehouse.connect(pg.get().jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), pool);
+            return EmbeddedServices.connect(pg.get(), pool);
         }
         return Warehouse.connect(cfg.url(), cfg.user(), cfg.password(), pool);
     }

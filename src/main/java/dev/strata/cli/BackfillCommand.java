@@ -41,6 +41,8 @@ final class BackfillCommand implements Callable<Integer> {
 
     @Mixin
     ProjectDir project;
+    @Mixin
+    DataDirOption dataDir;
     @Option(names = "--from", required = true, converter = DateOption.class,
             description = "First schedule date, e.g. 2022-10-02 (UTC).")
     Instant from;
@@ -61,7 +63,7 @@ final class BackfillCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ProjectConfig config = project.load();
         PrintWriter out = spec.commandLine().getOut();
-        try (ProjectWarehouse pw = ProjectWarehouse.open(config, parallel + 2)) {
+        try (ProjectWarehouse pw = ProjectWarehouse.open(config, dataDir.get(), parallel + 2)) {
             Warehouse w = pw.warehouse();
             Pipeline pipeline = Pipeline.load(config, w.dialect());
             String worker = Environment.defaultWorkerId();

@@ -34,6 +34,8 @@ final class DeadLettersCommand extends CommandGroup {
     static final class ListLetters implements Callable<Integer> {
         @Mixin
         ProjectDir project;
+        @Mixin
+        DataDirOption dataDir;
         @Option(names = "--source", paramLabel = "name", description = "Only this source.")
         String source;
         @Option(names = "--all", description = "Include dead letters already replayed.")
@@ -47,12 +49,12 @@ final class DeadLettersCommand extends CommandGroup {
         public Integer call() {
             ProjectConfig config = project.load();
             PrintWriter out = spec.commandLine().getOut();
-            try (ProjectWarehouse pw = ProjectWarehouse.open(config, 2)) {
+            try (ProjectWarehouse pw = ProjectWarehouse.open(config, dataDir.get(), 2)) {
                 DeadLetters letters = new DeadLetters(config, pw.warehouse(), Environment.defaultWorkerId());
                 List<DeadLetters.Letter> list = letters.list(Optional.ofNullable(source), all, limit);
                 if (list.isEmpty()) {
                     out.println("no " + (all ? "" : "pending ") + "dead letters in pipeline '" + config.name() + "'"
-                            + (source == null ? "" : " for source '" + source + "'"));
+                            + (source == null ? "" : " for source '" + source + "'") + " (" + pw.describe() + ")");
                     return 0;
                 }
                 out.printf("%-8s %-16s %9s %12s %9s  %-20s %s%n", "ID", "SOURCE", "PARTITION", "OFFSET", "BYTES", "CREATED", "REASON");
@@ -79,6 +81,8 @@ final class DeadLettersCommand extends CommandGroup {
         @Parameters(index = "1", arity = "0..1", paramLabel = "dir", defaultValue = ".",
                 description = "The project folder holding strata.yaml (default: the current directory).")
         Path dir;
+        @Mixin
+        DataDirOption dataDir;
         @Spec
         CommandSpec spec;
 
@@ -86,7 +90,7 @@ final class DeadLettersCommand extends CommandGroup {
         public Integer call() {
             ProjectConfig config = dev.strata.config.ProjectLoader.withSystemEnv().load(dir);
             PrintWriter out = spec.commandLine().getOut();
-            try (ProjectWarehouse pw = ProjectWarehouse.open(config, 2)) {
+            try (ProjectWarehouse pw = ProjectWarehouse.open(config, dataDir.get(), 2)) {
                 DeadLetters.Letter l = new DeadLetters(config, pw.warehouse(), Environment.defaultWorkerId()).find(id)
                         .orElseThrow(() -> new StrataException(ErrorCode.USAGE, "no dead letter " + id + " in pipeline '"
                                 + config.name() + "'"));
@@ -110,6 +114,8 @@ final class DeadLettersCommand extends CommandGroup {
     static final class Replay implements Callable<Integer> {
         @Mixin
         ProjectDir project;
+        @Mixin
+        DataDirOption dataDir;
         @ArgGroup(multiplicity = "1")
         Which which;
         @Option(names = "--value-file", paramLabel = "file",
@@ -138,7 +144,7 @@ final class DeadLettersCommand extends CommandGroup {
             Optional<byte[]> fixed = valueFile == null ? Optional.empty() : Optional.of(Files.readAllBytes(valueFile));
             ProjectConfig config = project.load();
             PrintWriter out = spec.commandLine().getOut();
-            try (ProjectWarehouse pw = ProjectWarehouse.open(config, 2)) {
+            try (ProjectWarehouse pw = ProjectWarehouse.open(config, dataDir.get(), 2)) {
                 DeadLetters letters = new DeadLetters(config, pw.warehouse(), Environment.defaultWorkerId());
                 List<DeadLetters.Replay> results = which.id != null ? List.of(letters.replay(which.id, fixed))
                         : letters.replayAll(Optional.ofNullable(source));

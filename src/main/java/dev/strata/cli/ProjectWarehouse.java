@@ -1,38 +1,42 @@
 package dev.strata.cli;
 
+import dev.strata.app.EmbeddedServices;
+import dev.strata.app.ProjectDataDir;
 import dev.strata.config.ProjectConfig;
-import dev.strata.config.Secret;
 import dev.strata.config.WarehouseConfig;
-import dev.strata.embedded.EmbeddedPostgres;
 import dev.strata.warehouse.Warehouse;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
  * The warehouse of a project for a command: a pool to the configured database, or, for
- * {@code embedded:postgres}, a PostgreSQL server of Strata's own whose data is kept in
- * {@code <project>/.strata/postgres} (so one command at a time may use it). The metadata schema is
- * migrated on open.
+ * {@code embedded:postgres}, the PostgreSQL server in the project's data directory
+ * ({@link ProjectDataDir}: {@code --data-dir}, the one recorded by {@code strata run}/{@code demo
+ * --data-dir}, else {@code <project>/.strata}) — attached to when another command runs it, started
+ * (and stopped on close) when none does. The metadata schema is migrated on open.
  */
 final class ProjectWarehouse implements AutoCloseable {
-    static final String EMBEDDED_DATA = ".strata/postgres";
-    private final EmbeddedPostgres embedded;
+    private final EmbeddedServices embedded;
     private final Warehouse warehouse;
 
-    private ProjectWarehouse(EmbeddedPostgres embedded, Warehouse warehouse) {
+    private ProjectWarehouse(EmbeddedServices embedded, Warehouse warehouse) {
         this.embedded = embedded;
         this.warehouse = warehouse;
     }
 
     static ProjectWarehouse open(ProjectConfig project, int minPoolSize) {
+        return open(project, Optional.empty(), minPoolSize);
+    }
+
+    static ProjectWarehouse open(ProjectConfig project, Optional<Path> dataDir, int minPoolSize) {
         WarehouseConfig cfg = project.warehouse();
         int pool = Math.max(cfg.poolSize(), minPoolSize);
-        EmbeddedPostgres pg = null;
+        EmbeddedServices services = null;
         Warehouse w;
         if (cfg.isEmbedded()) {
-            Path dir = project.directory().resolve(EMBEDDED_DATA);
-            pg = EmbeddedPostgres.start(Optional.of(dir));
-            w = Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), pool);
+            Path data = ProjectDataDir.locate(project.directory(), dataDir);
+            services = EmbeddedServices.start(true, false, false, Optional.of(data));
+            w = services.warehouse(pool);
         } else {
             w = Warehouse.connect(cfg.url(), cfg.user(), cfg.password(), pool);
         }
@@ -40,16 +44,22 @@ final class ProjectWarehouse implements AutoCloseable {
             w.migrate();
         } catch (RuntimeException e) {
             w.close();
-            if (pg != null) {
-                pg.close();
+            if (services != null) {
+                services.close();
             }
             throw e;
         }
-        return new ProjectWarehouse(pg, w);
+        return new ProjectWarehouse(services, w);
     }
 
     Warehouse warehouse() {
         return warehouse;
+    }
+
+    /** Where the data is, for messages: the embedded server's data directory, or the configured URL. */
+    String describe() {
+        return embedded != null ? "embedded PostgreSQL in " + embedded.postgres().orElseThrow().dataDir()
+                : warehouse.url();
     }
 
     @Override

@@ -26,6 +26,8 @@ final class StatusCommand implements Callable<Integer> {
 
     @Mixin
     ProjectDir project;
+    @Mixin
+    DataDirOption dataDir;
     @Option(names = "--failures", defaultValue = "10", description = "How many recent failures to list (default 10).")
     int failures;
     @Spec
@@ -36,11 +38,11 @@ final class StatusCommand implements Callable<Integer> {
         ProjectConfig config = project.load();
         Pipeline pipeline = Pipeline.load(config, Dialects.forConfig(config.warehouse()));
         PrintWriter out = spec.commandLine().getOut();
-        try (ProjectWarehouse pw = ProjectWarehouse.open(config, 1)) {
+        try (ProjectWarehouse pw = ProjectWarehouse.open(config, dataDir.get(), 1)) {
             RunLog log = new RunLog(pw.warehouse(), config.name());
             Map<String, RunLog.NodeStatus> nodes = log.nodes();
             Map<String, java.time.Instant> covered = log.coverage();
-            out.println("project " + config.name() + " (" + pw.warehouse().url() + ")");
+            out.println("project " + config.name() + " (" + pw.describe() + ")");
             out.println();
             int width = pipeline.graph().nodes().stream().mapToInt(n -> n.name().length()).max().orElse(4);
             String row = "%-" + Math.max(4, width) + "s  %-8s  %-16s  %-12s  %-16s  %7s  %6s  %7s%n";
