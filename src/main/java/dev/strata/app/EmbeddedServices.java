@@ -85,6 +85,24 @@ public final class EmbeddedServices implements AutoCloseable {
         return Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), poolSize);
     }
 
+    /**
+     * Creates, on the embedded broker, the topic of every source that reads from it (one partition,
+     * unless it exists), so that landing and the console find it before the first message; returns
+     * the topics, in source order. Nothing without an embedded broker.
+     */
+    public java.util.List<String> createTopics(ProjectConfig project) {
+        java.util.Set<String> topics = new java.util.LinkedHashSet<>();
+        if (kafka == null) {
+            return java.util.List.of();
+        }
+        for (SourceConfig s : project.sourcesInOrder()) {
+            if (s.spec() instanceof KafkaSourceSpec k && k.isEmbedded() && topics.add(k.topic())) {
+                kafka.createTopic(k.topic(), 1);
+            }
+        }
+        return java.util.List.copyOf(topics);
+    }
+
     public Optional<EmbeddedPostgres> postgres() {
         return Optional.ofNullable(postgres);
     }

@@ -66,12 +66,15 @@ public final class PipelineRuntime implements AutoCloseable {
     private final Environment env;
     private final Pipeline pipeline;
     private final VaultLoader vaultLoader;
+    private final Optional<Path> dataDir;
     private Scheduler scheduler;
     private ContinuousVault vault;
     private Landing landing;
     private ConsoleServer console;
 
-    private PipelineRuntime(EmbeddedServices services, Warehouse warehouse, Environment env, Pipeline pipeline) {
+    private PipelineRuntime(EmbeddedServices services, Warehouse warehouse, Environment env, Pipeline pipeline,
+                            Optional<Path> dataDir) {
+        this.dataDir = dataDir;
         this.services = services;
         this.warehouse = warehouse;
         this.env = env;
@@ -81,7 +84,14 @@ public final class PipelineRuntime implements AutoCloseable {
 
     /** Starts everything, embedded servers included; on failure stops what was started and rethrows. */
     public static PipelineRuntime start(ProjectConfig project, Options options) {
-        return start(project, options, EmbeddedServices.forProject(project, options.dataDir()));
+        EmbeddedServices services = EmbeddedServices.forProject(project, options.dataDir());
+        try {
+            // services.createTopics(project);
+        } catch (RuntimeException e) {
+            services.close();
+            throw e;
+        }
+        return start(project, options, services);
     }
 
     /**
@@ -99,8 +109,9 @@ public final class PipelineRuntime implements AutoCloseable {
                     services.kafka().map(k -> k.bootstrap()).orElse(null),
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(),
                     Environment.defaultWorkerId(), services.redis().map(r -> r.url()).orElse(null));
-            runtime = new PipelineRuntime(services, warehouse, env, pipeline);
+            runtime = new PipelineRuntime(services, warehouse, env, pipeline, options.dataDir());
             runtime.startParts(options);
+            options.dataDir().ifPresent(d -> RunningServers.of(services).write(d));
             return runtime;
         } catch (RuntimeException | SQLException e) {
             if (runtime != null) {
@@ -193,6 +204,7 @@ public final class PipelineRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        dataDir.ifPresent(RunningServers::remove);
         if (console != null) {
             console.close();
         }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 VaultCommand.class,
                 StatusCommand.class,
                 DeadLettersCommand.class,
+                ProduceCommand.class,
                 DemoCommand.class,
                 InitCommand.class,
                 BenchCommand.class,

@@ -46,9 +46,8 @@ final class RunCommand implements Callable<Integer> {
         try (ShutdownSignal signal = ShutdownSignal.install("strata-run")) {
             try (PipelineRuntime runtime = PipelineRuntime.start(config, options)) {
                 out.println("running " + config.name() + ": " + config.sources().size() + " source(s) landing, "
-                        + runtime.pipeline().scheduledNodes().size() + " scheduled node(s), "
-                        + workers + " worker(s), warehouse " + runtime.env().warehouse().url());
-                runtime.consoleUrl().ifPresent(url -> out.println("console: " + url));
+                        + runtime.pipeline().scheduledNodes().size() + " scheduled node(s), " + workers + " worker(s)");
+                RunBanner.print(out, config, project.path(), runtime);
                 out.println("press Ctrl-C to stop");
                 out.flush();
                 signal.stop().await();
