@@ -11,7 +11,8 @@
     document.getElementById('grid-empty').hidden = grid.cells.length > 0;
     if (grid.cells.length === 0) { replace(table); return; }
     const cells = new Map(grid.cells.map(c => [c.node + '|' + c.interval_start, c]));
-    const head = el('tr', null, el('th', null, 'node'), grid.intervals.map(i => el('th', { className: 'interval', title: i.start + ' – ' + i.end }, fmt.shortTime(i.start))));
+    const labels = fmt.intervalLabels(grid.intervals.map(i => i.start));
+    const head = el('tr', null, el('th', null, 'node'), grid.intervals.map((i, k) => el('th', { className: 'interval', title: i.start + ' – ' + i.end }, labels[k])));
     const rows = grid.nodes.map(node => el('tr', null, el('td', null, node), grid.intervals.map(i => {
       const c = cells.get(node + '|' + i.start);
       const sq = c ? el('span', {
@@ -59,12 +60,14 @@
     const interval = r.interval_start + '/' + r.interval_end;
     const rerun = el('button', { id: 'rerun' }, 'Re-run this interval');
     rerun.disabled = r.state === 'queued' || r.state === 'running';
-    const result = el('div', { className: 'muted', id: 'rerun-result' });
+    const result = el('div', { className: 'muted', id: 'rerun-result' },
+      r.state === 'queued' ? 'Queued: it runs when a worker takes it (after its upstream, and its previous interval with depends_on_past).'
+        : r.state === 'running' ? 'Running now: re-run it once this attempt has finished.' : '');
     rerun.addEventListener('click', async () => {
       rerun.disabled = true;
       try {
         await api('/api/runs/rerun', { method: 'POST', body: { node: r.node, interval } });
-        result.textContent = 'queued';
+        result.textContent = 'queued: a new attempt runs when a worker takes it';
       } catch (e) {
         result.textContent = 're-run refused: ' + e.message;
         rerun.disabled = false;

@@ -128,12 +128,12 @@ public final class FintechDemo {
             EmbeddedPostgres pg = services.postgres().orElseThrow(() -> new StrataException(ErrorCode.CONFIG,
                     "the demo needs the embedded PostgreSQL; unset STRATA_WAREHOUSE_URL"));
             kafka.createTopic(source.topic(), PARTITIONS);
-            try (Warehouse warehouse = EmbeddedServices.connect(pg, options.workers() + 6)) {
+            try (Warehouse warehouse = services.warehouse(options.workers() + 6)) {
                 warehouse.migrate();
                 Environment env = new Environment(project, warehouse, kafka.bootstrap(),
                         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(),
                         Environment.defaultWorkerId());
-                Pipeline pipeline = Pipeline.load(project, warehouse.dialect());
+                Pipeline pipeline = Pipeline.load(project, warehouse.adapter());
                 VaultLoader vaultLoader = new VaultLoader(warehouse, project.name(), project.vault());
                 vaultLoader.prepare();
                 try (ConsoleServer console = options.console()

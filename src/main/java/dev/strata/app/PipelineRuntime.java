@@ -4,7 +4,6 @@ import dev.strata.config.ProjectConfig;
 import dev.strata.config.WarehouseConfig;
 import dev.strata.console.ConsoleHooks;
 import dev.strata.console.ConsoleServer;
-import dev.strata.embedded.EmbeddedPostgres;
 import dev.strata.ingest.DeadLetters;
 import dev.strata.ingest.Landing;
 import dev.strata.runtime.Environment;
@@ -104,7 +103,7 @@ public final class PipelineRuntime implements AutoCloseable {
         try {
             warehouse = connect(project, services, options.workers() + 4);
             warehouse.migrate();
-            Pipeline pipeline = Pipeline.load(project, warehouse.dialect());
+            Pipeline pipeline = Pipeline.load(project, warehouse.adapter());
             Environment env = new Environment(project, warehouse,
                     services.kafka().map(k -> k.bootstrap()).orElse(null),
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(),
@@ -133,9 +132,8 @@ public final class PipelineRuntime implements AutoCloseable {
     private static Warehouse connect(ProjectConfig project, EmbeddedServices services, int minPool) {
         WarehouseConfig cfg = project.warehouse();
         int pool = Math.max(cfg.poolSize(), minPool);
-        Optional<EmbeddedPostgres> pg = services.postgres();
-        if (pg.isPresent()) {
-            return EmbeddedServices.connect(pg.get(), pool);
+        if (services.warehouseLogin().isPresent()) {
+            return services.warehouse(pool);
         }
         return Warehouse.connect(cfg.url(), cfg.user(), cfg.password(), pool);
     }

@@ -9,7 +9,8 @@ import dev.strata.embedded.EmbeddedPostgres;
 import dev.strata.ingest.Landing;
 import dev.strata.ingest.StgTable;
 import dev.strata.runtime.Environment;
-import dev.strata.warehouse.Dialect;
+import dev.strata.config.ColumnType;
+import dev.strata.warehouse.SqlDialect;
 import dev.strata.warehouse.Warehouse;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -227,10 +228,12 @@ public final class LandingBenchmark {
      */
     private double rawCopy(Warehouse warehouse, int n, CpuClock.Reading[] cpuAround) throws SQLException {
         try (Connection c = warehouse.connection(); Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
+            SqlDialect d = warehouse.sql();
+            s.execute(d.createSchemaIfNotExists(SCHEMA));
             s.execute("DROP TABLE IF EXISTS " + SCHEMA + ".copy_target");
-            s.execute("CREATE TABLE " + SCHEMA + ".copy_target (_key text, _payload jsonb, _partition text, _offset bigint,"
-                    + " _event_time timestamptz, _source_time timestamptz, _batch_id bigint)");
+            s.execute("CREATE TABLE " + SCHEMA + ".copy_target (_key " + d.textType() + ", _payload " + d.jsonType()
+                    + ", _partition " + d.textType() + ", _offset bigint, _event_time " + d.timestampType() + ", _source_time "
+                    + d.timestampType() + ", _batch_id bigint)");
         }
         List<byte[]> chunks = new ArrayList<>();
         CsvStream rows = new CsvStream(n, options.partitions());
@@ -242,7 +245,7 @@ public final class LandingBenchmark {
         long t0 = System.nanoTime();
         try (Connection c = warehouse.connection()) {
             c.setAutoCommit(false);
-            warehouse.dialect().copyCsv(c, SCHEMA + ".copy_target",
+            warehouse.bulkLoad().load(c, SCHEMA + ".copy_target",
                     List.of("_key", "_payload", "_partition", "_offset", "_event_time", "_source_time", "_batch_id"),
                     new java.io.SequenceInputStream(java.util.Collections.enumeration(
                             chunks.stream().map(java.io.ByteArrayInputStream::new).toList())));
@@ -294,7 +297,7 @@ public final class LandingBenchmark {
         }
         long inStg;
         try (Connection c = warehouse.connection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + warehouse.dialect().qualified(StgTable.SCHEMA, source))) {
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + warehouse.sql().qualified(StgTable.SCHEMA, source))) {
             rs.next();
             inStg = rs.getLong(1);
         }
@@ -318,13 +321,17 @@ public final class LandingBenchmark {
     private double[] naive(Warehouse warehouse, int sample) throws SQLException {
         try (Connection c = warehouse.connection(); Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + SCHEMA + ".naive_target");
-            s.execute("CREATE TABLE " + SCHEMA + ".naive_target (_key text PRIMARY KEY, _payload jsonb, _partition text,"
-                    + " _offset bigint, _event_time timestamptz, _source_time timestamptz, _batch_id bigint)");
+            SqlDialect d = warehouse.sql();
+            s.execute("CREATE TABLE " + SCHEMA + ".naive_target (_key " + d.keyTextType() + " PRIMARY KEY, _payload "
+                    + d.jsonType() + ", _partition " + d.textType() + ", _offset bigint, _event_time " + d.timestampType()
+                    + ", _source_time " + d.timestampType() + ", _batch_id bigint)");
         }
+        SqlDialect d = warehouse.sql();
+        String ts = d.cast("?", ColumnType.TIMESTAMPTZ);
         long t0 = 0;
         int timed = 0;
         try (Connection c = warehouse.unpooledConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO "
-                + SCHEMA + ".naive_target VALUES (?, ?::jsonb, ?, ?, ?::timestamptz, ?::timestamptz, ?)")) {
+                + SCHEMA + ".naive_target VALUES (?, " + d.toJson("?") + ", ?, ?, " + ts + ", " + ts + ", ?)")) {
             c.setAutoCommit(true);
             // warmed up like (b), for at most 1,000 rows or 2 s: the timed rows measure inserting, not JIT
             long warmUntil = System.nanoTime() + 2_000_000_000L;
@@ -362,11 +369,13 @@ public final class LandingBenchmark {
     }
 
     private void cleanUp(Warehouse warehouse, String source) throws SQLException {
-        Dialect d = warehouse.dialect();
+        SqlDialect d = warehouse.sql();
         try (Connection c = warehouse.connection(); Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS " + d.quote(SCHEMA) + " CASCADE");
+            s.execute(d.dropSchemaIfExists(SCHEMA));
             s.execute("DROP TABLE " + d.qualified(StgTable.SCHEMA, source));
-            s.execute("DROP SEQUENCE " + d.qualified(StgTable.SCHEMA, StgTable.sequenceName(source)));
+            for (String drop : warehouse.sequences().dropStatements(StgTable.SCHEMA, StgTable.sequenceName(source))) {
+                s.execute(drop);
+            }
             for (String table : List.of("strata.source_positions", "strata.landing_batches")) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE pipeline = ?")) {
                     ps.setString(1, SCHEMA);
@@ -377,10 +386,8 @@ public final class LandingBenchmark {
     }
 
     private static String durability(Warehouse warehouse) throws SQLException {
-        try (Connection c = warehouse.connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT current_setting('fsync'), current_setting('synchronous_commit'), current_setting('full_page_writes')")) {
-            rs.next();
-            return "fsync=" + rs.getString(1) + " synchronous_commit=" + rs.getString(2) + " full_page_writes=" + rs.getString(3);
+        try (Connection c = warehouse.connection()) {
+            return warehouse.catalog().describeDurability(c);
         }
     }
 

@@ -9,7 +9,7 @@ import dev.strata.embedded.EmbeddedPostgres;
 import dev.strata.ingest.StgTable;
 import dev.strata.vault.VaultLoader;
 import dev.strata.vault.VaultPlan;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.SqlDialect;
 import dev.strata.warehouse.Warehouse;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -90,12 +90,12 @@ public final class VaultBenchmark {
             out.flush();
             VaultLoader loader = new VaultLoader(w, project.name(), project.vault());
             loader.prepare();
-            VaultPlan plan = new VaultPlan(w.dialect(), project.vault());
+            VaultPlan plan = new VaultPlan(w.sql(), project.vault());
             createPlainTables(w);
             if (explain) {
                 for (String t : TARGETS) {
                     explain(w, "strata " + t, plan.loadStatements().get(t));
-                    explain(w, "insert_select " + t, plan.projectionInsert(t, w.dialect().qualified("bench_plain", t)));
+                    explain(w, "insert_select " + t, plan.projectionInsert(t, w.sql().qualified("bench_plain", t)));
                 }
             }
 
@@ -105,7 +105,7 @@ public final class VaultBenchmark {
             double strata = 0;
             for (String t : TARGETS) {
                 long start = System.nanoTime();
-                long n = execute(w, plan.projectionInsert(t, w.dialect().qualified("bench_plain", t)));
+                long n = execute(w, plan.projectionInsert(t, w.sql().qualified("bench_plain", t)));
                 double s = seconds(start);
                 plain += s;
                 out.printf("  insert_select %-16s %,10d rows %7.2f s%n", t, n, s);
@@ -122,39 +122,62 @@ public final class VaultBenchmark {
         }
     }
 
+    /**
+     * The STG rows, generated here and bulk-loaded through the warehouse's {@code BulkLoad}, so the
+     * benchmark runs on every warehouse: {@code rows} order messages where every fourth order is sent
+     * twice (OPEN, then CLOSED three minutes later).
+     */
     private void land(Warehouse w) throws SQLException {
-        Dialect d = w.dialect();
+        SqlDialect d = w.sql();
         int orders = rows / 5 * 4;
+        int users = Math.max(1, rows / 10);
+        List<String> columns = List.of(StgTable.SEQ, StgTable.PAYLOAD, StgTable.PARTITION, StgTable.OFFSET,
+                StgTable.EVENT_TIME, StgTable.BATCH_ID);
+        java.time.LocalDateTime epoch = java.time.LocalDateTime.of(2024, 1, 1, 0, 0);
+        java.time.format.DateTimeFormatter sent = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
         w.inTransaction(c -> {
             try (Statement s = c.createStatement()) {
-                for (String ddl : StgTable.createStatements(d, SOURCE, false)) {
+                for (String ddl : StgTable.createStatements(w.adapter(), SOURCE, false)) {
                     s.execute(ddl);
                 }
-                // every fourth order is sent twice (OPEN, then CLOSED three minutes later)
-                s.execute("INSERT INTO " + d.qualified(StgTable.SCHEMA, SOURCE)
-                        + " (_seq, _payload, _partition, _offset, _event_time, _batch_id)"
-                        + " SELECT row_number() OVER (ORDER BY o, m), jsonb_build_object("
-                        + "  'object_id', o, 'object_type', 'order',"
-                        + "  'sent_dttm', to_char(timestamp '2024-01-01' + (o * 3 + m * 180) * interval '1 second', 'YYYY-MM-DD HH24:MI:SS'),"
-                        + "  'payload', jsonb_build_object("
-                        + "    'user', jsonb_build_object('id', 'u' || lpad(((o::bigint * 7919) % " + Math.max(1, rows / 10) + ")::text, 7, '0')),"
-                        + "    'restaurant', jsonb_build_object('id', 'r' || (o % 40)),"
-                        + "    'status', CASE WHEN o % 4 = 0 AND m = 1 THEN 'OPEN' ELSE 'CLOSED' END,"
-                        + "    'cost', (o % 977) * 5, 'payment', (o % 977) * 5, 'date', '2024-01-01 10:00:00')),"
-                        + " '0', row_number() OVER (ORDER BY o, m),"
-                        + " timestamptz '2024-01-01 00:00:00+00' + (o * 3 + m * 180) * interval '1 second', 1"
-                        + " FROM generate_series(1, " + orders + ") o"
-                        + " CROSS JOIN LATERAL generate_series(1, CASE WHEN o % 4 = 0 THEN 2 ELSE 1 END) m");
             }
+            long seq = 0;
+            StringBuilder csv = new StringBuilder(1 << 22);
+            for (long o = 1; o <= orders; o++) {
+                for (int m = 1; m <= (o % 4 == 0 ? 2 : 1); m++) {
+                    seq++;
+                    java.time.LocalDateTime at = epoch.plusSeconds(o * 3 + m * 180L);
+                    long cost = (o % 977) * 5;
+                    String json = "{\"object_id\": " + o + ", \"object_type\": \"order\", \"sent_dttm\": \"" + at.format(sent)
+                            + "\", \"payload\": {\"user\": {\"id\": \"u" + String.format("%07d", (o * 7919) % users)
+                            + "\"}, \"restaurant\": {\"id\": \"r" + (o % 40) + "\"}, \"status\": \""
+                            + (o % 4 == 0 && m == 1 ? "OPEN" : "CLOSED") + "\", \"cost\": " + cost + ", \"payment\": " + cost
+                            + ", \"date\": \"2024-01-01 10:00:00\"}}";
+                    csv.append(seq).append(",\"").append(json.replace("\"", "\"\"")).append("\",0,").append(seq).append(',')
+                            .append(at).append("Z,1\n");
+                    if (csv.length() > (1 << 22)) {
+                        load(w, c, csv, columns);
+                    }
+                }
+            }
+            load(w, c, csv, columns);
             return null;
         });
-        try (Connection c = w.connection(); Statement s = c.createStatement()) {
-            s.execute("VACUUM ANALYZE " + d.qualified(StgTable.SCHEMA, SOURCE));
+        try (Connection c = w.connection()) {
+            w.catalog().refreshStatistics(c, d.qualified(StgTable.SCHEMA, SOURCE));
+        }
+    }
+
+    private static void load(Warehouse w, Connection c, StringBuilder csv, List<String> columns) throws SQLException {
+        if (csv.length() > 0) {
+            w.bulkLoad().load(c, w.sql().qualified(StgTable.SCHEMA, SOURCE), columns,
+                    new java.io.ByteArrayInputStream(csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            csv.setLength(0);
         }
     }
 
     private static void createPlainTables(Warehouse w) throws SQLException {
-        Dialect d = w.dialect();
+        SqlDialect d = w.sql();
         try (Connection c = w.connection(); Statement s = c.createStatement()) {
             s.execute(d.createSchemaIfNotExists("bench_plain"));
             for (String t : TARGETS) {
@@ -166,11 +189,7 @@ public final class VaultBenchmark {
 
     private long execute(Warehouse w, String sql) throws SQLException {
         return w.inTransaction(c -> {
-            for (String setting : w.dialect().deterministicTransactionSettings()) {
-                try (Statement s = c.createStatement()) {
-                    s.execute(setting);
-                }
-            }
+            w.settings().deterministic(c);
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setLong(1, 0);
                 ps.setLong(2, Long.MAX_VALUE);
@@ -182,13 +201,9 @@ public final class VaultBenchmark {
     private void explain(Warehouse w, String what, String sql) throws SQLException {
         try (Connection c = w.connection()) {
             c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                for (String setting : w.dialect().deterministicTransactionSettings()) {
-                    s.execute(setting);
-                }
-                s.execute(w.dialect().sortMemoryForTransaction(VaultSection.DEFAULT_SORT_MEMORY));
-            }
-            try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + sql)) {
+            w.settings().deterministic(c);
+            w.settings().sortMemory(c, VaultSection.DEFAULT_SORT_MEMORY);
+            try (PreparedStatement ps = c.prepareStatement(w.catalog().explainAnalyze(sql))) {
                 ps.setLong(1, 0);
                 ps.setLong(2, Long.MAX_VALUE);
                 out.println("  -- plan of " + what);

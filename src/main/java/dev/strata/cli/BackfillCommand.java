@@ -65,7 +65,7 @@ final class BackfillCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (ProjectWarehouse pw = ProjectWarehouse.open(config, dataDir.get(), parallel + 2)) {
             Warehouse w = pw.warehouse();
-            Pipeline pipeline = Pipeline.load(config, w.dialect());
+            Pipeline pipeline = Pipeline.load(config, w.adapter());
             String worker = Environment.defaultWorkerId();
             Backfill backfill = new Backfill(pipeline, w, worker, Clock.systemUTC());
             Backfill.Options options = new Backfill.Options(from, to, Optional.ofNullable(select), parallel, rerun,

@@ -5,12 +5,13 @@ import dev.strata.config.SourceConfig;
 import dev.strata.graph.Node;
 import dev.strata.marts.Mart;
 import dev.strata.marts.MartBuilder;
+import dev.strata.marts.SqlCheck;
 import dev.strata.marts.TemplateInterval;
 import dev.strata.schedule.NodeSchedule;
 import dev.strata.schedule.Pipeline;
 import dev.strata.schedule.ScheduledInterval;
 import dev.strata.vault.VaultPlan;
-import dev.strata.warehouse.Dialects;
+import dev.strata.warehouse.Warehouses;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
@@ -39,6 +40,11 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ProjectConfig config = project.load();
+        // errors first: a broken mart is reported before pages of DDL, and nothing is printed
+        Pipeline checked = Pipeline.load(config, Warehouses.forConfig(config.warehouse()));
+        SqlCheck.Report report = SqlCheck.parse(checked.marts(), checked.adapter());
+        report.warnings().forEach(w -> spec.commandLine().getErr().println(w));
+        report.throwIfErrors();
         PrintWriter out = spec.commandLine().getOut();
         out.println("project " + config.name());
         out.println("warehouse " + config.warehouse().redactedUrl());
@@ -50,8 +56,7 @@ final class PlanCommand implements Callable<Integer> {
         if (config.vault().declared()) {
             printVault(config, out);
         }
-        Pipeline pipeline = Pipeline.load(config, Dialects.forConfig(config.warehouse()));
-        printMarts(out, pipeline);
+        printMarts(out, checked);
         return 0;
     }
 
@@ -60,7 +65,7 @@ final class PlanCommand implements Callable<Integer> {
             return;
         }
         List<String> nodes = select == null ? pipeline.graph().topologicalOrder() : pipeline.graph().select(select);
-        MartBuilder builder = new MartBuilder(pipeline.dialect());
+        MartBuilder builder = new MartBuilder(pipeline.adapter());
         out.println();
         out.println("marts and tasks (in run order):");
         for (String name : nodes) {
@@ -134,7 +139,7 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     private static void printVault(ProjectConfig config, PrintWriter out) {
-        VaultPlan plan = new VaultPlan(Dialects.forConfig(config.warehouse()), config.vault());
+        VaultPlan plan = new VaultPlan(Warehouses.forConfig(config.warehouse()).sql(), config.vault());
         out.println();
         out.println("vault (schema " + config.vault().schema() + "): tables");
         for (String ddl : plan.ddl()) {

@@ -10,10 +10,11 @@ import java.util.Optional;
 
 /**
  * The warehouse of a project for a command: a pool to the configured database, or, for
- * {@code embedded:postgres}, the PostgreSQL server in the project's data directory
+ * {@code embedded:postgres} ({@code embedded:mariadb}), the server in the project's data directory
  * ({@link ProjectDataDir}: {@code --data-dir}, the one recorded by {@code strata run}/{@code demo
- * --data-dir}, else {@code <project>/.strata}) — attached to when another command runs it, started
- * (and stopped on close) when none does. The metadata schema is migrated on open.
+ * --data-dir}, else {@code <project>/.strata}; the data in its {@code postgres/} or {@code mariadb/})
+ * — attached to when another command runs it, started (and stopped on close) when none does. The
+ * metadata schema is migrated on open.
  */
 final class ProjectWarehouse implements AutoCloseable {
     private final EmbeddedServices embedded;
@@ -32,24 +33,29 @@ final class ProjectWarehouse implements AutoCloseable {
         WarehouseConfig cfg = project.warehouse();
         int pool = Math.max(cfg.poolSize(), minPoolSize);
         EmbeddedServices services = null;
-        Warehouse w;
-        if (cfg.isEmbedded()) {
-            Path data = ProjectDataDir.locate(project.directory(), dataDir);
-            services = EmbeddedServices.start(true, false, false, Optional.of(data));
-            w = services.warehouse(pool);
-        } else {
-            w = Warehouse.connect(cfg.url(), cfg.user(), cfg.password(), pool);
-        }
+        Warehouse w = null;
         try {
+            if (cfg.isEmbedded()) {
+                Path data = ProjectDataDir.locate(project.directory(), dataDir);
+                boolean mariadb = cfg.isEmbeddedMariaDb();
+                services = EmbeddedServices.start(!mariadb, mariadb, false, false, Optional.of(data));
+                // for embedded:mariadb this fails as an unsupported database until the MariaDB adapter
+                // exists (issue 13, phase 2)
+                w = services.warehouse(pool);
+            } else {
+                w = Warehouse.connect(cfg.url(), cfg.user(), cfg.password(), pool);
+            }
             w.migrate();
+            return new ProjectWarehouse(services, w);
         } catch (RuntimeException e) {
-            w.close();
+            if (w != null) {
+                w.close();
+            }
             if (services != null) {
                 services.close();
             }
             throw e;
         }
-        return new ProjectWarehouse(services, w);
     }
 
     Warehouse warehouse() {
@@ -58,8 +64,13 @@ final class ProjectWarehouse implements AutoCloseable {
 
     /** Where the data is, for messages: the embedded server's data directory, or the configured URL. */
     String describe() {
-        return embedded != null ? "embedded PostgreSQL in " + embedded.postgres().orElseThrow().dataDir()
-                : warehouse.url();
+        if (embedded != null && embedded.postgres().isPresent()) {
+            return "embedded PostgreSQL in " + embedded.postgres().get().dataDir();
+        }
+        if (embedded != null && embedded.mariadb().isPresent()) {
+            return "embedded MariaDB " + embedded.mariadb().get().jdbcUrl();
+        }
+        return warehouse.url();
     }
 
     @Override

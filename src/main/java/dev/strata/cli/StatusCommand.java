@@ -4,7 +4,7 @@ import dev.strata.config.ProjectConfig;
 import dev.strata.schedule.Pipeline;
 import dev.strata.schedule.RunLog;
 import dev.strata.schedule.TaskState;
-import dev.strata.warehouse.Dialects;
+import dev.strata.warehouse.Warehouses;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -36,7 +36,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ProjectConfig config = project.load();
-        Pipeline pipeline = Pipeline.load(config, Dialects.forConfig(config.warehouse()));
+        Pipeline pipeline = Pipeline.load(config, Warehouses.forConfig(config.warehouse()));
         PrintWriter out = spec.commandLine().getOut();
         try (ProjectWarehouse pw = ProjectWarehouse.open(config, dataDir.get(), 1)) {
             RunLog log = new RunLog(pw.warehouse(), config.name());

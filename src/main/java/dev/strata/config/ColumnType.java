@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /**
  * A portable column type named in config ({@code text}, {@code numeric(19,5)}, {@code timestamptz},
- * ...). Each {@link dev.strata.warehouse.Dialect} renders it in its own spelling; config never
+ * ...). Each {@link dev.strata.warehouse.SqlDialect} renders it in its own spelling; config never
  * carries raw SQL type text, so a type cannot smuggle SQL into DDL.
  *
  * @param kind      the type family

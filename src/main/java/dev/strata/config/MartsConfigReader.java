@@ -33,6 +33,13 @@ final class MartsConfigReader {
             }
             MartConfig mart = m.map(r -> readMart(projectDir, name, r, value.position()))
                     .orElse(defaults(name, value.position()));
+            boolean namedFile = m.map(r -> r.has("file")).orElse(false);
+            Position fileAt = namedFile ? m.get().keyPosition("file") : value.position();
+            String fileKey = "marts." + name + (namedFile ? ".file" : "");
+            if (!ProjectFiles.checkInside(projectDir, mart.file(), fileAt, fileKey, problems)) {
+                marts.put(name, mart);
+                return;
+            }
             if (!Files.isRegularFile(projectDir.resolve(mart.file()))) {
                 problems.add(value.position(), "marts." + name,
                         "no SQL file " + mart.file() + " (a mart is one select in marts/<name>.sql)");
@@ -94,6 +101,11 @@ final class MartsConfigReader {
             c.problem("a check needs exactly one of 'sql' (a query returning the offending rows) or 'file'");
             return Optional.empty();
         }
+        Optional<String> outside = file.flatMap(f -> ProjectFiles.outside(projectDir, f));
+        if (outside.isPresent()) {
+            c.problem("file", outside.get());
+            return Optional.empty();
+        }
         if (file.isPresent() && !Files.isRegularFile(projectDir.resolve(file.get()))) {
             c.problem("file", "no such file: " + file.get());
             return Optional.empty();
@@ -126,6 +138,9 @@ final class MartsConfigReader {
                 continue;
             }
             Position at = new Position(f.normalize().toString(), 1, 1);
+            if (!ProjectFiles.checkInside(projectDir, projectDir.relativize(f), at, "marts", problems)) {
+                continue;
+            }
             if (!Identifiers.isSafe(name)) {
                 problems.add(at, "marts", "'" + name + "' is not a safe SQL name for a mart (" + Identifiers.RULE
                         + "); rename the file");

@@ -9,11 +9,11 @@ import java.util.Map;
  *
  * @param directory the project folder (mart SQL files are resolved against it)
  * @param name      the pipeline's name; positions, watermarks and task runs are kept per name
- * @param vars      project variables, read by marts with {@code var('name')}
+ * @param vars      project variables, typed, read by marts with {@code var('name')}
  */
 public record ProjectConfig(Path directory, String name, WarehouseConfig warehouse, Map<String, SourceConfig> sources,
                             VaultSection vault, MartsSection marts, ScheduleSection schedule,
-                            DashboardsSection dashboards, ConsoleConfig console, Map<String, String> vars) {
+                            DashboardsSection dashboards, ConsoleConfig console, Map<String, ProjectVar> vars) {
     public ProjectConfig {
         sources = Map.copyOf(sources);
         vars = Map.copyOf(vars);

@@ -64,12 +64,7 @@ public final class ProjectLoader {
         Map<String, SourceConfig> sources = new LinkedHashMap<>();
         root.namedEntries("sources").forEach((sourceName, value) ->
                 value.asMapping().map(m -> readSource(sourceName, m)).ifPresent(s -> sources.put(sourceName, s)));
-        Map<String, String> vars = new LinkedHashMap<>();
-        root.mapping("vars").ifPresent(m -> {
-            for (String key : m.keys()) {
-                m.string(key).ifPresent(v -> vars.put(key, v));
-            }
-        });
+        Map<String, ProjectVar> vars = VarsConfigReader.read(root);
         ConsoleConfig console = root.mapping("console").map(ProjectLoader::readConsole).orElse(ConsoleConfig.defaults());
         VaultSection vault = root.mapping("vault").map(v -> VaultConfigReader.read(v, sources.keySet())).orElse(VaultSection.none());
         MartsSection marts = MartsConfigReader.read(dir, root, problems);
@@ -81,8 +76,8 @@ public final class ProjectLoader {
 
     private static WarehouseConfig readWarehouse(ConfigReader m) {
         String url = m.string("url").filter(s -> !s.isBlank()).orElse(WarehouseConfig.EMBEDDED_POSTGRES);
-        if (!url.startsWith("jdbc:") && !url.startsWith("embedded:")) {
-            m.problem("url", "expected a JDBC URL (jdbc:postgresql://host:5432/db) or embedded:postgres");
+        if (!url.startsWith("jdbc:") && !WarehouseConfig.EMBEDDED_KINDS.contains(url)) {
+            m.problem("url", "expected a JDBC URL (jdbc:postgresql://host:5432/db), embedded:postgres or embedded:mariadb");
         }
         String user = m.string("user").filter(s -> !s.isBlank()).orElse("strata");
         Secret password = m.secret("password");
@@ -227,7 +222,8 @@ public final class ProjectLoader {
             c.problem("port", "must be between 0 (any free port) and 65535");
         }
         Secret token = c.secret("token");
+        java.time.Duration lagWarning = c.duration("lag_warning", ConsoleConfig.DEFAULT_LAG_WARNING);
         c.finish();
-        return new ConsoleConfig(bind, port, token);
+        return new ConsoleConfig(bind, port, token, lagWarning);
     }
 }

@@ -2,7 +2,7 @@ package dev.strata.console;
 
 import dev.strata.config.DashboardsSection.Aggregate;
 import dev.strata.config.DashboardsSection.Dashboard;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.SqlDialect;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,7 +27,7 @@ final class DashboardQuery {
         return out;
     }
 
-    static String sql(Dashboard d, Dialect dialect, String schema) {
+    static String sql(Dashboard d, SqlDialect dialect, String schema) {
         String from = " FROM " + dialect.qualified(schema, d.mart());
         List<String> select = new ArrayList<>();
         List<String> group = new ArrayList<>();

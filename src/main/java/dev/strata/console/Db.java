@@ -31,7 +31,7 @@ final class Db {
 
     /** {@code "strata"."<table>"} through the dialect. */
     String meta(String table) {
-        return warehouse.dialect().qualified(MetadataSchema.SCHEMA, table);
+        return warehouse.sql().qualified(MetadataSchema.SCHEMA, table);
     }
 
     @FunctionalInterface

@@ -35,7 +35,7 @@ final class MartsApi {
         if (!Tables.list(db, SCHEMA).contains(name)) {
             throw ApiException.notFound("no table or view '" + name + "' in schema " + SCHEMA);
         }
-        String sql = "SELECT * FROM " + db.warehouse().dialect().qualified(SCHEMA, name);
+        String sql = "SELECT * FROM " + db.warehouse().sql().qualified(SCHEMA, name);
         ResultTable table = query(db, sql, limit);
         ctx.json(Map.of("mart", name, "columns", table.columns(), "rows", table.rows(), "limit", limit));
     }

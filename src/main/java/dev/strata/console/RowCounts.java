@@ -46,7 +46,7 @@ final class RowCounts {
             String table = n.table().get();
             Set<String> tables = existing.computeIfAbsent(schema, s -> Set.copyOf(Tables.list(db, s)));
             if (tables.contains(table)) {
-                String sql = "SELECT count(*) FROM " + db.warehouse().dialect().qualified(schema, table);
+                String sql = "SELECT count(*) FROM " + db.warehouse().sql().qualified(schema, table);
                 fresh.put(schema + "." + table, db.query(sql, rs -> rs.getLong(1)).get(0));
             }
         }

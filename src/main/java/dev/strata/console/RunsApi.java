@@ -133,11 +133,14 @@ final class RunsApi {
         return out;
     }
 
-    /** Graph nodes that run tasks, in graph order, then any other node found in the runs. */
+    /**
+     * The grid's rows in graph (dependency) order: nodes with a table, and nodes without one that
+     * have runs (SQL tasks such as {@code init}), then any other node found in the runs.
+     */
     private List<String> orderedNodes(Set<String> fromRuns) {
         LinkedHashSet<String> out = new LinkedHashSet<>();
         for (GraphNode n : graph.nodes()) {
-            if (n.table().isPresent()) {
+            if (n.table().isPresent() || fromRuns.contains(n.name())) {
                 out.add(n.name());
             }
         }
@@ -190,8 +193,14 @@ final class RunsApi {
         if (states.isEmpty()) {
             throw ApiException.notFound("node '" + node + "' has no task run for " + interval);
         }
-        if (states.get(0).equals("queued") || states.get(0).equals("running")) {
-            throw new ApiException(409, "node '" + node + "' is already " + states.get(0) + " for " + interval);
+        if (states.get(0).equals("queued")) {
+            throw new ApiException(409, "node '" + node + "' is already queued for " + interval
+                    + ": it runs when a worker takes it (after its upstream and, with depends_on_past, its previous "
+                    + "interval); there is nothing to re-run yet");
+        }
+        if (states.get(0).equals("running")) {
+            throw new ApiException(409, "node '" + node + "' is running now for " + interval
+                    + "; re-run it once this attempt has finished");
         }
         try {
             rerunner.rerun(node, interval.start(), interval.end());

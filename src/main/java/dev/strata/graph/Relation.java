@@ -1,10 +1,10 @@
 package dev.strata.graph;
 
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.SqlDialect;
 
-/** A table or view in the warehouse, by schema and name; quoted only by a {@link Dialect}. */
+/** A table or view in the warehouse, by schema and name; quoted only by a {@link SqlDialect}. */
 public record Relation(String schema, String name) {
-    public String qualified(Dialect dialect) {
+    public String qualified(SqlDialect dialect) {
         return dialect.qualified(schema, name);
     }
 

@@ -1,7 +1,6 @@
 package dev.strata.ingest;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * A sealed landing batch, handed from a lander's consumer thread to its writer thread: the rows to
@@ -9,10 +8,10 @@ import java.util.Map;
  * letters, and per partition the position range it covers. Immutable once sealed.
  *
  * @param generation the lander's generation when sealed; a batch from an older generation is dropped
- * @param positions  partition → {expected current position, new position}; empty for replays
+ * @param positions  each stream's move, from the position read to the new one; empty for replays
  */
 record Batch(long generation, CsvRows rows, List<RawRecord> rawRows, List<DeadLetter> deadLetters,
-             int records, int duplicatesInBatch, long bytes, Map<Integer, long[]> positions) {
+             int records, int duplicatesInBatch, long bytes, List<PositionMove> positions) {
 
     /**
      * A record accepted for landing, kept so it can become a dead letter if the warehouse refuses
@@ -26,15 +25,15 @@ record Batch(long generation, CsvRows rows, List<RawRecord> rawRows, List<DeadLe
         return rows.rowCount();
     }
 
-    /** {"partition": [from, to)} as JSON, for {@code strata.landing_batches.positions}. */
+    /** {"stream": [from, to)} of the tokens as JSON, for {@code strata.landing_batches.positions}. */
     String positionsJson() {
         StringBuilder sb = new StringBuilder("{");
-        positions.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+        positions.stream().sorted(java.util.Comparator.comparing(PositionMove::stream)).forEach(m -> {
             if (sb.length() > 1) {
                 sb.append(',');
             }
-            sb.append('"').append(e.getKey()).append("\":[").append(e.getValue()[0]).append(',')
-                    .append(e.getValue()[1]).append(']');
+            sb.append('"').append(m.stream()).append("\":[").append(m.from().token()).append(',')
+                    .append(m.to().token()).append(']');
         });
         return sb.append('}').toString();
     }

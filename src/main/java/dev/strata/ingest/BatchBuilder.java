@@ -115,21 +115,21 @@ final class BatchBuilder {
      * offset not yet landed); it is advanced past this batch, so the following batch chains on.
      */
     Batch seal(Map<Integer, Long> nextExpected) {
-        Map<Integer, long[]> positions = new HashMap<>();
+        List<PositionMove> positions = new java.util.ArrayList<>();
         ranges.forEach((p, r) -> {
             Long expected = nextExpected.get(p);
             if (expected == null) {
                 throw new IllegalStateException("no known position for partition " + p);
             }
-            positions.put(p, new long[] {expected, r[1] + 1});
+            positions.add(new PositionMove(StreamOffset.kafka(p, expected), StreamOffset.kafka(p, r[1] + 1)));
             nextExpected.put(p, r[1] + 1);
         });
         return new Batch(generation, csv, List.copyOf(raw), List.copyOf(deadLetters), records, duplicates, bytes,
-                Map.copyOf(positions));
+                List.copyOf(positions));
     }
 
     /** A one-off batch with no positions (dead-letter replay). */
     Batch sealWithoutPositions() {
-        return new Batch(generation, csv, List.copyOf(raw), List.copyOf(deadLetters), records, duplicates, bytes, Map.of());
+        return new Batch(generation, csv, List.copyOf(raw), List.copyOf(deadLetters), records, duplicates, bytes, List.of());
     }
 }

@@ -196,7 +196,7 @@ public final class DeadLetters {
 
     private Replay replay(Letter letter, SourceConfig source, Optional<byte[]> fixedValue) throws SQLException {
         RecordDecoder decoder = new RecordDecoder(source.key(), source.filter(), source.eventTime(),
-                source.maxMessageBytes(), !warehouse.dialect().jsonAcceptsNulCharacter());
+                source.maxMessageBytes(), !warehouse.sql().jsonAcceptsNulCharacter());
         byte[] value = fixedValue.orElse(letter.value());
         BatchBuilder builder = new BatchBuilder(0, BatchConfig.defaults(), decoder,
                 new LandingMetrics(new SimpleMeterRegistry(), source.name()));

@@ -4,7 +4,7 @@ import dev.strata.StrataException;
 import dev.strata.config.KafkaSourceSpec;
 import dev.strata.config.SourceConfig;
 import dev.strata.runtime.Environment;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.Warehouse;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -79,7 +79,7 @@ final class KafkaLander implements SourceLander {
     private final StgWriter writer;
     private final RecordDecoder decoder;
     private final LandingMetrics metrics;
-    private final Dialect dialect;
+    private final Warehouse warehouse;
     private final Properties consumerProperties;
     private final String groupId;
 
@@ -119,10 +119,10 @@ final class KafkaLander implements SourceLander {
         this.config = config;
         this.spec = (KafkaSourceSpec) config.spec();
         this.listener = listener;
-        this.dialect = env.warehouse().dialect();
+        this.warehouse = env.warehouse();
         this.writer = new StgWriter(env.warehouse(), env.pipeline(), config, env.workerId());
         this.decoder = new RecordDecoder(config.key(), config.filter(), config.eventTime(), config.maxMessageBytes(),
-                !dialect.jsonAcceptsNulCharacter());
+                !warehouse.sql().jsonAcceptsNulCharacter());
         this.metrics = new LandingMetrics(env.metrics(), config.name());
         this.groupId = spec.group() != null ? spec.group() : defaultGroup(env.pipeline(), config.name());
         this.consumerProperties = consumerProperties(env.kafkaBootstrap(spec));
@@ -311,7 +311,7 @@ final class KafkaLander implements SourceLander {
             return;
         }
         try (Connection c = env.warehouse().connection()) {
-            Map<Integer, Long> stored = writer.positions().load(c);
+            Map<Integer, Long> stored = writer.positions().offsets(c);
             Set<TopicPartition> missing = new HashSet<>();
             for (TopicPartition tp : assigned) {
                 if (!stored.containsKey(tp.partition())) {
@@ -319,8 +319,9 @@ final class KafkaLander implements SourceLander {
                 }
             }
             if (!missing.isEmpty()) {
-                writer.positions().insertIfAbsent(c, startingOffsets(missing), env.workerId());
-                stored = writer.positions().load(c);
+                writer.positions().insertIfAbsent(c, startingOffsets(missing).entrySet().stream()
+                        .map(e -> StreamOffset.kafka(e.getKey(), e.getValue())).toList(), env.workerId());
+                stored = writer.positions().offsets(c);
             }
             Map<Integer, Long> from = new TreeMap<>();
             for (TopicPartition tp : assigned) {
@@ -637,10 +638,11 @@ final class KafkaLander implements SourceLander {
                     r.deadLetters().get(0).offset(), r.deadLetters().get(0).message());
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        s.batch().positions().forEach((p, range) -> {
-            warehousePositions.put(p, range[1]);
-            offsets.put(new TopicPartition(spec.topic(), p), new OffsetAndMetadata(range[1]));
-        });
+        for (PositionMove m : s.batch().positions()) {
+            StreamOffset to = (StreamOffset) m.to();
+            warehousePositions.put(to.partition(), to.offset());
+            offsets.put(new TopicPartition(spec.topic(), to.partition()), new OffsetAndMetadata(to.offset()));
+        }
         landedOffsets.add(offsets);
         LOG.debug("source '{}': batch {} landed {} rows ({} duplicates, {} dead letters) in {} ms", config.name(),
                 r.batchId(), r.rowsLanded(), r.duplicates(), r.deadLetters().size(), latency.toMillis());
@@ -658,7 +660,7 @@ final class KafkaLander implements SourceLander {
             if (t instanceof SQLTransientException || t instanceof SQLRecoverableException || t instanceof IOException) {
                 return true;
             }
-            if (t instanceof SQLException se && dialect.isTransient(se)) {
+            if (t instanceof SQLException se && warehouse.errors().isTransient(se)) {
                 return true;
             }
         }

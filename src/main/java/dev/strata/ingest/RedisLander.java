@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * satellite version), and a deleted entry simply stops appearing. {@code _event_time} is the
  * snapshot's time unless {@code event_time:} names a field of the value.
  *
- * <p>Snapshots are numbered; the number is the source's position (partition 0 of
+ * <p>Snapshots are numbered; the number is the source's position (a {@link StreamOffset}, stream 0 of
  * {@code strata.source_positions}) and is advanced by compare-and-set in the snapshot's transaction,
  * like Kafka offsets, so processes running the same pipeline land each snapshot once. A value
  * that is not a JSON object becomes a dead letter (raw key = the Redis key, position =
@@ -100,7 +100,7 @@ final class RedisLander implements SourceLander {
                 if (!ready) {
                     writer.ensureTables();
                     env.warehouse().inTransaction(c -> {
-                        writer.positions().insertIfAbsent(c, Map.of(PARTITION, 0L), env.workerId());
+                        writer.positions().insertIfAbsent(c, List.of(StreamOffset.kafka(PARTITION, 0)), env.workerId());
                         return null;
                     });
                     ready = true;
@@ -135,7 +135,7 @@ final class RedisLander implements SourceLander {
         }
         long snapshot;
         try (Connection c = env.warehouse().connection()) {
-            snapshot = writer.positions().load(c).getOrDefault(PARTITION, 0L);
+            snapshot = writer.positions().offsets(c).getOrDefault(PARTITION, 0L);
         }
         Instant now = env.clock().instant();
         CsvRows csv = new CsvRows(64 * 1024);
@@ -173,7 +173,7 @@ final class RedisLander implements SourceLander {
             raw.add(new Batch.RawRecord(PARTITION, position, key, value, null, -1));
         }
         Batch batch = new Batch(0, csv, List.copyOf(raw), List.copyOf(dead), entries.size(), 0, bytes,
-                Map.of(PARTITION, new long[] {snapshot, snapshot + 1}));
+                List.of(new PositionMove(StreamOffset.kafka(PARTITION, snapshot), StreamOffset.kafka(PARTITION, snapshot + 1))));
         StgWriter.Result r = writer.land(batch);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         metrics.landed(r.rowsLanded(), entries.size() - dead.size() - r.rowsLanded(), took);

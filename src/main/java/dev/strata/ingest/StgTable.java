@@ -1,9 +1,7 @@
 package dev.strata.ingest;
 
-import dev.strata.warehouse.Dialect;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.strata.warehouse.SqlDialect;
+import dev.strata.warehouse.WarehouseAdapter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +12,7 @@ import java.util.List;
  * <table>
  *   <caption>columns</caption>
  *   <tr><td>{@code _seq}</td><td>bigint, primary key: the STG sequence. Assigned in commit order
- *       (landers take the table's transaction lock before drawing numbers), so a reader that has
+ *       (landers take the table's transaction lock, {@code LockKeys.stg}, before drawing numbers: the {@code StgSequences} contract), so a reader that has
  *       consumed up to {@code n} never later sees a committed row below {@code n}. Vault loads keep
  *       their watermark over it.</td></tr>
  *   <tr><td>{@code _key}</td><td>text: the dedup key ({@code key:} JSON path), or null</td></tr>
@@ -60,24 +58,6 @@ public final class StgTable {
         return source + "__dedup";
     }
 
-    /**
-     * The key of the transaction-scoped lock every writer of {@code stg.<source>} takes before
-     * drawing {@code _seq} values, so that sequence order is commit order. Stable across processes.
-     */
-    public static long lockKey(String source) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256")
-                    .digest(("strata:stg:" + source).getBytes(StandardCharsets.UTF_8));
-            long k = 0;
-            for (int i = 0; i < 8; i++) {
-                k = (k << 8) | (h[i] & 0xff);
-            }
-            return k;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
-        }
-    }
-
     /** The columns that identify a row for dedup: {@code _key}, or {@code (_partition, _offset)}. */
     public static List<String> uniqueColumns(boolean keyUnique) {
         return keyUnique ? List.of(KEY) : List.of(PARTITION, OFFSET);
@@ -87,8 +67,9 @@ public final class StgTable {
      * DDL for a source with a dedup window: the STG table unique on {@code (_partition, _offset)}
      * plus {@code stg.<source>__dedup(_key primary key, _landed_at)}. Idempotent.
      */
-    public static List<String> createStatementsWithDedupWindow(Dialect d, String source) {
-        List<String> all = new ArrayList<>(createStatements(d, source, false));
+    public static List<String> createStatementsWithDedupWindow(WarehouseAdapter w, String source) {
+        SqlDialect d = w.sql();
+        List<String> all = new ArrayList<>(createStatements(w, source, false));
         all.add("CREATE TABLE IF NOT EXISTS " + d.qualified(SCHEMA, dedupTableName(source)) + " ("
                 + d.quote(KEY) + " " + d.keyTextType() + " PRIMARY KEY, "
                 + d.quote(DEDUP_LANDED_AT) + " " + d.timestampType() + " NOT NULL)");
@@ -99,16 +80,15 @@ public final class StgTable {
      * DDL creating {@code stg.<source>} and its sequence, idempotent. With a dedup key, {@code _key}
      * is unique; without one, {@code (_partition, _offset)} is.
      */
-    public static List<String> createStatements(Dialect d, String source, boolean keyed) {
+    public static List<String> createStatements(WarehouseAdapter w, String source, boolean keyed) {
+        SqlDialect d = w.sql();
         String table = d.qualified(SCHEMA, source);
-        String seq = d.qualified(SCHEMA, sequenceName(source));
         String unique = keyed ? d.quote(KEY) : d.quote(PARTITION) + ", " + d.quote(OFFSET);
-        // _seq's sequence must not cache values per session (CACHE 1, the default): cached ranges
-        // would break "sequence order is commit order".
-        return List.of(
-                d.createSchemaIfNotExists(SCHEMA),
-                "CREATE SEQUENCE IF NOT EXISTS " + seq,
-                "CREATE TABLE IF NOT EXISTS " + table + " ("
+        // _seq's numbers come in commit order by the StgSequences contract
+        List<String> all = new ArrayList<>();
+        all.add(d.createSchemaIfNotExists(SCHEMA));
+        all.addAll(w.sequences().createStatements(SCHEMA, sequenceName(source)));
+        all.add("CREATE TABLE IF NOT EXISTS " + table + " ("
                         + d.quote(SEQ) + " bigint PRIMARY KEY, "
                         + d.quote(KEY) + " " + d.keyTextType() + ", "
                         + d.quote(PAYLOAD) + " " + d.jsonType() + " NOT NULL, "
@@ -120,5 +100,6 @@ public final class StgTable {
                         + d.quote(LOADED_AT) + " " + d.timestampType() + " NOT NULL DEFAULT CURRENT_TIMESTAMP, "
                         + d.quote(BATCH_ID) + " bigint NOT NULL, "
                         + "UNIQUE (" + unique + "))");
+        return List.copyOf(all);
     }
 }

@@ -3,7 +3,8 @@ package dev.strata.ingest;
 import dev.strata.ErrorCode;
 import dev.strata.StrataException;
 import dev.strata.config.SourceConfig;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.LockKeys;
+import dev.strata.warehouse.SqlDialect;
 import dev.strata.warehouse.Warehouse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Lands one batch into {@code stg.<source>} in one warehouse transaction — the exactly-once step
  * of the landing protocol (docs/landing.md):
  * <ol>
- *   <li>take the STG table's transaction lock ({@link StgTable#lockKey}), so that {@code _seq}
+ *   <li>take the STG table's transaction lock ({@link dev.strata.warehouse.LockKeys#stg}), so that {@code _seq}
  *       values are drawn in commit order and writers of one source never deadlock;</li>
  *   <li>compare-and-set every partition's position from where the batch starts to where it ends
  *       ({@link SourcePositions#compareAndSet}); a mismatch means another process landed those
@@ -68,7 +69,7 @@ final class StgWriter {
     }
 
     private final Warehouse warehouse;
-    private final Dialect d;
+    private final SqlDialect d;
     private final String pipeline;
     private final String source;
     private final String worker;
@@ -85,11 +86,10 @@ final class StgWriter {
     /** Batches still to take the scratch path after the direct path met a landed key. */
     private volatile int scratchBatchesLeft;
     private final String stgTable;
-    private final String sequence;
 
     StgWriter(Warehouse warehouse, String pipeline, SourceConfig config, String worker) {
         this.warehouse = warehouse;
-        this.d = warehouse.dialect();
+        this.d = warehouse.sql();
         this.pipeline = pipeline;
         this.source = config.name();
         this.worker = worker;
@@ -105,8 +105,7 @@ final class StgWriter {
         String scratch = d.quote(SCRATCH_TABLE);
         String stg = d.qualified(StgTable.SCHEMA, source);
         this.stgTable = stg;
-        this.sequence = d.qualified(StgTable.SCHEMA, StgTable.sequenceName(source));
-        String select = "SELECT " + d.nextValue(d.qualified(StgTable.SCHEMA, StgTable.sequenceName(source))) + ", "
+        String select = "SELECT " + warehouse.sequences().nextValue(StgTable.SCHEMA, StgTable.sequenceName(source)) + ", "
                 + d.quote(StgTable.KEY) + ", " + d.toJson(d.quote(StgTable.PAYLOAD)) + ", " + d.quote(StgTable.PARTITION)
                 + ", " + d.quote(StgTable.OFFSET) + ", " + d.quote(StgTable.EVENT_TIME) + ", "
                 + d.quote(StgTable.SOURCE_TIME) + ", " + d.toJson(d.quote(StgTable.HEADERS)) + ", ? FROM " + scratch;
@@ -119,7 +118,7 @@ final class StgWriter {
                 + d.quote(StgTable.DEDUP_LANDED_AT) + " > ?)";
         this.rememberKeys = d.upsert(dedup, List.of(StgTable.KEY, StgTable.DEDUP_LANDED_AT),
                 "SELECT " + d.quote(StgTable.KEY) + ", CURRENT_TIMESTAMP FROM " + scratch,
-                List.of(StgTable.KEY), List.of(StgTable.DEDUP_LANDED_AT), null);
+                List.of(StgTable.KEY), List.of(StgTable.DEDUP_LANDED_AT));
         this.purgeKeys = "DELETE FROM " + dedup + " WHERE " + d.quote(StgTable.DEDUP_LANDED_AT) + " <= ?";
         this.clearScratch = "DELETE FROM " + scratch;
     }
@@ -133,11 +132,11 @@ final class StgWriter {
      * they exist, and checks that an existing table has the uniqueness this source's config needs.
      */
     void ensureTables() throws SQLException {
-        List<String> ddl = window.isPresent() ? StgTable.createStatementsWithDedupWindow(d, source)
-                : StgTable.createStatements(d, source, keyed);
+        List<String> ddl = window.isPresent() ? StgTable.createStatementsWithDedupWindow(warehouse.adapter(), source)
+                : StgTable.createStatements(warehouse.adapter(), source, keyed);
         warehouse.inTransaction(c -> {
-            d.ensureSchema(c, StgTable.SCHEMA);
-            d.lockForTransaction(c, StgTable.lockKey(source));
+            warehouse.catalog().ensureSchema(c, StgTable.SCHEMA);
+            warehouse.locks().lockForTransaction(c, LockKeys.stg(source));
             try (Statement s = c.createStatement()) {
                 for (String sql : ddl) {
                     s.execute(sql);
@@ -158,7 +157,7 @@ final class StgWriter {
                 return null;
             });
         } catch (SQLException e) {
-            if (d.isTransient(e)) {
+            if (warehouse.errors().isTransient(e)) {
                 throw e;
             }
             String unique = String.join(", ", StgTable.uniqueColumns(keyed && window.isEmpty()));
@@ -178,7 +177,7 @@ final class StgWriter {
         try {
             return attempt(b, extra, false);
         } catch (SQLException e) {
-            if (!d.isDataError(e)) {
+            if (!warehouse.errors().isDataError(e)) {
                 throw e;
             }
             LOG.warn("source '{}': the warehouse refused a row of a batch of {} ({}); landing the batch again in parts "
@@ -199,9 +198,9 @@ final class StgWriter {
                 boolean direct = !careful && window.isEmpty() && b.rowCount() > 0 && scratchBatchesLeft <= 0;
                 if (!careful && !direct && b.rowCount() > 0) {
                     // before the lock: other writers of the source need not wait for this COPY
-                    d.copyCsv(c, d.quote(SCRATCH_TABLE), SCRATCH_COLUMNS, b.rows().rows(0, b.rowCount()));
+                    warehouse.bulkLoad().load(c, d.quote(SCRATCH_TABLE), SCRATCH_COLUMNS, b.rows().rows(0, b.rowCount()));
                 }
-                d.lockForTransaction(c, StgTable.lockKey(source));
+                warehouse.locks().lockForTransaction(c, LockKeys.stg(source));
                 positions.compareAndSet(c, b.positions(), worker);
                 Timestamp cutoff = window.isPresent() ? cutoff(c) : null;
                 List<DeadLetter> refused = new ArrayList<>();
@@ -214,7 +213,7 @@ final class StgWriter {
                     landed = b.rowCount();
                 } else {
                     if (direct) {
-                        d.copyCsv(c, d.quote(SCRATCH_TABLE), SCRATCH_COLUMNS, b.rows().rows(0, b.rowCount()));
+                        warehouse.bulkLoad().load(c, d.quote(SCRATCH_TABLE), SCRATCH_COLUMNS, b.rows().rows(0, b.rowCount()));
                     } else if (scratchBatchesLeft > 0) {
                         scratchBatchesLeft--;
                     }
@@ -246,30 +245,19 @@ final class StgWriter {
      * inserted) when a key is already landed; the caller then takes the scratch path.
      */
     private boolean copyDirectly(Connection c, Batch b, long batchId) throws SQLException {
-        Savepoint sp = c.setSavepoint();
-        try {
-            long first = d.reserveSequenceBlock(c, sequence, b.rowCount());
-            d.copyCsv(c, stgTable, DIRECT_COLUMNS, b.rows().framed(0, b.rowCount(), first, batchId));
-            c.releaseSavepoint(sp);
+        // numbers reserved for a load that does not happen are a gap, which the sequence contract allows
+        long first = warehouse.sequences().reserve(c, StgTable.SCHEMA, StgTable.sequenceName(source), b.rowCount());
+        if (warehouse.bulkLoad().loadUnlessConflict(c, stgTable, DIRECT_COLUMNS, b.rows().framed(0, b.rowCount(), first, batchId))) {
             return true;
-        } catch (SQLException e) {
-            if (!d.isUniqueViolation(e)) {
-                throw e;
-            }
-            c.rollback(sp);
-            scratchBatchesLeft = SCRATCH_AFTER_CONFLICT;
-            LOG.debug("source '{}': a key of batch {} is already landed; deduplicating through the scratch table",
-                    source, batchId);
-            return false;
         }
+        scratchBatchesLeft = SCRATCH_AFTER_CONFLICT;
+        LOG.debug("source '{}': a key of batch {} is already landed; deduplicating through the scratch table",
+                source, batchId);
+        return false;
     }
 
     private long nextBatchId(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT " + d.nextValue("strata.landing_batch_id"))) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return warehouse.sequences().next(c, "strata", "landing_batch_id");
     }
 
     private Timestamp cutoff(Connection c) throws SQLException {
@@ -311,7 +299,7 @@ final class StgWriter {
                               List<DeadLetter> refused) throws SQLException {
         Savepoint sp = c.setSavepoint();
         try {
-            d.copyCsv(c, d.quote(SCRATCH_TABLE), SCRATCH_COLUMNS, b.rows().rows(from, to));
+            warehouse.bulkLoad().load(c, d.quote(SCRATCH_TABLE), SCRATCH_COLUMNS, b.rows().rows(from, to));
             int n = insertFromScratch(c, batchId, cutoff);
             try (Statement s = c.createStatement()) {
                 s.executeUpdate(clearScratch);
@@ -319,7 +307,7 @@ final class StgWriter {
             c.releaseSavepoint(sp);
             return n;
         } catch (SQLException e) {
-            if (!d.isDataError(e)) {
+            if (!warehouse.errors().isDataError(e)) {
                 throw e;
             }
             c.rollback(sp);

@@ -3,11 +3,11 @@ package dev.strata.marts;
 import dev.strata.ErrorCode;
 import dev.strata.StrataException;
 import dev.strata.graph.Relation;
-import dev.strata.warehouse.DependentView;
-import dev.strata.warehouse.Dialect;
-import java.nio.charset.StandardCharsets;
+import dev.strata.warehouse.Materializer;
+import dev.strata.warehouse.SqlDialect;
+import dev.strata.warehouse.TransactionalDdlMaterializer;
+import dev.strata.warehouse.WarehouseAdapter;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -18,55 +18,150 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * Runs one mart for one interval on a connection, inside the caller's transaction; the caller
- * commits or rolls back. Nothing is ever visible half-built, because every materialization is
- * that one transaction:
+ * Runs one mart for one interval inside the caller's task attempt (see the task contract at
+ * {@link Materializer}): the warehouse's {@link Materializer} builds and publishes the relation,
+ * then the {@code unique_key} check and the mart's checks run; any offending row fails the run with
+ * {@link ErrorCode#TASK_FAILED} and the caller's rollback leaves the mart as it was.
  * <ul>
- *   <li><b>view</b>: drop and create the view.</li>
- *   <li><b>table</b>: {@code CREATE TABLE <name>__strata_new AS <select>}, check it, then rename the
- *       old table away, the new one in, and drop the old. Readers see the old rows until commit
- *       and the new ones after; builds of one table mart are serialized by a transaction lock.</li>
- *   <li><b>incremental</b>: {@code DELETE} the interval's rows, then {@code INSERT} the select's
- *       rows, counting in the same pass those whose {@code time_column} is NULL or outside the
- *       interval: any such row fails the run (re-running would not be idempotent). The select is
- *       read through a temporary view, which costs nothing to create and gives the column names;
- *       the rows are written once, straight into the mart. A select that reads the mart itself
- *       ({@code {{ this }}}) instead goes into a temporary table first, so that it sees the
- *       interval's old rows as it always did. The first run creates the table from the select and
- *       then indexes {@code time_column}. Intervals of one mart may build concurrently: they touch
- *       disjoint rows.</li>
- *   <li><b>script</b> (an SQL task): the rendered statements, in order.</li>
+ *   <li><b>view</b>: the view is replaced.</li>
+ *   <li><b>table</b>: built under a fresh name, its unique key checked, then swapped in; readers see
+ *       the old rows until the publish and the new ones after; builds of one table mart are
+ *       serialized.</li>
+ *   <li><b>incremental</b>: the interval's rows are deleted and the select's inserted, counting in
+ *       the same pass those whose {@code time_column} is NULL or outside the interval: any such row
+ *       fails the run (re-running would not be idempotent). A select that reads the mart itself
+ *       ({@code {{ this }}}) sees the interval's old rows. The first run creates the table from the
+ *       select and indexes {@code time_column}. Intervals of one mart may build concurrently.</li>
+ *   <li><b>script</b> (an SQL task): the rendered statements, in order, on the task's connection.</li>
  * </ul>
- * Then the {@code unique_key} check and the mart's checks run; any offending row fails the run
- * with {@link ErrorCode#TASK_FAILED} and the caller's rollback leaves the mart as it was.
  */
 public final class MartBuilder {
-    static final String BUILD_TABLE = "strata_build";
-    static final String BUILD_VIEW = "strata_build_view";
     private static final int EXAMPLES = 5;
-    private final Dialect dialect;
+    private final WarehouseAdapter adapter;
+    private final SqlDialect dialect;
 
-    public MartBuilder(Dialect dialect) {
-        this.dialect = dialect;
+    public MartBuilder(WarehouseAdapter adapter) {
+        this.adapter = adapter;
+        this.dialect = adapter.sql();
     }
 
-    /** Builds {@code mart} for {@code interval}; returns the rows written (0 for a view). */
-    public long build(Connection c, Mart mart, TemplateInterval interval) throws SQLException {
+    /**
+     * Builds {@code mart} for {@code interval}; returns the rows written (0 for a view). An error
+     * the warehouse places in the mart's SQL ({@code Position: 479} of a rendered statement) is
+     * reported at the file, line and column of the template it came from, with the line shown.
+     */
+    public long build(Materializer.BuildContext context, Mart mart, TemplateInterval interval) throws SQLException {
         Mart.RenderedMart r = mart.render(dialect, interval);
-        long rows = switch (mart.materialization()) {
-            case VIEW -> view(c, mart.relation().orElseThrow(), r.sql());
-            case TABLE -> table(c, mart, r.sql());
-            case INCREMENTAL -> incremental(c, mart, r.sql(), interval);
-            case SCRIPT -> script(c, r.sql());
-        };
-        for (Mart.RenderedCheck check : r.checks()) {
-            runCheck(c, mart, check);
+        Connection c = context.connection();
+        Materializer m = adapter.materializer();
+        long rows;
+        try {
+            rows = switch (mart.materialization()) {
+                case VIEW -> {
+                    Relation v = mart.relation().orElseThrow();
+                    yield m.replaceView(context, v.schema(), v.name(), r.sql());
+                }
+                case TABLE -> {
+                    Relation t = mart.relation().orElseThrow();
+                    yield m.replaceTable(context, t.schema(), t.name(), r.sql(),
+                            (conn, fresh) -> checkUnique(conn, mart, fresh, Optional.empty()));
+                }
+                case INCREMENTAL -> incremental(context, mart, r.sql(), interval);
+                case SCRIPT -> script(c, r.sql());
+            };
+        } catch (FailedStatement e) {
+            throw located(mart, mart.template(), interval, r.sql(), e.statement, e.cause());
+        } catch (SQLException e) {
+            // the materializer wrapped the select in statements of its own: ask the warehouse where, in the select alone
+            throw mart.materialization() == dev.strata.config.MartConfig.Materialization.SCRIPT ? e
+                    : locatedInSelect(context, mart, interval, r.sql(), e);
+        }
+        for (int i = 0; i < r.checks().size(); i++) {
+            Mart.RenderedCheck check = r.checks().get(i);
+            try {
+                runCheck(c, mart, check);
+            } catch (FailedStatement e) {
+                throw located(mart, mart.checkTemplates().get(i), interval, check.sql(), e.statement, e.cause());
+            }
         }
         return rows;
+    }
+
+    /**
+     * A statement that failed, with its text, so that {@link #build} can place the warehouse's
+     * error position in the template. Never leaves this class: {@link #build} unwraps it.
+     */
+    private static final class FailedStatement extends SQLException {
+        private static final long serialVersionUID = 1L;
+        private final transient String statement;
+
+        FailedStatement(String statement, SQLException cause) {
+            super(cause.getMessage(), cause.getSQLState(), cause.getErrorCode(), cause);
+            this.statement = statement;
+        }
+
+        SQLException cause() {
+            return (SQLException) getCause();
+        }
+    }
+
+    /** {@code e}, from {@code statement} which contains {@code rendered}, placed in template {@code t}. */
+    private SQLException located(Mart mart, Mart.Template t, TemplateInterval interval, String rendered, String statement,
+                                 SQLException e) {
+        java.util.OptionalInt pos = adapter.errors().position(e);
+        int at = statement.indexOf(rendered);
+        if (pos.isEmpty() || at < 0) {
+            return e;
+        }
+        int offset = pos.getAsInt() - 1 - at;
+        if (offset < 0 || offset > rendered.length()) {
+            return e;
+        }
+        return mart.locate(t, dialect, interval, mart.self(dialect), java.util.Map.of(), rendered, offset)
+                .map(spot -> {
+                    String message = e.getMessage() == null ? "" : e.getMessage().strip();
+                    int nl = message.indexOf('\n');
+                    return new SQLException(spot.position() + ": " + (nl < 0 ? message : message.substring(0, nl))
+                            + "\n" + spot.excerpt(), e.getSQLState(), e.getErrorCode(), e);
+                })
+                .orElse(e);
+    }
+
+    /**
+     * Places an error of the materializer's statements: when the warehouse gave a position, the
+     * select is analyzed alone ({@code EXPLAIN}, on another connection, rolled back), and if it
+     * fails the same way, that position is the one in the select.
+     */
+    private SQLException locatedInSelect(Materializer.BuildContext context, Mart mart, TemplateInterval interval,
+                                         String select, SQLException e) {
+        if (adapter.errors().position(e).isEmpty() || context.warehouse() == null) {
+            return e;
+        }
+        String explain = dialect.explain(select);
+        try (Connection c = context.warehouse().connection()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute(explain);
+                return e;
+            } catch (SQLException again) {
+                boolean same = java.util.Objects.equals(firstLine(again.getMessage()), firstLine(e.getMessage()));
+                SQLException placed = located(mart, mart.template(), interval, select, explain, again);
+                return same && placed != again ? new SQLException(placed.getMessage(), e.getSQLState(), e.getErrorCode(), e) : e;
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException unavailable) {
+            return e;
+        }
+    }
+
+    private static String firstLine(String message) {
+        String m = message == null ? "" : message.strip();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
     }
 
     /** What {@link #build} would run for {@code interval}, as readable SQL (for {@code strata plan}). */
@@ -78,22 +173,21 @@ public final class MartBuilder {
             case VIEW -> out.add("CREATE VIEW " + rel.orElseThrow().qualified(dialect) + " AS\n" + r.sql());
             case TABLE -> {
                 Relation t = rel.orElseThrow();
-                out.add(dialect.createTableAs(dialect.qualified(t.schema(), newName(t.name())), "\n" + r.sql()));
-                out.add("-- then swap: " + t + " -> " + oldName(t.name()) + ", " + newName(t.name()) + " -> " + t.name()
-                        + ", drop " + oldName(t.name()) + " (one transaction)");
+                String fresh = TransactionalDdlMaterializer.newName(t.name());
+                String old = TransactionalDdlMaterializer.oldName(t.name());
+                out.add(dialect.createTableAs(dialect.qualified(t.schema(), fresh), "\n" + r.sql()));
+                out.add("-- then swap: " + t + " -> " + old + ", " + fresh + " -> " + t.name() + ", drop " + old
+                        + " (published atomically with the run's success)");
             }
             case INCREMENTAL -> {
                 Relation t = rel.orElseThrow();
                 String tc = dialect.quote(mart.timeColumn().orElseThrow());
-                boolean readsItself = readsItself(t, r.sql());
-                String source = readsItself ? BUILD_TABLE : BUILD_VIEW;
                 out.add("-- the first run creates " + t + " from the select, then indexes " + mart.timeColumn().orElseThrow());
-                out.add(readsItself ? dialect.createTempTableAs(BUILD_TABLE, "\n" + r.sql())
-                        : dialect.createTempView(BUILD_VIEW, "\n" + r.sql()));
                 out.add("DELETE FROM " + t.qualified(dialect) + " WHERE " + tc + " >= "
                         + dialect.timestampLiteral(interval.start()) + " AND " + tc + " < " + dialect.timestampLiteral(interval.end()));
-                out.add("INSERT INTO " + t.qualified(dialect) + " SELECT * FROM " + dialect.quote(source)
-                        + "\n-- fails when a row's " + mart.timeColumn().orElseThrow() + " is NULL or outside the interval");
+                out.add("INSERT INTO " + t.qualified(dialect) + "\n" + r.sql()
+                        + "\n-- fails when a row's " + mart.timeColumn().orElseThrow() + " is NULL or outside the interval"
+                        + (readsItself(t, r.sql()) ? "; the select reads the mart, so it runs before the DELETE" : ""));
             }
             case SCRIPT -> out.add(r.sql());
         }
@@ -106,143 +200,20 @@ public final class MartBuilder {
         return out;
     }
 
-    private long view(Connection c, Relation view, String select) throws SQLException {
-        ensureSchema(c, view.schema());
-        lock(c, view);
-        keepingDependentViews(c, view, () -> {
-            dropExisting(c, view);
-            exec(c, "CREATE VIEW " + view.qualified(dialect) + " AS " + select);
-        });
-        return 0;
-    }
-
-    /** A replacement of a relation, run by {@link #keepingDependentViews}. */
-    @FunctionalInterface
-    private interface Replacement {
-        void run() throws SQLException;
-    }
-
-    /**
-     * Runs {@code replace} on relation {@code r} while keeping the views that read it working:
-     * they are dropped first (readers-of-readers before readers) and created again afterwards from
-     * their saved definitions, all in the caller's transaction, so nobody ever sees them missing.
-     * Without this, dropping or renaming {@code r} fails, or a renamed {@code r} keeps them.
-     */
-    private void keepingDependentViews(Connection c, Relation r, Replacement replace) throws SQLException {
-        List<DependentView> views = relationKind(c, r).isPresent()
-                ? dialect.dependentViews(c, r.schema(), r.name()) : List.of();
-        for (int i = views.size() - 1; i >= 0; i--) {
-            exec(c, "DROP VIEW " + dialect.qualified(views.get(i).schema(), views.get(i).name()));
-        }
-        replace.run();
-        for (DependentView v : views) {
-            exec(c, "CREATE VIEW " + dialect.qualified(v.schema(), v.name()) + " AS " + v.definition());
-        }
-    }
-
-    private long table(Connection c, Mart mart, String select) throws SQLException {
+    private long incremental(Materializer.BuildContext context, Mart mart, String select, TemplateInterval interval)
+            throws SQLException {
         Relation target = mart.relation().orElseThrow();
-        ensureSchema(c, target.schema());
-        lock(c, target);
-        String fresh = newName(target.name());
-        String old = oldName(target.name());
-        exec(c, "DROP TABLE IF EXISTS " + dialect.qualified(target.schema(), fresh));
-        long rows = exec(c, dialect.createTableAs(dialect.qualified(target.schema(), fresh), select));
-        checkUnique(c, mart, dialect.qualified(target.schema(), fresh), Optional.empty());
-        Optional<String> kind = relationKind(c, target);
-        // Views reading the mart would follow the old table through the rename and keep it from
-        // being dropped: they are re-created on the new table.
-        keepingDependentViews(c, target, () -> {
-            if (kind.filter(k -> k.contains("VIEW")).isPresent()) {
-                exec(c, "DROP VIEW " + target.qualified(dialect));
-            } else if (kind.isPresent()) {
-                exec(c, "DROP TABLE IF EXISTS " + dialect.qualified(target.schema(), old));
-                exec(c, dialect.renameTable(target.schema(), target.name(), old));
-            }
-            exec(c, dialect.renameTable(target.schema(), fresh, target.name()));
-        });
-        if (kind.filter(k -> !k.contains("VIEW")).isPresent()) {
-            try {
-                exec(c, "DROP TABLE " + dialect.qualified(target.schema(), old));
-            } catch (SQLException e) {
-                throw new StrataException(ErrorCode.TASK_FAILED, "cannot replace table " + target + ": " + e.getMessage()
-                        + "\n  (an object other than a view depends on it, such as a materialized view or a foreign key; "
-                        + "make it read a mart materialized as incremental, or drop it)", e);
-            }
-        }
-        return rows;
-    }
-
-    private long incremental(Connection c, Mart mart, String select, TemplateInterval interval) throws SQLException {
-        Relation target = mart.relation().orElseThrow();
-        if (relationKind(c, target).isEmpty()) {
-            ensureSchema(c, target.schema());
-            // Two first runs at once would both try to create the table; the second waits here and finds it.
-            lock(c, target);
-            if (relationKind(c, target).isEmpty()) {
-                return createIncremental(c, mart, select, interval);
-            }
-        }
-        return readsItself(target, select)
-                ? replaceThroughTempTable(c, mart, select, interval)
-                : replaceInPlace(c, mart, select, interval);
-    }
-
-    /** First run: the table is the select's result; then the index every later run deletes and reads by. */
-    private long createIncremental(Connection c, Mart mart, String select, TemplateInterval interval) throws SQLException {
-        Relation target = mart.relation().orElseThrow();
+        String timeColumn = mart.timeColumn().orElseThrow();
+        Materializer.IntervalWrite w = adapter.materializer().writeInterval(context, target.schema(), target.name(), select,
+                timeColumn, interval.start(), interval.end(), readsItself(target, select),
+                columns -> requireColumns(mart, columns));
+        failOutside(mart, w.rows(), w.outside(), interval);
         String table = target.qualified(dialect);
-        long rows = exec(c, dialect.createTableAs(table, select));
-        String tc = dialect.quote(requireTimeColumn(mart, columns(c, table)));
-        failOutside(mart, rows, count(c, "SELECT count(*) FROM " + table + " WHERE " + outside(tc), interval), interval);
-        // every run deletes and reads by interval: without this index each run scans the whole mart
-        exec(c, "CREATE INDEX " + dialect.quote(truncate(target.name()) + "__strata_time") + " ON " + table + " (" + tc + ")");
-        checkUnique(c, mart, table, Optional.empty());
-        return rows;
-    }
-
-    /** Later runs: delete the interval's rows and insert the select's, checked in the same pass. */
-    private long replaceInPlace(Connection c, Mart mart, String select, TemplateInterval interval) throws SQLException {
-        String table = mart.relation().orElseThrow().qualified(dialect);
-        String view = dialect.quote(BUILD_VIEW);
-        exec(c, dialect.createTempView(BUILD_VIEW, select));
-        List<String> columns = columns(c, view);
-        String tc = dialect.quote(requireTimeColumn(mart, columns));
-        deleteInterval(c, table, tc, interval);
-        List<String> quoted = columns.stream().map(dialect::quote).toList();
-        long rows;
-        long outside;
-        try (PreparedStatement ins = c.prepareStatement(dialect.insertCountingOutside(table, quoted, view, tc))) {
-            bindInterval(ins, interval, 1);
-            try (ResultSet rs = ins.executeQuery()) {
-                rs.next();
-                rows = rs.getLong(1);
-                outside = rs.getLong(2);
-            }
-        }
-        failOutside(mart, rows, outside, interval);
-        checkUnique(c, mart, table, Optional.of(new Written(
+        String tc = dialect.quote(timeColumn);
+        // every row just written lies in the interval (checked above): the interval's rows are the written ones
+        checkUnique(context.connection(), mart, table, Optional.of(new Written(
                 "SELECT * FROM " + table + " WHERE " + tc + " >= ? AND " + tc + " < ?", interval)));
-        exec(c, "DROP VIEW " + view);
-        return rows;
-    }
-
-    /**
-     * For a select that reads the mart itself: it must see the interval's rows as they were, so it
-     * runs into a temporary table before the delete.
-     */
-    private long replaceThroughTempTable(Connection c, Mart mart, String select, TemplateInterval interval) throws SQLException {
-        String table = mart.relation().orElseThrow().qualified(dialect);
-        String build = dialect.quote(BUILD_TABLE);
-        long rows = exec(c, dialect.createTempTableAs(BUILD_TABLE, select));
-        List<String> columns = columns(c, build);
-        String tc = dialect.quote(requireTimeColumn(mart, columns));
-        failOutside(mart, rows, count(c, "SELECT count(*) FROM " + build + " WHERE " + outside(tc), interval), interval);
-        deleteInterval(c, table, tc, interval);
-        String cols = columns.stream().map(dialect::quote).collect(Collectors.joining(", "));
-        exec(c, "INSERT INTO " + table + " (" + cols + ") SELECT " + cols + " FROM " + build);
-        checkUnique(c, mart, table, Optional.of(new Written("SELECT * FROM " + build, null)));
-        return rows;
+        return w.rows();
     }
 
     /**
@@ -258,18 +229,19 @@ public final class MartBuilder {
         return self.matcher(select).find();
     }
 
-    private static String requireTimeColumn(Mart mart, List<String> columns) {
+    /** Every column of the select has a plain name, and the time column is one of them. */
+    private static void requireColumns(Mart mart, List<String> columns) {
+        for (String name : columns) {
+            if (!dev.strata.config.Identifiers.isSafe(name)) {
+                throw new StrataException(ErrorCode.TASK_FAILED, "the select has a column named '" + name
+                        + "'; give every expression a plain name with AS (" + dev.strata.config.Identifiers.RULE + ")");
+            }
+        }
         String timeColumn = mart.timeColumn().orElseThrow();
         if (!columns.contains(timeColumn)) {
             throw new StrataException(ErrorCode.TASK_FAILED, "mart " + mart.name() + ": time_column '" + timeColumn
                     + "' is not a column of its select (columns: " + String.join(", ", columns) + ")");
         }
-        return timeColumn;
-    }
-
-    /** The condition a row breaks by lying outside the interval; parameters: start, end. */
-    private static String outside(String quotedTimeColumn) {
-        return quotedTimeColumn + " IS NULL OR NOT (" + quotedTimeColumn + " >= ? AND " + quotedTimeColumn + " < ?)";
     }
 
     private static void failOutside(Mart mart, long rows, long outside, TemplateInterval interval) {
@@ -281,14 +253,15 @@ public final class MartBuilder {
         }
     }
 
-    private void deleteInterval(Connection c, String table, String tc, TemplateInterval interval) throws SQLException {
-        try (PreparedStatement del = c.prepareStatement("DELETE FROM " + table + " WHERE " + tc + " >= ? AND " + tc + " < ?")) {
-            bindInterval(del, interval, 1);
-            del.executeUpdate();
+    private long script(Connection c, String sql) throws SQLException {
+        try {
+            return runScript(c, sql);
+        } catch (SQLException e) {
+            throw new FailedStatement(sql, e);
         }
     }
 
-    private long script(Connection c, String sql) throws SQLException {
+    private static long runScript(Connection c, String sql) throws SQLException {
         long rows = 0;
         try (Statement s = c.createStatement()) {
             boolean isResult = s.execute(sql);
@@ -360,6 +333,8 @@ public final class MartBuilder {
             try (ResultSet rs = s.executeQuery(sql)) {
                 return describeRows(rs);
             }
+        } catch (SQLException e) {
+            throw new FailedStatement(sql, e);
         }
     }
 
@@ -372,67 +347,6 @@ public final class MartBuilder {
                 row.append(i > 1 ? ", " : "").append(md.getColumnLabel(i)).append('=').append(rs.getString(i));
             }
             out.add(row.toString());
-        }
-        return out;
-    }
-
-    private void ensureSchema(Connection c, String schema) throws SQLException {
-        DatabaseMetaData md = c.getMetaData();
-        try (ResultSet rs = md.getSchemas(null, escape(md, schema))) {
-            while (rs.next()) {
-                if (schema.equals(rs.getString("TABLE_SCHEM"))) {
-                    return;
-                }
-            }
-        }
-        // Two first builds at once would race on CREATE SCHEMA; the lock makes the second wait and find it.
-        dialect.ensureSchema(c, schema);
-    }
-
-    private Optional<String> relationKind(Connection c, Relation r) throws SQLException {
-        DatabaseMetaData md = c.getMetaData();
-        try (ResultSet rs = md.getTables(null, escape(md, r.schema()), escape(md, r.name()), null)) {
-            while (rs.next()) {
-                if (r.schema().equals(rs.getString("TABLE_SCHEM")) && r.name().equals(rs.getString("TABLE_NAME"))) {
-                    return Optional.ofNullable(rs.getString("TABLE_TYPE")).map(String::toUpperCase);
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    private void dropExisting(Connection c, Relation r) throws SQLException {
-        Optional<String> kind = relationKind(c, r);
-        if (kind.isPresent()) {
-            exec(c, (kind.get().contains("VIEW") ? "DROP VIEW " : "DROP TABLE ") + r.qualified(dialect));
-        }
-    }
-
-    private static String escape(DatabaseMetaData md, String name) throws SQLException {
-        String esc = md.getSearchStringEscape();
-        return name.replace(esc, esc + esc).replace("_", esc + "_").replace("%", esc + "%");
-    }
-
-    private void lock(Connection c, Relation r) throws SQLException {
-        dialect.lockForTransaction(c, lockKey("mart:" + r.schema() + "." + r.name()));
-    }
-
-    static long lockKey(String name) {
-        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).getMostSignificantBits();
-    }
-
-    private List<String> columns(Connection c, String table) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + table + " WHERE 1 = 0")) {
-            ResultSetMetaData md = rs.getMetaData();
-            for (int i = 1; i <= md.getColumnCount(); i++) {
-                String name = md.getColumnName(i);
-                if (!dev.strata.config.Identifiers.isSafe(name)) {
-                    throw new StrataException(ErrorCode.TASK_FAILED, "the select has a column named '" + name
-                            + "'; give every expression a plain name with AS (" + dev.strata.config.Identifiers.RULE + ")");
-                }
-                out.add(name);
-            }
         }
         return out;
     }
@@ -452,24 +366,5 @@ public final class MartBuilder {
     private static void bindInterval(PreparedStatement ps, TemplateInterval interval, int first) throws SQLException {
         ps.setObject(first, OffsetDateTime.ofInstant(interval.start(), ZoneOffset.UTC));
         ps.setObject(first + 1, OffsetDateTime.ofInstant(interval.end(), ZoneOffset.UTC));
-    }
-
-    private static long exec(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-            return Math.max(0, s.getUpdateCount());
-        }
-    }
-
-    static String newName(String name) {
-        return truncate(name) + "__strata_new";
-    }
-
-    static String oldName(String name) {
-        return truncate(name) + "__strata_old";
-    }
-
-    private static String truncate(String name) {
-        return name.length() > 50 ? name.substring(0, 50) : name;
     }
 }

@@ -5,15 +5,14 @@ import dev.strata.config.MartConfig.Materialization;
 import dev.strata.config.Position;
 import dev.strata.config.Problems;
 import dev.strata.config.ProjectConfig;
+import dev.strata.config.ProjectFiles;
+import dev.strata.config.ProjectVar;
 import dev.strata.config.Suggestions;
 import dev.strata.graph.Edge;
 import dev.strata.graph.Node;
 import dev.strata.graph.NodeKind;
 import dev.strata.graph.Relation;
-import dev.strata.warehouse.Dialect;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.strata.warehouse.SqlDialect;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,9 +31,9 @@ public final class MartProject {
     private final Map<String, Node> catalog = new LinkedHashMap<>();
     private final Map<String, Mart> marts = new LinkedHashMap<>();
     private final List<Edge> edges = new ArrayList<>();
-    private final Map<String, String> vars;
+    private final Map<String, ProjectVar> vars;
 
-    private MartProject(Map<String, String> vars) {
+    private MartProject(Map<String, ProjectVar> vars) {
         this.vars = vars;
     }
 
@@ -43,23 +42,23 @@ public final class MartProject {
      * may name (sources, vault targets). Problems are added to {@code problems}; marts with problems
      * are still returned where possible so that all problems are found in one pass.
      */
-    public static MartProject load(ProjectConfig project, Dialect dialect, List<Node> upstreamNodes, Problems problems) {
+    public static MartProject load(ProjectConfig project, SqlDialect dialect, List<Node> upstreamNodes, Problems problems) {
         MartProject mp = new MartProject(project.vars());
         upstreamNodes.forEach(n -> mp.catalog.put(n.name(), n));
         Map<String, Loaded> loaded = new LinkedHashMap<>();
         // First pass: read files and headers, so every mart's relation is known before refs resolve.
         for (MartConfig mc : project.marts().all()) {
-            Path file = project.directory().resolve(mc.file()).normalize();
-            String display = file.toString();
-            String text;
-            try {
-                text = Files.readString(file, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                continue; // reported by the config reader (missing file) or below
+            String display = project.directory().resolve(mc.file()).normalize().toString();
+            // confined to the project, bounded, strict UTF-8 (a missing file was reported by the config reader)
+            Optional<String> read = ProjectFiles.read(project.directory(), mc.file(), display, mc.position(),
+                    "marts." + mc.name(), problems);
+            if (read.isEmpty()) {
+                continue;
             }
+            TemplateSource source = new TemplateSource(display, read.get());
             TemplateScope headerScope = mp.discoveryScope(dialect);
-            mp.templates.render(text, headerScope, dialect, TemplateInterval.sample(), "");
-            Settings s = Settings.merge(mc, headerScope, display, problems);
+            mp.templates.render(source, headerScope, dialect, TemplateInterval.sample(), "");
+            Settings s = Settings.merge(mc, headerScope, source, problems);
             Optional<Relation> relation = s.materialization == Materialization.SCRIPT ? Optional.empty()
                     : Optional.of(new Relation(s.schema, mc.name()));
             NodeKind kind = s.materialization == Materialization.SCRIPT ? NodeKind.TASK : NodeKind.MART;
@@ -70,32 +69,29 @@ public final class MartProject {
                 continue;
             }
             mp.catalog.put(mc.name(), new Node(mc.name(), kind, relation, mc.position()));
-            loaded.put(mc.name(), new Loaded(mc, text, display, s, relation));
+            loaded.put(mc.name(), new Loaded(mc, source, s, relation));
         }
         // Second pass: render for real, collecting refs as edges and every problem with its line.
         for (Loaded l : loaded.values()) {
             List<Mart.Template> checks = new ArrayList<>();
             for (MartConfig.Check c : l.config.checks()) {
-                String checkText;
-                String checkFile;
+                TemplateSource checkSource;
                 if (c.sql().isPresent()) {
-                    checkText = c.sql().get();
-                    checkFile = c.position().file() + ":" + c.position().line() + " (check " + c.name() + ")";
+                    checkSource = TemplateSource.inline(c.position(), c.sql().get());
                 } else {
-                    Path f = project.directory().resolve(c.file().orElseThrow()).normalize();
-                    checkFile = f.toString();
-                    try {
-                        checkText = Files.readString(f, StandardCharsets.UTF_8);
-                    } catch (IOException e) {
-                        problems.add(c.position(), "marts." + l.config.name() + ".checks." + c.name(),
-                                "cannot read " + f + ": " + e.getMessage());
+                    Path f = c.file().orElseThrow();
+                    String checkFile = project.directory().resolve(f).normalize().toString();
+                    Optional<String> read = ProjectFiles.read(project.directory(), f, checkFile, c.position(),
+                            "marts." + l.config.name() + ".checks." + c.name(), problems);
+                    if (read.isEmpty()) {
                         continue;
                     }
+                    checkSource = new TemplateSource(checkFile, read.get());
                 }
-                checks.add(new Mart.Template(c.name(), checkText, checkFile));
-                mp.collect(l.config.name(), checkText, checkFile, dialect, problems);
+                checks.add(new Mart.Template(c.name(), checkSource));
+                mp.collect(l.config.name(), checkSource, dialect, problems);
             }
-            mp.collect(l.config.name(), l.text, l.display, dialect, problems);
+            mp.collect(l.config.name(), l.source, dialect, problems);
             for (MartConfig.NamedRef d : l.config.dependsOn()) {
                 if (!mp.catalog.containsKey(d.name())) {
                     problems.add(d.position(), "marts." + l.config.name() + ".depends_on", "no node named '" + d.name() + "'"
@@ -105,47 +101,93 @@ public final class MartProject {
                 mp.edges.add(new Edge(d.name(), l.config.name(), d.position()));
             }
             mp.marts.put(l.config.name(), new Mart(l.config.name(), l.settings.materialization, l.relation,
-                    l.settings.timeColumn, l.settings.uniqueKey, new Mart.Template(l.config.name(), l.text, l.display),
+                    l.settings.timeColumn, l.settings.uniqueKey, new Mart.Template(l.config.name(), l.source),
                     checks, l.config.position(), mp));
+        }
+        mp.checkDashboards(project.dashboards(), problems);
+        for (dev.strata.config.DashboardsSection.Dashboard d : project.dashboards().dashboards()) {
+            for (String unknown : dev.strata.config.DashboardTitles.unknownVars(d.title(), mp.vars)) {
+                problems.add(d.position(), "dashboards." + d.name() + ".title", "var('" + unknown
+                        + "'): not defined under 'vars:'" + Suggestions.didYouMean(unknown, mp.vars.keySet()));
+            }
         }
         return mp;
     }
 
-    private void collect(String mart, String text, String display, Dialect dialect, Problems problems) {
+    /** Every dashboard reads a mart of this project that builds a relation in the schema the console reads. */
+    private void checkDashboards(dev.strata.config.DashboardsSection dashboards, Problems problems) {
+        for (dev.strata.config.DashboardsSection.Dashboard d : dashboards.dashboards()) {
+            if (d.mart() == null) {
+                continue; // reported by the reader
+            }
+            String path = "dashboards." + d.name() + ".mart";
+            Node node = catalog.get(d.mart());
+            Mart mart = marts.get(d.mart());
+            if (node == null) {
+                problems.add(d.martPosition(), path, "no mart named '" + d.mart() + "'" + Suggestions.didYouMean(d.mart(),
+                        marts.keySet()) + (marts.isEmpty() ? "; the project has no marts" : "; marts: "
+                        + String.join(", ", marts.keySet())));
+            } else if (mart == null) {
+                problems.add(d.martPosition(), path, "'" + d.mart() + "' is a " + node.kind().word()
+                        + ", not a mart; a dashboard reads a mart (a table or view of schema " + MartConfig.DEFAULT_SCHEMA + ")");
+            } else if (mart.relation().isEmpty()) {
+                problems.add(d.martPosition(), path, "'" + d.mart() + "' is an SQL task and builds no table to chart");
+            } else if (!mart.relation().get().schema().equals(MartConfig.DEFAULT_SCHEMA)) {
+                problems.add(d.martPosition(), path, "mart '" + d.mart() + "' is built in schema "
+                        + mart.relation().get().schema() + "; dashboards read schema " + MartConfig.DEFAULT_SCHEMA);
+            }
+        }
+    }
+
+    private void collect(String mart, TemplateSource source, SqlDialect dialect, Problems problems) {
         TemplateScope scope = newScope(dialect);
         Relation self = catalog.get(mart).relation().orElse(null);
-        templates.render(text, scope, dialect, TemplateInterval.sample(), self == null ? "" : self.qualified(dialect));
-        for (TemplateScope.LineProblem p : scope.problems) {
+        templates.render(source, scope, dialect, TemplateInterval.sample(), self == null ? "" : self.qualified(dialect));
+        for (TemplateScope.Problem p : scope.problems) {
             String message = p.message();
             if (message.startsWith("ref('")) {
                 String name = message.substring(5, message.indexOf('\'', 5));
                 message = message + Suggestions.didYouMean(name, catalog.keySet());
+            } else if (message.startsWith("var('")) {
+                String name = message.substring(5, message.indexOf('\'', 5));
+                message = message + Suggestions.didYouMean(name, vars.keySet());
             }
-            problems.add(new Position(display, p.line(), 1), mart, message);
+            problems.add(source.position(p.offset()), mart, message + "\n" + source.excerpt(p.offset()));
         }
         for (TemplateScope.RefCall r : scope.refs) {
             if (catalog.containsKey(r.name())) {
-                edges.add(new Edge(r.name(), mart, new Position(display, r.line(), 1)));
+                edges.add(new Edge(r.name(), mart, source.position(r.offset())));
             }
         }
     }
 
     /** A scope that resolves names but reports nothing about them (used to read headers). */
-    private TemplateScope discoveryScope(Dialect dialect) {
-        return new TemplateScope(n -> Optional.of(dialect.quote(n)), n -> Optional.empty(), vars);
+    private TemplateScope discoveryScope(SqlDialect dialect) {
+        return new TemplateScope(n -> Optional.of(dialect.quote(n)), n -> Optional.empty(), vars, dialect);
     }
 
-    TemplateScope newScope(Dialect dialect) {
+    TemplateScope newScope(SqlDialect dialect) {
+        return newScope(dialect, Map.of());
+    }
+
+    /** A scope whose {@code ref()}s to the names in {@code relations} render as the given relations instead. */
+    TemplateScope newScope(SqlDialect dialect, Map<String, String> relations) {
         return new TemplateScope(
-                n -> Optional.ofNullable(catalog.get(n)).flatMap(Node::relation).map(r -> r.qualified(dialect)),
+                n -> Optional.ofNullable(relations.get(n)).or(() ->
+                        Optional.ofNullable(catalog.get(n)).flatMap(Node::relation).map(r -> r.qualified(dialect))),
                 n -> Optional.ofNullable(catalog.get(n)).filter(node -> node.kind() == NodeKind.TASK)
                         .map(node -> "ref('" + n + "'): '" + n + "' is an SQL task and builds no table; "
                                 + "to run after it, list it under depends_on"),
-                vars);
+                vars, dialect);
     }
 
     SqlTemplates templates() {
         return templates;
+    }
+
+    /** Every node {@code ref()} may name, marts included, by name. */
+    Map<String, Node> catalog() {
+        return java.util.Collections.unmodifiableMap(catalog);
     }
 
     public Map<String, Mart> marts() {
@@ -162,15 +204,15 @@ public final class MartProject {
         return List.copyOf(edges);
     }
 
-    private record Loaded(MartConfig config, String text, String display, Settings settings,
+    private record Loaded(MartConfig config, TemplateSource source, Settings settings,
                           Optional<Relation> relation) {
     }
 
     /** Settings after merging {@code strata.yaml} with the file's {@code config()} header. */
     private record Settings(Materialization materialization, String schema, Optional<String> timeColumn,
                             List<String> uniqueKey) {
-        static Settings merge(MartConfig mc, TemplateScope header, String display, Problems problems) {
-            Position at = new Position(display, Math.max(1, header.headerLine), 1);
+        static Settings merge(MartConfig mc, TemplateScope header, TemplateSource source, Problems problems) {
+            Position at = source.position(header.headerOffset);
             String path = "marts." + mc.name();
             for (String key : header.header.keySet()) {
                 if (!List.of("materialized", "schema", "time_column", "unique_key").contains(key)) {

@@ -17,7 +17,8 @@ import dev.strata.marts.Mart;
 import dev.strata.marts.MartBuilder;
 import dev.strata.marts.MartProject;
 import dev.strata.marts.TemplateInterval;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.Materializer;
+import dev.strata.warehouse.WarehouseAdapter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,16 +33,16 @@ import java.util.Optional;
  */
 public final class Pipeline {
     private final ProjectConfig project;
-    private final Dialect dialect;
+    private final WarehouseAdapter adapter;
     private final PipelineGraph graph;
     private final MartProject marts;
     private final Map<String, NodeSchedule> schedules;
     private final Map<String, TaskAction> actions;
 
-    private Pipeline(ProjectConfig project, Dialect dialect, PipelineGraph graph, MartProject marts,
+    private Pipeline(ProjectConfig project, WarehouseAdapter adapter, PipelineGraph graph, MartProject marts,
                      Map<String, NodeSchedule> schedules, Map<String, TaskAction> actions) {
         this.project = project;
-        this.dialect = dialect;
+        this.adapter = adapter;
         this.graph = graph;
         this.marts = marts;
         this.schedules = schedules;
@@ -49,19 +50,19 @@ public final class Pipeline {
     }
 
     /** The project's sources, vault targets, marts and SQL tasks. */
-    public static Pipeline load(ProjectConfig project, Dialect dialect) {
-        return load(project, dialect, VaultNodes.of(project.name(), project.vault()));
+    public static Pipeline load(ProjectConfig project, WarehouseAdapter adapter) {
+        return load(project, adapter, VaultNodes.of(project.name(), project.vault()));
     }
 
     /** Builds the pipeline or throws a {@link ConfigException} listing every problem. */
-    public static Pipeline load(ProjectConfig project, Dialect dialect, ExternalNodes external) {
+    public static Pipeline load(ProjectConfig project, WarehouseAdapter adapter, ExternalNodes external) {
         Problems problems = new Problems();
         List<Node> upstream = new ArrayList<>();
         for (SourceConfig s : project.sourcesInOrder()) {
             upstream.add(new Node(s.name(), NodeKind.SOURCE, Optional.of(new Relation(StgTable.SCHEMA, s.name())), s.position()));
         }
         upstream.addAll(external.nodes());
-        MartProject marts = MartProject.load(project, dialect, upstream, problems);
+        MartProject marts = MartProject.load(project, adapter.sql(), upstream, problems);
         List<Node> all = new ArrayList<>(upstream);
         all.addAll(marts.nodes());
         List<Edge> edges = new ArrayList<>(external.edges());
@@ -71,7 +72,7 @@ public final class Pipeline {
         ScheduleSection section = project.schedule();
         Map<String, NodeSchedule> schedules = new LinkedHashMap<>();
         Map<String, TaskAction> actions = new LinkedHashMap<>();
-        MartBuilder builder = new MartBuilder(dialect);
+        MartBuilder builder = new MartBuilder(adapter);
         for (Node n : graph.nodes()) {
             NodeSchedule schedule = switch (n.kind()) {
                 case SOURCE -> NodeSchedule.continuous();
@@ -82,7 +83,7 @@ public final class Pipeline {
             if (n.kind() == NodeKind.MART || n.kind() == NodeKind.TASK) {
                 Mart mart = marts.marts().get(n.name());
                 if (mart != null) {
-                    actions.put(n.name(), ctx -> builder.build(ctx.connection(), mart, new TemplateInterval(
+                    actions.put(n.name(), ctx -> builder.build(new Materializer.BuildContext(ctx.connection(), ctx.warehouse()), mart, new TemplateInterval(
                             ctx.interval().data().start(), ctx.interval().data().end(), ctx.interval().logicalDate())));
                 }
             }
@@ -100,7 +101,7 @@ public final class Pipeline {
             }
         });
         problems.throwIfAny();
-        return new Pipeline(project, dialect, graph, marts, schedules, actions);
+        return new Pipeline(project, adapter, graph, marts, schedules, actions);
     }
 
     private static NodeSchedule schedule(ScheduleSection section, String node, ScheduleSection.Layer layer, Problems problems) {
@@ -121,8 +122,9 @@ public final class Pipeline {
         return project.name();
     }
 
-    public Dialect dialect() {
-        return dialect;
+    /** The warehouse adapter the pipeline's SQL is rendered for. */
+    public WarehouseAdapter adapter() {
+        return adapter;
     }
 
     public PipelineGraph graph() {

@@ -1,8 +1,8 @@
 package dev.strata.schedule;
 
 import dev.strata.graph.Edge;
+import dev.strata.warehouse.LockKeys;
 import dev.strata.warehouse.Warehouse;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,7 +19,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * {@code strata.task_runs} as the scheduler's queue and log. The claim and lease rules:
@@ -116,7 +115,7 @@ final class TaskRunStore {
     /** Replaces the pipeline's edges with the graph's (each running process does this at start). */
     void syncEdges(Collection<Edge> edges) throws SQLException {
         warehouse.inTransaction(c -> {
-            warehouse.dialect().lockForTransaction(c, lockKey("edges:" + pipeline));
+            warehouse.locks().lockForTransaction(c, LockKeys.scheduler("edges", pipeline));
             try (PreparedStatement del = c.prepareStatement("DELETE FROM strata.task_edges WHERE pipeline = ?")) {
                 del.setString(1, pipeline);
                 del.executeUpdate();
@@ -145,17 +144,13 @@ final class TaskRunStore {
             return;
         }
         warehouse.inTransaction(c -> {
-            warehouse.dialect().lockForTransaction(c, lockKey("coverage:" + pipeline));
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO strata.node_coverage (pipeline, node, covered_until, "
-                    + "updated_at) SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM strata.node_coverage WHERE pipeline = ? "
-                    + "AND node = ?)")) {
+            warehouse.locks().lockForTransaction(c, LockKeys.scheduler("coverage", pipeline));
+            try (PreparedStatement ins = c.prepareStatement(insertCoverageIfAbsent())) {
                 for (String node : nodes) {
                     ins.setString(1, pipeline);
                     ins.setString(2, node);
                     ins.setObject(3, ts(Instant.EPOCH));
                     ins.setObject(4, ts(now()));
-                    ins.setString(5, pipeline);
-                    ins.setString(6, node);
                     ins.executeUpdate();
                 }
             }
@@ -180,18 +175,13 @@ final class TaskRunStore {
                     return null;
                 }
             }
-            // Not moved: already further, or no row yet. Serialises reporters of one pipeline, so
-            // "insert if absent" needs no vendor upsert.
-            warehouse.dialect().lockForTransaction(c, lockKey("coverage:" + pipeline));
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO strata.node_coverage (pipeline, node, covered_until, "
-                    + "updated_at) SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM strata.node_coverage WHERE pipeline = ? "
-                    + "AND node = ?)")) {
+            // Not moved: already further, or no row yet. Serialises reporters of one pipeline.
+            warehouse.locks().lockForTransaction(c, LockKeys.scheduler("coverage", pipeline));
+            try (PreparedStatement ins = c.prepareStatement(insertCoverageIfAbsent())) {
                 ins.setString(1, pipeline);
                 ins.setString(2, node);
                 ins.setObject(3, ts(until));
                 ins.setObject(4, ts(now()));
-                ins.setString(5, pipeline);
-                ins.setString(6, node);
                 ins.executeUpdate();
             }
             return null;
@@ -232,18 +222,18 @@ final class TaskRunStore {
             return 0;
         }
         return warehouse.inTransaction(c -> {
-            // Serialises enqueuers of one pipeline, so "insert if absent" needs no vendor upsert.
-            warehouse.dialect().lockForTransaction(c, lockKey("enqueue:" + pipeline));
+            // Serialises enqueuers of one pipeline: "added == 0" then means the run exists.
+            warehouse.locks().lockForTransaction(c, LockKeys.scheduler("enqueue", pipeline));
             int changed = 0;
             String reset = "UPDATE strata.task_runs SET state = 'queued', not_before = NULL, lease_until = NULL, "
                     + "worker = NULL, max_attempts = attempt + ?, lost_attempts = 0, "
                     + "depends_on_past = ?, wait_for_downstream = ?, retry_delay_ms = ?, timeout_ms = ? "
                     + "WHERE pipeline = ? AND node = ? AND interval_start = ? AND state IN ("
                     + (requeue == Requeue.ALL ? "'failed', 'success', 'skipped'" : "'failed'") + ")";
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO strata.task_runs (pipeline, node, interval_start, "
-                    + "interval_end, logical_date, state, attempt, max_attempts, depends_on_past, wait_for_downstream, "
-                    + "retry_delay_ms, timeout_ms, queued_at) SELECT ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ? "
-                    + "WHERE NOT EXISTS (SELECT 1 FROM strata.task_runs WHERE pipeline = ? AND node = ? AND interval_start = ?)");
+            try (PreparedStatement ins = c.prepareStatement(warehouse.sql().insertSkippingConflicts("strata.task_runs",
+                    List.of("pipeline", "node", "interval_start", "interval_end", "logical_date", "state", "attempt",
+                            "max_attempts", "depends_on_past", "wait_for_downstream", "retry_delay_ms", "timeout_ms", "queued_at"),
+                    "VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?)", List.of("pipeline", "node", "interval_start")));
                  PreparedStatement upd = c.prepareStatement(reset)) {
                 Instant now = now();
                 for (NewRun r : runs) {
@@ -263,10 +253,7 @@ final class TaskRunStore {
                     } else {
                         ins.setNull(i++, java.sql.Types.BIGINT);
                     }
-                    ins.setObject(i++, ts(now));
-                    ins.setString(i++, pipeline);
-                    ins.setString(i++, r.node());
-                    ins.setObject(i, ts(r.interval().data().start()));
+                    ins.setObject(i, ts(now));
                     int added = ins.executeUpdate();
                     changed += added;
                     if (added == 0 && requeue != Requeue.NONE) {
@@ -321,7 +308,7 @@ final class TaskRunStore {
             Instant now = now();
             String select = "SELECT t.id, t.node, t.interval_start, t.interval_end, t.logical_date, t.state, t.attempt, "
                     + "t.max_attempts, t.lost_attempts, t.timeout_ms, t.worker FROM strata.task_runs t WHERE " + RUNNABLE
-                    + filter.sql("t") + " ORDER BY t.interval_start, t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED";
+                    + filter.sql("t") + " ORDER BY t.interval_start, t.id LIMIT 1";
             long id;
             String node;
             Interval data;
@@ -331,7 +318,7 @@ final class TaskRunStore {
             int lost;
             String previousWorker;
             Optional<Duration> timeout;
-            try (PreparedStatement ps = c.prepareStatement(select)) {
+            try (PreparedStatement ps = c.prepareStatement(warehouse.taskQueue().claimOne(select, "t"))) {
                 ps.setString(1, pipeline);
                 ps.setObject(2, ts(now));
                 ps.setObject(3, ts(now));
@@ -589,7 +576,9 @@ final class TaskRunStore {
         return out;
     }
 
-    static long lockKey(String name) {
-        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).getMostSignificantBits();
+    /** Inserts a coverage row (pipeline, node, covered_until, updated_at) unless the node has one. */
+    private String insertCoverageIfAbsent() {
+        return warehouse.sql().insertSkippingConflicts("strata.node_coverage",
+                List.of("pipeline", "node", "covered_until", "updated_at"), "VALUES (?, ?, ?, ?)", List.of("pipeline", "node"));
     }
 }

@@ -65,7 +65,7 @@ final class TaskRunner {
                     c.rollback();
                     return Outcome.LOST;
                 }
-                warehouse.dialect().beginTask(c, run.timeout());
+                warehouse.settings().beginTask(c, run.timeout());
                 long rows = action.get().run(new TaskContext(c, warehouse, run.node(), run.interval(), run.attempt()));
                 store.succeed(c, run, rows);
                 c.commit();
@@ -78,7 +78,7 @@ final class TaskRunner {
                     store.abandon(run);
                     return Outcome.ABANDONED;
                 }
-                String error = timedOut[0] || (e instanceof SQLException se && warehouse.dialect().isTimeout(se))
+                String error = timedOut[0] || (e instanceof SQLException se && warehouse.errors().isTimeout(se))
                         ? "timed out after " + dev.strata.config.Durations.format(run.timeout().orElse(Duration.ZERO))
                         : describe(e);
                 return recordFailure(run, error);

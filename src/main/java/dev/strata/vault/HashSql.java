@@ -1,19 +1,19 @@
 package dev.strata.vault;
 
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.SqlDialect;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
 /**
  * The SQL form of {@link HashStandard}: expressions that compute hash keys and hashdiffs inside the
- * warehouse, built from the {@link Dialect}'s primitives. Inputs are SQL expressions already in
- * canonical text form (see {@link Dialect#canonicalText}).
+ * warehouse, built from the {@link SqlDialect}'s primitives. Inputs are SQL expressions already in
+ * canonical text form (see {@link SqlDialect#canonicalText}).
  */
 final class HashSql {
-    private final Dialect d;
+    private final SqlDialect d;
 
-    HashSql(Dialect dialect) {
+    HashSql(SqlDialect dialect) {
         this.d = dialect;
     }
 

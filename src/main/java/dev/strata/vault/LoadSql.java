@@ -8,7 +8,8 @@ import dev.strata.config.VaultExpression;
 import dev.strata.config.VaultMapping;
 import dev.strata.config.VaultSection;
 import dev.strata.ingest.StgTable;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.SqlDialect;
+import dev.strata.warehouse.SqlScript;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,11 +42,11 @@ final class LoadSql {
     private static final String ROW = "s";
     private static final String ITEM = "i";
 
-    private final Dialect d;
+    private final SqlDialect d;
     private final VaultSection vault;
     private final HashSql hash;
 
-    LoadSql(Dialect dialect, VaultSection vault) {
+    LoadSql(SqlDialect dialect, VaultSection vault) {
         this.d = dialect;
         this.vault = vault;
         this.hash = new HashSql(dialect);
@@ -62,13 +63,18 @@ final class LoadSql {
     private record KeyGroup(String name, List<ColumnType> types) {
     }
 
-    /** The statement loading {@code target} from {@code mappings} (a subset of its own, in order). */
-    String statement(String target, List<VaultMapping> mappings) {
+    /**
+     * The statement loading {@code target} from {@code mappings} (a subset of its own, in order): one
+     * {@code INSERT ... SELECT} for a hub or link; for a satellite the warehouse's form of "compute
+     * the candidate rows once, insert the versions, remember the collapsed" ({@link SqlDialect#insertIntoTwo}),
+     * whose count is the versions inserted.
+     */
+    SqlScript statement(String target, List<VaultMapping> mappings) {
         if (vault.hubs().containsKey(target)) {
-            return hub(vault.hubs().get(target), mappings);
+            return SqlScript.of(hub(vault.hubs().get(target), mappings));
         }
         if (vault.links().containsKey(target)) {
-            return link(vault.links().get(target), mappings);
+            return SqlScript.of(link(vault.links().get(target), mappings));
         }
         SatelliteConfig s = vault.satellites().get(target);
         if (s == null) {
@@ -140,7 +146,7 @@ final class LoadSql {
                 + ") x";
     }
 
-    private String satellite(SatelliteConfig s, List<VaultMapping> mappings) {
+    private SqlScript satellite(SatelliteConfig s, List<VaultMapping> mappings) {
         List<KeyGroup> groups = vault.hubs().containsKey(s.parent())
                 ? List.of(new KeyGroup(s.parent(), List.copyOf(vault.hubs().get(s.parent()).keyColumns().values())))
                 : roleGroups(vault.links().get(s.parent()));
@@ -148,54 +154,45 @@ final class LoadSql {
         String parent = d.quote(VaultTables.hashKeyColumn(s.parent()));
         String loadDt = d.quote(VaultTables.LOAD_DT);
         String hashdiff = d.quote(VaultTables.HASHDIFF);
-        List<String> cols = new ArrayList<>(List.of(parent, loadDt, hashdiff, d.quote(VaultTables.RECORD_SOURCE)));
+        List<String> cols = new ArrayList<>(List.of(VaultTables.hashKeyColumn(s.parent()), VaultTables.LOAD_DT,
+                VaultTables.HASHDIFF, VaultTables.RECORD_SOURCE));
         List<String> vals = new ArrayList<>(List.of("o.hk", "o.load_dt", "o.hd", "o.record_source"));
         List<String> attrs = new ArrayList<>();
         for (int a = 0; a < s.attributes().size(); a++) {
-            cols.add(d.quote(List.copyOf(s.attributes().keySet()).get(a)));
+            cols.add(List.copyOf(s.attributes().keySet()).get(a));
             vals.add("o._a" + a);
             attrs.add("n._a" + a);
         }
-        String seen = SEEN_TABLE;
         String self = d.literal(vault.schema() + "." + s.name());
-        String collapsed = "o.hd IS NOT DISTINCT FROM COALESCE(o._prev_hd, o._cur_hd)";
+        String collapsed = d.nullSafeEquals("o.hd", "COALESCE(o._prev_hd, o._cur_hd)");
         String batch = "      SELECT " + hash.hashKey(normalized(0, totalParts(groups))) + " AS hk,\n"
                 + "        " + hash.hashDiff(normalizedAttributes(s.attributes().size())) + " AS hd,\n"
                 + "        " + (attrs.isEmpty() ? "" : String.join(", ", attrs) + ", ")
                 + "n.load_dt, n.record_source, n._input, n._seq, n._item\n"
                 + "      FROM (\n" + normalizedLayer(mappings, groups, s.attributes()) + "      ) n" + d.subqueryFence() + "\n";
-        List<String> freshCols = new ArrayList<>(List.of("o.hk", "o.hd", "o.load_dt", "o.record_source"));
-        freshCols.addAll(attrs.stream().map(a -> "o." + a.substring(2)).toList());
-        return "WITH o AS (\n"
-                // the batch: one row per parent and load_dt (the last landed of equal ones)
-                + "  " + d.firstPerGroup(batch, "p", List.of("p.hk", "p.load_dt"), List.of("p._input DESC", "p._seq DESC", "p._item DESC")) + "\n"
-                + "), fresh AS (\n"
-                // rows newer than everything seen for their parent: its latest version, or a newer collapsed row
-                + "  SELECT " + String.join(", ", freshCols) + ", cur.hd AS _cur_hd, lag(o.hd) OVER w AS _prev_hd,"
-                + " lead(o.load_dt) OVER w IS NULL AS _newest\n"
-                + "  FROM o\n"
-                // the latest version of the parent; the uncorrelated EXISTS is computed once, so a first load
-                // into an empty satellite skips a million index probes that could find nothing
-                + "  LEFT JOIN LATERAL (SELECT t." + loadDt + " AS load_dt, t." + hashdiff + " AS hd FROM " + table + " t\n"
-                + "    WHERE (SELECT EXISTS (SELECT 1 FROM " + table + ")) AND t." + parent + " = o.hk\n"
-                + "    ORDER BY t." + loadDt + " DESC LIMIT 1) cur ON TRUE\n"
-                + "  LEFT JOIN " + seen + " seen ON seen.satellite = " + self + " AND seen.parent_hk = o.hk\n"
-                + "  WHERE cur.load_dt IS NULL OR (o.load_dt > cur.load_dt AND (seen.seen_dt IS NULL OR o.load_dt > seen.seen_dt))\n"
-                + "  WINDOW w AS (PARTITION BY o.hk ORDER BY o.load_dt)\n"
-                + "), ins AS (\n"
-                // a version when it differs from its predecessor: the previous fresh row, else the latest version
-                + "  INSERT INTO " + table + " (" + String.join(", ", cols) + ")\n"
-                + "  SELECT " + String.join(", ", vals) + " FROM fresh o\n"
-                + "  WHERE NOT (" + collapsed + ")\n"
-                + "  RETURNING 1\n"
-                + "), remember AS (\n"
-                // a parent's newest row that collapsed: remembered, so that older rows stay recognisably late
-                + "  INSERT INTO " + seen + " (satellite, parent_hk, seen_dt)\n"
-                + "  SELECT " + self + ", o.hk, o.load_dt FROM fresh o\n"
-                + "  WHERE o._newest AND " + collapsed + "\n"
-                + "  ON CONFLICT (satellite, parent_hk) DO UPDATE SET seen_dt = excluded.seen_dt\n"
-                + ")\n"
-                + "SELECT count(*) FROM ins";
+        List<String> freshCols = new ArrayList<>(List.of("b.hk", "b.hd", "b.load_dt", "b.record_source"));
+        freshCols.addAll(attrs.stream().map(a -> "b." + a.substring(2)).toList());
+        // rows newer than everything seen for their parent: its latest version, or a newer collapsed row.
+        // The batch keeps one row per parent and load_dt (the last landed of equal ones). The latest
+        // version's lookup is guarded by an uncorrelated EXISTS, computed once, so a first load into an
+        // empty satellite skips a million index probes that could find nothing.
+        String fresh = "  SELECT " + String.join(", ", freshCols) + ", cur." + hashdiff + " AS _cur_hd, lag(b.hd) OVER w AS _prev_hd,"
+                + " lead(b.load_dt) OVER w IS NULL AS _newest\n"
+                + "  FROM (\n  " + d.firstPerGroup(batch, "p", List.of("p.hk", "p.load_dt"),
+                        List.of("p._input DESC", "p._seq DESC", "p._item DESC")) + "\n  ) b\n"
+                + "  " + d.latestRowJoin(table, parent, loadDt, List.of(loadDt, hashdiff), "b.hk", "cur",
+                        "(SELECT EXISTS (SELECT 1 FROM " + table + "))") + "\n"
+                + "  LEFT JOIN " + SEEN_TABLE + " seen ON seen.satellite = " + self + " AND seen.parent_hk = b.hk\n"
+                + "  WHERE cur." + loadDt + " IS NULL OR (b.load_dt > cur." + loadDt
+                + " AND (seen.seen_dt IS NULL OR b.load_dt > seen.seen_dt))\n"
+                + "  WINDOW w AS (PARTITION BY b.hk ORDER BY b.load_dt)";
+        // a version when it differs from its predecessor: the previous fresh row, else the latest version;
+        // a parent's newest row that collapsed is remembered, so that older rows stay recognisably late
+        return d.insertIntoTwo(fresh,
+                new SqlDialect.InsertSpec(table, cols, vals, "NOT (" + collapsed + ")", List.of(), List.of()),
+                new SqlDialect.InsertSpec(SEEN_TABLE, List.of("satellite", "parent_hk", "seen_dt"),
+                        List.of(self, "o.hk", "o.load_dt"), "o._newest AND " + collapsed,
+                        List.of("satellite", "parent_hk"), List.of("seen_dt")));
     }
 
     /**

@@ -6,7 +6,8 @@ import dev.strata.config.VaultMapping;
 import dev.strata.config.VaultSection;
 import dev.strata.ingest.StgTable;
 import dev.strata.runtime.Environment;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.LockKeys;
+import dev.strata.warehouse.SqlDialect;
 import dev.strata.warehouse.Warehouse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -61,18 +62,18 @@ import org.slf4j.LoggerFactory;
 public final class VaultLoader {
     private static final Logger LOG = LoggerFactory.getLogger(VaultLoader.class);
     private final Warehouse warehouse;
-    private final Dialect dialect;
+    private final SqlDialect dialect;
     private final String pipeline;
     private final VaultSection vault;
     private final VaultTables tables;
     private final LoadSql loadSql;
     private final List<VaultTarget> targets;
-    private final Map<String, String> statements = new ConcurrentHashMap<>();
+    private final Map<String, dev.strata.warehouse.SqlScript> statements = new ConcurrentHashMap<>();
     private volatile boolean prepared;
 
     public VaultLoader(Warehouse warehouse, String pipeline, VaultSection vault) {
         this.warehouse = warehouse;
-        this.dialect = warehouse.dialect();
+        this.dialect = warehouse.sql();
         this.pipeline = pipeline;
         this.vault = vault;
         this.tables = new VaultTables(dialect, vault);
@@ -119,11 +120,11 @@ public final class VaultLoader {
         List<String> refusals = new ArrayList<>();
         try {
             warehouse.inTransaction(c -> {
-                dialect.ensureSchema(c, vault.schema());
-                dialect.lockForTransaction(c, lockKey("ddl:" + vault.schema()));
+                warehouse.catalog().ensureSchema(c, vault.schema());
+                warehouse.locks().lockForTransaction(c, LockKeys.vault("ddl:" + vault.schema()));
                 try (Statement s = c.createStatement()) {
                     for (VaultTables.Table t : tables.tables()) {
-                        Map<String, String> existing = dialect.columnTypes(c, vault.schema(), t.name());
+                        Map<String, String> existing = warehouse.catalog().columnTypes(c, vault.schema(), t.name());
                         if (existing.isEmpty()) {
                             s.execute(tables.createTable(t));
                             LOG.info("created vault table {}.{}", vault.schema(), t.name());
@@ -186,15 +187,11 @@ public final class VaultLoader {
     private String findBadValue(String target, List<VaultMapping> mappings) {
         try {
             return warehouse.inTransaction(c -> {
-                try (Statement s = c.createStatement()) {
-                    for (String setting : dialect.deterministicTransactionSettings()) {
-                        s.execute(setting);
-                    }
-                }
+                warehouse.settings().deterministic(c);
                 Map<String, Long> marks = Watermarks.read(c, pipeline, target);
                 for (LoadSql.CastCheck check : loadSql.castChecks(target, mappings)) {
                     VaultMapping m = check.mapping();
-                    if (dialect.columnTypes(c, StgTable.SCHEMA, m.source()).isEmpty()) {
+                    if (warehouse.catalog().columnTypes(c, StgTable.SCHEMA, m.source()).isEmpty()) {
                         continue;
                     }
                     try (PreparedStatement ps = c.prepareStatement(check.sql())) {
@@ -229,23 +226,16 @@ public final class VaultLoader {
     }
 
     private long loadInTransaction(Connection c, String target, List<VaultMapping> mappings) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            for (String setting : dialect.deterministicTransactionSettings()) {
-                s.execute(setting);
-            }
-            String memory = dialect.sortMemoryForTransaction(vault.sortMemory());
-            if (memory != null) {
-                s.execute(memory);
-            }
-        }
-        dialect.lockForTransaction(c, lockKey(vault.schema() + "." + target));
+        warehouse.settings().deterministic(c);
+        warehouse.settings().sortMemory(c, vault.sortMemory());
+        warehouse.locks().lockForTransaction(c, LockKeys.vault(vault.schema() + "." + target));
         Map<String, Long> marks = Watermarks.read(c, pipeline, target);
         List<VaultMapping> active = new ArrayList<>();
         List<long[]> bounds = new ArrayList<>();
         StringBuilder activeKey = new StringBuilder(target).append(':');
         for (int i = 0; i < mappings.size(); i++) {
             VaultMapping m = mappings.get(i);
-            if (dialect.columnTypes(c, StgTable.SCHEMA, m.source()).isEmpty()) {
+            if (warehouse.catalog().columnTypes(c, StgTable.SCHEMA, m.source()).isEmpty()) {
                 LOG.debug("vault target {}: {}.{} does not exist yet", target, StgTable.SCHEMA, m.source());
                 continue;
             }
@@ -260,26 +250,15 @@ public final class VaultLoader {
         if (active.isEmpty()) {
             return 0L;
         }
-        String sql = statements.computeIfAbsent(activeKey.toString(), k -> loadSql.statement(target, active));
-        long rows;
+        dev.strata.warehouse.SqlScript script = statements.computeIfAbsent(activeKey.toString(),
+                k -> loadSql.statement(target, active));
         long t0 = System.nanoTime();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int p = 1;
-            for (int i = 0; i < active.size(); i++) {
-                for (Object value : LoadSql.parameters(active.get(i), bounds.get(i)[0], bounds.get(i)[1])) {
-                    ps.setObject(p++, value);
-                }
-            }
-            // hubs and links are an INSERT; a satellite's statement selects the count of what it inserted
-            if (ps.execute()) {
-                try (ResultSet rs = ps.getResultSet()) {
-                    rs.next();
-                    rows = rs.getLong(1);
-                }
-            } else {
-                rows = ps.getLargeUpdateCount();
-            }
+        List<Object> parameters = new ArrayList<>();
+        for (int i = 0; i < active.size(); i++) {
+            parameters.addAll(LoadSql.parameters(active.get(i), bounds.get(i)[0], bounds.get(i)[1]));
         }
+        // hubs and links: the INSERT's count; satellites: the versions inserted
+        long rows = script.run(c, parameters);
         for (int i = 0; i < active.size(); i++) {
             Watermarks.advance(c, pipeline, target, input(active.get(i)), bounds.get(i)[1]);
         }
@@ -312,7 +291,7 @@ public final class VaultLoader {
             List<String> parts = sample.stream().map(v -> hash.normalizeKeyPart(dialect.literal(v))).toList();
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT " + hash.hashKey(parts))) {
                 rs.next();
-                UUID sql = UUID.fromString(rs.getString(1));
+                UUID sql = dialect.readHashKey(rs, 1);
                 UUID java = HashStandard.hashKey(sample);
                 if (!sql.equals(java)) {
                     throw new StrataException(ErrorCode.WAREHOUSE, "the warehouse hashes " + sample + " as " + sql
@@ -326,13 +305,8 @@ public final class VaultLoader {
         return value.length() <= 80 ? value : value.substring(0, 77) + "...";
     }
 
-    /** A lock key for a name: the first 8 bytes of its MD5, so unrelated names do not collide in practice. */
-    static long lockKey(String name) {
-        return HashStandard.md5("strata.vault:" + name).getMostSignificantBits();
-    }
-
     private StrataException failure(String what, SQLException e) {
-        ErrorCode code = dialect.isTransient(e) ? ErrorCode.WAREHOUSE_UNAVAILABLE : ErrorCode.WAREHOUSE;
+        ErrorCode code = warehouse.errors().isTransient(e) ? ErrorCode.WAREHOUSE_UNAVAILABLE : ErrorCode.WAREHOUSE;
         return new StrataException(code, what + " failed: " + e.getMessage() + " (SQL state " + e.getSQLState() + ")", e);
     }
 }

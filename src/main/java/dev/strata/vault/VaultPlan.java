@@ -1,7 +1,7 @@
 package dev.strata.vault;
 
 import dev.strata.config.VaultSection;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.SqlDialect;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +15,7 @@ public final class VaultPlan {
     private final VaultTables tables;
     private final LoadSql loads;
 
-    public VaultPlan(Dialect dialect, VaultSection vault) {
+    public VaultPlan(SqlDialect dialect, VaultSection vault) {
         this.vault = vault;
         this.tables = new VaultTables(dialect, vault);
         this.loads = new LoadSql(dialect, vault);
@@ -34,7 +34,7 @@ public final class VaultPlan {
     /** Target → its load statement; {@code ?} are the (after, up to) {@code _seq} bounds of each source in turn. */
     public Map<String, String> loadStatements() {
         Map<String, String> out = new LinkedHashMap<>();
-        VaultTarget.all(vault).forEach(t -> out.put(t.name(), loads.statement(t.name(), VaultLoader.mappingsOf(vault, t.name()))));
+        VaultTarget.all(vault).forEach(t -> out.put(t.name(), String.join(";\n", loads.statement(t.name(), VaultLoader.mappingsOf(vault, t.name())).statements())));
         return out;
     }
 

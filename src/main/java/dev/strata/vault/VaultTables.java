@@ -5,7 +5,7 @@ import dev.strata.config.HubConfig;
 import dev.strata.config.LinkConfig;
 import dev.strata.config.SatelliteConfig;
 import dev.strata.config.VaultSection;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.SqlDialect;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,10 +29,10 @@ final class VaultTables {
     static final String RECORD_SOURCE = "record_source";
     static final String HASHDIFF = "hashdiff";
 
-    private final Dialect d;
+    private final SqlDialect d;
     private final VaultSection vault;
 
-    VaultTables(Dialect dialect, VaultSection vault) {
+    VaultTables(SqlDialect dialect, VaultSection vault) {
         this.d = dialect;
         this.vault = vault;
     }

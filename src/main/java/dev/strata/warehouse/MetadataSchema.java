@@ -18,8 +18,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class MetadataSchema {
     public static final String SCHEMA = "strata";
-    /** Arbitrary constant advisory-lock key, "strata-m" in ASCII. */
-    static final long MIGRATION_LOCK = 0x7374726174612d6dL;
     private static final Logger LOG = LoggerFactory.getLogger(MetadataSchema.class);
     private final Warehouse warehouse;
 
@@ -28,19 +26,20 @@ public final class MetadataSchema {
     }
 
     void migrate() {
-        Dialect dialect = warehouse.dialect();
+        WarehouseAdapter adapter = warehouse.adapter();
         try (Connection c = warehouse.unpooledConnection()) {
-            dialect.lockSession(c, MIGRATION_LOCK);
+            adapter.catalog().requireSupportedServer(c);
+            adapter.locks().lockSession(c, LockKeys.migration());
             try {
                 try (Statement s = c.createStatement()) {
-                    s.execute(dialect.createSchemaIfNotExists(SCHEMA));
+                    s.execute(adapter.sql().createSchemaIfNotExists(SCHEMA));
                 }
                 MigrateResult result = Flyway.configure(MetadataSchema.class.getClassLoader())
                         .dataSource(warehouse.dataSource())
                         .schemas(SCHEMA)
                         .createSchemas(false)
                         .table("schema_history")
-                        .locations(dialect.migrationsLocation())
+                        .locations(adapter.migrationsLocation())
                         .loggers("slf4j")
                         .load()
                         .migrate();
@@ -48,10 +47,10 @@ public final class MetadataSchema {
                     LOG.info("metadata schema '{}' migrated to version {}", SCHEMA, result.targetSchemaVersion);
                 }
             } finally {
-                dialect.unlockSession(c, MIGRATION_LOCK);
+                adapter.locks().unlockSession(c, LockKeys.migration());
             }
         } catch (SQLException e) {
-            throw new StrataException(dialect.isTransient(e) ? ErrorCode.WAREHOUSE_UNAVAILABLE : ErrorCode.WAREHOUSE,
+            throw new StrataException(adapter.errors().isTransient(e) ? ErrorCode.WAREHOUSE_UNAVAILABLE : ErrorCode.WAREHOUSE,
                     "cannot create the metadata schema '" + SCHEMA + "' in " + warehouse.url() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             if (e instanceof StrataException) {

@@ -11,21 +11,22 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 
 /**
- * A connection pool to the warehouse plus its {@link Dialect}. Thread-safe; one per process and
+ * A connection pool to the warehouse plus its vendor's {@link WarehouseAdapter}; callers get the
+ * capabilities ({@link #sql()}, {@link #locks()}, ...) from here. Thread-safe; one per process and
  * warehouse. Connections are handed out with auto-commit on; code that needs a transaction uses
  * {@link #inTransaction}.
  */
 public final class Warehouse implements AutoCloseable {
     private final HikariDataSource pool;
-    private final Dialect dialect;
+    private final WarehouseAdapter adapter;
     private final String redactedUrl;
     private final String jdbcUrl;
     private final String user;
     private final Secret password;
 
-    private Warehouse(HikariDataSource pool, Dialect dialect, String jdbcUrl, String user, Secret password) {
+    private Warehouse(HikariDataSource pool, WarehouseAdapter adapter, String jdbcUrl, String user, Secret password) {
         this.pool = pool;
-        this.dialect = dialect;
+        this.adapter = adapter;
         this.jdbcUrl = jdbcUrl;
         this.redactedUrl = WarehouseConfig.redact(jdbcUrl);
         this.user = user;
@@ -37,7 +38,7 @@ public final class Warehouse implements AutoCloseable {
      * database cannot be reached.
      */
     public static Warehouse connect(String jdbcUrl, String user, Secret password, int poolSize) {
-        Dialect dialect = Dialects.forUrl(jdbcUrl);
+        WarehouseAdapter adapter = Warehouses.forUrl(jdbcUrl);
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl(jdbcUrl);
         cfg.setUsername(user);
@@ -50,14 +51,52 @@ public final class Warehouse implements AutoCloseable {
         cfg.setInitializationFailTimeout(-1);
         String redacted = WarehouseConfig.redact(jdbcUrl);
         try {
-            return new Warehouse(new HikariDataSource(cfg), dialect, jdbcUrl, user, password);
+            return new Warehouse(new HikariDataSource(cfg), adapter, jdbcUrl, user, password);
         } catch (RuntimeException e) {
             throw new StrataException(ErrorCode.WAREHOUSE_UNAVAILABLE, "cannot open a connection pool to " + redacted + ": " + e.getMessage(), e);
         }
     }
 
-    public Dialect dialect() {
-        return dialect;
+    /** The vendor adapter: every capability at once. */
+    public WarehouseAdapter adapter() {
+        return adapter;
+    }
+
+    /** SQL spelling and types. */
+    public SqlDialect sql() {
+        return adapter.sql();
+    }
+
+    public Locks locks() {
+        return adapter.locks();
+    }
+
+    public BulkLoad bulkLoad() {
+        return adapter.bulkLoad();
+    }
+
+    public Catalog catalog() {
+        return adapter.catalog();
+    }
+
+    public Materializer materializer() {
+        return adapter.materializer();
+    }
+
+    public TaskQueue taskQueue() {
+        return adapter.taskQueue();
+    }
+
+    public StgSequences sequences() {
+        return adapter.sequences();
+    }
+
+    public TransactionSettings settings() {
+        return adapter.settings();
+    }
+
+    public SqlErrors errors() {
+        return adapter.errors();
     }
 
     public DataSource dataSource() {

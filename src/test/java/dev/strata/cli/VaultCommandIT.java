@@ -54,7 +54,7 @@ class VaultCommandIT {
         String url = TestServers.newDatabaseUrl();
         try (Warehouse w = Warehouse.connect(url, "postgres", Secret.empty(), 1); Connection c = w.connection();
              Statement s = c.createStatement()) {
-            for (String ddl : StgTable.createStatements(w.dialect(), "orders", false)) {
+            for (String ddl : StgTable.createStatements(w.adapter(), "orders", false)) {
                 s.execute(ddl);
             }
             s.execute("INSERT INTO stg.orders (_seq, _payload, _partition, _offset, _batch_id) VALUES "

@@ -47,13 +47,13 @@ class ConsoleSchedulerGraphIT {
         try (Warehouse w = TestServers.newDatabase()) {
             w.migrate();
             try (Connection c = w.connection(); Statement s = c.createStatement()) {
-                for (String ddl : StgTable.createStatements(w.dialect(), "orders", false)) {
+                for (String ddl : StgTable.createStatements(w.adapter(), "orders", false)) {
                     s.execute(ddl);
                 }
                 s.execute("INSERT INTO stg.orders (_seq, _payload, _partition, _offset, _batch_id) "
                         + "SELECT g, '{}'::jsonb, '0', g, 1 FROM generate_series(1, 7) g");
             }
-            Pipeline pipeline = Pipeline.load(project, w.dialect());
+            Pipeline pipeline = Pipeline.load(project, w.adapter());
             Environment env = new Environment(project, w, TestServers.kafka().bootstrap(),
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(), "test");
             try (ConsoleServer console = ConsoleServer.start(env, ConsoleHooks.forPipeline(pipeline))) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.strata.config.DashboardsSection;
 import dev.strata.config.EnvResolver;
 import dev.strata.config.ProjectLoader;
-import dev.strata.warehouse.PostgresDialect;
+import dev.strata.warehouse.Warehouses;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,7 +14,7 @@ class DashboardQueryTest {
     private static String sql(String dashboard) {
         DashboardsSection s = new ProjectLoader(EnvResolver.of(Map.of()))
                 .parse(Path.of("p"), "name: shop\ndashboards:\n  d: " + dashboard + "\n", "strata.yaml").dashboards();
-        return DashboardQuery.sql(s.dashboards().get(0), new PostgresDialect(), "cdm");
+        return DashboardQuery.sql(s.dashboards().get(0), Warehouses.forUrl("embedded:postgres").sql(), "cdm");
     }
 
     @Test

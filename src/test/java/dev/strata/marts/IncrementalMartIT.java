@@ -42,7 +42,7 @@ class IncrementalMartIT {
         for (Map.Entry<String, String> f : files.entrySet()) {
             Files.writeString(dir.resolve(f.getKey()), f.getValue());
         }
-        return Pipeline.load(new ProjectLoader(EnvResolver.of(Map.of())).load(dir), w.dialect()).marts().marts();
+        return Pipeline.load(new ProjectLoader(EnvResolver.of(Map.of())).load(dir), w.adapter()).marts().marts();
     }
 
     private static long build(Warehouse w, Mart mart, Instant day) throws SQLException {
@@ -50,7 +50,7 @@ class IncrementalMartIT {
             try (Statement s = c.createStatement()) {
                 s.execute("SET LOCAL TIME ZONE 'UTC'");
             }
-            return new MartBuilder(w.dialect()).build(c, mart, new TemplateInterval(day, day.plus(Duration.ofDays(1)),
+            return new MartBuilder(w.adapter()).build(new dev.strata.warehouse.Materializer.BuildContext(c, w), mart, new TemplateInterval(day, day.plus(Duration.ofDays(1)),
                     day.plus(Duration.ofDays(1))));
         });
     }

@@ -50,8 +50,8 @@ class ContinuousVaultIT {
     /** Lands rows into stg.orders as a lander does: one transaction, {@code _seq} drawn under the table lock. */
     private static void land(Warehouse w, String... idAndTime) throws Exception {
         w.inTransaction(c -> {
-            String table = w.dialect().qualified(StgTable.SCHEMA, "orders");
-            String seq = w.dialect().literal(StgTable.SCHEMA + "." + StgTable.sequenceName("orders"));
+            String table = w.sql().qualified(StgTable.SCHEMA, "orders");
+            String seq = w.sql().literal(StgTable.SCHEMA + "." + StgTable.sequenceName("orders"));
             try (Statement s = c.createStatement()) {
                 s.execute("LOCK TABLE " + table + " IN SHARE ROW EXCLUSIVE MODE");
             }
@@ -84,7 +84,7 @@ class ContinuousVaultIT {
             loader.prepare();
             w.inTransaction(c -> {
                 try (Statement s = c.createStatement()) {
-                    for (String ddl : StgTable.createStatements(w.dialect(), "orders", false)) {
+                    for (String ddl : StgTable.createStatements(w.adapter(), "orders", false)) {
                         s.execute(ddl);
                     }
                 }

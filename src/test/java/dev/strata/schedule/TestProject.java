@@ -41,7 +41,7 @@ final class TestProject {
     }
 
     static Pipeline pipeline(Path dir, Warehouse w) {
-        return Pipeline.load(load(dir), w.dialect());
+        return Pipeline.load(load(dir), w.adapter());
     }
 
     static void sql(Warehouse w, String... statements) throws SQLException {

@@ -3,7 +3,7 @@ package dev.strata.vault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.testing.TestServers;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.SqlDialect;
 import dev.strata.warehouse.Warehouse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -47,7 +47,7 @@ class HashEqualityIT {
         for (int i = 0; i < ROWS; i++) {
             rows.add(new String[] {value(rnd), value(rnd), value(rnd)});
         }
-        Dialect d = warehouse.dialect();
+        SqlDialect d = warehouse.sql();
         HashSql hash = new HashSql(d);
         List<String> keyParts = List.of(hash.normalizeKeyPart("p1"), hash.normalizeKeyPart("p2"), hash.normalizeKeyPart("p3"));
         List<String> attrs = List.of(hash.normalizeAttribute("p1"), hash.normalizeAttribute("p2"), hash.normalizeAttribute("p3"));
@@ -95,7 +95,7 @@ class HashEqualityIT {
 
     @Test
     void shouldWriteTypedValuesInCanonicalTextWhateverTheSessionTimeZone() throws Exception {
-        Dialect d = warehouse.dialect();
+        SqlDialect d = warehouse.sql();
         try (Connection c = warehouse.unpooledConnection(); Statement s = c.createStatement()) {
             s.execute("SET TIME ZONE 'America/New_York'");
             s.execute("SET DateStyle = 'ISO, DMY'");

@@ -1,7 +1,7 @@
 package dev.strata.vault;
 
 import dev.strata.ingest.StgTable;
-import dev.strata.warehouse.Dialect;
+import dev.strata.warehouse.SqlDialect;
 import dev.strata.warehouse.Warehouse;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -24,7 +24,7 @@ final class StgFixture {
     static void create(Warehouse w, String source) throws SQLException {
         w.inTransaction(c -> {
             try (Statement s = c.createStatement()) {
-                for (String ddl : StgTable.createStatements(w.dialect(), source, false)) {
+                for (String ddl : StgTable.createStatements(w.adapter(), source, false)) {
                     s.execute(ddl);
                 }
             }
@@ -37,21 +37,21 @@ final class StgFixture {
         if (rows.isEmpty()) {
             return;
         }
-        Dialect d = w.dialect();
+        SqlDialect d = w.sql();
         String table = d.qualified(StgTable.SCHEMA, source);
-        String seq = d.literal(StgTable.SCHEMA + "." + StgTable.sequenceName(source));
         w.inTransaction(c -> {
-            try (Statement s = c.createStatement()) {
-                // as landers do: numbers are drawn under the table's lock, so _seq follows commit order
-                s.execute("LOCK TABLE " + table + " IN SHARE ROW EXCLUSIVE MODE");
-            }
+            // as landers do: numbers are drawn under the table's lock, so _seq follows commit order
+            w.locks().lockForTransaction(c, dev.strata.warehouse.LockKeys.stg(source));
+            long first = w.sequences().reserve(c, StgTable.SCHEMA, StgTable.sequenceName(source), rows.size());
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (_seq, _key, _payload, _partition, "
-                    + "_offset, _event_time, _batch_id) VALUES (nextval(" + seq + "), ?, CAST(? AS jsonb), '0', currval("
-                    + seq + "), ?, 1)")) {
+                    + "_offset, _event_time, _batch_id) VALUES (?, ?, " + d.toJson("?") + ", '0', ?, ?, 1)")) {
+                long seq = first;
                 for (Row r : rows) {
-                    ps.setString(1, r.key());
-                    ps.setString(2, r.payload());
-                    ps.setObject(3, r.eventTime());
+                    ps.setLong(1, seq);
+                    ps.setString(2, r.key());
+                    ps.setString(3, r.payload());
+                    ps.setLong(4, seq++);
+                    ps.setObject(5, r.eventTime());
                     ps.addBatch();
                 }
                 ps.executeBatch();

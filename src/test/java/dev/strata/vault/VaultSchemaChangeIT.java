@@ -92,7 +92,7 @@ class VaultSchemaChangeIT {
 
     private static List<String> columns(Warehouse w, String table) throws Exception {
         try (Connection c = w.connection()) {
-            return List.copyOf(w.dialect().columnTypes(c, "dds", table).keySet());
+            return List.copyOf(w.catalog().columnTypes(c, "dds", table).keySet());
         }
     }
 

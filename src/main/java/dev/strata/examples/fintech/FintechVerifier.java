@@ -67,14 +67,15 @@ public final class FintechVerifier {
         List<String> diffs = new ArrayList<>();
         Map<LocalDate, Integer> rawTx = GlobalMetricsTruth.rawTransactionCounts(sent);
         Map<LocalDate, Integer> rawRates = GlobalMetricsTruth.rawRateCounts(sent);
+        dev.strata.warehouse.SqlDialect d = warehouse.sql();
         compareCounts("stg.transactions_raw", rawTx, countsByDay(
-                "select (_event_time at time zone 'UTC')::date, count(*) from stg.transactions_raw group by 1"), diffs);
+                "select " + d.utcDate("_event_time") + ", count(*) from stg.transactions_raw group by 1"), diffs);
         compareCounts("stg.currencies_raw", rawRates, countsByDay(
-                "select (_event_time at time zone 'UTC')::date, count(*) from stg.currencies_raw group by 1"), diffs);
+                "select " + d.utcDate("_event_time") + ", count(*) from stg.currencies_raw group by 1"), diffs);
         compareCounts("stg.transactions", rawTx, countsByDay(
-                "select transaction_dt::date, count(*) from stg.transactions group by 1"), diffs);
+                "select " + d.toDate("transaction_dt") + ", count(*) from stg.transactions group by 1"), diffs);
         compareCounts("stg.currencies", rawRates, countsByDay(
-                "select date_update::date, count(*) from stg.currencies group by 1"), diffs);
+                "select " + d.toDate("date_update") + ", count(*) from stg.currencies group by 1"), diffs);
         compareTypedTransactions(sent, diffs);
         compareTypedRates(sent, diffs);
         GlobalMetricsTruth.Expected expected = GlobalMetricsTruth.compute(sent);
@@ -194,11 +195,8 @@ public final class FintechVerifier {
     public static List<GlobalMetricsTruth.Row> martRows(Warehouse warehouse) throws SQLException {
         List<GlobalMetricsTruth.Row> out = new ArrayList<>();
         try (Connection c = warehouse.connection(); Statement s = c.createStatement()) {
-            try (ResultSet exists = s.executeQuery("select to_regclass('cdm.global_metrics') is not null")) {
-                exists.next();
-                if (!exists.getBoolean(1)) {
-                    return out;
-                }
+            if (warehouse.catalog().relationKind(c, "cdm", "global_metrics").isEmpty()) {
+                return out;
             }
             try (ResultSet rs = s.executeQuery("select date_update, currency_from, amount_total, cnt_transactions, "
                     + "avg_transactions_per_account, cnt_accounts_make_transactions from cdm.global_metrics order by 1, 2")) {

@@ -9,7 +9,7 @@ import dev.strata.config.ProjectLoader;
 import dev.strata.examples.ExampleProjects;
 import dev.strata.schedule.NodeSchedule;
 import dev.strata.schedule.Pipeline;
-import dev.strata.warehouse.PostgresDialect;
+import dev.strata.warehouse.Warehouses;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ class FintechProjectTest {
 
     @Test
     void shouldWireTheSeedsTaskGraph() {
-        Pipeline p = Pipeline.load(load(Map.of()), new PostgresDialect());
+        Pipeline p = Pipeline.load(load(Map.of()), Warehouses.forUrl("embedded:postgres"));
         assertThat(p.graph().upstreamOf("dump_transactions")).contains("init");
         assertThat(p.graph().upstreamOf("dump_currencies")).contains("init");
         assertThat(p.graph().upstreamOf("load_transactions")).contains("dump_transactions").doesNotContain("dump_currencies");
@@ -59,7 +59,7 @@ class FintechProjectTest {
 
     @Test
     void shouldScheduleEveryTaskLikeTheSeedsDag() {
-        Pipeline p = Pipeline.load(load(Map.of()), new PostgresDialect());
+        Pipeline p = Pipeline.load(load(Map.of()), Warehouses.forUrl("embedded:postgres"));
         for (String node : p.scheduledNodes()) {
             NodeSchedule s = p.schedule(node);
             assertThat(s.start()).as(node).contains(Instant.parse("2022-10-02T00:00:00Z"));
@@ -90,7 +90,7 @@ class FintechProjectTest {
         assertThat(p.warehouse().url()).isEqualTo("jdbc:postgresql://dwh:5432/fintech");
         assertThat(p.warehouse().user()).isEqualTo("loader");
         assertThat(p.warehouse().password().reveal()).isEqualTo("pw");
-        Pipeline pipeline = Pipeline.load(p, new PostgresDialect());
+        Pipeline pipeline = Pipeline.load(p, Warehouses.forUrl("embedded:postgres"));
         assertThat(pipeline.scheduledNodes()).allSatisfy(n ->
                 assertThat(pipeline.schedule(n).retryDelay()).isEqualTo(Duration.ofSeconds(2)));
     }

@@ -61,7 +61,7 @@ final class FintechWorld implements AutoCloseable {
         warehouse.migrate();
         env = new Environment(project, warehouse, TestServers.kafka().bootstrap(), new SimpleMeterRegistry(),
                 Clock.systemUTC(), "test-" + ProcessHandle.current().pid());
-        pipeline = Pipeline.load(project, warehouse.dialect());
+        pipeline = Pipeline.load(project, warehouse.adapter());
         queries = new FintechQueries(warehouse);
         vaultLoader = new VaultLoader(warehouse, project.name(), project.vault());
         vault = new ContinuousVault(pipeline, vaultLoader, warehouse, Clock.systemUTC());

@@ -1,0 +1,121 @@
+package dev.strata.warehouse;
+
+import dev.strata.config.ColumnType;
+import dev.strata.config.Identifiers;
+import java.util.List;
+
+/**
+ * The standard-SQL spellings shared by adapters, in the spirit of dbt's {@code default__} macros:
+ * an adapter extends this and overrides only what its database spells differently. Everything
+ * here is ISO SQL (double-quoted identifiers, {@code ||}, {@code CAST}, window functions,
+ * {@code LATERAL}, {@code IS NOT DISTINCT FROM}).
+ */
+public abstract class StandardSql implements SqlDialect {
+    @Override
+    public String quote(String identifier) {
+        return "\"" + Identifiers.require(identifier) + "\"";
+    }
+
+    @Override
+    public String literal(String value) {
+        if (value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a NUL character cannot appear in an SQL string literal");
+        }
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    @Override
+    public String createSchemaIfNotExists(String schema) {
+        return "CREATE SCHEMA IF NOT EXISTS " + quote(schema);
+    }
+
+    @Override
+    public String dropSchemaIfExists(String schema) {
+        return "DROP SCHEMA IF EXISTS " + quote(schema) + " CASCADE";
+    }
+
+    @Override
+    public String concat(List<String> exprs) {
+        return "(" + String.join(" || ", exprs) + ")";
+    }
+
+    @Override
+    public String canonicalText(String expr, ColumnType type) {
+        return switch (type.kind()) {
+            case TEXT, VARCHAR -> expr;
+            default -> "CAST(" + expr + " AS " + textType() + ")";
+        };
+    }
+
+    @Override
+    public String subqueryFence() {
+        return "";
+    }
+
+    /** Ranks the rows with {@code row_number()} and keeps rank 1 (the rank column {@code _rn} is part of the result). */
+    @Override
+    public String firstPerGroup(String from, String alias, List<String> groupBy, List<String> orderBy) {
+        return "SELECT " + alias + ".* FROM (\n"
+                + "    SELECT " + alias + ".*, row_number() OVER (PARTITION BY " + String.join(", ", groupBy)
+                + " ORDER BY " + String.join(", ", orderBy) + ") AS _rn\n"
+                + "    FROM (\n" + from + "    ) " + alias + "\n"
+                + "  ) " + alias + " WHERE " + alias + "._rn = 1";
+    }
+
+    @Override
+    public String latestRowJoin(String table, String keyColumn, String orderColumn, List<String> columns,
+                                String outerKey, String alias, String guard) {
+        StringBuilder cols = new StringBuilder();
+        for (String c : columns) {
+            cols.append(cols.length() == 0 ? "" : ", ").append("t.").append(c);
+        }
+        return "LEFT JOIN LATERAL (SELECT " + cols + " FROM " + table + " t\n"
+                + "    WHERE " + (guard == null ? "" : guard + " AND ") + "t." + keyColumn + " = " + outerKey + "\n"
+                + "    ORDER BY t." + orderColumn + " DESC LIMIT 1) " + alias + " ON TRUE";
+    }
+
+    @Override
+    public String nullSafeEquals(String a, String b) {
+        return a + " IS NOT DISTINCT FROM " + b;
+    }
+
+    @Override
+    public String utcDate(String timestampExpr) {
+        return "CAST((" + timestampExpr + ") AT TIME ZONE 'UTC' AS DATE)";
+    }
+
+    /**
+     * One statement over data-modifying common table expressions where the database has them
+     * (SQL:2011 does not; this default stages through a scratch table, which any warehouse with
+     * temporary tables runs): the select into {@code strata_two}, then one insert per target.
+     */
+    @Override
+    public SqlScript insertIntoTwo(String select, InsertSpec first, InsertSpec second) {
+        String scratch = quote("strata_two");
+        return new SqlScript(List.of(
+                createTempTableAs("strata_two", select),
+                insertFrom(first, scratch),
+                upsert(second.qualifiedTable(), second.columns(), "SELECT " + String.join(", ", second.values())
+                        + " FROM " + scratch + " o WHERE " + second.where(), second.conflictColumns(), second.updateColumns()),
+                "DROP TABLE " + scratch), 0, 1);
+    }
+
+    /** {@code CREATE TEMPORARY TABLE name AS select}, dropped by the caller (or at the session's end). */
+    protected String createTempTableAs(String table, String select) {
+        return "CREATE TEMPORARY TABLE " + quote(table) + " AS " + select;
+    }
+
+    private String insertFrom(InsertSpec spec, String scratch) {
+        return "INSERT INTO " + spec.qualifiedTable() + " (" + quotedList(spec.columns()) + ") SELECT "
+                + String.join(", ", spec.values()) + " FROM " + scratch + " o WHERE " + spec.where();
+    }
+
+    /** {@code "a", "b"}. */
+    protected String quotedList(List<String> columns) {
+        StringBuilder sb = new StringBuilder();
+        for (String c : columns) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(quote(c));
+        }
+        return sb.toString();
+    }
+}
