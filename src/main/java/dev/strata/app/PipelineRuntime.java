@@ -85,7 +85,8 @@ public final class PipelineRuntime implements AutoCloseable {
     public static PipelineRuntime start(ProjectConfig project, Options options) {
         EmbeddedServices services = EmbeddedServices.forProject(project, options.dataDir());
         try {
-            // services.createTopics(project);
+            // landing and the console's streams page find the topics before the first message
+            services.createTopics(project);
         } catch (RuntimeException e) {
             services.close();
             throw e;

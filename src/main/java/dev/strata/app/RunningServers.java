@@ -17,7 +17,7 @@ import java.util.Optional;
  * on every start. Holds addresses only, never a password. A file left by a killed process is ignored:
  * its process (pid and start time) no longer exists.
  *
- * @param postgres a JDBC URL, or null when no embedded PostgreSQL runs
+ * @param postgres the embedded warehouse's JDBC URL (PostgreSQL or MariaDB), or null when none runs
  * @param kafka    the bootstrap address, or null
  * @param redis    {@code redis://127.0.0.1:port}, or null
  */
@@ -29,7 +29,7 @@ public record RunningServers(long pid, Instant processStart, String postgres, St
     static RunningServers of(EmbeddedServices services) {
         ProcessHandle self = ProcessHandle.current();
         return new RunningServers(self.pid(), self.info().startInstant().orElse(null),
-                services.postgres().map(p -> p.jdbcUrl()).orElse(null),
+                services.warehouseLogin().map(EmbeddedServices.WarehouseLogin::jdbcUrl).orElse(null),
                 services.kafka().map(k -> k.bootstrap()).orElse(null),
                 services.redis().map(r -> r.url()).orElse(null));
     }

@@ -67,7 +67,7 @@ final class ProduceCommand implements Callable<Integer> {
         SourceConfig src = config.sources().get(source);
         if (src == null) {
             throw new StrataException(ErrorCode.USAGE, "project '" + config.name() + "' has no source '" + source
-                    + "' (its sources: " + String.join(", ", config.sources().keySet()) + ")");
+                    + "' (its sources: " + String.join(", ", config.sourcesInOrder().stream().map(SourceConfig::name).toList()) + ")");
         }
         Optional<JsonPath> keyPath = Optional.ofNullable(key).map(k -> {
             try {

@@ -24,7 +24,10 @@ final class RunBanner {
     static void print(PrintWriter out, ProjectConfig config, Path dirAsGiven, PipelineRuntime runtime) {
         EmbeddedServices services = runtime.services();
         out.println("  warehouse: " + services.postgres().map(pg -> "embedded PostgreSQL, data in " + pg.dataDir()
-                + "; look inside: " + pg.psqlCommand()).orElse(config.warehouse().redactedUrl()));
+                        + "; look inside: " + pg.psqlCommand())
+                .or(() -> services.mariadb().map(db -> "embedded MariaDB, data in " + db.dataDir()
+                        + "; look inside: " + db.clientCommand()))
+                .orElse(config.warehouse().redactedUrl()));
         List<SourceConfig> sources = config.sourcesInOrder();
         services.kafka().ifPresent(k -> out.println("  kafka    : " + k.bootstrap() + " (embedded), topic(s) "
                 + String.join(", ", sources.stream().map(SourceConfig::spec).filter(s -> s instanceof KafkaSourceSpec ks

@@ -133,6 +133,13 @@ class ProduceCommandIT {
             assertThat(err.toString()).contains(bad + ":2:", "not a JSON value", "nothing was sent");
             assertThat(strata("produce", "customers", customers.toString(), project.toString())).isEqualTo(2);
             assertThat(err.toString()).contains("give --key");
+            // standard input is sent as read and stops at the first bad line, saying what was sent
+            assertThat(strata(new ByteArrayInputStream("{\"id\": 20}\nnot json\n{\"id\": 21}\n"
+                    .getBytes(StandardCharsets.UTF_8)), "produce", "orders", "-", project.toString())).isEqualTo(2);
+            assertThat(err.toString()).contains("<stdin>:2:", "not a JSON value", "1 earlier record(s) were sent");
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(rows(w, "SELECT _payload->>'id' FROM stg.orders ORDER BY 1")).contains("20"));
+            assertThat(rows(w, "SELECT _payload->>'id' FROM stg.orders ORDER BY 1")).doesNotContain("12", "13", "21");
             assertThat(strata("produce", "nope", customers.toString(), project.toString())).isEqualTo(2);
             assertThat(err.toString()).contains("has no source 'nope' (its sources: orders, customers)");
         }
