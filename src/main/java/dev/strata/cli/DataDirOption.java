@@ -11,7 +11,21 @@ public final class DataDirOption {
                     + "`strata run --data-dir` or `strata demo --data-dir` recorded for the project, else <dir>/.strata).")
     Path dataDir;
 
+    /** The folder given, created if it does not exist; a file, or a folder that cannot be created, is a usage error. */
     Optional<Path> get() {
-        return Optional.ofNullable(dataDir);
+        if (dataDir == null) {
+            return Optional.empty();
+        }
+        if (java.nio.file.Files.exists(dataDir) && !java.nio.file.Files.isDirectory(dataDir)) {
+            throw new dev.strata.StrataException(dev.strata.ErrorCode.USAGE, "--data-dir " + dataDir
+                    + " is a file, not a folder");
+        }
+        try {
+            java.nio.file.Files.createDirectories(dataDir);
+        } catch (java.io.IOException e) {
+            throw new dev.strata.StrataException(dev.strata.ErrorCode.USAGE, "cannot use --data-dir " + dataDir + ": "
+                    + InputFiles.reason(e), e);
+        }
+        return Optional.of(dataDir);
     }
 }

@@ -51,8 +51,20 @@ final class InputFiles {
     }
 
     private static StrataException unreadable(Path file, String what, IOException e) {
-        String why = e instanceof NoSuchFileException ? "no such file"
-                : e instanceof AccessDeniedException ? "permission denied" : e.getMessage();
-        return new StrataException(ErrorCode.USAGE, "cannot read " + file + " (" + what + "): " + why, e);
+        return new StrataException(ErrorCode.USAGE, "cannot read " + file + " (" + what + "): " + reason(e), e);
+    }
+
+    /** Why a file operation failed, in a few words ("no such file", "permission denied", ...). */
+    static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file or folder";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }
