@@ -1,6 +1,7 @@
 package dev.strata.cli;
 
 import dev.strata.ErrorCode;
+import dev.strata.StrataException;
 import dev.strata.config.Durations;
 import dev.strata.config.ProjectConfig;
 import dev.strata.ingest.Landing;
@@ -12,6 +13,7 @@ import dev.strata.schedule.RetryWait;
 import dev.strata.schedule.TaskState;
 import dev.strata.vault.VaultLoader;
 import dev.strata.warehouse.Warehouse;
+import dev.strata.warehouse.Warehouses;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
@@ -63,6 +65,8 @@ final class BackfillCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ProjectConfig config = project.load();
         PrintWriter out = spec.commandLine().getOut();
+        // before any server starts: a range the schedule does not cover says why nothing would run
+        List<String> notes = explainRange(Pipeline.load(config, Warehouses.forConfig(config.warehouse())));
         try (ProjectWarehouse pw = ProjectWarehouse.open(config, dataDir.get(), parallel + 2)) {
             Warehouse w = pw.warehouse();
             Pipeline pipeline = Pipeline.load(config, w.adapter());
@@ -73,6 +77,7 @@ final class BackfillCommand implements Callable<Integer> {
             List<String> nodes = backfill.nodes(options.select());
             out.println("backfill " + config.name() + ": " + String.join(", ", nodes) + " from " + DAY.format(from)
                     + " to " + DAY.format(to) + (rerun ? " (rerun)" : ""));
+            notes.forEach(out::println);
             out.flush();
             prepare(out, config, pipeline, w, worker, nodes);
             // Ctrl-C: stop claiming, let running tasks finish, print the summary, then let the JVM exit
@@ -90,6 +95,36 @@ final class BackfillCommand implements Callable<Integer> {
                 return run(out, backfill, options);
             }
         }
+    }
+
+    /**
+     * Refuses (exit code 2) a range in which no selected node has an interval, saying why for each
+     * (the schedule's end or start, or no point of its cadence in the range); returns notes for nodes
+     * whose start or end leaves part of the range out, or which have no interval in it.
+     */
+    private List<String> explainRange(Pipeline pipeline) {
+        List<String> nodes = Backfill.nodes(pipeline, Optional.ofNullable(select));
+        Map<String, List<String>> empty = new LinkedHashMap<>();
+        Map<String, List<String>> clipped = new LinkedHashMap<>();
+        for (String n : nodes) {
+            var schedule = pipeline.schedule(n);
+            Optional<String> why = schedule.whyNoIntervals(from, to);
+            if (why.isPresent()) {
+                empty.computeIfAbsent(why.get(), k -> new java.util.ArrayList<>()).add(n);
+            } else {
+                schedule.clippedBy(from, to).ifPresent(c -> clipped.computeIfAbsent(c, k -> new java.util.ArrayList<>()).add(n));
+            }
+        }
+        String range = "from " + DAY.format(from) + " to " + DAY.format(to);
+        if (!nodes.isEmpty() && empty.values().stream().mapToInt(List::size).sum() == nodes.size()) {
+            List<String> reasons = new java.util.ArrayList<>();
+            empty.forEach((why, ns) -> reasons.add(String.join(", ", ns) + ": " + why));
+            throw new StrataException(ErrorCode.USAGE, "nothing to backfill " + range + ": " + String.join("; ", reasons));
+        }
+        List<String> notes = new java.util.ArrayList<>();
+        empty.forEach((why, ns) -> notes.add("note: " + String.join(", ", ns) + " has no interval " + range + ": " + why));
+        clipped.forEach((why, ns) -> notes.add("note: " + String.join(", ", ns) + " runs only part of the range: " + why));
+        return notes;
     }
 
     /**

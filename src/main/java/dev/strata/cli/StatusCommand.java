@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code strata status [dir]}: the nodes, their last intervals and states, what runs now, recent failures. */
-@Command(name = "status", description = "Show each node's last interval and state, running tasks and recent failures.")
+@Command(name = "status", description = {"Show each node's last interval and state, running tasks and recent failures.",
+        "Exit code: 0 when no run has failed, 1 when one or more have (state failed, their retries used up; a run "
+                + "waiting to retry does not count), 2 for a bad project or option."})
 final class StatusCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
@@ -65,6 +67,8 @@ final class StatusCommand implements Callable<Integer> {
                         c.getOrDefault(TaskState.SUCCESS, 0), c.getOrDefault(TaskState.FAILED, 0),
                         c.getOrDefault(TaskState.QUEUED, 0) + c.getOrDefault(TaskState.UP_FOR_RETRY, 0));
             }
+            long failedRuns = nodes.values().stream()
+                    .mapToLong(n -> n.counts().getOrDefault(TaskState.FAILED, 0)).sum();
             List<RunLog.Run> running = log.runs(List.of(TaskState.RUNNING), 50);
             if (!running.isEmpty()) {
                 out.println();
@@ -80,8 +84,14 @@ final class StatusCommand implements Callable<Integer> {
                 out.println("failures (latest first):");
                 for (RunLog.Run r : failed) {
                     out.println("  " + r.node() + " " + TIME.format(r.interval().start()) + " " + r.state().db()
-                            + " after attempt " + r.attempt() + ": " + firstLine(r.error()));
+                            + " after attempt " + r.attempt() + ": " + TerminalText.line(firstLine(r.error())));
                 }
+            }
+            if (failedRuns > 0) {
+                out.println();
+                out.println(failedRuns + " failed run(s): exit code 1. Fix the cause, then `strata backfill` over their "
+                        + "dates runs them again.");
+                return dev.strata.ErrorCode.TASK_FAILED.exitCode();
             }
         }
         return 0;

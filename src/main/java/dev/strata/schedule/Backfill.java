@@ -129,6 +129,11 @@ public final class Backfill {
 
     /** The scheduled nodes a selection picks (continuous nodes cannot be backfilled). */
     public List<String> nodes(Optional<String> select) {
+        return nodes(pipeline, select);
+    }
+
+    /** The same for {@code pipeline}, without a warehouse. */
+    public static List<String> nodes(Pipeline pipeline, Optional<String> select) {
         List<String> picked = select.map(s -> pipeline.graph().select(s)).orElse(pipeline.graph().topologicalOrder());
         return picked.stream().filter(n -> !pipeline.schedule(n).isContinuous()).toList();
     }

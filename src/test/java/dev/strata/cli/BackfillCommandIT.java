@@ -74,5 +74,30 @@ class BackfillCommandIT {
                 .containsPattern("retry: raw_count 2022-10-02 00:00 \\(data 2022-10-02T00:00:00Z/P1D\\) failed attempt 1 of 2: "
                         + "ERROR: division by zero.*; next attempt at \\d\\d:\\d\\d:\\d\\d UTC \\(in [12]s\\)")
                 .contains("failed:", "raw_count 2022-10-02 00:00", "2 attempt(s)");
+
+        // status: the failed run makes it exit 1 (issue 19.7: it exited 0), and it says so
+        out.getBuffer().setLength(0);
+        int status = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), "status", dir.toString());
+        assertThat(status).as(out.toString()).isEqualTo(1);
+        assertThat(out.toString()).contains("raw_count 2022-10-02 00:00 failed after attempt 2")
+                .contains("1 failed run(s): exit code 1");
+    }
+
+    @Test
+    void shouldSayWhyNothingRunsPastTheSchedulesEndAndWhatWasLeftOut(@TempDir Path dir) throws Exception {
+        project(dir, """
+                schedule:
+                  marts: { every: 1d, start: 2022-10-01, end: 2022-10-10 }
+                """, "select count(*) as n from stg.orders");
+
+        assertThat(backfill(dir, "--from", "2022-11-01", "--to", "2022-11-03")).isEqualTo(2);
+        assertThat(err.toString()).contains("nothing to backfill from 2022-11-01 00:00 to 2022-11-03 00:00",
+                "raw_count, vault_count: the schedule ends at 2022-10-10 00:00 UTC (end: in strata.yaml)");
+
+        out.getBuffer().setLength(0);
+        assertThat(backfill(dir, "--from", "2022-10-09", "--to", "2022-10-12")).as(out + "\n" + err).isZero();
+        assertThat(out.toString()).containsPattern("raw_count\\s+2\\s+0\\s+0")
+                .contains("note: raw_count, vault_count runs only part of the range: the schedule ends at 2022-10-10 00:00 UTC "
+                        + "(end: in strata.yaml)");
     }
 }
