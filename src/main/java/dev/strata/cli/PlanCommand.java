@@ -60,10 +60,35 @@ final class PlanCommand implements Callable<Integer> {
             printVault(config, out);
         }
         printMarts(out, checked);
+        printTests(out, checked);
         out.flush();
         spec.commandLine().getOut().print(plan);
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** Every data test with the SQL it runs (for a scheduled node: for the interval shown above). */
+    private void printTests(PrintWriter out, Pipeline pipeline) {
+        List<String> nodes = select == null ? pipeline.graph().topologicalOrder() : pipeline.graph().select(select);
+        List<dev.strata.quality.DataTest> tests = pipeline.tests().all().stream().filter(t -> nodes.contains(t.node())).toList();
+        if (tests.isEmpty()) {
+            return;
+        }
+        out.println();
+        out.println("data tests (each query returns the offending rows; an error test that returns any fails its task):");
+        for (dev.strata.quality.DataTest t : tests) {
+            NodeSchedule s = pipeline.schedule(t.node());
+            dev.strata.quality.TestScope scope = interval(s).map(si -> dev.strata.quality.TestScope.interval(si.data().start(),
+                    si.data().end(), si.logicalDate(), Clock.systemUTC().instant()))
+                    .orElseGet(() -> dev.strata.quality.TestScope.everything(Clock.systemUTC().instant()));
+            out.println();
+            out.println("  " + t.id() + " (" + t.kind().word() + ", " + t.severity().word() + "): " + t.description());
+            try {
+                t.query().sql(scope).display().lines().forEach(l -> out.println("    " + l));
+            } catch (RuntimeException e) {
+                out.println("    -- cannot render: " + e.getMessage());
+            }
+        }
     }
 
     private void printMarts(PrintWriter out, Pipeline pipeline) {

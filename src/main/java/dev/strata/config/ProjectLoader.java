@@ -73,16 +73,25 @@ public final class ProjectLoader {
                 .orElse(new WarehouseConfig(WarehouseConfig.EMBEDDED_POSTGRES, "strata", Secret.empty(),
                         WarehouseConfig.DEFAULT_POOL_SIZE));
         Map<String, SourceConfig> sources = new LinkedHashMap<>();
+        TestsConfigReader tests = new TestsConfigReader(dir);
         root.namedEntries("sources").forEach((sourceName, value) ->
-                value.asMapping().map(m -> readSource(sourceName, m)).ifPresent(s -> sources.put(sourceName, s)));
+                value.asMapping().map(m -> readSource(sourceName, m, tests)).ifPresent(s -> sources.put(sourceName, s)));
         Map<String, ProjectVar> vars = VarsConfigReader.read(root);
         ConsoleConfig console = root.mapping("console").map(ProjectLoader::readConsole).orElse(ConsoleConfig.defaults());
-        VaultSection vault = root.mapping("vault").map(v -> VaultConfigReader.read(v, sources.keySet())).orElse(VaultSection.none());
-        MartsSection marts = MartsConfigReader.read(dir, root, problems);
+        VaultSection vault = root.mapping("vault").map(v -> VaultConfigReader.read(v, sources.keySet(), tests))
+                .orElse(VaultSection.none());
+        MartsSection marts = MartsConfigReader.read(dir, root, problems, tests);
         ScheduleSection schedule = ScheduleConfigReader.read(root);
         DashboardsSection dashboards = DashboardsConfigReader.read(root);
         root.finish();
-        return new ProjectConfig(dir, name, warehouse, sources, vault, marts, schedule, dashboards, console, vars);
+        java.util.Set<String> nodes = new java.util.LinkedHashSet<>(sources.keySet());
+        nodes.addAll(vault.hubs().keySet());
+        nodes.addAll(vault.links().keySet());
+        nodes.addAll(vault.satellites().keySet());
+        nodes.addAll(marts.marts().keySet());
+        TestsSection testsSection = tests.finish(nodes, problems);
+        return new ProjectConfig(dir, name, warehouse, sources, vault, marts, schedule, dashboards, console, vars,
+                testsSection);
     }
 
     private static WarehouseConfig readWarehouse(ConfigReader m) {
@@ -100,7 +109,7 @@ public final class ProjectLoader {
         return new WarehouseConfig(url, user, password, pool);
     }
 
-    private static SourceConfig readSource(String name, ConfigReader m) {
+    private static SourceConfig readSource(String name, ConfigReader m, TestsConfigReader tests) {
         SourceSpec spec = null;
         int kinds = 0;
         if (m.has("kafka")) {
@@ -133,6 +142,7 @@ public final class ProjectLoader {
         }
         BatchConfig batch = m.mapping("batch").map(ProjectLoader::readBatch).orElse(BatchConfig.defaults());
         long maxBytes = m.size("max_message_bytes", SourceConfig.DEFAULT_MAX_MESSAGE_BYTES);
+        tests.read(m, new TestsConfigReader.NodeShape(name, TestsConfigReader.STG_COLUMNS, true, Optional.of("_loaded_at")));
         m.finish();
         return new SourceConfig(name, spec, key, filter, eventTime, window, batch, maxBytes, m.position());
     }

@@ -37,9 +37,11 @@ public final class VaultConfigReader {
     private final Map<String, LinkConfig> links = new LinkedHashMap<>();
     private final Map<String, SatelliteConfig> satellites = new LinkedHashMap<>();
     private final Set<String> targetNames = new LinkedHashSet<>();
+    private final TestsConfigReader tests;
 
-    private VaultConfigReader(Set<String> sources) {
+    private VaultConfigReader(Set<String> sources, TestsConfigReader tests) {
         this.sources = sources;
+        this.tests = tests;
     }
 
     /**
@@ -47,7 +49,12 @@ public final class VaultConfigReader {
      * declares, whatever their kind.
      */
     public static VaultSection read(ConfigReader vault, Set<String> sourceNames) {
-        return new VaultConfigReader(Set.copyOf(sourceNames)).readSection(vault);
+        return read(vault, sourceNames, new TestsConfigReader(java.nio.file.Path.of(".")));
+    }
+
+    /** Like {@link #read(ConfigReader, Set)}, handing each table's {@code tests:} to {@code tests}. */
+    static VaultSection read(ConfigReader vault, Set<String> sourceNames, TestsConfigReader tests) {
+        return new VaultConfigReader(Set.copyOf(sourceNames), tests).readSection(vault);
     }
 
     private VaultSection readSection(ConfigReader vault) {
@@ -112,6 +119,8 @@ public final class VaultConfigReader {
             return exprs.size() != keyColumns.size() ? null
                     : new VaultMapping(source, each, Map.of(name, exprs), Map.of(), loadDt, where, value.position());
         });
+        tests.read(m, new TestsConfigReader.NodeShape(name, TestsConfigReader.hubColumns(name, keyColumns), false,
+                Optional.of("load_dt")));
         m.finish();
         return new HubConfig(name, keyColumns, from, m.position());
     }
@@ -160,6 +169,8 @@ public final class VaultConfigReader {
             mm.get().finish();
             return keys == null ? null : new VaultMapping(source, each, keys, Map.of(), loadDt, where, value.position());
         });
+        tests.read(m, new TestsConfigReader.NodeShape(name, TestsConfigReader.linkColumns(name, roles.keySet()), false,
+                Optional.of("load_dt")));
         m.finish();
         return new LinkConfig(name, roles, from, m.position());
     }
@@ -286,6 +297,8 @@ public final class VaultConfigReader {
             return keys == null || !attrs.keySet().equals(attributes.keySet()) ? null
                     : new VaultMapping(source, each, keys, attrs, loadDt, where, value.position());
         });
+        tests.read(m, new TestsConfigReader.NodeShape(name, parent == null ? null
+                : TestsConfigReader.satelliteColumns(parent, attributes.keySet()), false, Optional.of("load_dt")));
         m.finish();
         return new SatelliteConfig(name, parent == null ? "" : parent, attributes, from, m.position());
     }

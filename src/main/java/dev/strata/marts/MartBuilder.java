@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
 /**
  * Runs one mart for one interval inside the caller's task attempt (see the task contract at
  * {@link Materializer}): the warehouse's {@link Materializer} builds and publishes the relation,
- * then the {@code unique_key} check and the mart's checks run; any offending row fails the run with
+ * then the {@code unique_key} check runs (the mart's data tests and checks: run next, from the scheduler); any offending row fails the run with
  * {@link ErrorCode#TASK_FAILED} and the caller's rollback leaves the mart as it was.
  * <ul>
  *   <li><b>view</b>: the view is replaced.</li>
@@ -79,14 +79,7 @@ public final class MartBuilder {
             throw mart.materialization() == dev.strata.config.MartConfig.Materialization.SCRIPT ? e
                     : locatedInSelect(context, mart, interval, r.sql(), e);
         }
-        for (int i = 0; i < r.checks().size(); i++) {
-            Mart.RenderedCheck check = r.checks().get(i);
-            try {
-                runCheck(c, mart, check);
-            } catch (FailedStatement e) {
-                throw located(mart, mart.checkTemplates().get(i), interval, check.sql(), e.statement, e.cause());
-            }
-        }
+        // the mart's checks: (and its other data tests) run after the build, from the scheduler (dev.strata.quality)
         return rows;
     }
 
@@ -194,10 +187,7 @@ public final class MartBuilder {
         if (!mart.uniqueKey().isEmpty()) {
             out.add("-- check: (" + String.join(", ", mart.uniqueKey()) + ") is unique and not null");
         }
-        for (Mart.RenderedCheck check : r.checks()) {
-            out.add("-- check " + check.name() + ": fails when this returns rows\n" + check.sql());
-        }
-        return out;
+        return out; // its data tests (checks: among them) are listed by strata plan after the marts
     }
 
     private long incremental(Materializer.BuildContext context, Mart mart, String select, TemplateInterval interval)
@@ -314,27 +304,6 @@ public final class MartBuilder {
         if (!dupes.isEmpty()) {
             throw new StrataException(ErrorCode.TASK_FAILED, "mart " + mart.name() + ": unique_key (" + String.join(", ", key)
                     + ") is not unique; duplicated keys (with their count): " + String.join("; ", dupes));
-        }
-    }
-
-    private void runCheck(Connection c, Mart mart, Mart.RenderedCheck check) throws SQLException {
-        List<String> rows = examples(c, check.sql());
-        if (!rows.isEmpty()) {
-            throw new StrataException(ErrorCode.TASK_FAILED, "check '" + check.name() + "' of " + mart.name()
-                    + " failed: it returned " + (rows.size() > EXAMPLES ? "more than " + EXAMPLES : rows.size())
-                    + " row(s), e.g. " + String.join("; ", rows.subList(0, Math.min(EXAMPLES, rows.size()))));
-        }
-    }
-
-    /** Up to {@value #EXAMPLES} + 1 rows of a query written by the user (a plain statement: it may contain {@code ?} operators). */
-    private List<String> examples(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.setMaxRows(EXAMPLES + 1);
-            try (ResultSet rs = s.executeQuery(sql)) {
-                return describeRows(rs);
-            }
-        } catch (SQLException e) {
-            throw new FailedStatement(sql, e);
         }
     }
 

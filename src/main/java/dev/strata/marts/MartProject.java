@@ -91,6 +91,29 @@ public final class MartProject {
                 checks.add(new Mart.Template(c.name(), checkSource));
                 mp.collect(l.config.name(), checkSource, dialect, problems);
             }
+            // tests: of kind sql (dev.strata.quality runs them after the build): what they ref() runs before the
+            // mart; their problems are reported when the tests are built. (checks: are collected above.)
+            java.util.Set<String> checkNames = new java.util.HashSet<>();
+            l.config.checks().forEach(c -> checkNames.add(c.name()));
+            for (dev.strata.config.DataTestConfig t : project.tests().of(l.config.name())) {
+                if (t.kind() != dev.strata.config.DataTestConfig.Kind.SQL || checkNames.contains(t.name())) {
+                    continue;
+                }
+                TemplateSource testSource;
+                if (t.sql().isPresent()) {
+                    testSource = TemplateSource.inline(t.position(), t.sql().get());
+                } else {
+                    Path f = t.file().orElseThrow();
+                    String display = project.directory().resolve(f).normalize().toString();
+                    Optional<String> read = ProjectFiles.read(project.directory(), f, display, t.position(),
+                            "marts." + l.config.name() + ".tests." + t.name(), new Problems());
+                    if (read.isEmpty()) {
+                        continue;
+                    }
+                    testSource = new TemplateSource(display, read.get());
+                }
+                mp.collectEdges(l.config.name(), testSource, dialect);
+            }
             mp.collect(l.config.name(), l.source, dialect, problems);
             for (MartConfig.NamedRef d : l.config.dependsOn()) {
                 if (!mp.catalog.containsKey(d.name())) {
@@ -159,6 +182,67 @@ public final class MartProject {
                 edges.add(new Edge(r.name(), mart, source.position(r.offset())));
             }
         }
+    }
+
+    /** Records the edges of a template's {@code ref()}s into {@code mart}, reporting nothing (its problems are reported elsewhere). */
+    private void collectEdges(String mart, TemplateSource source, SqlDialect dialect) {
+        TemplateScope scope = newScope(dialect);
+        templates.render(source, scope, dialect, TemplateInterval.sample(), "");
+        for (TemplateScope.RefCall r : scope.refs) {
+            if (catalog.containsKey(r.name()) && !r.name().equals(mart)) {
+                edges.add(new Edge(r.name(), mart, source.position(r.offset())));
+            }
+        }
+    }
+
+    /** What {@link #parseTemplate} found in a template: the nodes it {@code ref()}s, in order, and its {@code config()} settings. */
+    public record ParsedTemplate(List<String> refs, Map<String, Object> header) {
+    }
+
+    private static TemplateSource source(String text, String display, Optional<Position> inline) {
+        return inline.map(at -> TemplateSource.inline(at, text)).orElseGet(() -> new TemplateSource(display, text));
+    }
+
+    /**
+     * Reads a template that is not a mart (a data test's SQL): renders it once for a sample
+     * interval, reporting template errors and unknown {@code ref()}s at their file:line:column
+     * under {@code owner} ({@code inline}: written in strata.yaml at that place), and returns what it refs.
+     */
+    public ParsedTemplate parseTemplate(String text, String display, Optional<Position> inline, String owner, SqlDialect dialect,
+                                        Problems problems) {
+        TemplateSource source = source(text, display, inline);
+        TemplateScope scope = newScope(dialect);
+        templates.render(source, scope, dialect, TemplateInterval.sample(), "");
+        for (TemplateScope.Problem p : scope.problems) {
+            String message = p.message();
+            if (message.startsWith("ref('")) {
+                String name = message.substring(5, message.indexOf('\'', 5));
+                message = message + Suggestions.didYouMean(name, catalog.keySet());
+            }
+            problems.add(source.position(p.offset()), owner, message + "\n" + source.excerpt(p.offset()));
+        }
+        return new ParsedTemplate(scope.refs.stream().map(TemplateScope.RefCall::name).distinct().toList(),
+                Map.copyOf(scope.header));
+    }
+
+    /**
+     * Renders a data test's template for {@code interval}, {@code {{ this }}} being {@code self}. A
+     * template problem becomes a {@link dev.strata.ErrorCode#TASK_FAILED} error naming its place.
+     */
+    public String renderTemplate(String text, String display, Optional<Position> inline, SqlDialect dialect,
+                                 TemplateInterval interval, String self) {
+        TemplateSource source = source(text, display, inline);
+        SqlTemplates.Rendered r = templates.render(source, newScope(dialect), dialect, interval, self);
+        if (!r.ok()) {
+            throw new dev.strata.StrataException(dev.strata.ErrorCode.TASK_FAILED, r.scope().problems.stream()
+                    .map(p -> source.position(p.offset()) + ": " + p.message()).collect(java.util.stream.Collectors.joining("\n")));
+        }
+        return r.sql().strip();
+    }
+
+    /** The relation {@code ref(name)} resolves to, if any. */
+    public Optional<Relation> relationOf(String name) {
+        return Optional.ofNullable(catalog.get(name)).flatMap(Node::relation);
     }
 
     /** A scope that resolves names but reports nothing about them (used to read headers). */
