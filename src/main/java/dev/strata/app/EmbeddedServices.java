@@ -11,6 +11,7 @@ import dev.strata.embedded.EmbeddedKafka;
 import dev.strata.embedded.EmbeddedMariaDb;
 import dev.strata.embedded.EmbeddedPostgres;
 import dev.strata.embedded.EmbeddedRedis;
+import dev.strata.warehouse.Warehouse;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -47,8 +48,12 @@ public final class EmbeddedServices implements AutoCloseable {
         return forProject(project, dataDir, Durability.FAST);
     }
 
-    /** Starts what {@code project} needs; nothing when it names real servers everywhere. */
+    /**
+     * Starts what {@code project} needs; nothing when it names real servers everywhere. With a data
+     * directory, records it for the project's later commands ({@link ProjectDataDir}).
+     */
     public static EmbeddedServices forProject(ProjectConfig project, Optional<Path> dataDir, Durability durability) {
+        dataDir.ifPresent(d -> ProjectDataDir.record(project.directory(), d));
         boolean mariadb = project.warehouse().isEmbeddedMariaDb();
         boolean pg = project.warehouse().isEmbedded() && !mariadb;
         boolean kafka = false;
@@ -93,6 +98,35 @@ public final class EmbeddedServices implements AutoCloseable {
                     k.exceptionally(x -> null).join(), r.exceptionally(x -> null).join()).close();
             throw e.getCause() instanceof RuntimeException re ? re : e;
         }
+    }
+
+    /**
+     * A pool on the embedded warehouse (PostgreSQL or MariaDB). Every connection Strata makes to an
+     * embedded warehouse goes through {@link #warehouseLogin()}, so that its credentials are read in
+     * one place.
+     */
+    public Warehouse warehouse(int poolSize) {
+        WarehouseLogin login = warehouseLogin()
+                .orElseThrow(() -> new IllegalStateException("no embedded warehouse was started"));
+        return Warehouse.connect(login.jdbcUrl(), login.user(), login.password(), poolSize);
+    }
+
+    /**
+     * Creates, on the embedded broker, the topic of every source that reads from it (one partition,
+     * unless it exists), so that landing and the console find it before the first message; returns
+     * the topics, in source order. Nothing without an embedded broker.
+     */
+    public java.util.List<String> createTopics(ProjectConfig project) {
+        java.util.Set<String> topics = new java.util.LinkedHashSet<>();
+        if (kafka == null) {
+            return java.util.List.of();
+        }
+        for (SourceConfig s : project.sourcesInOrder()) {
+            if (s.spec() instanceof KafkaSourceSpec k && k.isEmbedded() && topics.add(k.topic())) {
+                kafka.createTopic(k.topic(), 1);
+            }
+        }
+        return java.util.List.copyOf(topics);
     }
 
     public Optional<EmbeddedPostgres> postgres() {

@@ -21,12 +21,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code strata status [dir]}: the nodes, their last intervals and states, what runs now, recent failures. */
-@Command(name = "status", description = "Show each node's last interval and state, running tasks and recent failures.")
+@Command(name = "status", description = {"Show each node's last interval and state, running tasks and recent failures.",
+        "Exit code: 0 when no run has failed, 1 when one or more have (state failed, their retries used up; a run "
+                + "waiting to retry does not count), 2 for a bad project or option."})
 final class StatusCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
     @Mixin
     ProjectDir project;
+    @Mixin
+    DataDirOption dataDir;
     @Option(names = "--failures", defaultValue = "10", description = "How many recent failures to list (default 10).")
     int failures;
     @Spec
@@ -37,14 +41,14 @@ final class StatusCommand implements Callable<Integer> {
         ProjectConfig config = project.load();
         Pipeline pipeline = Pipeline.load(config, Warehouses.forConfig(config.warehouse()));
         PrintWriter out = spec.commandLine().getOut();
-        try (ProjectWarehouse pw = ProjectWarehouse.open(config, 1)) {
+        try (ProjectWarehouse pw = ProjectWarehouse.open(config, dataDir.get(), 1)) {
             RunLog log = new RunLog(pw.warehouse(), config.name());
             Map<String, RunLog.NodeStatus> nodes = log.nodes();
             Map<String, java.time.Instant> covered = log.coverage();
             Map<String, RunLog.Failing> failing = log.failingContinuous();
             Map<String, VaultRejects.Pending> rejected = config.vault().declared()
                     ? new VaultRejects(pw.warehouse(), config.name()).pending() : Map.of();
-            out.println("project " + config.name() + " (" + pw.warehouse().url() + ")");
+            out.println("project " + config.name() + " (" + pw.describe() + ")");
             out.println();
             int width = pipeline.graph().nodes().stream().mapToInt(n -> n.name().length()).max().orElse(4);
             String row = "%-" + Math.max(4, width) + "s  %-8s  %-16s  %-12s  %-16s  %7s  %6s  %7s%n";
@@ -68,6 +72,8 @@ final class StatusCommand implements Callable<Integer> {
                         c.getOrDefault(TaskState.SUCCESS, 0), c.getOrDefault(TaskState.FAILED, 0),
                         c.getOrDefault(TaskState.QUEUED, 0) + c.getOrDefault(TaskState.UP_FOR_RETRY, 0));
             }
+            long failedRuns = nodes.values().stream()
+                    .mapToLong(n -> n.counts().getOrDefault(TaskState.FAILED, 0)).sum();
             List<RunLog.Run> running = log.runs(List.of(TaskState.RUNNING), 50);
             if (!running.isEmpty()) {
                 out.println();
@@ -113,8 +119,14 @@ final class StatusCommand implements Callable<Integer> {
                 out.println("failures (latest first):");
                 for (RunLog.Run r : failed) {
                     out.println("  " + r.node() + " " + TIME.format(r.interval().start()) + " " + r.state().db()
-                            + " after attempt " + r.attempt() + ": " + firstLine(r.error()));
+                            + " after attempt " + r.attempt() + ": " + TerminalText.line(firstLine(r.error())));
                 }
+            }
+            if (failedRuns > 0) {
+                out.println();
+                out.println(failedRuns + " failed run(s): exit code 1. Fix the cause, then `strata backfill` over their "
+                        + "dates runs them again.");
+                return dev.strata.ErrorCode.TASK_FAILED.exitCode();
             }
         }
         return 0;

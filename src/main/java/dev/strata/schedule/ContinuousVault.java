@@ -104,6 +104,29 @@ public final class ContinuousVault implements AutoCloseable {
         }
     }
 
+    /**
+     * Loads, once and now, the continuous vault targets that the given nodes read (directly or
+     * further upstream), in run order, and reports their coverage: what {@code strata backfill}
+     * does first, so that its intervals see everything landed so far instead of waiting for a
+     * {@code strata run} to load the vault. Returns the rows inserted per target loaded.
+     */
+    public Map<String, Long> catchUp(java.util.Collection<String> nodes) throws SQLException {
+        java.util.Set<String> upstream = new java.util.HashSet<>();
+        nodes.forEach(n -> upstream.addAll(pipeline.graph().withUpstream(n)));
+        List<String> wanted = targets().stream().filter(upstream::contains).toList();
+        Map<String, Long> loaded = new java.util.LinkedHashMap<>();
+        if (wanted.isEmpty()) {
+            return loaded;
+        }
+        store.registerCoverage(wanted);
+        for (String target : wanted) {
+            Instant start = clock.instant();
+            loaded.put(target, loader.load(target));
+            store.cover(target, start);
+        }
+        return loaded;
+    }
+
     /** Every continuous vault target, in run order. */
     List<String> targets() {
         return pipeline.graph().topologicalOrder().stream()

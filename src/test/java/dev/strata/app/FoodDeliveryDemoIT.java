@@ -51,6 +51,17 @@ class FoodDeliveryDemoIT {
         }
         assertThat(labels).as(text.toString()).containsExactly("verified (checkpoint)", "verified");
         assertThat(orders.get(1)).as("orders sent after the checkpoint are verified at the end").isGreaterThan(orders.get(0));
+        // issue 19.7: the progress line's numbers add up (it showed "sent 250 -> landed 284")
+        Matcher progress = Pattern.compile("topic ([\\d,]+) messages = landed ([\\d,]+) \\+ dead letters ([\\d,]+) "
+                + "\\+ to land ([\\d,]+) \\(generator: ([\\d,]+) acknowledged\\)").matcher(text.toString());
+        int lines = 0;
+        for (; progress.find(); lines++) {
+            long[] n = java.util.stream.IntStream.rangeClosed(1, 5)
+                    .mapToLong(i -> Long.parseLong(progress.group(i).replace(",", ""))).toArray();
+            assertThat(n[1] + n[2] + n[3]).as(progress.group()).isEqualTo(n[0]);
+            assertThat(n[4]).as(progress.group()).isLessThanOrEqualTo(n[0]);
+        }
+        assertThat(lines).as(text.toString()).isGreaterThanOrEqualTo(2);
 
         List<OrderMessage> log = OrderLog.read(dir.resolve("generator/orders.log"));
         assertThat(log).extracting(OrderMessage::kind).contains(OrderMessage.Kind.DUPLICATE, OrderMessage.Kind.MALFORMED);
