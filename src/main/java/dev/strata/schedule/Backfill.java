@@ -98,6 +98,23 @@ public final class Backfill {
     private final Clock clock;
 
     private volatile boolean stopRequested;
+    /** How the pipeline runs this backfill starts are logged: {@code backfill}, or {@code manual} for {@code strata trigger}. */
+    private volatile PipelineRuns.Trigger trigger = PipelineRuns.Trigger.BACKFILL;
+    private volatile List<String> pipelineRuns = List.of();
+
+    /**
+     * Logs the runs of this backfill as a manual trigger ({@code strata trigger --date D}) rather
+     * than as a backfill; returns this.
+     */
+    public Backfill asManualTrigger() {
+        trigger = PipelineRuns.Trigger.MANUAL;
+        return this;
+    }
+
+    /** The ids of the pipeline runs (one per schedule date) the last {@link #run} started, oldest first. */
+    public List<String> pipelineRuns() {
+        return pipelineRuns;
+    }
 
     /**
      * Asks a running {@link #run} to stop claiming new runs (Ctrl-C): it returns within its poll
@@ -142,7 +159,8 @@ public final class Backfill {
                 runs.add(new TaskRunStore.NewRun(n, si, s));
             }
         }
-        store.enqueue(runs, o.rerun() ? TaskRunStore.Requeue.ALL : TaskRunStore.Requeue.FAILED);
+        pipelineRuns = store.enqueue(runs, o.rerun() ? TaskRunStore.Requeue.ALL : TaskRunStore.Requeue.FAILED,
+                new PipelineRuns.Start(trigger, workerId)).pipelineRuns();
         TaskRunStore.Filter filter = new TaskRunStore.Filter(Optional.of(nodes), Optional.of(o.from()), Optional.of(o.to()));
         int total = runs.size();
         // A worker that finds nothing to claim wakes the loop below at once, so the backfill ends as soon as its
@@ -196,6 +214,7 @@ public final class Backfill {
         } finally {
             pool.stop(Duration.ofSeconds(30));
         }
+        PipelineRuns.of(warehouse, pipeline, clock).settle();
         List<RunSummary> summary = store.runs(filter).stream().map(r -> new RunSummary(r.node(), r.logicalDate(),
                 r.interval(), r.state(), r.attempt(), r.rows(), r.error())).toList();
         return new Result(summary, Duration.ofNanos(System.nanoTime() - t0));

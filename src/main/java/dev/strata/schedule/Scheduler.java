@@ -51,6 +51,8 @@ public final class Scheduler implements AutoCloseable {
     private final Options options;
     private final TaskRunStore store;
     private final WorkerPool pool;
+    private final PipelineRuns pipelineRuns;
+    private final String workerId;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "strata-scheduler-tick");
         t.setDaemon(true);
@@ -63,6 +65,8 @@ public final class Scheduler implements AutoCloseable {
         this.clock = clock;
         this.options = options;
         this.store = new TaskRunStore(warehouse, pipeline.name(), clock);
+        this.pipelineRuns = PipelineRuns.of(warehouse, pipeline, clock);
+        this.workerId = workerId;
         this.pool = new WorkerPool(pipeline, warehouse, store, clock, workerId, options.workers(), options.lease(),
                 options.poll(), TaskRunStore.Filter.all(), (run, outcome) -> { });
     }
@@ -92,7 +96,10 @@ public final class Scheduler implements AutoCloseable {
                 runs.add(new TaskRunStore.NewRun(node, si, s));
             }
         }
-        int queued = store.enqueue(runs, TaskRunStore.Requeue.NONE);
+        int queued = store.enqueue(runs, TaskRunStore.Requeue.NONE,
+                new PipelineRuns.Start(PipelineRuns.Trigger.SCHEDULED, workerId)).changed();
+        // finishes pipeline runs whose last task ended in a process that died, or was reclaimed and failed
+        pipelineRuns.settle();
         if (queued > 0) {
             LOG.debug("queued {} due interval(s)", queued);
             pool.wake();
@@ -112,7 +119,7 @@ public final class Scheduler implements AutoCloseable {
             return false;
         }
         store.enqueue(List.of(new TaskRunStore.NewRun(node, new ScheduledInterval(run.get().logicalDate(),
-                run.get().interval()), s)), TaskRunStore.Requeue.ALL);
+                run.get().interval()), s)), TaskRunStore.Requeue.ALL, new PipelineRuns.Start(PipelineRuns.Trigger.MANUAL, workerId));
         pool.wake();
         return true;
     }
