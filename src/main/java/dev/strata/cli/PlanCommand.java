@@ -56,9 +56,25 @@ final class PlanCommand implements Callable<Integer> {
         if (config.vault().declared()) {
             printVault(config, out);
         }
+        printObjects(out, checked);
         printMarts(out, checked);
         printTests(out, checked);
         return 0;
+    }
+
+    /** The SQL objects deployed before the tasks run (each only when its file's checksum differs from the deployed one). */
+    private void printObjects(PrintWriter out, Pipeline pipeline) {
+        pipeline.objects().warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
+        if (pipeline.objects().isEmpty()) {
+            return;
+        }
+        out.println();
+        out.println("objects (deployed in this order before tasks run, when the file's checksum differs from the deployed one):");
+        for (dev.strata.objects.WarehouseObject o : pipeline.objects().objects()) {
+            out.println();
+            out.println("  " + o.name() + " (" + o.file() + ", sha256 " + o.checksum().substring(0, 12) + ")");
+            o.text().strip().lines().forEach(l -> out.println("    " + l));
+        }
     }
 
     /** Every data test with the SQL it runs (for a scheduled node: for the interval shown above). */

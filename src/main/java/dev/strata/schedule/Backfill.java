@@ -2,6 +2,7 @@ package dev.strata.schedule;
 
 import dev.strata.ErrorCode;
 import dev.strata.StrataException;
+import dev.strata.objects.ObjectDeployer;
 import dev.strata.warehouse.Warehouse;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -101,6 +102,12 @@ public final class Backfill {
     /** How the pipeline runs this backfill starts are logged: {@code backfill}, or {@code manual} for {@code strata trigger}. */
     private volatile PipelineRuns.Trigger trigger = PipelineRuns.Trigger.BACKFILL;
     private volatile List<String> pipelineRuns = List.of();
+    private volatile List<ObjectDeployer.Outcome> deployed = List.of();
+
+    /** What the last {@link #run} did with the project's SQL objects (deployed before its runs were queued). */
+    public List<ObjectDeployer.Outcome> deployedObjects() {
+        return deployed;
+    }
 
     /**
      * Logs the runs of this backfill as a manual trigger ({@code strata trigger --date D}) rather
@@ -150,6 +157,7 @@ public final class Backfill {
             throw new StrataException(ErrorCode.USAGE, "nothing to backfill: the selection has no scheduled node"
                     + " (sources and continuous vault targets run with `strata run`)");
         }
+        deployed = ObjectDeployer.deploy(warehouse, pipeline.name(), pipeline.objects());
         TaskRunStore store = new TaskRunStore(warehouse, pipeline.name(), clock);
         store.syncEdges(pipeline.graph().edges());
         List<TaskRunStore.NewRun> runs = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.strata.schedule;
 
+import dev.strata.objects.ObjectDeployer;
 import dev.strata.warehouse.Warehouse;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -53,6 +54,8 @@ public final class Scheduler implements AutoCloseable {
     private final WorkerPool pool;
     private final PipelineRuns pipelineRuns;
     private final String workerId;
+    private final Warehouse warehouse;
+    private volatile List<ObjectDeployer.Outcome> deployed = List.of();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "strata-scheduler-tick");
         t.setDaemon(true);
@@ -67,12 +70,14 @@ public final class Scheduler implements AutoCloseable {
         this.store = new TaskRunStore(warehouse, pipeline.name(), clock);
         this.pipelineRuns = PipelineRuns.of(warehouse, pipeline, clock);
         this.workerId = workerId;
+        this.warehouse = warehouse;
         this.pool = new WorkerPool(pipeline, warehouse, store, clock, workerId, options.workers(), options.lease(),
                 options.poll(), TaskRunStore.Filter.all(), (run, outcome) -> { });
     }
 
     /** Publishes the graph's edges, queues what is due and starts the workers and the ticker. */
     public void start() throws SQLException {
+        deployed = ObjectDeployer.deploy(warehouse, pipeline.name(), pipeline.objects());
         store.syncEdges(pipeline.graph().edges());
         tick();
         pool.start();
@@ -83,6 +88,11 @@ public final class Scheduler implements AutoCloseable {
                 LOG.warn("could not queue due intervals ({}); retrying at the next tick", e.getMessage());
             }
         }, options.tick().toMillis(), options.tick().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** What {@link #start} did with the project's SQL objects (deployed before anything is queued). */
+    public List<ObjectDeployer.Outcome> deployedObjects() {
+        return deployed;
     }
 
     /** Queues every interval that is due now and not queued yet; returns how many. */
