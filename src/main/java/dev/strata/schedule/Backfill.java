@@ -150,6 +150,30 @@ public final class Backfill {
         return picked.stream().filter(n -> !pipeline.schedule(n).isContinuous()).toList();
     }
 
+    /**
+     * Queues the selected nodes' runs of {@code [from, to]} as {@link #run} does, without running
+     * them: the workers of a running {@code strata run} (in any process) pick them up. Returns the
+     * pipeline runs started, as {@link #pipelineRuns} would.
+     */
+    public List<String> queue(Options o) throws SQLException {
+        List<String> nodes = nodes(o.select());
+        if (nodes.isEmpty()) {
+            throw new StrataException(ErrorCode.USAGE, "nothing to queue: the selection has no scheduled node");
+        }
+        TaskRunStore store = new TaskRunStore(warehouse, pipeline.name(), clock);
+        store.syncEdges(pipeline.graph().edges());
+        List<TaskRunStore.NewRun> runs = new ArrayList<>();
+        for (String n : nodes) {
+            NodeSchedule s = pipeline.schedule(n);
+            for (ScheduledInterval si : s.between(o.from(), o.to())) {
+                runs.add(new TaskRunStore.NewRun(n, si, s));
+            }
+        }
+        pipelineRuns = store.enqueue(runs, o.rerun() ? TaskRunStore.Requeue.ALL : TaskRunStore.Requeue.FAILED,
+                new PipelineRuns.Start(trigger, workerId)).pipelineRuns();
+        return pipelineRuns;
+    }
+
     public Result run(Options o, Progress progress) throws SQLException {
         long t0 = System.nanoTime();
         List<String> nodes = nodes(o.select());

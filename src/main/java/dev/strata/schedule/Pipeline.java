@@ -59,7 +59,7 @@ public final class Pipeline {
 
     /** The project's sources, vault targets, marts and SQL tasks. */
     public static Pipeline load(ProjectConfig project, WarehouseAdapter adapter) {
-        return load(project, adapter, VaultNodes.of(project.name(), project.vault()));
+        return load(project, adapter, VaultNodes.of(project.name(), project.vault()).and(BackupNodes.of(project)));
     }
 
     /** Builds the pipeline or throws a {@link ConfigException} listing every problem. */
