@@ -1,22 +1,29 @@
 package dev.strata.console;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.Map;
 
 /**
- * {@code GET /api/pipeline-runs}: the run log, {@code strata.pipeline_runs} — one row per run of
- * the scheduled graph for a logical date, whatever triggered it (the scheduler, a manual trigger
- * or the Re-run button, a backfill), newest first.
+ * {@code GET /api/pipeline-runs[?limit=N]}: the run log, {@code strata.pipeline_runs} — one row per
+ * run of the scheduled graph for a logical date, whatever triggered it (the scheduler, {@code strata
+ * trigger} or the Re-run button, both {@code manual}, a backfill), newest first, at most
+ * {@code limit} (default 20, 1–500). A failed run names its failed task and error (the first
+ * {@value RunsApi#ERROR_PREVIEW_CHARS} characters); {@code rows_loaded} is the object node → rows.
  */
 final class PipelineRunsApi {
     private final Db db;
     private final String pipeline;
+    private final ObjectMapper json;
 
-    PipelineRunsApi(Db db, String pipeline) {
+    PipelineRunsApi(Db db, String pipeline, ObjectMapper json) {
         this.db = db;
         this.pipeline = pipeline;
+        this.json = json;
     }
 
     void register(Javalin app) {
@@ -24,7 +31,7 @@ final class PipelineRunsApi {
     }
 
     record PipelineRunRow(String runId, Instant logicalDate, String triggerType, String status, Instant startedAt,
-                          Instant finishedAt, String failedTask, String errorMessage, int taskCount, String rowsLoaded) {
+                          Instant finishedAt, String failedTask, String errorMessage, int taskCount, JsonNode rowsLoaded) {
     }
 
     private void list(Context ctx) {
@@ -38,7 +45,19 @@ final class PipelineRunsApi {
                             rs.getString("status"), Db.instant(rs, "started_at"), Db.instant(rs, "finished_at"),
                             rs.getString("failed_task"), error != null && error.length() > RunsApi.ERROR_PREVIEW_CHARS
                             ? error.substring(0, RunsApi.ERROR_PREVIEW_CHARS) : error, rs.getInt("task_count"),
-                            rs.getString("rows_loaded"));
+                            rowsLoaded(rs.getString("rows_loaded")));
                 }, pipeline)));
+    }
+
+    /** The stored JSON object; {@code null} while the run is running (written when it finishes). */
+    private JsonNode rowsLoaded(String stored) {
+        if (stored == null) {
+            return null;
+        }
+        try {
+            return json.readTree(stored);
+        } catch (JsonProcessingException e) {
+            return json.getNodeFactory().textNode(stored);
+        }
     }
 }
