@@ -65,6 +65,10 @@ public final class Pipeline {
     /** Builds the pipeline or throws a {@link ConfigException} listing every problem. */
     public static Pipeline load(ProjectConfig project, WarehouseAdapter adapter, ExternalNodes external) {
         Problems problems = new Problems();
+        // a scheduled backup on a warehouse without backups would fail at every run: refuse it at load
+        project.operations().backup().filter(b -> b.scheduled() && !adapter.backups().available()).ifPresent(b ->
+                problems.add(b.position(), "backup.scheduled", "strata backup is not available for " + adapter.name()
+                        + " yet: it is implemented for PostgreSQL only (docs/operations.md#backups)"));
         List<Node> upstream = new ArrayList<>();
         for (SourceConfig s : project.sourcesInOrder()) {
             upstream.add(new Node(s.name(), NodeKind.SOURCE, Optional.of(new Relation(StgTable.SCHEMA, s.name())), s.position()));

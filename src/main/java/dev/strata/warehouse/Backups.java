@@ -31,6 +31,11 @@ import java.util.Objects;
  * {@code psql} can also run). A warehouse without an implementation says so.
  */
 public interface Backups {
+    /** False for a warehouse without backups ({@link #unsupported}): every other method then fails with a clear error. */
+    default boolean available() {
+        return true;
+    }
+
     /** The backup file's extension, without the dot: {@code sql.gz}. */
     String fileExtension();
 
@@ -92,9 +97,14 @@ public interface Backups {
     /** For a warehouse whose adapter has no backup yet: every operation fails, naming the warehouse. */
     static Backups unsupported(String warehouse) {
         return new Backups() {
+            @Override
+            public boolean available() {
+                return false;
+            }
+
             private StrataException no() {
                 return new StrataException(ErrorCode.CONFIG, "strata backup and restore are not available for " + warehouse
-                        + " yet (docs/operations.md#backups)");
+                        + " yet: they are implemented for PostgreSQL only (docs/operations.md#backups)");
             }
 
             @Override
