@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
                 DeadLettersCommand.class,
                 BackupCommand.class,
                 RestoreCommand.class,
+                ProduceCommand.class,
                 DemoCommand.class,
                 InitCommand.class,
                 BenchCommand.class,

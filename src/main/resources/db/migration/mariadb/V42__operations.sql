@@ -1,5 +1,5 @@
 -- Operations (docs/operations.md): the pipeline run log and the warehouse objects a project deploys.
--- MariaDB edition of db/migration/postgresql/V41__operations.sql (same tables and meaning).
+-- MariaDB edition of db/migration/postgresql/V42__operations.sql (same tables and meaning).
 
 -- One row per run of a pipeline's scheduled graph for one logical date, whatever triggered it.
 -- The rules are written at dev.strata.schedule.PipelineRuns.
