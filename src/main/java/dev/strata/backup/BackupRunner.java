@@ -85,6 +85,12 @@ public final class BackupRunner {
     }
 
     public static Result backup(Warehouse w, ProjectConfig project, Options o, Clock clock) {
+        return backup(w, project, o, clock, (table, rows, done, total) ->
+                LOG.info("backup: {} ({} rows), {}/{} tables", table, rows, done, total));
+    }
+
+    /** As {@link #backup(Warehouse, ProjectConfig, Options, Clock)}, telling {@code progress} after each table. */
+    public static Result backup(Warehouse w, ProjectConfig project, Options o, Clock clock, Backups.Progress progress) {
         long t0 = System.nanoTime();
         Backups backups = w.backups();
         String ext = backups.fileExtension();
@@ -110,7 +116,7 @@ public final class BackupRunner {
         }
         List<Backups.SchemaBackup> content;
         try {
-            content = backups.backup(w, layers, schema -> gzip(partials.get(schema)));
+            content = backups.backup(w, layers, schema -> gzip(partials.get(schema)), progress);
             List<BackupFile> files = new ArrayList<>();
             for (Backups.SchemaBackup b : content) {
                 Path done = Files.move(partials.get(b.schema()), finals.get(b.schema()), StandardCopyOption.ATOMIC_MOVE);

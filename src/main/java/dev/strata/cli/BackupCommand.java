@@ -49,7 +49,7 @@ final class BackupCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (ProjectWarehouse pw = ProjectWarehouse.open(config, 2)) {
             BackupRunner.Result r = BackupRunner.backup(pw.warehouse(), config, new BackupRunner.Options(dir, chosen, keep),
-                    Clock.systemUTC());
+                    Clock.systemUTC(), progress(spec.commandLine().getErr(), "backed up"));
             out.println("backup of " + config.name() + " (" + pw.warehouse().url() + "): " + r.files().size()
                     + " layer(s) from one snapshot");
             int width = r.files().stream().mapToInt(f -> f.path().toString().length()).max().orElse(10);
@@ -69,6 +69,18 @@ final class BackupCommand implements Callable<Integer> {
                     r.elapsed().toMillis() / 1000.0);
         }
         return 0;
+    }
+
+    /**
+     * One line per table on the error stream (standard output keeps the summary): how far a long
+     * backup or restore is, the table's rows and the time since the start.
+     */
+    static Backups.Progress progress(PrintWriter err, String verb) {
+        long t0 = System.nanoTime();
+        return (table, rows, done, total) -> {
+            err.printf("  [%d/%d] %s %s: %,d rows (%.1f s)%n", done, total, verb, table, rows, (System.nanoTime() - t0) / 1e9);
+            err.flush();
+        };
     }
 
     static String describe(Backups.TableSummary s) {

@@ -35,7 +35,7 @@ final class RestoreCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         String password = System.getenv(PASSWORD_ENV);
         try (Warehouse w = Warehouse.connect(into, user, password == null ? Secret.empty() : Secret.of(password), 2)) {
-            List<Backups.TableCheck> checks = Restore.restore(w, files);
+            List<Backups.TableCheck> checks = Restore.restore(w, files, BackupCommand.progress(spec.commandLine().getErr(), "restored"));
             int width = checks.stream().mapToInt(c -> BackupCommand.describe(c.expected()).length()).max().orElse(10);
             long rows = 0;
             int bad = 0;

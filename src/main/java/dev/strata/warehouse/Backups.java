@@ -46,16 +46,43 @@ public interface Backups {
     }
 
     /**
+     * Told after each table's rows are copied, so that a long backup or restore shows how far it is.
+     * Called on the thread doing the work; keep it cheap.
+     */
+    @FunctionalInterface
+    interface Progress {
+        /**
+         * @param table  {@code schema.table} as the server quotes it
+         * @param rows   rows copied for it
+         * @param done   tables copied so far, this one included
+         * @param total  tables to copy in all
+         */
+        void copied(String table, long rows, int done, int total);
+
+        Progress NONE = (table, rows, done, total) -> {
+        };
+    }
+
+    /**
      * Backs up {@code schemas} (each must exist) in one snapshot, one file each, and returns what
      * each file holds.
      */
-    List<SchemaBackup> backup(Warehouse warehouse, List<String> schemas, Output output) throws SQLException, IOException;
+    List<SchemaBackup> backup(Warehouse warehouse, List<String> schemas, Output output, Progress progress)
+            throws SQLException, IOException;
+
+    default List<SchemaBackup> backup(Warehouse warehouse, List<String> schemas, Output output) throws SQLException, IOException {
+        return backup(warehouse, schemas, output, Progress.NONE);
+    }
 
     /**
      * Restores {@code files} (backups of different schemas) into {@code warehouse}'s database and
      * returns each table's expected and restored count and checksum; commits only if they all match.
      */
-    List<TableCheck> restore(Warehouse warehouse, List<Path> files) throws SQLException, IOException;
+    List<TableCheck> restore(Warehouse warehouse, List<Path> files, Progress progress) throws SQLException, IOException;
+
+    default List<TableCheck> restore(Warehouse warehouse, List<Path> files) throws SQLException, IOException {
+        return restore(warehouse, files, Progress.NONE);
+    }
 
     /** Row count and checksum of each table of {@code schema}, in the caller's transaction, by table name. */
     List<TableSummary> summarize(Connection connection, String schema) throws SQLException;
@@ -113,12 +140,12 @@ public interface Backups {
             }
 
             @Override
-            public List<SchemaBackup> backup(Warehouse w, List<String> schemas, Output output) {
+            public List<SchemaBackup> backup(Warehouse w, List<String> schemas, Output output, Progress progress) {
                 throw no();
             }
 
             @Override
-            public List<TableCheck> restore(Warehouse w, List<Path> files) {
+            public List<TableCheck> restore(Warehouse w, List<Path> files, Progress progress) {
                 throw no();
             }
 

@@ -185,10 +185,13 @@ class BackupRestoreIT {
             // the files are plain SQL scripts: psql restores them too, where it is installed
             if (Files.isExecutable(Path.of("/usr/bin/psql"))) {
                 String url = TestServers.newDatabaseUrl();
-                String db = url.substring(url.lastIndexOf('/') + 1);
+                String db = url.substring(url.lastIndexOf('/') + 1, url.indexOf('?') < 0 ? url.length() : url.indexOf('?'));
                 for (BackupRunner.BackupFile f : result.files()) {
-                    Process p = new ProcessBuilder("sh", "-c", "gunzip -c '" + f.path() + "' | psql -X -q -v ON_ERROR_STOP=1 -h localhost -p "
-                            + TestServers.postgres().port() + " -U postgres " + db).redirectErrorStream(true).start();
+                    ProcessBuilder psql = new ProcessBuilder("sh", "-c", "gunzip -c '" + f.path() + "' | psql -X -q -v ON_ERROR_STOP=1 "
+                            + "-h localhost -p " + TestServers.postgres().port() + " -U postgres " + db).redirectErrorStream(true);
+                    // the embedded server has a password (the URL carries it for JDBC); psql reads it from the environment
+                    psql.environment().put("PGPASSWORD", TestServers.postgres().password().reveal());
+                    Process p = psql.start();
                     String output = new String(p.getInputStream().readAllBytes());
                     assertThat(p.waitFor()).as("psql: %s", output).isZero();
                 }

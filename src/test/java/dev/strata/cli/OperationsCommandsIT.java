@@ -90,7 +90,7 @@ class OperationsCommandsIT {
                     .containsPattern("pipeline run manual__2022-10-02T00:00:00Z__[0-9a-f]{8}: failed \\(failed task daily: "
                             + "ERROR: division by zero");
             Run status = strata("status", dir.toString());
-            assertThat(status.code()).as(status.err()).isZero();
+            assertThat(status.code()).as("status says runs have failed: " + status.err()).isEqualTo(1);
             assertThat(status.out()).contains("pipeline runs (latest first):")
                     .containsPattern("manual\\s+2022-10-02 00:00\\s+failed\\s+started .* failed: daily: ERROR: division by zero");
             assertThat(one(w, "SELECT count(*) FROM cdm.etl_run_log WHERE trigger_type = 'manual' AND status = 'failed' "
@@ -119,11 +119,19 @@ class OperationsCommandsIT {
             Matcher files = Pattern.compile("(\\S+(cdm|strata)-\\S+\\.sql\\.gz)").matcher(backup.out());
             List<String> written = files.results().map(m -> m.group(1)).toList();
             assertThat(written).hasSize(2);
+            // progress on the error stream, a line per table: [done/total], the table, its rows
+            List<String> backedUp = Pattern.compile("\\[(\\d+)/(\\d+)\\] backed up (\\S+): ([\\d,]+) rows").matcher(backup.err())
+                    .results().map(m -> m.group(1) + "/" + m.group(2) + " " + m.group(3) + " " + m.group(4)).toList();
+            assertThat(backedUp).hasSizeGreaterThan(2).anyMatch(l -> l.matches("\\d+/" + backedUp.size() + " cdm\\.daily 1"))
+                    .last().asString().startsWith(backedUp.size() + "/" + backedUp.size() + " strata.");
             String target = TestServers.newDatabaseUrl();
             Run restore = strata("restore", written.get(0), written.get(1), "--into", target);
             assertThat(restore.code()).as(restore.out() + restore.err()).isZero();
             assertThat(restore.out()).containsPattern("cdm\\.daily\\s+backup\\s+1 rows, checksum [0-9a-f]{16}\\s+restored 1 rows, "
                     + "checksum [0-9a-f]{16}\\s+ok").contains("every row count and checksum equals the backup's");
+            assertThat(restore.err()).contains("restored cdm.daily: 1 rows")
+                    .contains("[" + backedUp.size() + "/" + backedUp.size() + "] restored strata.");
+            assertThat(restore.out()).as("one check line per table backed up").contains("restored " + backedUp.size() + " table(s)");
             try (Warehouse restored = Warehouse.connect(target, "postgres", Secret.empty(), 2)) {
                 assertThat(one(restored, "SELECT count(*) FROM strata.pipeline_runs WHERE pipeline = 'ops_cli'")).isEqualTo("2");
                 assertThat(one(restored, "SELECT day FROM cdm.daily")).isEqualTo("2022-10-02");

@@ -74,7 +74,8 @@ final class PostgresBackups implements Backups {
     }
 
     @Override
-    public List<SchemaBackup> backup(Warehouse warehouse, List<String> schemas, Output output) throws SQLException, IOException {
+    public List<SchemaBackup> backup(Warehouse warehouse, List<String> schemas, Output output, Progress progress)
+            throws SQLException, IOException {
         for (int attempt = 1; ; attempt++) {
             List<Rel> listed;
             try (Connection c = warehouse.connection()) {
@@ -112,10 +113,11 @@ final class PostgresBackups implements Backups {
                 String version = oneString(c, "SELECT current_setting('server_version')");
                 Instant at = Instant.parse(oneString(c, "SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"));
                 List<SchemaBackup> out = new ArrayList<>();
+                Counter counter = new Counter(progress, seen.size());
                 for (String schema : schemas) {
                     List<Rel> own = seen.stream().filter(r -> r.schema().equals(schema)).toList();
                     try (OutputStream file = output.open(schema)) {
-                        out.add(writeSchema(c, schema, own, version, at, file));
+                        out.add(writeSchema(c, schema, own, version, at, file, counter));
                     }
                 }
                 c.rollback();
@@ -184,8 +186,24 @@ final class PostgresBackups implements Backups {
         write(out, STATEMENT + "\n" + text + (text.endsWith(";") ? "" : ";") + "\n");
     }
 
+    /** Tables copied so far, told to the caller's {@link Progress}. */
+    private static final class Counter {
+        private final Progress progress;
+        private final int total;
+        private int done;
+
+        Counter(Progress progress, int total) {
+            this.progress = progress;
+            this.total = total;
+        }
+
+        void copied(String table, long rows) {
+            progress.copied(table, rows, ++done, total);
+        }
+    }
+
     private SchemaBackup writeSchema(Connection c, String schema, List<Rel> tables, String version, Instant at,
-                                     OutputStream out) throws SQLException, IOException {
+                                     OutputStream out, Counter counter) throws SQLException, IOException {
         String qs = oneQuoted(c, schema);
         write(out, MAGIC + "\n-- Strata backup of schema " + qs + ", PostgreSQL " + version + ", snapshot " + at + "\n"
                 + "-- strata-schema: " + schema + "\n"
@@ -222,8 +240,9 @@ final class PostgresBackups implements Backups {
             String cols = String.join(", ", columns);
             write(out, "COPY " + t.qualified() + " (" + cols + ") FROM stdin;\n");
             out.flush();
-            copy.copyOut("COPY " + t.qualified() + " (" + cols + ") TO STDOUT", out);
+            long rows = copy.copyOut("COPY " + t.qualified() + " (" + cols + ") TO STDOUT", out);
             write(out, "\\.\n");
+            counter.copied(t.qualified(), rows);
         }
         for (String setval : strings(c, "SELECT 'SELECT pg_catalog.setval(' || quote_literal(quote_ident(s.schemaname) || '.' "
                 + "|| quote_ident(s.sequencename)) || ', ' || coalesce(s.last_value, s.start_value) || ', ' "
@@ -434,7 +453,7 @@ final class PostgresBackups implements Backups {
     }
 
     @Override
-    public List<TableCheck> restore(Warehouse warehouse, List<Path> files) throws SQLException, IOException {
+    public List<TableCheck> restore(Warehouse warehouse, List<Path> files, Progress progress) throws SQLException, IOException {
         List<FileInfo> infos = new ArrayList<>();
         for (Path f : files) {
             FileInfo info = inspect(f);
@@ -461,9 +480,10 @@ final class PostgresBackups implements Backups {
                 }
             }
             CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+            Counter counter = new Counter(progress, infos.stream().mapToInt(i -> i.tables().size()).sum());
             for (String section : SECTIONS) {
                 for (FileInfo i : infos) {
-                    run(c, copy, i.file(), section);
+                    run(c, copy, i.file(), section, counter);
                 }
             }
             List<TableCheck> checks = new ArrayList<>();
@@ -487,7 +507,8 @@ final class PostgresBackups implements Backups {
     }
 
     /** Runs one section of a file: its statements, and its COPY blocks streamed to the server. */
-    private static void run(Connection c, CopyManager copy, Path file, String section) throws IOException, SQLException {
+    private static void run(Connection c, CopyManager copy, Path file, String section, Counter counter)
+            throws IOException, SQLException {
         try (BufferedReader in = open(file)) {
             String current = null;
             StringBuilder sql = new StringBuilder();
@@ -508,7 +529,9 @@ final class PostgresBackups implements Backups {
                 if (COPY_LINE.matcher(line).matches()) {
                     if (wanted) {
                         execute(c, sql, file);
-                        copyIn(copy, line.substring(0, line.length() - " FROM stdin;".length()) + " FROM STDIN", in);
+                        long rows = copyIn(copy, line.substring(0, line.length() - " FROM stdin;".length()) + " FROM STDIN", in);
+                        // COPY <schema>.<table> (<columns>) FROM stdin;
+                        counter.copied(line.substring("COPY ".length(), line.indexOf(" (")), rows);
                     } else {
                         skipCopy(in);
                     }
@@ -536,7 +559,7 @@ final class PostgresBackups implements Backups {
         }
     }
 
-    private static void copyIn(CopyManager copy, String sql, BufferedReader in) throws SQLException, IOException {
+    private static long copyIn(CopyManager copy, String sql, BufferedReader in) throws SQLException, IOException {
         CopyIn cp = copy.copyIn(sql);
         try {
             java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(1 << 16);
@@ -557,7 +580,7 @@ final class PostgresBackups implements Backups {
             if (buf.size() > 0) {
                 cp.writeToCopy(buf.toByteArray(), 0, buf.size());
             }
-            cp.endCopy();
+            return cp.endCopy();
         } finally {
             if (cp.isActive()) {
                 cp.cancelCopy();
