@@ -3,7 +3,6 @@ package dev.strata.bench;
 import dev.strata.config.EnvResolver;
 import dev.strata.config.ProjectConfig;
 import dev.strata.config.ProjectLoader;
-import dev.strata.config.Secret;
 import dev.strata.config.VaultSection;
 import dev.strata.embedded.EmbeddedMariaDb;
 import dev.strata.embedded.EmbeddedPostgres;
@@ -94,7 +93,7 @@ public final class VaultBenchmark {
             }
         }
         try (EmbeddedPostgres pg = EmbeddedPostgres.start(Optional.empty());
-             Warehouse w = Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), 2)) {
+             Warehouse w = Warehouse.connect(pg.jdbcUrl(), pg.user(), pg.password(), 2)) {
             return run(w);
         }
     }

@@ -25,11 +25,22 @@ public final class ProjectLoader {
         return new ProjectLoader(EnvResolver.system());
     }
 
-    /** Loads {@code dir/strata.yaml}. */
+    /**
+     * Loads {@code dir/strata.yaml}. {@code dir} may also name the {@code strata.yaml} itself (a
+     * path a user often pastes); any other file is refused as not a project folder.
+     */
     public ProjectConfig load(Path dir) {
+        if (Files.isRegularFile(dir) && dir.getFileName() != null && dir.getFileName().toString().equals(FILE_NAME)) {
+            dir = dir.toAbsolutePath().getParent();
+        }
         Path file = dir.resolve(FILE_NAME);
         String display = displayName(file);
         Problems problems = new Problems();
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            problems.add(new Position(displayName(dir), 1, 1), "", "this is a file, not a project folder: give the "
+                    + "folder that holds " + FILE_NAME);
+            problems.throwIfAny();
+        }
         if (!Files.isRegularFile(file)) {
             problems.add(new Position(display, 1, 1), "", "no " + FILE_NAME + " here; `strata init` creates one");
             problems.throwIfAny();
@@ -72,6 +83,7 @@ public final class ProjectLoader {
         MartsSection marts = MartsConfigReader.read(dir, root, problems, tests);
         ScheduleSection schedule = ScheduleConfigReader.read(root);
         DashboardsSection dashboards = DashboardsConfigReader.read(root);
+        OperationsSection operations = OperationsConfigReader.read(dir, root, problems);
         root.finish();
         java.util.Set<String> nodes = new java.util.LinkedHashSet<>(sources.keySet());
         nodes.addAll(vault.hubs().keySet());
@@ -80,7 +92,7 @@ public final class ProjectLoader {
         nodes.addAll(marts.marts().keySet());
         TestsSection testsSection = tests.finish(nodes, problems);
         return new ProjectConfig(dir, name, warehouse, sources, vault, marts, schedule, dashboards, console, vars,
-                testsSection);
+                testsSection, operations);
     }
 
     private static WarehouseConfig readWarehouse(ConfigReader m) {

@@ -164,8 +164,8 @@ final class TaskRunStore {
      */
     void cover(String node, Instant until) throws SQLException {
         warehouse.inTransaction(c -> {
-            try (PreparedStatement upd = c.prepareStatement("UPDATE strata.node_coverage SET covered_until = ?, updated_at = ? "
-                    + "WHERE pipeline = ? AND node = ? AND covered_until < ?")) {
+            try (PreparedStatement upd = c.prepareStatement("UPDATE strata.node_coverage SET covered_until = ?, updated_at = ?, "
+                    + "last_error = NULL, failing_since = NULL WHERE pipeline = ? AND node = ? AND covered_until < ?")) {
                 upd.setObject(1, ts(until));
                 upd.setObject(2, ts(now()));
                 upd.setString(3, pipeline);
@@ -183,6 +183,21 @@ final class TaskRunStore {
                 ins.setObject(3, ts(until));
                 ins.setObject(4, ts(now()));
                 ins.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Records why a continuous node's loads fail (since {@code since}); the next {@link #cover} clears it. */
+    void recordFailure(String node, String error, Instant since) throws SQLException {
+        warehouse.inTransaction(c -> {
+            try (PreparedStatement upd = c.prepareStatement("UPDATE strata.node_coverage SET last_error = ?, failing_since = ? "
+                    + "WHERE pipeline = ? AND node = ?")) {
+                upd.setString(1, error.length() <= 2000 ? error : error.substring(0, 2000) + "...");
+                upd.setObject(2, ts(since));
+                upd.setString(3, pipeline);
+                upd.setString(4, node);
+                upd.executeUpdate();
             }
             return null;
         });
@@ -218,13 +233,28 @@ final class TaskRunStore {
      * flight or waiting for a retry are left alone. Returns how many runs were added or re-queued.
      */
     int enqueue(List<NewRun> runs, Requeue requeue) throws SQLException {
+        return enqueue(runs, requeue, null).changed();
+    }
+
+    /** What {@link #enqueue(List, Requeue, PipelineRuns.Start)} did: runs added or re-queued, pipeline runs started. */
+    record Enqueued(int changed, List<String> pipelineRuns) {
+    }
+
+    /**
+     * Like {@link #enqueue(List, Requeue)}, and, when {@code start} is given, records in the same
+     * transaction the pipeline runs this trigger starts (one per logical date, see
+     * {@link PipelineRuns}): a scheduled trigger's members are the runs it added; a manual or
+     * backfill trigger's are all of {@code runs}, whatever their state.
+     */
+    Enqueued enqueue(List<NewRun> runs, Requeue requeue, PipelineRuns.Start start) throws SQLException {
         if (runs.isEmpty()) {
-            return 0;
+            return new Enqueued(0, List.of());
         }
         return warehouse.inTransaction(c -> {
             // Serialises enqueuers of one pipeline: "added == 0" then means the run exists.
             warehouse.locks().lockForTransaction(c, LockKeys.scheduler("enqueue", pipeline));
             int changed = 0;
+            Map<Instant, List<Long>> members = new java.util.TreeMap<>();
             String reset = "UPDATE strata.task_runs SET state = 'queued', not_before = NULL, lease_until = NULL, "
                     + "worker = NULL, max_attempts = attempt + ?, lost_attempts = 0, "
                     + "depends_on_past = ?, wait_for_downstream = ?, retry_delay_ms = ?, timeout_ms = ? "
@@ -272,10 +302,31 @@ final class TaskRunStore {
                         upd.setObject(j, ts(r.interval().data().start()));
                         changed += upd.executeUpdate();
                     }
+                    if (start != null && (added > 0 || start.trigger() != PipelineRuns.Trigger.SCHEDULED)) {
+                        members.computeIfAbsent(r.interval().logicalDate(), k -> new ArrayList<>())
+                                .add(idOf(c, r.node(), r.interval().data().start()));
+                    }
                 }
             }
-            return changed;
+            List<String> started = start == null ? List.of()
+                    : new PipelineRuns(warehouse, pipeline, clock, java.util.Optional.empty()).create(c, start, members);
+            return new Enqueued(changed, started);
         });
+    }
+
+    private long idOf(Connection c, String node, Instant intervalStart) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM strata.task_runs WHERE pipeline = ? AND node = ? "
+                + "AND interval_start = ?")) {
+            ps.setString(1, pipeline);
+            ps.setString(2, node);
+            ps.setObject(3, ts(intervalStart));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("task run " + node + " " + intervalStart + " vanished while being queued");
+                }
+                return rs.getLong(1);
+            }
+        }
     }
 
     /** The claimable-and-runnable condition over alias {@code t}; parameters: pipeline, now, now. */
@@ -416,11 +467,20 @@ final class TaskRunStore {
         finishAttempt(c, run, "success", now, rows, null);
     }
 
+    /**
+     * What {@link #fail} recorded: {@code up_for_retry} with the earliest time of the next attempt,
+     * {@code failed}, or {@code running} when the run was no longer this attempt's.
+     */
+    record Failure(TaskState state, int maxAttempts, Optional<Instant> nextAttempt) {
+    }
+
     /** After the task's rollback, in a transaction of its own: retry later or fail for good. */
-    TaskState fail(ClaimedRun run, String error) throws SQLException {
+    Failure fail(ClaimedRun run, String error) throws SQLException {
         return warehouse.inTransaction(c -> {
             Instant now = now();
             TaskState outcome;
+            int maxAttempts;
+            Instant notBefore;
             try (PreparedStatement ps = c.prepareStatement("SELECT attempt, max_attempts, retry_delay_ms FROM strata.task_runs "
                     + "WHERE id = ? AND attempt = ? AND worker = ? AND state = 'running' FOR UPDATE")) {
                 ps.setLong(1, run.id());
@@ -428,10 +488,11 @@ final class TaskRunStore {
                 ps.setString(3, run.worker());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        return TaskState.RUNNING; // no longer ours
+                        return new Failure(TaskState.RUNNING, 0, Optional.empty()); // no longer ours
                     }
-                    outcome = rs.getInt("attempt") < rs.getInt("max_attempts") ? TaskState.UP_FOR_RETRY : TaskState.FAILED;
-                    Instant notBefore = now.plusMillis(rs.getLong("retry_delay_ms"));
+                    maxAttempts = rs.getInt("max_attempts");
+                    outcome = rs.getInt("attempt") < maxAttempts ? TaskState.UP_FOR_RETRY : TaskState.FAILED;
+                    notBefore = now.plusMillis(rs.getLong("retry_delay_ms"));
                     try (PreparedStatement upd = c.prepareStatement("UPDATE strata.task_runs SET state = ?, not_before = ?, "
                             + "finished_at = ?, error = ?, lease_until = NULL WHERE id = ?")) {
                         upd.setString(1, outcome.db());
@@ -444,7 +505,8 @@ final class TaskRunStore {
                 }
             }
             finishAttempt(c, run, "failed", now, null, error);
-            return outcome;
+            return new Failure(outcome, maxAttempts,
+                    outcome == TaskState.UP_FOR_RETRY ? Optional.of(notBefore) : Optional.empty());
         });
     }
 

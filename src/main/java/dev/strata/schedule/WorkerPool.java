@@ -30,6 +30,10 @@ final class WorkerPool implements AutoCloseable {
         /** A worker's claim came back empty: it waits for a wake-up or the poll interval. */
         default void idle() {
         }
+
+        /** An attempt failed and the run waits out its {@code retry_delay} before the next one. */
+        default void retrying(RetryWait wait) {
+        }
     }
 
     private final TaskRunStore store;
@@ -41,6 +45,7 @@ final class WorkerPool implements AutoCloseable {
     private final TaskRunStore.Filter filter;
     private final Listener listener;
     private final ScheduledExecutorService watchdog;
+    private final PipelineRuns pipelineRuns;
     private final List<Thread> workers = new ArrayList<>();
     private final AtomicInteger busy = new AtomicInteger();
     private final Object signal = new Object();
@@ -61,7 +66,8 @@ final class WorkerPool implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.runner = new TaskRunner(pipeline, warehouse, store, watchdog, clock);
+        this.runner = new TaskRunner(pipeline, warehouse, store, watchdog, clock, listener::retrying);
+        this.pipelineRuns = PipelineRuns.of(warehouse, pipeline, clock);
     }
 
     void start() {
@@ -128,7 +134,19 @@ final class WorkerPool implements AutoCloseable {
                 busy.decrementAndGet();
             }
             listener.finished(claimed.get(), outcome);
+            if (outcome == TaskRunner.Outcome.SUCCESS || outcome == TaskRunner.Outcome.FAILED) {
+                settle(id);
+            }
             wake();
+        }
+    }
+
+    /** Finishes the pipeline runs the attempt may have completed (a failure here is retried by the next settle). */
+    private void settle(String id) {
+        try {
+            pipelineRuns.settle();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("worker {}: could not update the pipeline run log ({}); the next task or tick retries", id, e.getMessage());
         }
     }
 
