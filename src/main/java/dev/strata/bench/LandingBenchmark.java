@@ -340,7 +340,9 @@ public final class LandingBenchmark {
                     + ", _source_time " + d.timestampType() + ", _batch_id bigint)");
         }
         SqlDialect d = warehouse.sql();
-        String ts = d.cast("?", ColumnType.TIMESTAMPTZ);
+        // timestamps bound as values, not cast from text: a dialect's cast may repeat its argument
+        // (MariaDB's zoned-text cast does), which would repeat the bind parameter
+        String ts = "?";
         long t0 = 0;
         int timed = 0;
         try (Connection c = warehouse.unpooledConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO "
@@ -367,8 +369,8 @@ public final class LandingBenchmark {
         ps.setString(2, new String(message(i), StandardCharsets.UTF_8));
         ps.setString(3, Integer.toString(i % options.partitions()));
         ps.setLong(4, i / options.partitions());
-        ps.setString(5, eventTime(i));
-        ps.setString(6, Instant.now().toString());
+        ps.setObject(5, java.time.OffsetDateTime.parse(eventTime(i)));
+        ps.setObject(6, java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC));
         ps.setLong(7, 0);
         ps.executeUpdate();
     }
