@@ -48,7 +48,10 @@ class VaultConcurrencyIT {
                 .replace("        extra: { k: $.key, a: $.name, b: $.num }\n", "");
         ProjectConfig project = new ProjectLoader(EnvResolver.of(Map.of())).parse(Path.of("."), yaml, "strata.yaml");
         List<List<StgFixture.Row>> batches = batches(new SplittableRandom(42));
-        try (Warehouse shared = TestServers.newDatabase(); Warehouse reference = TestServers.newDatabase()) {
+        // the URL as created (it carries the server's password): Warehouse.url() is redacted for display
+        String sharedUrl = TestServers.newDatabaseUrl();
+        try (Warehouse shared = Warehouse.connect(sharedUrl, "postgres", dev.strata.config.Secret.empty(), 8);
+             Warehouse reference = TestServers.newDatabase()) {
             StgFixture.create(shared, "events");
             StgFixture.create(reference, "events");
             List<String> targets = VaultTarget.all(project.vault()).stream().map(VaultTarget::name).toList();
@@ -64,7 +67,7 @@ class VaultConcurrencyIT {
                 }
                 loaders.add(pool.submit(() -> {
                     int runs = 0;
-                    try (Warehouse own = Warehouse.connect(sharedUrl(shared), "postgres", dev.strata.config.Secret.empty(), 2)) {
+                    try (Warehouse own = Warehouse.connect(sharedUrl, "postgres", dev.strata.config.Secret.empty(), 2)) {
                         VaultLoader loader = new VaultLoader(own, project.name(), project.vault());
                         boolean last = false;
                         while (!last) {
@@ -84,7 +87,14 @@ class VaultConcurrencyIT {
                 StgFixture.land(reference, "events", batch);
                 // let the loaders make a pass over the new rows while the next batch lands
                 long seen = passes.get();
-                Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> passes.get() > seen);
+                Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> {
+                    for (Future<Integer> f : loaders) {
+                        if (f.isDone()) {
+                            f.get();   // a loader that died says why now, not as a timeout
+                        }
+                    }
+                    return passes.get() > seen;
+                });
             }
             landing.set(false);
             int runs = 0;
@@ -102,11 +112,6 @@ class VaultConcurrencyIT {
             }
             assertThat(dump(shared, "s_k")).hasSizeGreaterThan(20);
         }
-    }
-
-    private static String sharedUrl(Warehouse w) {
-        // the pool's URL is redacted for display only when it holds credentials; test URLs have none
-        return w.url();
     }
 
     private static List<List<StgFixture.Row>> batches(SplittableRandom rnd) {
