@@ -3,6 +3,7 @@ package dev.strata.vault;
 import dev.strata.config.ColumnType;
 import dev.strata.config.HubConfig;
 import dev.strata.config.LinkConfig;
+import dev.strata.config.MissingKeys;
 import dev.strata.config.SatelliteConfig;
 import dev.strata.config.VaultExpression;
 import dev.strata.config.VaultMapping;
@@ -60,7 +61,7 @@ final class LoadSql {
     }
 
     /** A group of key parts: one hub reference (a hub, or a link's role) and the types of its key columns. */
-    private record KeyGroup(String name, List<ColumnType> types) {
+    record KeyGroup(String name, List<ColumnType> types) {
     }
 
     /**
@@ -90,14 +91,19 @@ final class LoadSql {
         List<String> cols = new ArrayList<>(List.of(hk));
         List<String> vals = new ArrayList<>(List.of("x.hk"));
         List<String> carried = new ArrayList<>();
+        List<String> ties = new ArrayList<>();
+        String missing = missing(groups, false);
         int k = 0;
-        for (String col : h.keyColumns().keySet()) {
-            cols.add(d.quote(col));
+        for (Map.Entry<String, ColumnType> col : h.keyColumns().entrySet()) {
+            cols.add(d.quote(col.getKey()));
             vals.add("x._k" + k);
-            carried.add("n._k" + k++);
+            // the unknown member's key columns are NULL, whichever blank spelling arrived first
+            carried.add("CASE WHEN " + missing + " THEN NULL ELSE n._k" + k + " END AS _k" + k);
+            ties.addAll(ordered("x._k" + k, col.getValue(), ""));
+            k++;
         }
         return firstPerKey(table, hk, cols, vals, List.of(hash.hashKey(normalized(0, totalParts(groups))) + " AS hk"),
-                carried, mappings, groups);
+                carried, ties, h.missingKeys() == MissingKeys.SKIP ? "NOT " + missing : null, mappings, groups);
     }
 
     private String link(LinkConfig l, List<VaultMapping> mappings) {
@@ -116,15 +122,50 @@ final class LoadSql {
             vals.add("x._h" + g++);
             from += group.types().size();
         }
-        return firstPerKey(table, hk, cols, vals, hashes, List.of(), mappings, groups);
+        return firstPerKey(table, hk, cols, vals, hashes, List.of(), List.of(),
+                l.missingKeys() == MissingKeys.SKIP ? "NOT " + missing(groups, true) : null, mappings, groups);
     }
 
     /**
-     * Hubs and links: the rows of new hash keys, the first per key by (load_dt, source, _seq, item).
-     * Keys already stored are dropped before ranking, so a run over mostly known keys sorts little.
+     * SQL over the normalized key parts {@code n._n0..} that is true when the key is missing: every
+     * part NULL (hashing rule 8); with {@code anyGroup}, when every part of any one group (a link's
+     * role) is NULL.
+     */
+    static String missing(List<KeyGroup> groups, boolean anyGroup) {
+        List<String> perGroup = new ArrayList<>();
+        List<String> all = new ArrayList<>();
+        int k = 0;
+        for (KeyGroup g : groups) {
+            List<String> parts = new ArrayList<>();
+            for (int j = 0; j < g.types().size(); j++) {
+                parts.add("n._n" + k++ + " IS NULL");
+            }
+            all.addAll(parts);
+            perGroup.add(parts.size() == 1 ? parts.get(0) : "(" + String.join(" AND ", parts) + ")");
+        }
+        return anyGroup && perGroup.size() > 1 ? "(" + String.join(" OR ", perGroup) + ")" : "(" + String.join(" AND ", all) + ")";
+    }
+
+    /**
+     * ORDER BY terms for a typed value that every warehouse sorts alike: NULL after every value
+     * (databases disagree on where NULLs go), text by code point whatever the collation.
+     * {@code direction} is {@code ""} or {@code " DESC"}.
+     */
+    private List<String> ordered(String expr, ColumnType type, String direction) {
+        String value = type.kind() == ColumnType.Kind.TEXT || type.kind() == ColumnType.Kind.VARCHAR ? d.codePointOrder(expr) : expr;
+        return List.of("CASE WHEN " + expr + " IS NULL THEN 1 ELSE 0 END" + direction, value + direction);
+    }
+
+    /**
+     * Hubs and links: the rows of new hash keys, the first per key by (load_dt, source, {@code ties},
+     * _seq, item); {@code ties} (the stored key texts of a hub) come before {@code _seq} so that the
+     * row kept does not depend on the order rows landed in. Keys already stored are dropped before
+     * ranking, so a run over mostly known keys sorts little. {@code filter} (over {@code n.}, may be
+     * null) leaves rows out before anything else.
      */
     private String firstPerKey(String table, String hk, List<String> cols, List<String> vals, List<String> hashes,
-                               List<String> carried, List<VaultMapping> mappings, List<KeyGroup> groups) {
+                               List<String> carried, List<String> ties, String filter, List<VaultMapping> mappings,
+                               List<KeyGroup> groups) {
         cols.add(d.quote(VaultTables.LOAD_DT));
         vals.add("x.load_dt");
         cols.add(d.quote(VaultTables.RECORD_SOURCE));
@@ -134,13 +175,17 @@ final class LoadSql {
         select.addAll(List.of("n.load_dt", "n.record_source", "n._input", "n._seq", "n._item"));
         String unknown = "    SELECT * FROM (\n"
                 + "      SELECT " + String.join(",\n        ", select) + "\n"
-                + "      FROM (\n" + normalizedLayer(mappings, groups, Map.of()) + "      ) n" + d.subqueryFence() + "\n"
+                + "      FROM (\n" + normalizedLayer(mappings, groups, Map.of()) + "      ) n"
+                + (filter == null ? "" : " WHERE " + filter) + d.subqueryFence() + "\n"
                 + "    ) p\n"
                 + "    WHERE NOT EXISTS (SELECT 1 FROM " + table + " t WHERE t." + hk + " = p.hk)\n";
+        List<String> order = new ArrayList<>(List.of("x.load_dt", "x._input"));
+        order.addAll(ties);
+        order.addAll(List.of("x._seq", "x._item"));
         return "INSERT INTO " + table + " (" + String.join(", ", cols) + ")\n"
                 + "SELECT " + String.join(", ", vals) + "\n"
                 + "FROM (\n"
-                + "  " + d.firstPerGroup(unknown, "x", List.of("x.hk"), List.of("x.load_dt", "x._input", "x._seq", "x._item")) + "\n"
+                + "  " + d.firstPerGroup(unknown, "x", List.of("x.hk"), order) + "\n"
                 // no ON CONFLICT: known keys are filtered above and the target's lock keeps other loads out,
                 // and a speculative insert per row would cost about a third of the statement
                 + ") x";
@@ -169,7 +214,16 @@ final class LoadSql {
                 + "        " + hash.hashDiff(normalizedAttributes(s.attributes().size())) + " AS hd,\n"
                 + "        " + (attrs.isEmpty() ? "" : String.join(", ", attrs) + ", ")
                 + "n.load_dt, n.record_source, n._input, n._seq, n._item\n"
-                + "      FROM (\n" + normalizedLayer(mappings, groups, s.attributes()) + "      ) n" + d.subqueryFence() + "\n";
+                + "      FROM (\n" + normalizedLayer(mappings, groups, s.attributes()) + "      ) n"
+                + " WHERE NOT " + parentMissing(s) + d.subqueryFence() + "\n";
+        // of several rows of a parent at one load_dt: the later source's, then the highest hashdiff (then the
+        // values as stored, which only differ in blanks at the ends), so that the landing order never decides
+        List<String> ties = new ArrayList<>(List.of("p._input DESC", "p.hd DESC"));
+        int ta = 0;
+        for (ColumnType type : s.attributes().values()) {
+            ties.addAll(ordered("p._a" + ta++, type, " DESC"));
+        }
+        ties.addAll(List.of("p._seq DESC", "p._item DESC"));
         List<String> freshCols = new ArrayList<>(List.of("b.hk", "b.hd", "b.load_dt", "b.record_source"));
         freshCols.addAll(attrs.stream().map(a -> "b." + a.substring(2)).toList());
         // rows newer than everything seen for their parent: its latest version, or a newer collapsed row.
@@ -178,8 +232,7 @@ final class LoadSql {
         // empty satellite skips a million index probes that could find nothing.
         String fresh = "  SELECT " + String.join(", ", freshCols) + ", cur." + hashdiff + " AS _cur_hd, lag(b.hd) OVER w AS _prev_hd,"
                 + " lead(b.load_dt) OVER w IS NULL AS _newest\n"
-                + "  FROM (\n  " + d.firstPerGroup(batch, "p", List.of("p.hk", "p.load_dt"),
-                        List.of("p._input DESC", "p._seq DESC", "p._item DESC")) + "\n  ) b\n"
+                + "  FROM (\n  " + d.firstPerGroup(batch, "p", List.of("p.hk", "p.load_dt"), ties) + "\n  ) b\n"
                 + "  " + d.latestRowJoin(table, parent, loadDt, List.of(loadDt, hashdiff), "b.hk", "cur",
                         "(SELECT EXISTS (SELECT 1 FROM " + table + "))") + "\n"
                 + "  LEFT JOIN " + SEEN_TABLE + " seen ON seen.satellite = " + self + " AND seen.parent_hk = b.hk\n"
@@ -193,6 +246,23 @@ final class LoadSql {
                 new SqlDialect.InsertSpec(SEEN_TABLE, List.of("satellite", "parent_hk", "seen_dt"),
                         List.of(self, "o.hk", "o.load_dt"), "o._newest AND " + collapsed,
                         List.of("satellite", "parent_hk"), List.of("seen_dt")));
+    }
+
+    /** The key groups of a satellite's parent: the hub, or the link's roles. */
+    private List<KeyGroup> parentGroups(SatelliteConfig s) {
+        return vault.hubs().containsKey(s.parent())
+                ? List.of(new KeyGroup(s.parent(), List.copyOf(vault.hubs().get(s.parent()).keyColumns().values())))
+                : roleGroups(vault.links().get(s.parent()));
+    }
+
+    /**
+     * SQL over {@code n.} that is true when a satellite row's parent key is missing, so that the row
+     * is left out whatever the policy: the unknown member (every part missing) never gets a history
+     * made of unrelated rows; for a link that skips rows with a missing hub key, neither do those.
+     */
+    private String parentMissing(SatelliteConfig s) {
+        LinkConfig link = vault.links().get(s.parent());
+        return missing(parentGroups(s), link != null && link.missingKeys() == MissingKeys.SKIP);
     }
 
     /**

@@ -40,12 +40,21 @@ import org.slf4j.LoggerFactory;
  *       they do not have, satellites only changed versions, so re-processing the same STG rows
  *       (after resetting a watermark) inserts nothing either.</li>
  *   <li><b>Hubs and links</b> get one row per new hash key: the first by ({@code load_dt}, source
- *       order, {@code _seq}, item position). A NULL or blank business key becomes the unknown key
- *       ({@link HashStandard#UNKNOWN_KEY}), whose hub row has NULL business key columns.</li>
+ *       order, the stored key text in code point order, {@code _seq}, item position).</li>
+ *   <li><b>Missing keys.</b> A business key NULL or blank in every part is missing (the unknown
+ *       key, {@link HashStandard#UNKNOWN_KEY}). Per hub or link, {@code missing_keys: unknown}
+ *       gives the hub one row for it with NULL key columns and links rows pointing to it;
+ *       {@code skip} leaves such rows out of the hub, and out of the link when any hub's key is
+ *       missing. A satellite never keeps rows for the unknown key, nor for link rows its parent
+ *       link skips.</li>
+ *   <li><b>Independent of landing order.</b> Every choice between rows of one load is made by
+ *       {@code load_dt} and content; {@code _seq} only orders rows that would store the same values,
+ *       so permuting the rows of a batch never changes a table.</li>
  *   <li><b>Satellites</b> keep versions per parent ordered by {@code load_dt} (the row's
  *       {@code load_dt:} expression, else {@code _event_time}, else {@code _loaded_at}), then
- *       {@code _seq}. Of several rows of a parent with the same {@code load_dt} in one run, the last
- *       landed counts. A row becomes a version when its hashdiff differs from the version before
+ *       {@code _seq}. Of several rows of a parent with the same {@code load_dt} in one run, the one
+ *       considered is the later source's, then the one with the highest hashdiff, then the greatest
+ *       stored values. A row becomes a version when its hashdiff differs from the version before
  *       it (the previous row of the run, else the latest stored version): A→B→A gives three
  *       versions, consecutive duplicates collapse. A row not newer than the newest row already seen
  *       for its parent (stored, or collapsed and remembered in {@code strata.vault_seen}) is late

@@ -170,6 +170,14 @@ public interface SqlDialect {
     String latestRowJoin(String table, String keyColumn, String orderColumn, List<String> columns,
                          String outerKey, String alias, String guard);
 
+    /**
+     * An expression to {@code ORDER BY} that sorts the text {@code textExpr} by Unicode code point,
+     * whatever the database's or column's collation: for tie-breaks that must give the same row on
+     * every warehouse and in the Java reference ({@code String.compareTo} over BMP text). Never used
+     * for output, only for ordering.
+     */
+    String codePointOrder(String textExpr);
+
     /** True when {@code a} and {@code b} are equal or both NULL. */
     String nullSafeEquals(String a, String b);
 

@@ -74,6 +74,12 @@ public abstract class StandardSql implements SqlDialect {
                 + "    ORDER BY t." + orderColumn + " DESC LIMIT 1) " + alias + " ON TRUE";
     }
 
+    /** SQL:2003's {@code UCS_BASIC} collation: code point order (PostgreSQL has it for UTF-8 databases). */
+    @Override
+    public String codePointOrder(String textExpr) {
+        return "(" + textExpr + ") COLLATE UCS_BASIC";
+    }
+
     @Override
     public String nullSafeEquals(String a, String b) {
         return a + " IS NOT DISTINCT FROM " + b;

@@ -140,7 +140,7 @@ class VaultConfigReaderTest {
                 "strata.yaml:15:29: vault.hubs.h_item.from.orders.id: '$item.id' refers to an array item, but this mapping "
                         + "has no 'each:' (add each: $.path.to.array)",
                 "strata.yaml:19:30: vault.satellites.s_pair.attributes.load_dt: 'load_dt' is reserved (every vault table has "
-                        + "load_dt, record_source, hashdiff and *_hk columns; each: and where: are options; names starting with _ are Strata's); choose another name",
+                        + "load_dt, record_source, hashdiff and *_hk columns; each:, where: and deleted: are options; names starting with _ are Strata's); choose another name",
                 "strata.yaml:23:14: vault.satellites.s_pair.from.orders.b: cannot read JSON path '$.b[x]' at character 4 "
                         + "(use $.field, [index] or ['field name'])",
                 "strata.yaml:24:17: vault.satellites.s_pair.from.orders.note: '_kye' is not an expression: use a JSON path "
@@ -187,8 +187,52 @@ class VaultConfigReaderTest {
                 "strata.yaml:10:20: vault.links.l_one.hubs: a link joins at least two hubs",
                 "strata.yaml:11:27: vault.links.l_self.hubs[1]: 'h_a' is listed twice; to link a hub to itself, name the "
                         + "roles: hubs: {from_h_a: h_a, to_h_a: h_a}",
-                "strata.yaml:13:10: vault.satellites.dup: 'dup' is already declared; hubs, links and satellites share one "
+                "strata.yaml:13:10: vault.satellites.dup: 'dup' is already declared; hubs, links, satellites, pits and bridges share one "
                         + "schema, so names must differ");
+    }
+
+    @Test
+    void shouldReadMissingKeysPerVaultAndLetAHubOrLinkChooseItsOwn() {
+        VaultSection v = read("""
+                vault:
+                  missing_keys: skip
+                  hubs:
+                    h_a: { key: id, from: { orders: $.id } }
+                    h_b: { key: id, from: { orders: $.b }, missing_keys: unknown }
+                  links:
+                    l_ab: { hubs: [h_a, h_b], from: { orders: { h_a: $.id, h_b: $.b } } }
+                    l_ba: { hubs: [h_b, h_a], from: { orders: { h_a: $.id, h_b: $.b } }, missing_keys: unknown }
+                """);
+        assertThat(v.missingKeys()).isEqualTo(MissingKeys.SKIP);
+        assertThat(v.hubs().get("h_a").missingKeys()).isEqualTo(MissingKeys.SKIP);
+        assertThat(v.hubs().get("h_b").missingKeys()).isEqualTo(MissingKeys.UNKNOWN);
+        assertThat(v.links().get("l_ab").missingKeys()).isEqualTo(MissingKeys.SKIP);
+        assertThat(v.links().get("l_ba").missingKeys()).isEqualTo(MissingKeys.UNKNOWN);
+        assertThat(read("""
+                vault:
+                  hubs:
+                    h_a: { key: id, from: { orders: $.id } }
+                """).hubs().get("h_a").missingKeys()).isEqualTo(MissingKeys.UNKNOWN);
+    }
+
+    @Test
+    void shouldRejectAnUnknownPolicyAndAPolicyOnASatellite() {
+        assertThat(problems("""
+                vault:
+                  missing_keys: unknwn
+                  hubs:
+                    h_a: { key: id, from: { orders: $.id }, missing_keys: drop }
+                  satellites:
+                    s_a:
+                      parent: h_a
+                      attributes: { x: text }
+                      missing_keys: skip
+                      from: { orders: { id: $.id, x: $.x } }
+                """)).containsExactly(
+                "strata.yaml:6:17: vault.missing_keys: 'unknwn' is not one of unknown, skip (did you mean 'unknown'?)",
+                "strata.yaml:8:59: vault.hubs.h_a.missing_keys: 'drop' is not one of unknown, skip",
+                "strata.yaml:13:7: vault.satellites.s_a.missing_keys: a satellite never keeps rows for a missing parent key, "
+                        + "whatever the policy; missing_keys: belongs to the parent hub or link (or the vault)");
     }
 
     @Test

@@ -43,7 +43,7 @@ class VaultConcurrencyIT {
     void shouldEndWithTheSameTablesAsOneLoaderWhenTwoLoadTheSameTargetsAtOnce() throws Exception {
         // one source and event times that grow with landing order: then the result does not depend on
         // how the rows are split into runs, and a single loader is a fair reference
-        String yaml = VaultModelBasedIT.YAML
+        String yaml = VaultModelBasedIT.YAML.formatted("unknown", "skip")
                 .replace("from: { events: $.k, extra: $.key }", "from: { events: $.k }")
                 .replace("        extra: { k: $.key, a: $.name, b: $.num }\n", "");
         ProjectConfig project = new ProjectLoader(EnvResolver.of(Map.of())).parse(Path.of("."), yaml, "strata.yaml");

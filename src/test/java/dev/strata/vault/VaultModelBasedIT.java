@@ -31,8 +31,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Test 2 of the vault issue: random STG batches — duplicates, NULL and blank keys, whitespace and
  * case variants, attributes changing back and forth, several versions of a key in one batch, equal
  * event times, late rows, rows without event time — loaded in random splits (and each target on
- * its own random schedule) give exactly the tables of {@link VaultReferenceModel}. Re-running and
- * re-processing every STG row afterwards changes nothing.
+ * its own random schedule) give exactly the tables of {@link VaultReferenceModel}, under both
+ * missing-key policies (odd seeds: {@code unknown} for the vault and {@code skip} for h_j and l_k_item,
+ * even seeds the other way round). Re-running and re-processing every STG row afterwards changes
+ * nothing, and the same batches landed with their rows in another order load the same tables.
  */
 public class VaultModelBasedIT {
     static final String YAML = """
@@ -41,6 +43,7 @@ public class VaultModelBasedIT {
               events: { kafka: { topic: events } }
               extra: { kafka: { topic: extra } }
             vault:
+              missing_keys: %1$s
               hubs:
                 h_k:
                   key: k
@@ -48,6 +51,7 @@ public class VaultModelBasedIT {
                 h_j:
                   key: j
                   from: { events: $.j }
+                  missing_keys: %2$s
                 h_pair:
                   key: [p1, p2]
                   from: { events: [$.k, $.j] }
@@ -58,6 +62,7 @@ public class VaultModelBasedIT {
                 l_k_item:
                   hubs: { owner: h_k, item: h_j }
                   from: { events: { each: $.items, owner: $.k, item: $item.id } }
+                  missing_keys: %2$s
               satellites:
                 s_k:
                   parent: h_k
@@ -98,8 +103,13 @@ public class VaultModelBasedIT {
      * reference model's, then idempotent re-runs.
      */
     public static void check(WarehouseUnderTest target, long seed) throws Exception {
-        ProjectConfig project = new ProjectLoader(EnvResolver.of(Map.of())).parse(Path.of("."), YAML, "strata.yaml");
+        String policy = seed % 2 == 1 ? "unknown" : "skip";
+        String other = seed % 2 == 1 ? "skip" : "unknown";
+        ProjectConfig project = new ProjectLoader(EnvResolver.of(Map.of())).parse(Path.of("."),
+                YAML.formatted(policy, other), "strata.yaml");
         SplittableRandom rnd = new SplittableRandom(seed);
+        // every batch as landed, and after which batch each target was loaded: replayed with permuted rows below
+        List<Batch> batches = new ArrayList<>();
         try (Warehouse warehouse = target.newDatabase()) {
             VaultLoader loader = new VaultLoader(warehouse, project.name(), project.vault());
             VaultReferenceModel model = new VaultReferenceModel(project.vault());
@@ -142,14 +152,18 @@ public class VaultModelBasedIT {
                     }
                 }
                 rows += size;
-                StgFixture.land(warehouse, "events", events);
-                StgFixture.land(warehouse, "extra", extra);
+                OffsetDateTime loadedAt = clock.plusSeconds(30);
+                StgFixture.land(warehouse, "events", events, loadedAt);
+                StgFixture.land(warehouse, "extra", extra, loadedAt);
                 readBack(warehouse, "events", readUpTo, landed);
                 readBack(warehouse, "extra", readUpTo, landed);
+                Batch batch = new Batch(events, extra, loadedAt, new ArrayList<>());
+                batches.add(batch);
                 if (rnd.nextInt(10) < 7) {
                     for (String t : targets) {
                         if (rnd.nextInt(10) < 7) {
                             assertThat(loader.load(t)).as("rows inserted into " + t).isEqualTo(model.load(t, landed));
+                            batch.loads().add(t);
                             loads++;
                         }
                     }
@@ -161,7 +175,10 @@ public class VaultModelBasedIT {
             assertThat(loads).isGreaterThan(20);
             Map<String, List<List<String>>> loaded = compareWithModel(warehouse, targets, model);
             // the generator does make versions to collapse, unknown keys and history
-            assertThat(loaded.get("h_k")).anyMatch(r -> r.get(0).equals(HashStandard.UNKNOWN_KEY.toString()));
+            String hasUnknown = policy.equals("unknown") ? "h_k" : "h_j";
+            assertThat(loaded.get(hasUnknown)).anyMatch(r -> r.get(0).equals(HashStandard.UNKNOWN_KEY.toString()));
+            assertThat(loaded.get(policy.equals("unknown") ? "h_j" : "h_k"))
+                    .noneMatch(r -> r.get(0).equals(HashStandard.UNKNOWN_KEY.toString()));
             assertThat(loaded.get("s_k").size()).isGreaterThan(loaded.get("h_k").size());
             assertThat(model.late).as("late rows ignored").isPositive();
             assertThat(model.collapsed).as("rows collapsed into the version before them").isPositive();
@@ -173,7 +190,35 @@ public class VaultModelBasedIT {
             }
             assertThat(loader.loadAll().values()).as("re-processing every STG row").containsOnly(0L);
             compareWithModel(warehouse, targets, model);
+
+            // the same batches, each with its rows in another order, loaded at the same points: the same tables
+            try (Warehouse replay = target.newDatabase()) {
+                VaultLoader again = new VaultLoader(replay, project.name(), project.vault());
+                StgFixture.create(replay, "events");
+                StgFixture.create(replay, "extra");
+                java.util.Random shuffle = new java.util.Random(seed);
+                for (Batch b : batches) {
+                    List<StgFixture.Row> events = new ArrayList<>(b.events());
+                    List<StgFixture.Row> extra = new ArrayList<>(b.extra());
+                    java.util.Collections.shuffle(events, shuffle);
+                    java.util.Collections.shuffle(extra, shuffle);
+                    StgFixture.land(replay, "events", events, b.loadedAt());
+                    StgFixture.land(replay, "extra", extra, b.loadedAt());
+                    for (String t : b.loads()) {
+                        again.load(t);
+                    }
+                }
+                again.loadAll();
+                for (String t : targets) {
+                    assertThat(table(replay, t)).as("contents of " + t + " with every batch landed in another order")
+                            .containsExactlyElementsOf(loaded.get(t));
+                }
+            }
         }
+    }
+
+    /** One landing batch of each source and the targets loaded right after it. */
+    private record Batch(List<StgFixture.Row> events, List<StgFixture.Row> extra, OffsetDateTime loadedAt, List<String> loads) {
     }
 
     private static Map<String, List<List<String>>> compareWithModel(Warehouse w, List<String> targets,

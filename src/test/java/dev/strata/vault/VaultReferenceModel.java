@@ -5,6 +5,7 @@ import dev.strata.config.ColumnType;
 import dev.strata.config.HubConfig;
 import dev.strata.config.JsonPath;
 import dev.strata.config.LinkConfig;
+import dev.strata.config.MissingKeys;
 import dev.strata.config.SatelliteConfig;
 import dev.strata.config.VaultExpression;
 import dev.strata.config.VaultMapping;
@@ -31,8 +32,8 @@ final class VaultReferenceModel {
     }
 
     /** One row a mapping derives from an STG row (one per {@code each:} element). */
-    private record Derived(List<String> keyTexts, List<String> attrTexts, OffsetDateTime loadDt, int input, long seq,
-                           int item, String source) {
+    record Derived(List<String> keyTexts, List<String> attrTexts, OffsetDateTime loadDt, int input, long seq,
+                   int item, String source, boolean deleted) {
     }
 
     private final VaultSection vault;
@@ -82,9 +83,66 @@ final class VaultReferenceModel {
         return loadKeys(target, batch);
     }
 
+    /** Text ordered by code point, NULL after every value (the SQL's tie-break order). */
+    static final Comparator<String> TEXT_ORDER = Comparator.nullsLast(Comparator.naturalOrder());
+
+    private static Comparator<List<String>> texts() {
+        return (a, b) -> {
+            for (int i = 0; i < a.size(); i++) {
+                int c = TEXT_ORDER.compare(a.get(i), b.get(i));
+                if (c != 0) {
+                    return c;
+                }
+            }
+            return 0;
+        };
+    }
+
+    /** The key texts of each hub reference (a hub, or each role of a link), in order. */
+    private List<List<String>> groups(String table, List<String> keyTexts) {
+        List<Integer> sizes = new ArrayList<>();
+        if (vault.hubs().containsKey(table)) {
+            sizes.add(vault.hubs().get(table).keyColumns().size());
+        } else {
+            vault.links().get(table).roles().values().forEach(h -> sizes.add(vault.hubs().get(h).keyColumns().size()));
+        }
+        List<List<String>> out = new ArrayList<>();
+        int from = 0;
+        for (int n : sizes) {
+            out.add(keyTexts.subList(from, from + n));
+            from += n;
+        }
+        return out;
+    }
+
+    private static boolean missing(List<String> parts) {
+        return parts.stream().allMatch(p -> HashStandard.normalizeKeyPart(p) == null);
+    }
+
+    /** Rule 8 and the parent's policy: whether a row of {@code table}'s key (a hub or link) is left out. */
+    private boolean skipped(String table, List<String> keyTexts, boolean satellite) {
+        List<List<String>> groups = groups(table, keyTexts);
+        boolean skip = vault.hubs().containsKey(table) ? vault.hubs().get(table).missingKeys() == MissingKeys.SKIP
+                : vault.links().get(table).missingKeys() == MissingKeys.SKIP;
+        if (skip) {
+            return groups.stream().anyMatch(VaultReferenceModel::missing);
+        }
+        return satellite && missing(keyTexts);
+    }
+
     private long loadKeys(String target, List<Derived> batch) {
-        batch.sort(Comparator.comparing(Derived::loadDt).thenComparingInt(Derived::input).thenComparingLong(Derived::seq)
-                .thenComparingInt(Derived::item));
+        batch.removeIf(d -> skipped(target, d.keyTexts(), false));
+        boolean hub = vault.hubs().containsKey(target);
+        // the unknown member's key columns are NULL
+        List<Derived> stored = new ArrayList<>();
+        for (Derived d : batch) {
+            stored.add(hub && missing(d.keyTexts()) ? new Derived(java.util.Collections.nCopies(d.keyTexts().size(), null),
+                    d.attrTexts(), d.loadDt(), d.input(), d.seq(), d.item(), d.source(), d.deleted()) : d);
+        }
+        batch = stored;
+        batch.sort(Comparator.comparing(Derived::loadDt).thenComparingInt(Derived::input)
+                .thenComparing(d -> hub ? d.keyTexts() : List.<String>of(), texts())
+                .thenComparingLong(Derived::seq).thenComparingInt(Derived::item));
         Map<UUID, Boolean> present = keys.computeIfAbsent(target, t -> new HashMap<>());
         long inserted = 0;
         LinkConfig link = vault.links().get(target);
@@ -99,8 +157,8 @@ final class VaultReferenceModel {
                 row.addAll(d.keyTexts());
             } else {
                 int from = 0;
-                for (String hub : link.roles().values()) {
-                    int n = vault.hubs().get(hub).keyColumns().size();
+                for (String roleHub : link.roles().values()) {
+                    int n = vault.hubs().get(roleHub).keyColumns().size();
                     row.add(HashStandard.hashKey(d.keyTexts().subList(from, from + n)).toString());
                     from += n;
                 }
@@ -113,14 +171,22 @@ final class VaultReferenceModel {
         return inserted;
     }
 
+    /**
+     * Of several rows of a parent at one load_dt in one load, the one kept: the later source's,
+     * then the highest hashdiff (compared as its 32 hex digits), then the greatest stored values,
+     * then the last landed — so that the order rows landed in never decides.
+     */
+    static final Comparator<Derived> SAME_INSTANT = Comparator.comparingInt(Derived::input)
+            .thenComparing(d -> HashStandard.hashDiff(d.attrTexts()).toString())
+            .thenComparing(Derived::attrTexts, texts())
+            .thenComparingLong(Derived::seq).thenComparingInt(Derived::item);
+
     private long loadSatellite(SatelliteConfig s, List<Derived> batch) {
-        // of several rows of a parent at one load_dt in this run, the last landed counts
+        batch.removeIf(d -> skipped(s.parent(), d.keyTexts(), true));
         Map<UUID, TreeMap<OffsetDateTime, Derived>> runs = new HashMap<>();
         for (Derived d : batch) {
             UUID hk = HashStandard.hashKey(d.keyTexts());
-            runs.computeIfAbsent(hk, k -> new TreeMap<>()).merge(d.loadDt(), d, (a, b) ->
-                    Comparator.comparingInt(Derived::input).thenComparingLong(Derived::seq).thenComparingInt(Derived::item)
-                            .compare(a, b) >= 0 ? a : b);
+            runs.computeIfAbsent(hk, k -> new TreeMap<>()).merge(d.loadDt(), d, (a, b) -> SAME_INSTANT.compare(a, b) >= 0 ? a : b);
         }
         Map<UUID, TreeMap<OffsetDateTime, UUID>> stored = versions.computeIfAbsent(s.name(), n -> new HashMap<>());
         Map<UUID, OffsetDateTime> newestSeen = seen.computeIfAbsent(s.name(), n -> new HashMap<>());
@@ -184,7 +250,7 @@ final class VaultReferenceModel {
                 s.attributes().forEach((name, type) -> attrTexts.add(canonical(text(m.attributes().get(name), r, item), type)));
             }
             OffsetDateTime loadDt = r.eventTime() != null ? r.eventTime() : r.loadedAt();
-            out.add(new Derived(keyTexts, attrTexts, loadDt, input, r.seq(), m.each().isPresent() ? ord : 0, m.source()));
+            out.add(new Derived(keyTexts, attrTexts, loadDt, input, r.seq(), m.each().isPresent() ? ord : 0, m.source(), false));
         }
         return out;
     }
