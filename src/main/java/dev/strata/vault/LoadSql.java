@@ -53,10 +53,21 @@ final class LoadSql {
         this.hash = new HashSql(dialect);
     }
 
-    /** The bind values of one mapping's part of a statement, given its {@code _seq} bounds. */
+    /** The bind values of one mapping's range: its {@code _seq} bounds, then its {@code where:} values. */
     static List<Object> parameters(VaultMapping m, long after, long upTo) {
         List<Object> out = new ArrayList<>(List.of(after, upTo));
         m.where().forEach(f -> out.addAll(f.values()));
+        return out;
+    }
+
+    /**
+     * The bind values of one mapping's part of a load {@link #statement}: the values of its
+     * {@code deleted:} filters (effectivity satellites, in the select list), then {@link #parameters}.
+     */
+    static List<Object> statementParameters(VaultMapping m, long after, long upTo) {
+        List<Object> out = new ArrayList<>();
+        m.deleted().forEach(f -> out.addAll(f.values()));
+        out.addAll(parameters(m, after, upTo));
         return out;
     }
 
@@ -80,6 +91,9 @@ final class LoadSql {
         SatelliteConfig s = vault.satellites().get(target);
         if (s == null) {
             throw new IllegalArgumentException("no vault target named '" + target + "'");
+        }
+        if (s.effectivity().isPresent()) {
+            return effectivity(s, mappings);
         }
         return satellite(s, mappings);
     }
@@ -248,6 +262,101 @@ final class LoadSql {
                         List.of("satellite", "parent_hk"), List.of("seen_dt")));
     }
 
+    /**
+     * An effectivity satellite: per driving key, the relationship (link row) in effect over time.
+     * Layers: the rows (driving key, link key, delete marker, load_dt), one event per driving key
+     * and instant; the fresh events (newer than everything seen for the driving key) with the state
+     * each puts in effect (its link key, NULL for a delete) and the state before it (the previous
+     * fresh event's, else the table's current relationship); the changes among them, each with the
+     * time of the next change. Then, from that one select: the current relationship's period is
+     * closed at the first change, each change to a relationship opens a period (closed already
+     * when a later change of the same load follows), and the newest event per driving key is
+     * remembered in {@code strata.vault_seen}. The count is the periods opened plus those closed.
+     */
+    private SqlScript effectivity(SatelliteConfig s, List<VaultMapping> mappings) {
+        LinkConfig link = vault.links().get(s.parent());
+        List<KeyGroup> groups = roleGroups(link);
+        String role = s.effectivity().orElseThrow().drivingRole();
+        int from = 0;
+        int drivingFrom = 0;
+        int drivingTo = 0;
+        List<KeyGroup> partners = new ArrayList<>();
+        List<Integer> partnerStarts = new ArrayList<>();
+        for (KeyGroup g : groups) {
+            if (g.name().equals(role)) {
+                drivingFrom = from;
+                drivingTo = from + g.types().size();
+            } else {
+                partners.add(g);
+                partnerStarts.add(from);
+            }
+            from += g.types().size();
+        }
+        String table = d.qualified(vault.schema(), s.name());
+        String driving = VaultTables.hashKeyColumn(role);
+        String self = d.literal(vault.schema() + "." + s.name());
+        StringBuilder drivingMissing = new StringBuilder("(");
+        for (int k = drivingFrom; k < drivingTo; k++) {
+            drivingMissing.append(k == drivingFrom ? "" : " AND ").append("n._n").append(k).append(" IS NULL");
+        }
+        drivingMissing.append(')');
+        List<String> partnerMissing = new ArrayList<>();
+        for (int p = 0; p < partners.size(); p++) {
+            List<String> parts = new ArrayList<>();
+            for (int k = partnerStarts.get(p); k < partnerStarts.get(p) + partners.get(p).types().size(); k++) {
+                parts.add("n._n" + k + " IS NULL");
+            }
+            partnerMissing.add("(" + String.join(" AND ", parts) + ")");
+        }
+        // a row needs its driving key; with skip, a statement also needs its partners (a delete does not)
+        String filter = "NOT " + drivingMissing + (link.missingKeys() == MissingKeys.SKIP
+                ? " AND (n._del = 1 OR NOT (" + String.join(" OR ", partnerMissing) + "))" : "");
+        String batch = "      SELECT " + hash.hashKey(normalized(drivingFrom, drivingTo)) + " AS dk,\n"
+                + "        " + hash.hashKey(normalized(0, totalParts(groups))) + " AS lk,\n"
+                + "        n._del, n.load_dt, n.record_source, n._input, n._seq, n._item\n"
+                + "      FROM (\n" + normalizedLayer(mappings, groups, Map.of(), true) + "      ) n"
+                + " WHERE " + filter + d.subqueryFence() + "\n";
+        // one event per driving key and instant, chosen by content: the later source's, a delete over a
+        // statement, then the highest link key
+        String events = "    SELECT x.*, CASE WHEN x._del = 1 THEN NULL ELSE x.lk END AS _state FROM (\n    "
+                + d.firstPerGroup(batch, "p", List.of("p.dk", "p.load_dt"),
+                        List.of("p._input DESC", "p._del DESC", "p.lk DESC", "p._seq DESC", "p._item DESC")) + "\n    ) x\n";
+        String startDt = d.quote(VaultTables.START_DT);
+        String endDt = d.quote(VaultTables.END_DT);
+        String isCurrent = d.quote(VaultTables.IS_CURRENT);
+        String linkHk = d.quote(VaultTables.hashKeyColumn(s.parent()));
+        String fresh = "   SELECT e.dk, e.load_dt, e.record_source, e._state, cur." + startDt + " AS _cur_start,\n"
+                + "     CASE WHEN cur." + isCurrent + " THEN cur." + linkHk + " END AS _cur_state,\n"
+                + "     row_number() OVER w AS _nth, lag(e._state) OVER w AS _lag_state, lead(e.load_dt) OVER w AS _next_dt\n"
+                + "   FROM (\n" + events + "   ) e\n"
+                + "   " + d.latestRowJoin(table, d.quote(driving), startDt, List.of(startDt, endDt, isCurrent, linkHk), "e.dk", "cur",
+                        "(SELECT EXISTS (SELECT 1 FROM " + table + "))") + "\n"
+                + "   LEFT JOIN " + SEEN_TABLE + " seen ON seen.satellite = " + self + " AND seen.parent_hk = e.dk\n"
+                // late: not newer than every event seen for the driving key, nor than its latest period
+                + "   WHERE (seen.seen_dt IS NULL OR e.load_dt > seen.seen_dt)\n"
+                + "     AND (cur." + startDt + " IS NULL OR (e.load_dt > cur." + startDt + " AND (cur." + isCurrent
+                + " OR e.load_dt > cur." + endDt + ")))\n"
+                + "   WINDOW w AS (PARTITION BY e.dk ORDER BY e.load_dt)";
+        String flagged = "  SELECT c.*, CASE WHEN " + d.nullSafeEquals("c._state", "c._prev") + " THEN 0 ELSE 1 END AS _change FROM (\n"
+                + "   SELECT f.*, CASE WHEN f._nth = 1 THEN f._cur_state ELSE f._lag_state END AS _prev FROM (\n"
+                + fresh + "\n   ) f\n  ) c";
+        String select = "SELECT g.*, lead(g.load_dt) OVER v AS _until, row_number() OVER v AS _nth_change FROM (\n"
+                + flagged + "\n) g\nWINDOW v AS (PARTITION BY g.dk, g._change ORDER BY g.load_dt)";
+        String endOfTime = d.cast(d.literal(VaultTables.END_OF_TIME.toString()), ColumnType.TIMESTAMPTZ);
+        return d.writeFromSelect(select, List.of(
+                new SqlDialect.UpdateSpec(table, List.of(driving, VaultTables.START_DT), List.of("o.dk", "o._cur_start"),
+                        List.of(VaultTables.END_DT, VaultTables.IS_CURRENT), List.of("o.load_dt", "FALSE"),
+                        "o._change = 1 AND o._nth_change = 1 AND o._cur_state IS NOT NULL"),
+                new SqlDialect.InsertSpec(table, List.of(VaultTables.hashKeyColumn(s.parent()), driving, VaultTables.START_DT,
+                        VaultTables.END_DT, VaultTables.IS_CURRENT, VaultTables.RECORD_SOURCE),
+                        List.of("o._state", "o.dk", "o.load_dt", "COALESCE(o._until, " + endOfTime + ")",
+                                "CASE WHEN o._until IS NULL THEN TRUE ELSE FALSE END", "o.record_source"),
+                        "o._change = 1 AND o._state IS NOT NULL", List.of(), List.of()),
+                new SqlDialect.InsertSpec(SEEN_TABLE, List.of("satellite", "parent_hk", "seen_dt"), List.of(self, "o.dk", "o.load_dt"),
+                        "o._next_dt IS NULL", List.of("satellite", "parent_hk"), List.of("seen_dt"))),
+                java.util.Set.of(0, 1));
+    }
+
     /** The key groups of a satellite's parent: the hub, or the link's roles. */
     private List<KeyGroup> parentGroups(SatelliteConfig s) {
         return vault.hubs().containsKey(s.parent())
@@ -272,6 +381,12 @@ final class LoadSql {
      * every hash that uses them nor carries the raw payload through the sorts above.
      */
     private String normalizedLayer(List<VaultMapping> mappings, List<KeyGroup> groups, Map<String, ColumnType> attributes) {
+        return normalizedLayer(mappings, groups, attributes, false);
+    }
+
+    /** With {@code deletes}, every row also has {@code _del}: 1 when its mapping's {@code deleted:} filters all hold. */
+    private String normalizedLayer(List<VaultMapping> mappings, List<KeyGroup> groups, Map<String, ColumnType> attributes,
+                                   boolean deletes) {
         List<ColumnType> types = new ArrayList<>();
         groups.forEach(g -> types.addAll(g.types()));
         List<String> sel = new ArrayList<>();
@@ -284,7 +399,7 @@ final class LoadSql {
             a++;
         }
         return "      SELECT " + String.join(",\n        ", sel) + ", r.*\n"
-                + "      FROM (\n" + union(mappings, groups, attributes) + "      ) r" + d.subqueryFence() + "\n";
+                + "      FROM (\n" + union(mappings, groups, attributes, deletes) + "      ) r" + d.subqueryFence() + "\n";
     }
 
     /** Normalized key parts {@code n._n<from>} .. {@code n._n<to-1>}. */
@@ -361,15 +476,17 @@ final class LoadSql {
         return groups.stream().mapToInt(g -> g.types().size()).sum();
     }
 
-    private String union(List<VaultMapping> mappings, List<KeyGroup> groups, Map<String, ColumnType> attributes) {
+    private String union(List<VaultMapping> mappings, List<KeyGroup> groups, Map<String, ColumnType> attributes,
+                         boolean deletes) {
         List<String> parts = new ArrayList<>();
         for (VaultMapping m : mappings) {
-            parts.add(projection(m, parts.size(), groups, attributes));
+            parts.add(projection(m, parts.size(), groups, attributes, deletes));
         }
         return String.join("      UNION ALL\n", parts);
     }
 
-    private String projection(VaultMapping m, int input, List<KeyGroup> groups, Map<String, ColumnType> attributes) {
+    private String projection(VaultMapping m, int input, List<KeyGroup> groups, Map<String, ColumnType> attributes,
+                              boolean deletes) {
         List<String> sel = new ArrayList<>();
         int k = 0;
         for (KeyGroup g : groups) {
@@ -388,6 +505,17 @@ final class LoadSql {
         String loadDt = m.loadDt().map(e -> "COALESCE(" + typed(e, ColumnType.TIMESTAMPTZ) + ", " + eventTime + ", " + loadedAt + ")")
                 .orElse("COALESCE(" + eventTime + ", " + loadedAt + ")");
         sel.add(loadDt + " AS load_dt");
+        if (!m.deleted().isEmpty()) {
+            // an effectivity satellite's delete marker; its values are the mapping's first bind parameters
+            List<String> conditions = new ArrayList<>();
+            for (VaultMapping.Filter f : m.deleted()) {
+                conditions.add(typed(f.expression(), ColumnType.TEXT) + " IN ("
+                        + String.join(", ", java.util.Collections.nCopies(f.values().size(), "?")) + ")");
+            }
+            sel.add("CASE WHEN " + String.join(" AND ", conditions) + " THEN 1 ELSE 0 END AS _del");
+        } else if (deletes) {
+            sel.add("0 AS _del");
+        }
         sel.add(d.literal(m.source()) + " AS record_source");
         sel.add(input + " AS _input");
         String seq = row + "." + d.quote(StgTable.SEQ);

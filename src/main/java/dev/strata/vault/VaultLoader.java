@@ -264,7 +264,7 @@ public final class VaultLoader {
         long t0 = System.nanoTime();
         List<Object> parameters = new ArrayList<>();
         for (int i = 0; i < active.size(); i++) {
-            parameters.addAll(LoadSql.parameters(active.get(i), bounds.get(i)[0], bounds.get(i)[1]));
+            parameters.addAll(LoadSql.statementParameters(active.get(i), bounds.get(i)[0], bounds.get(i)[1]));
         }
         // hubs and links: the INSERT's count; satellites: the versions inserted
         long rows = script.run(c, parameters);

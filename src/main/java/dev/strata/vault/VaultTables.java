@@ -28,6 +28,12 @@ final class VaultTables {
     static final String LOAD_DT = "load_dt";
     static final String RECORD_SOURCE = "record_source";
     static final String HASHDIFF = "hashdiff";
+    /** Effectivity satellites: when a relationship started and ended, and whether it is in effect now. */
+    static final String START_DT = "start_dt";
+    static final String END_DT = "end_dt";
+    static final String IS_CURRENT = "is_current";
+    /** The {@code end_dt} of a relationship still in effect: the last day every supported warehouse can store. */
+    static final java.time.Instant END_OF_TIME = java.time.Instant.parse("9999-12-31T00:00:00Z");
 
     private final SqlDialect d;
     private final VaultSection vault;
@@ -58,6 +64,9 @@ final class VaultTables {
     }
 
     Table table(String name) {
+        if (vault.satellites().containsKey(name)) {
+            return satellite(vault.satellites().get(name));
+        }
         if (vault.hubs().containsKey(name)) {
             return hub(vault.hubs().get(name));
         }
@@ -83,18 +92,44 @@ final class VaultTables {
         l.roles().keySet().forEach(role -> cols.add(new Column(hashKeyColumn(role), ColumnType.HASH_KEY, true, false)));
         cols.add(new Column(LOAD_DT, ColumnType.TIMESTAMPTZ, true, false));
         cols.add(new Column(RECORD_SOURCE, ColumnType.TEXT, true, false));
+        // a non-historized link's payload; columns of its event key are part of the hash key and cannot be added later
+        l.payload().forEach((name, type) -> cols.add(new Column(name, type, false, !l.eventKey().contains(name))));
         return new Table(l.name(), cols, List.of(hashKeyColumn(l.name())));
     }
 
-    private static Table satellite(SatelliteConfig s) {
+    private Table satellite(SatelliteConfig s) {
+        if (s.effectivity().isPresent()) {
+            return effectivity(s);
+        }
         List<Column> cols = new ArrayList<>();
         String parent = hashKeyColumn(s.parent());
         cols.add(new Column(parent, ColumnType.HASH_KEY, true, false));
         cols.add(new Column(LOAD_DT, ColumnType.TIMESTAMPTZ, true, false));
         cols.add(new Column(HASHDIFF, ColumnType.HASH_KEY, true, false));
         cols.add(new Column(RECORD_SOURCE, ColumnType.TEXT, true, false));
-        s.attributes().forEach((name, type) -> cols.add(new Column(name, type, false, true)));
-        return new Table(s.name(), cols, List.of(parent, LOAD_DT));
+        List<String> key = new ArrayList<>(List.of(parent, LOAD_DT));
+        List<String> childKey = s.multiActive().map(SatelliteConfig.MultiActive::key).orElse(List.of());
+        // a multi-active satellite: one row per child key in each version of a parent's set
+        s.attributes().forEach((name, type) -> cols.add(new Column(name, type, childKey.contains(name), !childKey.contains(name))));
+        key.addAll(childKey);
+        return new Table(s.name(), cols, key);
+    }
+
+    /**
+     * An effectivity satellite: one row per period in which a relationship (a row of the link) is
+     * the one in effect for its driving key; keyed by driving key and start, which is also the
+     * index the load's "current relationship of this driving key" lookup uses.
+     */
+    private Table effectivity(SatelliteConfig s) {
+        String driving = hashKeyColumn(s.effectivity().orElseThrow().drivingRole());
+        List<Column> cols = new ArrayList<>();
+        cols.add(new Column(hashKeyColumn(s.parent()), ColumnType.HASH_KEY, true, false));
+        cols.add(new Column(driving, ColumnType.HASH_KEY, true, false));
+        cols.add(new Column(START_DT, ColumnType.TIMESTAMPTZ, true, false));
+        cols.add(new Column(END_DT, ColumnType.TIMESTAMPTZ, true, false));
+        cols.add(new Column(IS_CURRENT, ColumnType.BOOLEAN, true, false));
+        cols.add(new Column(RECORD_SOURCE, ColumnType.TEXT, true, false));
+        return new Table(s.name(), cols, List.of(driving, START_DT));
     }
 
     /** {@code CREATE TABLE IF NOT EXISTS} for one table. */

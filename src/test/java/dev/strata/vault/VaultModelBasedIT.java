@@ -78,6 +78,10 @@ public class VaultModelBasedIT {
                   parent: h_j
                   attributes: { q: integer }
                   from: { events: { each: $.items, j: $item.id, q: $item.q } }
+                s_kj_eff:
+                  parent: l_kj
+                  effectivity: { driving_key: h_k }
+                  from: { events: { h_k: $.k, h_j: $.j, deleted: { $.op: d } } }
             """;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] KEYS = {"alpha", "Beta", "GAMMA", "delta", "k|1", "k\\2", "\\N", "straße", "x y", "é"};
@@ -183,6 +187,8 @@ public class VaultModelBasedIT {
             assertThat(model.late).as("late rows ignored").isPositive();
             assertThat(model.collapsed).as("rows collapsed into the version before them").isPositive();
             assertThat(model.versionsAfterOthersInBatch).as("several versions of a parent in one batch").isPositive();
+            assertThat(model.effChanges).as("relationships changed").isGreaterThan(20);
+            assertThat(loaded.get("s_kj_eff")).as("closed periods").anyMatch(r -> r.get(4).equals("false"));
 
             assertThat(loader.loadAll().values()).as("a re-run with nothing new").containsOnly(0L);
             try (Connection c = warehouse.connection(); Statement s = c.createStatement()) {
@@ -250,8 +256,10 @@ public class VaultModelBasedIT {
                 List<String> row = new ArrayList<>();
                 for (int i = 1; i <= md.getColumnCount(); i++) {
                     String name = md.getColumnName(i);
-                    if (name.equals("load_dt")) {
+                    if (name.equals("load_dt") || name.equals("start_dt") || name.equals("end_dt")) {
                         row.add(rs.getObject(i, OffsetDateTime.class).toInstant().toString());
+                    } else if (name.equals("is_current")) {
+                        row.add(String.valueOf(rs.getBoolean(i)));
                     } else if (name.endsWith("_hk") || name.equals("hashdiff")) {
                         java.util.UUID hk = w.sql().readHashKey(rs, i);   // the same 16 bytes on every warehouse
                         row.add(hk == null ? null : hk.toString());
@@ -303,6 +311,9 @@ public class VaultModelBasedIT {
             p.put("b", rnd.nextInt(3));
         }
         putText(p, "c", rnd.nextBoolean() ? "x" : "y");
+        if (rnd.nextInt(15) == 0) {
+            p.put("op", "d"); // a delete: ends k's relationship in s_kj_eff
+        }
         ArrayNode items = p.putArray("items");
         for (int i = rnd.nextInt(4); i > 0; i--) {
             ObjectNode item = items.addObject();

@@ -56,6 +56,10 @@ final class VaultReferenceModel {
     }
 
     List<List<String>> rows(String table) {
+        SatelliteConfig s = vault.satellites().get(table);
+        if (s != null && s.effectivity().isPresent()) {
+            return effectivityRows(s);
+        }
         return tables.get(table);
     }
 
@@ -76,6 +80,9 @@ final class VaultReferenceModel {
                 }
             }
             marks.put(m.source(), upTo);
+        }
+        if (vault.satellites().containsKey(target) && vault.satellites().get(target).effectivity().isPresent()) {
+            return loadEffectivity(vault.satellites().get(target), batch);
         }
         if (vault.satellites().containsKey(target)) {
             return loadSatellite(vault.satellites().get(target), batch);
@@ -226,6 +233,92 @@ final class VaultReferenceModel {
         return inserted;
     }
 
+    /** One period of an effectivity satellite; {@code end} null while open. */
+    private record Period(UUID link, OffsetDateTime start, OffsetDateTime end, String source) {
+    }
+
+    /** effectivity satellite → driving key → its periods by start */
+    private final Map<String, Map<UUID, TreeMap<OffsetDateTime, Period>>> periods = new HashMap<>();
+    long effChanges;
+
+    /** One event per driving key and instant: the later source's, a delete over a statement, the higher link key. */
+    private static final Comparator<Derived> SAME_EVENT_INSTANT = Comparator.comparingInt(Derived::input)
+            .thenComparing(Derived::deleted)
+            .thenComparing(d -> HashStandard.hashKey(d.keyTexts()).toString())
+            .thenComparingLong(Derived::seq).thenComparingInt(Derived::item);
+
+    private long loadEffectivity(SatelliteConfig s, List<Derived> batch) {
+        LinkConfig link = vault.links().get(s.parent());
+        String role = s.effectivity().orElseThrow().drivingRole();
+        int index = List.copyOf(link.roles().keySet()).indexOf(role);
+        Map<UUID, TreeMap<OffsetDateTime, Derived>> events = new HashMap<>();
+        for (Derived d : batch) {
+            List<List<String>> groups = groups(s.parent(), d.keyTexts());
+            if (missing(groups.get(index))) {
+                continue; // no driving key: whose relationship would it be?
+            }
+            boolean partnerMissing = false;
+            for (int g = 0; g < groups.size(); g++) {
+                partnerMissing |= g != index && missing(groups.get(g));
+            }
+            if (link.missingKeys() == MissingKeys.SKIP && partnerMissing && !d.deleted()) {
+                continue;
+            }
+            UUID dk = HashStandard.hashKey(groups.get(index));
+            events.computeIfAbsent(dk, k -> new TreeMap<>()).merge(d.loadDt(), d, (a, b) -> SAME_EVENT_INSTANT.compare(a, b) >= 0 ? a : b);
+        }
+        Map<UUID, TreeMap<OffsetDateTime, Period>> table = periods.computeIfAbsent(s.name(), n -> new HashMap<>());
+        Map<UUID, OffsetDateTime> newestSeen = seen.computeIfAbsent(s.name(), n -> new HashMap<>());
+        long written = 0;
+        for (Map.Entry<UUID, TreeMap<OffsetDateTime, Derived>> e : events.entrySet()) {
+            UUID dk = e.getKey();
+            TreeMap<OffsetDateTime, Period> history = table.computeIfAbsent(dk, k -> new TreeMap<>());
+            Period current = history.isEmpty() ? null : history.lastEntry().getValue();
+            OffsetDateTime seenBefore = newestSeen.get(dk);
+            UUID state = current != null && current.end() == null ? current.link() : null;
+            boolean openedHere = false;
+            for (Derived d : e.getValue().values()) {
+                OffsetDateTime t = d.loadDt();
+                boolean late = (seenBefore != null && !t.isAfter(seenBefore))
+                        || (current != null && !(t.isAfter(current.start()) && (current.end() == null || t.isAfter(current.end()))));
+                if (late) {
+                    this.late++;
+                    continue;
+                }
+                newestSeen.merge(dk, t, (a, b) -> a.isAfter(b) ? a : b);
+                UUID next = d.deleted() ? null : HashStandard.hashKey(d.keyTexts());
+                if (java.util.Objects.equals(next, state)) {
+                    collapsed++;
+                    continue;
+                }
+                effChanges++;
+                if (state != null) {
+                    Map.Entry<OffsetDateTime, Period> open = history.lastEntry();
+                    history.put(open.getKey(), new Period(open.getValue().link(), open.getValue().start(), t, open.getValue().source()));
+                    if (!openedHere) {
+                        written++; // a period stored before this load is closed
+                    }
+                }
+                if (next != null) {
+                    history.put(t, new Period(next, t, null, d.source()));
+                    written++;
+                    openedHere = true;
+                }
+                state = next;
+            }
+        }
+        return written;
+    }
+
+    private List<List<String>> effectivityRows(SatelliteConfig s) {
+        List<List<String>> out = new ArrayList<>();
+        periods.getOrDefault(s.name(), Map.of()).forEach((dk, history) -> history.values().forEach(p -> out.add(List.of(
+                p.link().toString(), dk.toString(), p.start().toInstant().toString(),
+                p.end() == null ? VaultTables.END_OF_TIME.toString() : p.end().toInstant().toString(),
+                String.valueOf(p.end() == null), p.source()))));
+        return out;
+    }
+
     private List<Derived> derive(VaultMapping m, int input, StgRow r, String target) {
         List<JsonNode> items = new ArrayList<>();
         if (m.each().isPresent()) {
@@ -250,7 +343,10 @@ final class VaultReferenceModel {
                 s.attributes().forEach((name, type) -> attrTexts.add(canonical(text(m.attributes().get(name), r, item), type)));
             }
             OffsetDateTime loadDt = r.eventTime() != null ? r.eventTime() : r.loadedAt();
-            out.add(new Derived(keyTexts, attrTexts, loadDt, input, r.seq(), m.each().isPresent() ? ord : 0, m.source(), false));
+            JsonNode it = item;
+            boolean deleted = !m.deleted().isEmpty() && m.deleted().stream()
+                    .allMatch(f -> { String v = text(f.expression(), r, it); return v != null && f.values().contains(v); });
+            out.add(new Derived(keyTexts, attrTexts, loadDt, input, r.seq(), m.each().isPresent() ? ord : 0, m.source(), deleted));
         }
         return out;
     }
