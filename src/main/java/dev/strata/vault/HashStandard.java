@@ -64,6 +64,20 @@ public final class HashStandard {
         return md5(encode(normalized));
     }
 
+    /**
+     * Rule 9: the hashdiff of a multi-active satellite's set of rows — MD5 over the rows' own
+     * hashdiffs written as 32 lower-case hex digits, sorted, concatenated — the same whatever the
+     * order of the rows.
+     */
+    public static UUID setHashDiff(java.util.Collection<UUID> rowHashDiffs) {
+        return md5(String.join("", rowHashDiffs.stream().map(HashStandard::hex).sorted().toList()));
+    }
+
+    /** A hash key's 32 lower-case hex digits, in order. */
+    public static String hex(UUID key) {
+        return key.toString().replace("-", "");
+    }
+
     /** Rules 2–4 for a key part: trimmed, ASCII upper-cased, NULL when empty. */
     public static String normalizeKeyPart(String value) {
         if (value == null) {

@@ -95,6 +95,9 @@ final class LoadSql {
         if (s.effectivity().isPresent()) {
             return effectivity(s, mappings);
         }
+        if (s.multiActive().isPresent()) {
+            return multiActive(s, mappings);
+        }
         return satellite(s, mappings);
     }
 
@@ -355,6 +358,92 @@ final class LoadSql {
                 new SqlDialect.InsertSpec(SEEN_TABLE, List.of("satellite", "parent_hk", "seen_dt"), List.of(self, "o.dk", "o.load_dt"),
                         "o._next_dt IS NULL", List.of("satellite", "parent_hk"), List.of("seen_dt"))),
                 java.util.Set.of(0, 1));
+    }
+
+    /**
+     * A multi-active satellite: per parent and {@code load_dt} the set of rows (one per child key;
+     * of several with one key the one chosen as for a satellite's same-instant rows) is one state,
+     * whose hashdiff is rule 9 over the rows' hashdiffs. Sets are versioned like a satellite's rows:
+     * a set newer than everything seen for its parent becomes a version when its hashdiff differs
+     * from the set before it (the previous set of the load, else the latest stored one), and then
+     * all its rows are inserted with the set's hashdiff; the newest set that collapsed is
+     * remembered. The count is the rows inserted.
+     */
+    private SqlScript multiActive(SatelliteConfig s, List<VaultMapping> mappings) {
+        List<KeyGroup> groups = parentGroups(s);
+        List<String> names = List.copyOf(s.attributes().keySet());
+        List<String> childKey = s.multiActive().orElseThrow().key();
+        String table = d.qualified(vault.schema(), s.name());
+        String parent = d.quote(VaultTables.hashKeyColumn(s.parent()));
+        String loadDt = d.quote(VaultTables.LOAD_DT);
+        String hashdiff = d.quote(VaultTables.HASHDIFF);
+        String self = d.literal(vault.schema() + "." + s.name());
+        List<String> attrs = new ArrayList<>();
+        List<String> childKeys = new ArrayList<>();
+        List<String> present = new ArrayList<>(List.of("NOT " + parentMissing(s)));
+        for (int a = 0; a < names.size(); a++) {
+            attrs.add("n._a" + a);
+            if (childKey.contains(names.get(a))) {
+                childKeys.add("n._t" + a + " AS _c" + childKeys.size());
+                present.add("n._t" + a + " IS NOT NULL");
+            }
+        }
+        String rows = "      SELECT " + hash.hashKey(normalized(0, totalParts(groups))) + " AS hk,\n"
+                + "        " + hash.hashDiffHex(normalizedAttributes(names.size())) + " AS rhx,\n"
+                + "        " + String.join(", ", childKeys) + ", " + String.join(", ", attrs) + ",\n"
+                + "        n.load_dt, n.record_source, n._input, n._seq, n._item\n"
+                + "      FROM (\n" + normalizedLayer(mappings, groups, s.attributes()) + "      ) n"
+                + " WHERE " + String.join(" AND ", present) + d.subqueryFence() + "\n";
+        // one row per parent, instant and child key (as hashed: trimmed), chosen by content
+        List<String> group = new ArrayList<>(List.of("p.hk", "p.load_dt"));
+        for (int c = 0; c < childKey.size(); c++) {
+            group.add("p._c" + c);
+        }
+        List<String> ties = new ArrayList<>(List.of("p._input DESC", "p.rhx DESC"));
+        int ta = 0;
+        for (ColumnType type : s.attributes().values()) {
+            ties.addAll(ordered("p._a" + ta++, type, " DESC"));
+        }
+        ties.addAll(List.of("p._seq DESC", "p._item DESC"));
+        String members = d.firstPerGroup(rows, "p", group, ties);
+        String sets = "    SELECT u.hk, u.load_dt, " + hash.setHashDiff("u.rhx") + " AS hd FROM u GROUP BY u.hk, u.load_dt\n";
+        String fresh = "  SELECT b.hk, b.load_dt, b.hd, cur." + hashdiff + " AS _cur_hd, lag(b.hd) OVER w AS _prev_hd,"
+                + " lead(b.load_dt) OVER w IS NULL AS _newest\n"
+                + "  FROM (\n" + sets + "  ) b\n"
+                + "  " + d.latestRowJoin(table, parent, loadDt, List.of(loadDt, hashdiff), "b.hk", "cur",
+                        "(SELECT EXISTS (SELECT 1 FROM " + table + "))") + "\n"
+                + "  LEFT JOIN " + SEEN_TABLE + " seen ON seen.satellite = " + self + " AND seen.parent_hk = b.hk\n"
+                + "  WHERE cur." + loadDt + " IS NULL OR (b.load_dt > cur." + loadDt
+                + " AND (seen.seen_dt IS NULL OR b.load_dt > seen.seen_dt))\n"
+                + "  WINDOW w AS (PARTITION BY b.hk ORDER BY b.load_dt)";
+        String collapsed = d.nullSafeEquals("f.hd", "COALESCE(f._prev_hd, f._cur_hd)");
+        List<String> versionCols = new ArrayList<>();
+        List<String> nulls = new ArrayList<>();
+        ta = 0;
+        for (ColumnType type : s.attributes().values()) {
+            versionCols.add("u._a" + ta);
+            nulls.add(d.cast("NULL", type) + " AS _a" + ta++);
+        }
+        // the rows of each new version, and one row per parent whose newest set collapsed
+        String select = "WITH u AS (\n  " + members + "\n), f AS (\n" + fresh + "\n)\n"
+                + "SELECT f.hk, f.load_dt, f.hd, u.record_source, " + String.join(", ", versionCols) + ", 1 AS _ins\n"
+                + "FROM f JOIN u ON u.hk = f.hk AND u.load_dt = f.load_dt\n"
+                + "WHERE NOT (" + collapsed + ")\n"
+                + "UNION ALL\n"
+                + "SELECT f.hk, f.load_dt, f.hd, " + d.cast("NULL", ColumnType.TEXT) + ", " + String.join(", ", nulls) + ", 0\n"
+                + "FROM f WHERE f._newest AND " + collapsed;
+        List<String> cols = new ArrayList<>(List.of(VaultTables.hashKeyColumn(s.parent()), VaultTables.LOAD_DT,
+                VaultTables.HASHDIFF, VaultTables.RECORD_SOURCE));
+        List<String> vals = new ArrayList<>(List.of("o.hk", "o.load_dt", "o.hd", "o.record_source"));
+        for (int a = 0; a < names.size(); a++) {
+            cols.add(names.get(a));
+            vals.add("o._a" + a);
+        }
+        return d.writeFromSelect(select, List.of(
+                new SqlDialect.InsertSpec(table, cols, vals, "o._ins = 1", List.of(), List.of()),
+                new SqlDialect.InsertSpec(SEEN_TABLE, List.of("satellite", "parent_hk", "seen_dt"), List.of(self, "o.hk", "o.load_dt"),
+                        "o._ins = 0", List.of("satellite", "parent_hk"), List.of("seen_dt"))),
+                java.util.Set.of(0));
     }
 
     /** The key groups of a satellite's parent: the hub, or the link's roles. */

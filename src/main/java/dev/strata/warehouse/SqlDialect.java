@@ -124,6 +124,19 @@ public interface SqlDialect {
     /** MD5 over the UTF-8 bytes of a text expression, as a hash key ({@link #hashKeyType()}); NULL stays NULL. */
     String md5HashKey(String textExpr);
 
+    /**
+     * MD5 over the UTF-8 bytes of a text expression as text: its 32 hexadecimal digits, lower
+     * case, in the digest's order (the text form of {@link #md5HashKey}'s 16 bytes); NULL stays NULL.
+     */
+    String md5Hex(String textExpr);
+
+    /**
+     * An aggregate concatenating the text {@code textExpr} of a group's rows, without a separator,
+     * in {@link #codePointOrder code point order} of the values: the same text whatever the order
+     * the rows come in. For text of bounded length (a multi-active satellite's set of row hashes).
+     */
+    String orderedConcat(String textExpr);
+
     /** A hash key constant. */
     String hashKeyLiteral(UUID key);
 

@@ -74,6 +74,12 @@ public abstract class StandardSql implements SqlDialect {
                 + "    ORDER BY t." + orderColumn + " DESC LIMIT 1) " + alias + " ON TRUE";
     }
 
+    /** SQL:2016's ordered-set aggregate {@code LISTAGG ... WITHIN GROUP}. */
+    @Override
+    public String orderedConcat(String textExpr) {
+        return "LISTAGG(" + textExpr + ", '') WITHIN GROUP (ORDER BY " + codePointOrder(textExpr) + ")";
+    }
+
     /** SQL:2003's {@code UCS_BASIC} collation: code point order (PostgreSQL has it for UTF-8 databases). */
     @Override
     public String codePointOrder(String textExpr) {

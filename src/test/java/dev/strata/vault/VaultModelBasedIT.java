@@ -78,6 +78,11 @@ public class VaultModelBasedIT {
                   parent: h_j
                   attributes: { q: integer }
                   from: { events: { each: $.items, j: $item.id, q: $item.q } }
+                s_k_items:
+                  parent: h_k
+                  multi_active: { key: id }
+                  attributes: { id: text, q: integer }
+                  from: { events: { each: $.items, k: $.k, id: $item.id, q: $item.q } }
                 s_kj_eff:
                   parent: l_kj
                   effectivity: { driving_key: h_k }
@@ -188,6 +193,7 @@ public class VaultModelBasedIT {
             assertThat(model.collapsed).as("rows collapsed into the version before them").isPositive();
             assertThat(model.versionsAfterOthersInBatch).as("several versions of a parent in one batch").isPositive();
             assertThat(model.effChanges).as("relationships changed").isGreaterThan(20);
+            assertThat(model.setVersions).as("versions of multi-active sets").isGreaterThan(20);
             assertThat(loaded.get("s_kj_eff")).as("closed periods").anyMatch(r -> r.get(4).equals("false"));
 
             assertThat(loader.loadAll().values()).as("a re-run with nothing new").containsOnly(0L);

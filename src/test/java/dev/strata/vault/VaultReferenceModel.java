@@ -84,6 +84,9 @@ final class VaultReferenceModel {
         if (vault.satellites().containsKey(target) && vault.satellites().get(target).effectivity().isPresent()) {
             return loadEffectivity(vault.satellites().get(target), batch);
         }
+        if (vault.satellites().containsKey(target) && vault.satellites().get(target).multiActive().isPresent()) {
+            return loadMultiActive(vault.satellites().get(target), batch);
+        }
         if (vault.satellites().containsKey(target)) {
             return loadSatellite(vault.satellites().get(target), batch);
         }
@@ -308,6 +311,63 @@ final class VaultReferenceModel {
             }
         }
         return written;
+    }
+
+    long setVersions;
+
+    /**
+     * Multi-active: the rows of a parent at one load_dt are its set (one per trimmed child key, the
+     * greatest by {@link #SAME_INSTANT}); sets version like satellite rows, by their rule-9 hashdiff.
+     */
+    private long loadMultiActive(SatelliteConfig s, List<Derived> batch) {
+        List<String> names = List.copyOf(s.attributes().keySet());
+        List<Integer> keyIndexes = s.multiActive().orElseThrow().key().stream().map(names::indexOf).toList();
+        batch.removeIf(d -> skipped(s.parent(), d.keyTexts(), true)
+                || keyIndexes.stream().anyMatch(i -> d.attrTexts().get(i) == null));
+        // parent → load_dt → child key → row
+        Map<UUID, TreeMap<OffsetDateTime, Map<List<String>, Derived>>> sets = new HashMap<>();
+        for (Derived d : batch) {
+            List<String> childKey = keyIndexes.stream().map(i -> HashStandard.trim(d.attrTexts().get(i))).toList();
+            sets.computeIfAbsent(HashStandard.hashKey(d.keyTexts()), k -> new TreeMap<>())
+                    .computeIfAbsent(d.loadDt(), k -> new HashMap<>())
+                    .merge(childKey, d, (a, b) -> SAME_INSTANT.compare(a, b) >= 0 ? a : b);
+        }
+        Map<UUID, TreeMap<OffsetDateTime, UUID>> stored = versions.computeIfAbsent(s.name(), n -> new HashMap<>());
+        Map<UUID, OffsetDateTime> newestSeen = seen.computeIfAbsent(s.name(), n -> new HashMap<>());
+        long inserted = 0;
+        for (Map.Entry<UUID, TreeMap<OffsetDateTime, Map<List<String>, Derived>>> parent : sets.entrySet()) {
+            TreeMap<OffsetDateTime, UUID> history = stored.computeIfAbsent(parent.getKey(), k -> new TreeMap<>());
+            OffsetDateTime latestStored = history.isEmpty() ? null : history.lastKey();
+            OffsetDateTime seenBefore = newestSeen.get(parent.getKey());
+            UUID previous = history.isEmpty() ? null : history.lastEntry().getValue();
+            for (Map.Entry<OffsetDateTime, Map<List<String>, Derived>> set : parent.getValue().entrySet()) {
+                OffsetDateTime t = set.getKey();
+                if (latestStored != null && (!t.isAfter(latestStored) || (seenBefore != null && !t.isAfter(seenBefore)))) {
+                    late++;
+                    continue;
+                }
+                UUID hd = HashStandard.setHashDiff(set.getValue().values().stream().map(d -> HashStandard.hashDiff(d.attrTexts())).toList());
+                if (hd.equals(previous)) {
+                    collapsed++;
+                    newestSeen.merge(parent.getKey(), t, (a, b) -> a.isAfter(b) ? a : b);
+                    continue;
+                }
+                previous = hd;
+                setVersions++;
+                history.put(t, hd);
+                for (Derived d : set.getValue().values()) {
+                    List<String> row = new ArrayList<>();
+                    row.add(parent.getKey().toString());
+                    row.add(t.toInstant().toString());
+                    row.add(hd.toString());
+                    row.add(d.source());
+                    row.addAll(d.attrTexts());
+                    tables.get(s.name()).add(row);
+                    inserted++;
+                }
+            }
+        }
+        return inserted;
     }
 
     private List<List<String>> effectivityRows(SatelliteConfig s) {

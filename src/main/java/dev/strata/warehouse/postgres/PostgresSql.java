@@ -129,6 +129,17 @@ final class PostgresSql extends StandardSql {
     }
 
     @Override
+    public String md5Hex(String textExpr) {
+        return "md5(" + textExpr + ")";
+    }
+
+    @Override
+    public String orderedConcat(String textExpr) {
+        // string_agg takes its ORDER BY inside the call; PostgreSQL has no LISTAGG
+        return "string_agg(" + textExpr + ", '' ORDER BY " + codePointOrder(textExpr) + ")";
+    }
+
+    @Override
     public String hashKeyLiteral(UUID key) {
         return "CAST('" + key + "' AS uuid)";
     }
