@@ -88,6 +88,23 @@ const Strata = (() => {
     num(v) { return v === null || v === undefined ? '–' : Number(v).toLocaleString('en-US'); },
     time(iso) { return iso ? new Date(iso).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '–'; },
     shortTime(iso) { return iso ? new Date(iso).toISOString().substring(5, 16).replace('T', ' ') : '–'; },
+    /**
+     * Labels for a row of interval starts at the resolution of their cadence (UTC): seconds for
+     * a 5-second schedule, minutes for hourly, the date for daily; the date is left out when all
+     * fall on one day.
+     */
+    intervalLabels(isoStarts) {
+      const ms = isoStarts.map(i => Date.parse(i));
+      const step = ms.length > 1 ? Math.min(...ms.slice(1).map((m, k) => m - ms[k]).filter(d => d > 0)) : 86400000;
+      const iso = ms.map(m => new Date(m).toISOString());
+      const sameDay = new Set(iso.map(s => s.substring(0, 10))).size === 1;
+      const sameYear = new Set(iso.map(s => s.substring(0, 4))).size === 1;
+      return iso.map(s => {
+        if (step >= 86400000) return sameYear ? s.substring(5, 10) : s.substring(0, 10);
+        const time = step < 60000 || s.substring(17, 19) !== '00' ? s.substring(11, 19) : s.substring(11, 16);
+        return sameDay ? time : s.substring(5, 10) + ' ' + time;
+      });
+    },
     seconds(s) {
       if (s === null || s === undefined) return '–';
       if (s < 60) return s.toFixed(1) + ' s';

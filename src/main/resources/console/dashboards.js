@@ -22,12 +22,21 @@
       el('tbody', null, rows.map(r => el('tr', null, r.map((v, i) => el('td', { className: columns[i].numeric ? 'num' : null }, v === null ? '–' : v))))));
   }
 
+  /**
+   * A bar or line chart. Dates and times go on a time axis (spaced by time, not by row), other x
+   * values on a category axis that labels every bar; counts get whole-number ticks; the grid makes
+   * room for the longest y label.
+   */
   function plot(entry, d, data) {
     const x = d.x;
     const ys = d.y.length ? d.y : ['count'];
     const idx = name => data.columns.findIndex(c => c.name === name);
     const xi = idx(x);
-    const categories = [...new Set(data.rows.map(r => String(r[xi])))];
+    const xType = (data.columns[xi] && data.columns[xi].type) || '';
+    const timeAxis = /date|time/i.test(xType);
+    const xValue = v => timeAxis ? (v === null ? null : String(v)) : String(v);
+    const categories = [...new Set(data.rows.map(r => xValue(r[xi])))];
+    const point = (c, v) => timeAxis ? [c, v] : v;
     let series;
     if (d.series) {
       const si = idx(d.series);
@@ -36,22 +45,33 @@
       data.rows.forEach(r => {
         const key = String(r[si]);
         if (!groups.has(key)) groups.set(key, new Map());
-        groups.get(key).set(String(r[xi]), Number(r[yi]));
+        groups.get(key).set(xValue(r[xi]), Number(r[yi]));
       });
-      series = [...groups.entries()].map(([name, values]) => ({ name, type: d.chart, data: categories.map(c => values.get(c) ?? null) }));
+      series = [...groups.entries()].map(([name, values]) => ({
+        name, type: d.chart, showSymbol: categories.length <= 40,
+        data: categories.filter(c => !timeAxis || values.has(c)).map(c => point(c, values.get(c) ?? null)),
+      }));
     } else {
       series = ys.map(y => {
         const yi = idx(y);
-        const values = new Map(data.rows.map(r => [String(r[xi]), Number(r[yi])]));
-        return { name: y, type: d.chart, data: categories.map(c => values.get(c) ?? null) };
+        const values = new Map(data.rows.map(r => [xValue(r[xi]), Number(r[yi])]));
+        return { name: y, type: d.chart, showSymbol: categories.length <= 40, data: categories.map(c => point(c, values.get(c) ?? null)) };
       });
     }
+    const numbers = series.flatMap(s => s.data.map(p => Array.isArray(p) ? p[1] : p)).filter(v => v !== null && !Number.isNaN(v));
+    const whole = numbers.length > 0 && numbers.every(v => Number.isInteger(v));
+    const longest = Math.max(0, ...categories.map(c => c.length));
+    const rotate = !timeAxis && (categories.length > 12 || longest * categories.length > 90) ? 30 : 0;
     entry.chart.setOption({
-      animation: false, tooltip: { trigger: 'axis' }, legend: { top: 0 },
-      grid: { left: 60, right: 20, top: 30, bottom: 60 },
-      xAxis: { type: 'category', data: categories, axisLabel: { rotate: categories.length > 8 ? 30 : 0 } },
-      yAxis: { type: 'value' }, series,
-    }, { replaceMerge: ['series'] });
+      animation: false, tooltip: { trigger: 'axis' }, legend: { top: 0, type: 'scroll' },
+      grid: { left: 16, right: 24, top: 36, bottom: 12, containLabel: true },
+      xAxis: timeAxis
+        ? { type: 'time', axisLabel: { hideOverlap: true } }
+        : { type: 'category', data: categories, axisLabel: { interval: 0, rotate, hideOverlap: false } },
+      yAxis: { type: 'value', minInterval: whole ? 1 : null, axisLabel: { formatter: v => Strata.fmt.num(v) } },
+      series,
+    }, { replaceMerge: ['series', 'xAxis'] });
+    entry.box.dataset.axis = timeAxis ? 'time' : 'category';
   }
 
   async function refreshDashboards() {

@@ -1,5 +1,6 @@
-// Graph page: nodes laid out in columns by depth (sources left, marts right), coloured by the
-// state of their latest task run, labelled with row counts. Click a node for its SQL and runs.
+// Graph page: nodes laid out in layers so that lineage reads left to right — sources and STG,
+// hubs, links, satellites, then SQL tasks and marts by depth — coloured by the state of their
+// latest task run, labelled with row counts. Click a node for its SQL and runs.
 'use strict';
 (() => {
   const { api, el, replace, poll, fmt, stateColors, badge, chart } = Strata;
@@ -9,57 +10,104 @@
   // kinds that run continuously (landing, vault loads after each batch) unless the schedule gives them intervals
   const CONTINUOUS_KINDS = ['source', 'stg', 'vault'];
 
-  function depths(nodes) {
+  const LAYERS = { source: 0, stg: 1, hub: 2, vault: 3, link: 3, satellite: 4 };
+  const ROW = 86;          // 36 px symbol + two 15 px label lines + a gap
+  const CHAR = 6.6;        // width of one label character at 11 px
+  const CORNER = '\u0000corner-'; // invisible layout nodes; no node name can start with NUL
+
+  /** Column of each node: its layer, and for tasks and marts 5 + their depth among tasks and marts. */
+  function columns(nodes) {
     const byName = new Map(nodes.map(n => [n.name, n]));
-    const depth = new Map();
+    const col = new Map();
     const visit = (n, seen) => {
-      if (depth.has(n.name)) return depth.get(n.name);
-      if (seen.has(n.name)) return 0; // a cycle would be a config error; do not loop
+      if (col.has(n.name)) return col.get(n.name);
+      const layer = n.layer || n.kind;
+      if (layer in LAYERS) { col.set(n.name, LAYERS[layer]); return LAYERS[layer]; }
+      if (seen.has(n.name)) return 5; // a cycle would be a config error; do not loop
       seen.add(n.name);
-      let d = 0;
-      for (const i of n.inputs) if (byName.has(i)) d = Math.max(d, visit(byName.get(i), seen) + 1);
-      depth.set(n.name, d);
-      return d;
+      let c = 5;
+      for (const i of n.inputs) {
+        const up = byName.get(i);
+        if (up && !((up.layer || up.kind) in LAYERS)) c = Math.max(c, visit(up, seen) + 1);
+      }
+      col.set(n.name, c);
+      return c;
     };
     nodes.forEach(n => visit(n, new Set()));
-    return depth;
+    // close the gaps of layers a project does not use (no links, no vault at all)
+    const used = [...new Set(col.values())].sort((a, b) => a - b);
+    const dense = new Map(used.map((c, i) => [c, i]));
+    return new Map([...col].map(([k, c]) => [k, dense.get(c)]));
+  }
+
+  /** Rows within each column: in the order of the inputs' rows (fewer crossing edges), else as listed. */
+  function rows(nodes, col) {
+    const row = new Map();
+    const count = Math.max(0, ...col.values()) + 1;
+    for (let c = 0; c < count; c++) {
+      const inColumn = nodes.filter(n => col.get(n.name) === c);
+      const weight = n => {
+        const ups = n.inputs.filter(i => row.has(i)).map(i => row.get(i));
+        return ups.length ? ups.reduce((a, b) => a + b, 0) / ups.length : Number.MAX_SAFE_INTEGER;
+      };
+      inColumn.map((n, k) => ({ n, k, w: weight(n) })).sort((a, b) => a.w - b.w || a.k - b.k)
+        .forEach((e, r) => row.set(e.n.name, r));
+    }
+    return row;
+  }
+
+  function label(n) {
+    return n.name + (n.rows === null || n.rows === undefined ? '' : '\n' + fmt.num(n.rows) + (n.rows === 1 ? ' row' : ' rows'));
   }
 
   function draw(nodes) {
-    const depth = depths(nodes);
-    const perColumn = new Map();
+    const col = columns(nodes);
+    const row = rows(nodes, col);
+    const count = Math.max(0, ...col.values()) + 1;
+    // each column as wide as its longest label, so that neighbouring labels never overlap
+    const widths = [...Array(count).keys()].map(c => Math.max(130, ...nodes.filter(n => col.get(n.name) === c)
+      .map(n => Math.max(...label(n).split('\n').map(l => l.length)) * CHAR + 34)));
+    const centers = widths.map((w, c) => widths.slice(0, c).reduce((a, b) => a + b, 0) + w / 2);
+    const tallest = Math.max(1, ...[...Array(count).keys()].map(c => nodes.filter(n => col.get(n.name) === c).length));
     const data = nodes.map(n => {
-      const d = depth.get(n.name);
-      const row = perColumn.get(d) || 0;
-      perColumn.set(d, row + 1);
       // a continuous vault target has no task runs: it is green once it has loaded something
-      const color = n.state ? stateColors[n.state] : (n.covered_until ? stateColors.success : (kindColors[n.kind] || '#7a869a'));
+      const color = n.state ? stateColors[n.state] : (n.covered_until ? stateColors.success : (kindColors[n.layer || n.kind] || '#7a869a'));
+      // a short column is centred on the tallest one
+      const offset = (tallest - nodes.filter(m => col.get(m.name) === col.get(n.name)).length) * ROW / 2;
       return {
-        name: n.name, x: d * 160, y: row * 80, symbolSize: n.kind === 'source' ? 26 : 36,
+        name: n.name, x: 20 + centers[col.get(n.name)], y: 30 + offset + row.get(n.name) * ROW, symbolSize: n.kind === 'source' ? 26 : 36,
         symbol: n.kind === 'source' ? 'diamond' : (n.kind === 'mart' ? 'rect' : 'circle'),
         itemStyle: { color, borderColor: n.name === selected ? '#1d2430' : '#fff', borderWidth: n.name === selected ? 3 : 1 },
-        label: { show: true, position: 'bottom', formatter: n.name + (n.rows === null || n.rows === undefined ? '' : '\n' + fmt.num(n.rows) + (n.rows === 1 ? ' row' : ' rows')) },
-        value: n.kind,
+        label: { show: true, position: 'bottom', formatter: label(n) },
+        value: n.layer || n.kind,
       };
     });
-    // Give every row of the tallest column room for its two-line label (the chart scales to fit).
-    const rows = Math.max(1, ...perColumn.values());
-    // 36 px symbol + two 15 px label lines + a gap: below ~86 px a row's label runs into the next node
-    const height = Math.max(460, rows * 86 + 60) + 'px';
+    // The chart is as large as the layout (the panel scrolls) and drawn at scale 1: ECharts fits the
+    // nodes' bounding box into the series' box, so two invisible corner nodes make that box the
+    // whole canvas, and node and label sizes stay what they are.
+    const width = Math.round(widths.reduce((a, b) => a + b, 0) + 40);
+    const height = Math.max(300, tallest * ROW + 40);
+    const corner = (name, x, y) => ({ name, x, y, symbolSize: 0, label: { show: false }, tooltip: { show: false }, silent: true });
+    data.push(corner(CORNER + 'top-left', 0, 0), corner(CORNER + 'bottom-right', width, height));
     const box = document.getElementById('graph-chart');
-    if (box.style.height !== height) {
-      box.style.height = height;
+    if (box.style.height !== height + 'px' || box.style.minWidth !== width + 'px') {
+      box.style.height = height + 'px';
+      box.style.minWidth = width + 'px';
       graphChart.resize();
     }
     const links = [];
-    nodes.forEach(n => n.inputs.forEach(i => links.push({ source: i, target: n.name })));
+    nodes.forEach(n => n.inputs.forEach(i => links.push({ source: i, target: n.name,
+      // an edge that skips layers curves away from the nodes it passes
+      lineStyle: { curveness: Math.min(0.3, Math.max(0, col.get(n.name) - (col.get(i) ?? 0) - 1) * 0.08) } })));
     graphChart.setOption({
       animation: false,
-      tooltip: { formatter: p => p.dataType === 'node' ? p.name + ' (' + p.value + ')' : '' },
+      tooltip: { formatter: p => p.dataType === 'node' && !p.name.startsWith(CORNER) ? p.name + ' (' + p.value + ')' : '' },
       series: [{
         type: 'graph', layout: 'none', roam: true, data, links,
-        edgeSymbol: ['none', 'arrow'], edgeSymbolSize: 8,
-        lineStyle: { color: '#9aa5b5', width: 1.5, curveness: 0.1 },
+        left: 0, top: 0, width, height,
+        edgeSymbol: ['none', 'arrow'], edgeSymbolSize: 7,
+        lineStyle: { color: '#9aa5b5', width: 1.2, opacity: 0.7 },
+        emphasis: { focus: 'adjacency', lineStyle: { width: 2.5, opacity: 1 } },
         label: { fontSize: 11, lineHeight: 15, color: '#1d2430' },
       }],
     }, { replaceMerge: ['series'] });
@@ -99,7 +147,7 @@
     }
   }
 
-  graphChart.on('click', p => { if (p.dataType === 'node') select(p.name); });
+  graphChart.on('click', p => { if (p.dataType === 'node' && !p.name.startsWith(CORNER)) select(p.name); });
 
   poll(async () => {
     const g = await api('/api/graph');

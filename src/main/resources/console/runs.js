@@ -11,14 +11,17 @@
     document.getElementById('grid-empty').hidden = grid.cells.length > 0;
     if (grid.cells.length === 0) { replace(table); return; }
     const cells = new Map(grid.cells.map(c => [c.node + '|' + c.interval_start, c]));
-    const head = el('tr', null, el('th', null, 'node'), grid.intervals.map(i => el('th', { className: 'interval', title: i.start + ' – ' + i.end }, fmt.shortTime(i.start))));
+    const labels = fmt.intervalLabels(grid.intervals.map(i => i.start));
+    const head = el('tr', null, el('th', null, 'node'), grid.intervals.map((i, k) => el('th', { className: 'interval', title: i.start + ' – ' + i.end }, labels[k])));
     const rows = grid.nodes.map(node => el('tr', null, el('td', null, node), grid.intervals.map(i => {
       const c = cells.get(node + '|' + i.start);
+      const failing = c && c.tests ? c.tests : [];
       const sq = c ? el('span', {
-        className: 'sq state-' + c.state,
-        title: node + ' ' + i.start + ': ' + c.state + ' (attempt ' + c.attempt + ')',
-        dataset: { runId: c.id, state: c.state },
-      }) : continuousCell(node, i, grid.continuous[node]);
+        className: 'sq state-' + c.state + (failing.length ? ' tests-failed' : ''),
+        title: node + ' ' + i.start + ': ' + c.state + ' (attempt ' + c.attempt + ')' + failing.map(t =>
+          '\ntest ' + t.test + ' (' + t.severity + '): ' + (t.status === 'error' ? 'could not run' : t.failures + ' offending rows')).join(''),
+        dataset: { runId: c.id, state: c.state, failedTests: failing.map(t => t.test).join(',') },
+      }, failing.length ? '!' : null) : continuousCell(node, i, grid.continuous[node]);
       if (c) sq.addEventListener('click', () => show(c.id));
       return el('td', { className: 'cell' }, sq);
     })));
@@ -59,12 +62,14 @@
     const interval = r.interval_start + '/' + r.interval_end;
     const rerun = el('button', { id: 'rerun' }, 'Re-run this interval');
     rerun.disabled = r.state === 'queued' || r.state === 'running';
-    const result = el('div', { className: 'muted', id: 'rerun-result' });
+    const result = el('div', { className: 'muted', id: 'rerun-result' },
+      r.state === 'queued' ? 'Queued: it runs when a worker takes it (after its upstream, and its previous interval with depends_on_past).'
+        : r.state === 'running' ? 'Running now: re-run it once this attempt has finished.' : '');
     rerun.addEventListener('click', async () => {
       rerun.disabled = true;
       try {
         await api('/api/runs/rerun', { method: 'POST', body: { node: r.node, interval } });
-        result.textContent = 'queued';
+        result.textContent = 'queued: a new attempt runs when a worker takes it';
       } catch (e) {
         result.textContent = 're-run refused: ' + e.message;
         rerun.disabled = false;
@@ -79,7 +84,23 @@
       el('dt', null, 'finished'), el('dd', null, fmt.time(r.finished_at)),
       el('dt', null, 'rows'), el('dd', null, fmt.num(r.rows_affected))),
       r.error ? el('h2', null, 'Error') : null, r.error ? el('pre', { id: 'run-error' }, r.error) : null,
-      rerun, result);
+      testsTable(r.tests || []), rerun, result);
+  }
+
+  /** The data tests of the run's latest attempt: status, offending rows, and the sample rows as text. */
+  function testsTable(tests) {
+    if (tests.length === 0) return null;
+    const rows = [];
+    for (const t of tests) {
+      rows.push(el('tr', { dataset: { test: t.test, status: t.status } },
+        el('td', null, t.test), el('td', null, t.severity), el('td', null, badge(t.status === 'pass' ? 'success' : 'failed')),
+        el('td', null, fmt.num(t.failures))));
+      const detail = t.status === 'error' ? (t.message || '') : (t.samples || []).map(row => JSON.stringify(row)).join('\n');
+      if (detail) rows.push(el('tr', { className: 'samples' }, el('td', { colspan: 4 }, el('pre', { dataset: { samplesOf: t.test } }, detail))));
+    }
+    return el('div', { id: 'run-tests' }, el('h2', null, 'Data tests'), el('table', { className: 'data' },
+      el('thead', null, el('tr', null, ['test', 'severity', 'status', 'offending rows'].map(h => el('th', null, h)))),
+      el('tbody', null, rows)));
   }
 
   const poller = poll(async () => {

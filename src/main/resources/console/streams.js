@@ -5,26 +5,52 @@
   const { api, el, replace, poll, fmt, chart } = Strata;
   const rateChart = chart(document.getElementById('rate-chart'));
 
-  function lagCell(lag) {
-    if (lag === null || lag === undefined) return el('td', { className: 'num' }, '–');
-    return el('td', { className: 'num ' + (lag === 0 ? 'lag-ok' : 'lag-bad') }, fmt.num(lag));
+  // A few messages behind for a fraction of a second is normal while messages arrive: a lag is
+  // red only once its oldest record has waited lag_warning_seconds (console.lag_warning).
+  function lagClass(lag, seconds, warning) {
+    if (lag === null || lag === undefined) return '';
+    if (lag === 0) return 'lag-ok';
+    return seconds !== null && seconds !== undefined && seconds >= warning ? 'lag-bad' : 'lag-behind';
+  }
+
+  function kafkaSource(s, warning) {
+    const cls = lagClass(s.lag, s.lag_seconds, warning);
+    return el('div', { className: 'panel source', dataset: { source: s.source, lag: cls } },
+      el('h2', null, s.source + (s.topic ? ' ← ' + s.topic : '') + ' (kafka)'),
+      el('div', { className: 'muted' }, el('span', { className: cls }, 'lag ' + fmt.num(s.lag) + ' messages, ' + fmt.seconds(s.lag_seconds)),
+        ' — red from ' + fmt.seconds(warning) + ' (console.lag_warning); position = the next offset to land'),
+      s.error ? el('div', { className: 'lag-bad' }, s.error) : null,
+      el('table', null, el('thead', null, el('tr', null, el('th', null, 'partition'), el('th', { className: 'num' }, 'position'),
+          el('th', { className: 'num' }, 'log end'), el('th', { className: 'num' }, 'lag'), el('th', { className: 'num' }, 'lag (time)'),
+          el('th', null, 'position updated'))),
+        el('tbody', null, s.partitions.map(p => el('tr', null, el('td', null, p.partition), el('td', { className: 'num' }, fmt.num(p.position)),
+          el('td', { className: 'num' }, fmt.num(p.log_end)),
+          el('td', { className: 'num ' + lagClass(p.lag, p.lag_seconds, warning) }, fmt.num(p.lag)),
+          el('td', { className: 'num' }, fmt.seconds(p.lag_seconds)),
+          el('td', { className: 'muted' }, fmt.time(p.position_updated_at)))))));
+  }
+
+  // A Redis dictionary is read whole every refresh: its "position" is the number of snapshots
+  // landed, and there is no lag in messages.
+  function redisSource(s) {
+    const p = s.partitions[0];
+    return el('div', { className: 'panel source', dataset: { source: s.source } },
+      el('h2', null, s.source + ' (redis dictionary)'),
+      el('div', { className: 'muted' }, 'Read whole every refresh: each snapshot lands the entries that changed. '
+        + 'Its position counts the snapshots landed; there is no message lag.'),
+      s.error ? el('div', { className: 'lag-bad' }, s.error) : null,
+      el('dl', { className: 'kv' },
+        el('dt', null, 'snapshots landed'), el('dd', { className: 'snapshots' }, p ? fmt.num(p.position) : 'none yet'),
+        el('dt', null, 'last snapshot'), el('dd', null, p ? fmt.time(p.position_updated_at) : '–')));
   }
 
   function render(snapshot) {
     const box = document.getElementById('sources');
+    const warning = snapshot.lag_warning_seconds ?? 60;
     if (snapshot.sources.length === 0) {
       replace(box, el('div', { className: 'panel empty' }, 'No sources.'));
     } else {
-      replace(box, snapshot.sources.map(s => el('div', { className: 'panel source', dataset: { source: s.source } },
-        el('h2', null, s.source + (s.topic ? ' ← ' + s.topic : '') + ' (' + s.kind + ')'),
-        el('div', { className: 'muted' }, 'lag ' + fmt.num(s.lag) + ' messages, ' + fmt.seconds(s.lag_seconds)),
-        s.error ? el('div', { className: 'lag-bad' }, s.error) : null,
-        el('table', null, el('thead', null, el('tr', null, el('th', null, 'partition'), el('th', { className: 'num' }, 'position'),
-            el('th', { className: 'num' }, 'log end'), el('th', { className: 'num' }, 'lag'), el('th', { className: 'num' }, 'lag (time)'),
-            el('th', null, 'position updated'))),
-          el('tbody', null, s.partitions.map(p => el('tr', null, el('td', null, p.partition), el('td', { className: 'num' }, fmt.num(p.position)),
-            el('td', { className: 'num' }, fmt.num(p.log_end)), lagCell(p.lag), el('td', { className: 'num' }, fmt.seconds(p.lag_seconds)),
-            el('td', { className: 'muted' }, fmt.time(p.position_updated_at)))))))));
+      replace(box, snapshot.sources.map(s => s.kind === 'redis' ? redisSource(s) : kafkaSource(s, warning)));
     }
     const series = [];
     snapshot.sources.filter(s => s.kind === 'kafka').forEach(s => {

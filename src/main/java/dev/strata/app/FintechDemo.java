@@ -206,11 +206,89 @@ public final class FintechDemo {
         boolean ok = result.ok() && v.ok();
         out.println(v.summary());
         if (ok) {
+            ok = showTestCatchingBadData(w, pipeline);
+        }
+        if (ok) {
             out.printf("landing %.1f s (vault %.1f s more), 31-day backfill %.1f s%n", landed.toMillis() / 1e3,
                     vaultCatchUp.toMillis() / 1e3, result.elapsed().toMillis() / 1e3);
         }
         out.flush();
         return new Outcome(ok, landed, result.elapsed(), result.runs().size(), seed.messages().size());
+    }
+
+    /** The business date whose rate the demo takes away to show the rate test at work. */
+    static final java.time.LocalDate BAD_DAY = java.time.LocalDate.of(2022, 10, 5);
+
+    /**
+     * Takes the 430 -> USD rate of {@link #BAD_DAY} out of the typed staging, builds that day of
+     * global_metrics again the way the scheduler does (the mart and its tests in one transaction),
+     * shows its rate test failing and the day's rows untouched, then puts the rate back. Returns
+     * false if anything is not as it should be.
+     */
+    private boolean showTestCatchingBadData(Warehouse w, Pipeline pipeline) throws Exception {
+        String day = "date_update >= TIMESTAMP '" + BAD_DAY + " 00:00:00' AND date_update < TIMESTAMP '" + BAD_DAY.plusDays(1)
+                + " 00:00:00'";
+        String rate = day + " AND currency_code = 430 AND currency_code_with = " + FintechGenerator.USD;
+        String before = rowsText(w, "SELECT * FROM cdm.global_metrics WHERE " + day + " ORDER BY currency_from");
+        out.println("a data test catching bad data: the 430 -> USD rate of " + BAD_DAY + " goes missing, and that day of "
+                + "global_metrics is built again ...");
+        List<List<Object>> saved = new java.util.ArrayList<>();
+        try (Connection c = w.connection(); java.sql.Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT date_update, currency_code, currency_code_with, currency_with_div "
+                     + "FROM stg.currencies WHERE " + rate)) {
+            while (rs.next()) {
+                saved.add(List.of(rs.getObject(1), rs.getObject(2), rs.getObject(3), rs.getObject(4)));
+            }
+        }
+        exec(w, "DELETE FROM stg.currencies WHERE " + rate);
+        Instant start = BAD_DAY.atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        dev.strata.schedule.ScheduledInterval interval = new dev.strata.schedule.ScheduledInterval(start.plus(Duration.ofDays(1)),
+                new dev.strata.schedule.Interval(start, start.plus(Duration.ofDays(1))));
+        String failure = null;
+        try {
+            w.inTransaction(c -> {
+                w.settings().beginTask(c, Optional.empty());
+                return pipeline.action("global_metrics").orElseThrow()
+                        .run(new dev.strata.schedule.TaskContext(c, w, "global_metrics", interval, 1));
+            });
+        } catch (dev.strata.quality.DataTestFailure e) {
+            failure = e.getMessage();
+        } finally {
+            try (Connection c = w.connection(); PreparedStatement ps = c.prepareStatement("INSERT INTO stg.currencies "
+                    + "(date_update, currency_code, currency_code_with, currency_with_div) VALUES (?, ?, ?, ?)")) {
+                for (List<Object> row : saved) {
+                    for (int i = 0; i < 4; i++) {
+                        ps.setObject(i + 1, row.get(i));
+                    }
+                    ps.executeUpdate();
+                }
+            }
+        }
+        boolean untouched = before.equals(rowsText(w, "SELECT * FROM cdm.global_metrics WHERE " + day + " ORDER BY currency_from"));
+        out.println("  the day failed: " + (failure == null ? "no, the test did not catch it" : failure.replace("\n", "\n    ")));
+        out.println("  cdm.global_metrics still shows " + BAD_DAY + " as it was: " + (untouched ? "yes" : "NO")
+                + " (the build rolled back); the rate is back in stg.currencies");
+        out.flush();
+        return failure != null && failure.contains("usd_rate_for_every_currency") && untouched && !saved.isEmpty();
+    }
+
+    private static void exec(Warehouse w, String sql) throws SQLException {
+        try (Connection c = w.connection(); java.sql.Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static String rowsText(Warehouse w, String sql) throws SQLException {
+        StringBuilder sb = new StringBuilder();
+        try (Connection c = w.connection(); java.sql.Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                for (int i = 1; i <= n; i++) {
+                    sb.append(rs.getString(i)).append(i < n ? "|" : "\n");
+                }
+            }
+        }
+        return sb.toString();
     }
 
     private int lastShown = -1;

@@ -116,6 +116,7 @@ public final class FoodDeliveryDemo {
             out.printf("ready in %.1f s: %d dictionary entries in Redis, topic %s with %d partitions%n",
                     seconds(t0), keys, orders.topic(), PARTITIONS);
             services.postgres().ifPresent(pg -> out.println("  psql     : " + pg.psqlCommand()));
+            services.mariadb().ifPresent(db -> out.println("  mariadb  : " + db.clientCommand()));
             runtime.consoleUrl().ifPresent(url -> out.println("  console  : " + url));
             out.println("  project  : " + projectDir + " (strata.yaml, marts/)");
             if (producer.sent() > 0) {

@@ -1,11 +1,9 @@
 package dev.strata.app;
 
 import dev.strata.config.ProjectConfig;
-import dev.strata.config.Secret;
 import dev.strata.config.WarehouseConfig;
 import dev.strata.console.ConsoleHooks;
 import dev.strata.console.ConsoleServer;
-import dev.strata.embedded.EmbeddedPostgres;
 import dev.strata.ingest.DeadLetters;
 import dev.strata.ingest.Landing;
 import dev.strata.runtime.Environment;
@@ -123,9 +121,10 @@ public final class PipelineRuntime implements AutoCloseable {
     private static Warehouse connect(ProjectConfig project, EmbeddedServices services, int minPool) {
         WarehouseConfig cfg = project.warehouse();
         int pool = Math.max(cfg.poolSize(), minPool);
-        Optional<EmbeddedPostgres> pg = services.postgres();
-        if (pg.isPresent()) {
-            return Warehouse.connect(pg.get().jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), pool);
+        Optional<EmbeddedServices.WarehouseLogin> embedded = services.warehouseLogin();
+        if (embedded.isPresent()) {
+            EmbeddedServices.WarehouseLogin login = embedded.get();
+            return Warehouse.connect(login.jdbcUrl(), login.user(), login.password(), pool);
         }
         return Warehouse.connect(cfg.url(), cfg.user(), cfg.password(), pool);
     }

@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
  * the same work in one run, on embedded servers by default, and prints the ratio last.
  */
 @Command(name = "bench", description = "Measure Strata against a baseline on the same work; prints the ratio last.",
-        subcommands = {SchedulerBenchCommand.class, BenchVaultCommand.class, BenchLandingCommand.class})
+        subcommands = {SchedulerBenchCommand.class, BenchVaultCommand.class, BenchLandingCommand.class,
+                BenchTestsCommand.class})
 final class BenchCommand extends CommandGroup {
 }

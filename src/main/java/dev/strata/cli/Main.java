@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 BackfillCommand.class,
                 VaultCommand.class,
                 StatusCommand.class,
+                TestCommand.class,
                 DeadLettersCommand.class,
                 DemoCommand.class,
                 InitCommand.class,

@@ -5,6 +5,7 @@ import dev.strata.config.SourceConfig;
 import dev.strata.graph.Node;
 import dev.strata.marts.Mart;
 import dev.strata.marts.MartBuilder;
+import dev.strata.marts.SqlCheck;
 import dev.strata.marts.TemplateInterval;
 import dev.strata.schedule.NodeSchedule;
 import dev.strata.schedule.Pipeline;
@@ -39,6 +40,11 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ProjectConfig config = project.load();
+        // errors first: a broken mart is reported before pages of DDL, and nothing is printed
+        Pipeline checked = Pipeline.load(config, Warehouses.forConfig(config.warehouse()));
+        SqlCheck.Report report = SqlCheck.parse(checked.marts(), checked.adapter());
+        report.warnings().forEach(w -> spec.commandLine().getErr().println(w));
+        report.throwIfErrors();
         PrintWriter out = spec.commandLine().getOut();
         out.println("project " + config.name());
         out.println("warehouse " + config.warehouse().redactedUrl());
@@ -50,9 +56,33 @@ final class PlanCommand implements Callable<Integer> {
         if (config.vault().declared()) {
             printVault(config, out);
         }
-        Pipeline pipeline = Pipeline.load(config, Warehouses.forConfig(config.warehouse()));
-        printMarts(out, pipeline);
+        printMarts(out, checked);
+        printTests(out, checked);
         return 0;
+    }
+
+    /** Every data test with the SQL it runs (for a scheduled node: for the interval shown above). */
+    private void printTests(PrintWriter out, Pipeline pipeline) {
+        List<String> nodes = select == null ? pipeline.graph().topologicalOrder() : pipeline.graph().select(select);
+        List<dev.strata.quality.DataTest> tests = pipeline.tests().all().stream().filter(t -> nodes.contains(t.node())).toList();
+        if (tests.isEmpty()) {
+            return;
+        }
+        out.println();
+        out.println("data tests (each query returns the offending rows; an error test that returns any fails its task):");
+        for (dev.strata.quality.DataTest t : tests) {
+            NodeSchedule s = pipeline.schedule(t.node());
+            dev.strata.quality.TestScope scope = interval(s).map(si -> dev.strata.quality.TestScope.interval(si.data().start(),
+                    si.data().end(), si.logicalDate(), Clock.systemUTC().instant()))
+                    .orElseGet(() -> dev.strata.quality.TestScope.everything(Clock.systemUTC().instant()));
+            out.println();
+            out.println("  " + t.id() + " (" + t.kind().word() + ", " + t.severity().word() + "): " + t.description());
+            try {
+                t.query().sql(scope).display().lines().forEach(l -> out.println("    " + l));
+            } catch (RuntimeException e) {
+                out.println("    -- cannot render: " + e.getMessage());
+            }
+        }
     }
 
     private void printMarts(PrintWriter out, Pipeline pipeline) {

@@ -3,6 +3,7 @@ package dev.strata.cli;
 import dev.strata.config.ProjectConfig;
 import dev.strata.config.Secret;
 import dev.strata.config.WarehouseConfig;
+import dev.strata.embedded.EmbeddedMariaDb;
 import dev.strata.embedded.EmbeddedPostgres;
 import dev.strata.warehouse.Warehouse;
 import java.nio.file.Path;
@@ -11,41 +12,49 @@ import java.util.Optional;
 /**
  * The warehouse of a project for a command: a pool to the configured database, or, for
  * {@code embedded:postgres}, a PostgreSQL server of Strata's own whose data is kept in
- * {@code <project>/.strata/postgres} (so one command at a time may use it). The metadata schema is
+ * {@code <project>/.strata/postgres} (for {@code embedded:mariadb}, a MariaDB server with its data
+ * in {@code <project>/.strata/mariadb}); one command at a time may use it. The metadata schema is
  * migrated on open.
  */
 final class ProjectWarehouse implements AutoCloseable {
     static final String EMBEDDED_DATA = ".strata/postgres";
-    private final EmbeddedPostgres embedded;
+    static final String EMBEDDED_MARIADB_DATA = ".strata/mariadb";
+    private final Runnable stopEmbedded;
     private final Warehouse warehouse;
 
-    private ProjectWarehouse(EmbeddedPostgres embedded, Warehouse warehouse) {
-        this.embedded = embedded;
+    private ProjectWarehouse(Runnable stopEmbedded, Warehouse warehouse) {
+        this.stopEmbedded = stopEmbedded;
         this.warehouse = warehouse;
     }
 
     static ProjectWarehouse open(ProjectConfig project, int minPoolSize) {
         WarehouseConfig cfg = project.warehouse();
         int pool = Math.max(cfg.poolSize(), minPoolSize);
-        EmbeddedPostgres pg = null;
-        Warehouse w;
-        if (cfg.isEmbedded()) {
-            Path dir = project.directory().resolve(EMBEDDED_DATA);
-            pg = EmbeddedPostgres.start(Optional.of(dir));
-            w = Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), pool);
-        } else {
-            w = Warehouse.connect(cfg.url(), cfg.user(), cfg.password(), pool);
-        }
+        Runnable stop = () -> { };
+        Warehouse w = null;
         try {
-            w.migrate();
-        } catch (RuntimeException e) {
-            w.close();
-            if (pg != null) {
-                pg.close();
+            if (cfg.isEmbeddedMariaDb()) {
+                EmbeddedMariaDb db = EmbeddedMariaDb.start(Optional.of(project.directory().resolve(EMBEDDED_MARIADB_DATA)));
+                stop = db::close;
+                // until the MariaDB adapter exists (issue 13, phase 2) this fails as an unsupported database
+                w = Warehouse.connect(db.jdbcUrl(), db.user(), db.password(), pool);
+            } else if (cfg.isEmbedded()) {
+                Path dir = project.directory().resolve(EMBEDDED_DATA);
+                EmbeddedPostgres pg = EmbeddedPostgres.start(Optional.of(dir));
+                stop = pg::close;
+                w = Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), pool);
+            } else {
+                w = Warehouse.connect(cfg.url(), cfg.user(), cfg.password(), pool);
             }
+            w.migrate();
+            return new ProjectWarehouse(stop, w);
+        } catch (RuntimeException e) {
+            if (w != null) {
+                w.close();
+            }
+            stop.run();
             throw e;
         }
-        return new ProjectWarehouse(pg, w);
     }
 
     Warehouse warehouse() {
@@ -55,8 +64,6 @@ final class ProjectWarehouse implements AutoCloseable {
     @Override
     public void close() {
         warehouse.close();
-        if (embedded != null) {
-            embedded.close();
-        }
+        stopEmbedded.run();
     }
 }

@@ -72,6 +72,19 @@ final class StatusCommand implements Callable<Integer> {
                             + " on " + r.worker() + " since " + TIME.format(r.startedAt()));
                 }
             }
+            List<dev.strata.quality.TestResultStore.Stored> failing = new dev.strata.quality.TestResultStore(config.name())
+                    .failing(pw.warehouse(), failures);
+            if (!failing.isEmpty()) {
+                out.println();
+                out.println("failing data tests (latest first):");
+                for (dev.strata.quality.TestResultStore.Stored t : failing) {
+                    out.println("  " + t.node() + "." + t.test() + " (" + t.severity() + ") "
+                            + (t.intervalStart() == null ? t.trigger().replace('_', ' ') + " " + TIME.format(t.startedAt())
+                            : TIME.format(t.intervalStart())) + ": "
+                            + (t.status().equals("error") ? "could not run: " + firstLine(t.message())
+                            : t.failures() + (t.failures() == 1 ? " offending row" : " offending rows")));
+                }
+            }
             List<RunLog.Run> failed = log.runs(List.of(TaskState.FAILED, TaskState.UP_FOR_RETRY), failures);
             if (!failed.isEmpty()) {
                 out.println();

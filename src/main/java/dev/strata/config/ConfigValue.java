@@ -45,6 +45,11 @@ public final class ConfigValue {
         return node instanceof ScalarNode && !isNull();
     }
 
+    /** True for a scalar written without quotes: {@code 10}, not {@code "10"} (a quoted value is always text). */
+    public boolean isPlainScalar() {
+        return isScalar() && ((ScalarNode) node).getScalarStyle() == org.snakeyaml.engine.v2.common.ScalarStyle.PLAIN;
+    }
+
     public boolean isMapping() {
         return node instanceof MappingNode;
     }

@@ -20,8 +20,9 @@ import java.util.Set;
  *                order_by: order_cnt, descending: true, limit: 20 }
  * }</pre>
  *
- * Every column and mart name must be a safe identifier; whether they exist is checked when the
- * console reads the mart (the mart may not be built yet).
+ * Every column and mart name must be a safe identifier. That the mart is one of the project's
+ * marts is checked when the project's marts are loaded ({@code MartProject}); whether the columns
+ * exist, when the console reads the mart (it may not be built yet).
  */
 final class DashboardsConfigReader {
     private static final String[] CHARTS = Arrays.stream(Chart.values()).map(Chart::word).toArray(String[]::new);
@@ -39,7 +40,8 @@ final class DashboardsConfigReader {
 
     private static Dashboard readOne(String name, ConfigReader m) {
         String title = m.string("title").filter(s -> !s.isBlank()).orElse(name);
-        String mart = m.required("mart").flatMap(ConfigValue::asIdentifier).orElse(null);
+        Optional<ConfigValue> martValue = m.required("mart");
+        String mart = martValue.flatMap(ConfigValue::asIdentifier).orElse(null);
         Chart chart = m.optional("chart").flatMap(v -> v.asOneOf(CHARTS))
                 .map(w -> Chart.valueOf(w.toUpperCase(java.util.Locale.ROOT))).orElse(Chart.BAR);
         Optional<String> x = m.optional("x").flatMap(ConfigValue::asIdentifier);
@@ -55,17 +57,21 @@ final class DashboardsConfigReader {
         if (limit < 1 || limit > Dashboard.MAX_LIMIT) {
             m.problem("limit", "must be between 1 and " + Dashboard.MAX_LIMIT);
         }
+        // "given" is about the keys, not their values: a key whose value was refused (an unsafe name,
+        // say) has its problem reported already and is not "required" on top of that
+        boolean xGiven = m.has("x");
+        boolean yGiven = m.optional("y").filter(v -> !v.isSequence() || !v.asList().orElseThrow().isEmpty()).isPresent();
         if (chart != Chart.TABLE) {
-            if (x.isEmpty()) {
+            if (!xGiven) {
                 m.problem("x", "required for a " + chart.word() + " chart: the column along the horizontal axis");
             }
-            if (y.isEmpty() && aggregate != Aggregate.COUNT) {
+            if (!yGiven && aggregate != Aggregate.COUNT) {
                 m.problem("y", "required for a " + chart.word() + " chart: the column(s) to plot");
             }
             if (!columns.isEmpty()) {
                 m.problem("columns", "only for chart: table");
             }
-        } else if (x.isPresent() != !y.isEmpty() && aggregate != Aggregate.COUNT) {
+        } else if (xGiven != yGiven && aggregate != Aggregate.COUNT) {
             m.problem(x.isPresent() ? "y" : "x", "a table groups by x and sums y: give both, or neither and list columns");
         }
         if (series.isPresent() && y.size() > 1) {
@@ -89,7 +95,7 @@ final class DashboardsConfigReader {
         });
         m.finish();
         return new Dashboard(name, title, mart, chart, x, y, series, aggregate, columns, orderBy, descending, limit,
-                m.position());
+                m.position(), martValue.map(ConfigValue::position).orElse(m.position()));
     }
 
     private static List<String> identifiers(ConfigReader m, String key) {

@@ -52,10 +52,12 @@ public record DashboardsSection(List<Dashboard> dashboards) {
      * @param columns   for {@code table} without x: the columns shown (empty = all)
      * @param orderBy   a column of the result to sort by, with {@code descending}
      * @param limit     at most this many result rows
+     * @param martPosition where {@code mart:} is written, for a message about it
      */
     public record Dashboard(String name, String title, String mart, Chart chart, Optional<String> x, List<String> y,
                             Optional<String> series, Aggregate aggregate, List<String> columns,
-                            Optional<String> orderBy, boolean descending, int limit, Position position) {
+                            Optional<String> orderBy, boolean descending, int limit, Position position,
+                            Position martPosition) {
         public static final int DEFAULT_LIMIT = 100;
         public static final int MAX_LIMIT = 10_000;
 

@@ -25,14 +25,26 @@ final class MartsConfigReader {
     }
 
     static MartsSection read(Path projectDir, ConfigReader root, Problems problems) {
+        return read(projectDir, root, problems, new TestsConfigReader(projectDir));
+    }
+
+    /** Like {@link #read(Path, ConfigReader, Problems)}; each mart's {@code tests:} and {@code checks:} go to {@code tests}. */
+    static MartsSection read(Path projectDir, ConfigReader root, Problems problems, TestsConfigReader tests) {
         Map<String, MartConfig> marts = new LinkedHashMap<>();
         root.namedEntries("marts").forEach((name, value) -> {
             Optional<ConfigReader> m = value.isNull() ? Optional.empty() : value.asMapping();
             if (!value.isNull() && m.isEmpty()) {
                 return;
             }
-            MartConfig mart = m.map(r -> readMart(projectDir, name, r, value.position()))
+            MartConfig mart = m.map(r -> readMart(projectDir, name, r, value.position(), tests))
                     .orElse(defaults(name, value.position()));
+            boolean namedFile = m.map(r -> r.has("file")).orElse(false);
+            Position fileAt = namedFile ? m.get().keyPosition("file") : value.position();
+            String fileKey = "marts." + name + (namedFile ? ".file" : "");
+            if (!ProjectFiles.checkInside(projectDir, mart.file(), fileAt, fileKey, problems)) {
+                marts.put(name, mart);
+                return;
+            }
             if (!Files.isRegularFile(projectDir.resolve(mart.file()))) {
                 problems.add(value.position(), "marts." + name,
                         "no SQL file " + mart.file() + " (a mart is one select in marts/<name>.sql)");
@@ -48,7 +60,8 @@ final class MartsConfigReader {
                 Optional.empty(), List.of(), List.of(), List.of(), position);
     }
 
-    private static MartConfig readMart(Path projectDir, String name, ConfigReader m, Position position) {
+    private static MartConfig readMart(Path projectDir, String name, ConfigReader m, Position position,
+                                       TestsConfigReader tests) {
         Path file = m.string("file").map(Path::of).orElse(Path.of(MARTS_DIR, name + ".sql"));
         Optional<Materialization> materialized = m.optional("materialized")
                 .flatMap(v -> v.asOneOf(Materialization.WORDS)).map(Materialization::of);
@@ -63,6 +76,9 @@ final class MartsConfigReader {
         });
         List<Check> checks = new ArrayList<>();
         m.namedEntries("checks").forEach((checkName, v) -> readCheck(projectDir, checkName, v).ifPresent(checks::add));
+        // checks: are the tests feature's `sql` tests (kept for compatibility); both run after each build
+        checks.forEach(c -> tests.addCheck(name, c));
+        tests.read(m, new TestsConfigReader.NodeShape(name, null, false, Optional.empty()));
         m.finish();
         return new MartConfig(name, file, materialized, schema, timeColumn, uniqueKey, dependsOn, checks, position);
     }
@@ -92,6 +108,11 @@ final class MartsConfigReader {
         c.finish();
         if (sql.isPresent() == file.isPresent()) {
             c.problem("a check needs exactly one of 'sql' (a query returning the offending rows) or 'file'");
+            return Optional.empty();
+        }
+        Optional<String> outside = file.flatMap(f -> ProjectFiles.outside(projectDir, f));
+        if (outside.isPresent()) {
+            c.problem("file", outside.get());
             return Optional.empty();
         }
         if (file.isPresent() && !Files.isRegularFile(projectDir.resolve(file.get()))) {
@@ -126,6 +147,9 @@ final class MartsConfigReader {
                 continue;
             }
             Position at = new Position(f.normalize().toString(), 1, 1);
+            if (!ProjectFiles.checkInside(projectDir, projectDir.relativize(f), at, "marts", problems)) {
+                continue;
+            }
             if (!Identifiers.isSafe(name)) {
                 problems.add(at, "marts", "'" + name + "' is not a safe SQL name for a mart (" + Identifiers.RULE
                         + "); rename the file");

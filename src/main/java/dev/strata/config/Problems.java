@@ -8,8 +8,20 @@ import java.util.List;
 public final class Problems {
     private final List<ConfigProblem> list = new ArrayList<>();
 
+    /** Messages longer than this lose their middle: a problem quoting a 4 MB value stays one readable line. */
+    static final int MAX_MESSAGE = 600;
+
     public void add(Position position, String path, String message) {
-        list.add(new ConfigProblem(position, path, message));
+        list.add(new ConfigProblem(position, path, shorten(message)));
+    }
+
+    static String shorten(String message) {
+        if (message.length() <= MAX_MESSAGE) {
+            return message;
+        }
+        int keep = MAX_MESSAGE / 2 - 20;
+        return message.substring(0, keep) + String.format(java.util.Locale.ROOT, "…(%,d characters left out)…",
+                message.length() - 2 * keep) + message.substring(message.length() - keep);
     }
 
     public boolean isEmpty() {

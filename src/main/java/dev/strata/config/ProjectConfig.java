@@ -9,14 +9,24 @@ import java.util.Map;
  *
  * @param directory the project folder (mart SQL files are resolved against it)
  * @param name      the pipeline's name; positions, watermarks and task runs are kept per name
- * @param vars      project variables, read by marts with {@code var('name')}
+ * @param vars      project variables, typed, read by marts with {@code var('name')}
+ * @param tests     the data tests: declared per node, and the files {@code tests/*.sql}
  */
 public record ProjectConfig(Path directory, String name, WarehouseConfig warehouse, Map<String, SourceConfig> sources,
                             VaultSection vault, MartsSection marts, ScheduleSection schedule,
-                            DashboardsSection dashboards, ConsoleConfig console, Map<String, String> vars) {
+                            DashboardsSection dashboards, ConsoleConfig console, Map<String, ProjectVar> vars,
+                            TestsSection tests) {
     public ProjectConfig {
         sources = Map.copyOf(sources);
         vars = Map.copyOf(vars);
+        tests = tests == null ? TestsSection.none() : tests;
+    }
+
+    /** A project without data tests. */
+    public ProjectConfig(Path directory, String name, WarehouseConfig warehouse, Map<String, SourceConfig> sources,
+                         VaultSection vault, MartsSection marts, ScheduleSection schedule, DashboardsSection dashboards,
+                         ConsoleConfig console, Map<String, ProjectVar> vars) {
+        this(directory, name, warehouse, sources, vault, marts, schedule, dashboards, console, vars, TestsSection.none());
     }
 
     /** The sources in declaration order (Map.copyOf loses it, so sort by position). */

@@ -62,27 +62,31 @@ public final class ProjectLoader {
                 .orElse(new WarehouseConfig(WarehouseConfig.EMBEDDED_POSTGRES, "strata", Secret.empty(),
                         WarehouseConfig.DEFAULT_POOL_SIZE));
         Map<String, SourceConfig> sources = new LinkedHashMap<>();
+        TestsConfigReader tests = new TestsConfigReader(dir);
         root.namedEntries("sources").forEach((sourceName, value) ->
-                value.asMapping().map(m -> readSource(sourceName, m)).ifPresent(s -> sources.put(sourceName, s)));
-        Map<String, String> vars = new LinkedHashMap<>();
-        root.mapping("vars").ifPresent(m -> {
-            for (String key : m.keys()) {
-                m.string(key).ifPresent(v -> vars.put(key, v));
-            }
-        });
+                value.asMapping().map(m -> readSource(sourceName, m, tests)).ifPresent(s -> sources.put(sourceName, s)));
+        Map<String, ProjectVar> vars = VarsConfigReader.read(root);
         ConsoleConfig console = root.mapping("console").map(ProjectLoader::readConsole).orElse(ConsoleConfig.defaults());
-        VaultSection vault = root.mapping("vault").map(v -> VaultConfigReader.read(v, sources.keySet())).orElse(VaultSection.none());
-        MartsSection marts = MartsConfigReader.read(dir, root, problems);
+        VaultSection vault = root.mapping("vault").map(v -> VaultConfigReader.read(v, sources.keySet(), tests))
+                .orElse(VaultSection.none());
+        MartsSection marts = MartsConfigReader.read(dir, root, problems, tests);
         ScheduleSection schedule = ScheduleConfigReader.read(root);
         DashboardsSection dashboards = DashboardsConfigReader.read(root);
         root.finish();
-        return new ProjectConfig(dir, name, warehouse, sources, vault, marts, schedule, dashboards, console, vars);
+        java.util.Set<String> nodes = new java.util.LinkedHashSet<>(sources.keySet());
+        nodes.addAll(vault.hubs().keySet());
+        nodes.addAll(vault.links().keySet());
+        nodes.addAll(vault.satellites().keySet());
+        nodes.addAll(marts.marts().keySet());
+        TestsSection testsSection = tests.finish(nodes, problems);
+        return new ProjectConfig(dir, name, warehouse, sources, vault, marts, schedule, dashboards, console, vars,
+                testsSection);
     }
 
     private static WarehouseConfig readWarehouse(ConfigReader m) {
         String url = m.string("url").filter(s -> !s.isBlank()).orElse(WarehouseConfig.EMBEDDED_POSTGRES);
-        if (!url.startsWith("jdbc:") && !url.startsWith("embedded:")) {
-            m.problem("url", "expected a JDBC URL (jdbc:postgresql://host:5432/db) or embedded:postgres");
+        if (!url.startsWith("jdbc:") && !WarehouseConfig.EMBEDDED_KINDS.contains(url)) {
+            m.problem("url", "expected a JDBC URL (jdbc:postgresql://host:5432/db), embedded:postgres or embedded:mariadb");
         }
         String user = m.string("user").filter(s -> !s.isBlank()).orElse("strata");
         Secret password = m.secret("password");
@@ -94,7 +98,7 @@ public final class ProjectLoader {
         return new WarehouseConfig(url, user, password, pool);
     }
 
-    private static SourceConfig readSource(String name, ConfigReader m) {
+    private static SourceConfig readSource(String name, ConfigReader m, TestsConfigReader tests) {
         SourceSpec spec = null;
         int kinds = 0;
         if (m.has("kafka")) {
@@ -127,6 +131,7 @@ public final class ProjectLoader {
         }
         BatchConfig batch = m.mapping("batch").map(ProjectLoader::readBatch).orElse(BatchConfig.defaults());
         long maxBytes = m.size("max_message_bytes", SourceConfig.DEFAULT_MAX_MESSAGE_BYTES);
+        tests.read(m, new TestsConfigReader.NodeShape(name, TestsConfigReader.STG_COLUMNS, true, Optional.of("_loaded_at")));
         m.finish();
         return new SourceConfig(name, spec, key, filter, eventTime, window, batch, maxBytes, m.position());
     }
@@ -227,7 +232,8 @@ public final class ProjectLoader {
             c.problem("port", "must be between 0 (any free port) and 65535");
         }
         Secret token = c.secret("token");
+        java.time.Duration lagWarning = c.duration("lag_warning", ConsoleConfig.DEFAULT_LAG_WARNING);
         c.finish();
-        return new ConsoleConfig(bind, port, token);
+        return new ConsoleConfig(bind, port, token, lagWarning);
     }
 }

@@ -42,9 +42,11 @@ public final class VaultConfigReader {
     private final Map<String, BridgeConfig> bridges = new LinkedHashMap<>();
     private final Set<String> targetNames = new LinkedHashSet<>();
     private MissingKeys defaultMissingKeys = MissingKeys.UNKNOWN;
+    private final TestsConfigReader tests;
 
-    private VaultConfigReader(Set<String> sources) {
+    private VaultConfigReader(Set<String> sources, TestsConfigReader tests) {
         this.sources = sources;
+        this.tests = tests;
     }
 
     /**
@@ -52,7 +54,12 @@ public final class VaultConfigReader {
      * declares, whatever their kind.
      */
     public static VaultSection read(ConfigReader vault, Set<String> sourceNames) {
-        return new VaultConfigReader(Set.copyOf(sourceNames)).readSection(vault);
+        return read(vault, sourceNames, new TestsConfigReader(java.nio.file.Path.of(".")));
+    }
+
+    /** Like {@link #read(ConfigReader, Set)}, handing each table's {@code tests:} to {@code tests}. */
+    static VaultSection read(ConfigReader vault, Set<String> sourceNames, TestsConfigReader tests) {
+        return new VaultConfigReader(Set.copyOf(sourceNames), tests).readSection(vault);
     }
 
     private VaultSection readSection(ConfigReader vault) {
@@ -135,6 +142,8 @@ public final class VaultConfigReader {
                     : new VaultMapping(source, each, Map.of(name, exprs), Map.of(), loadDt, where, List.of(), value.position());
         });
         MissingKeys missing = readMissingKeys(m).orElse(defaultMissingKeys);
+        tests.read(m, new TestsConfigReader.NodeShape(name, TestsConfigReader.hubColumns(name, keyColumns), false,
+                Optional.of("load_dt")));
         m.finish();
         return new HubConfig(name, keyColumns, from, missing, m.position());
     }
@@ -212,6 +221,9 @@ public final class VaultConfigReader {
                     : new VaultMapping(source, each, keys, attrs, loadDt, where, List.of(), value.position());
         });
         MissingKeys missing = readMissingKeys(m).orElse(defaultMissingKeys);
+        Set<String> columns = new LinkedHashSet<>(TestsConfigReader.linkColumns(name, roles.keySet()));
+        columns.addAll(payload.keySet());
+        tests.read(m, new TestsConfigReader.NodeShape(name, columns, false, Optional.of("load_dt")));
         m.finish();
         return new LinkConfig(name, roles, from, missing, payload, eventKey, m.position());
     }
@@ -352,6 +364,14 @@ public final class VaultConfigReader {
             return keys == null || !attrs.keySet().equals(attributes.keySet()) ? null
                     : new VaultMapping(source, each, keys, attrs, loadDt, where, deleted, value.position());
         });
+        if (effectivity.isPresent()) {
+            tests.read(m, new TestsConfigReader.NodeShape(name, new LinkedHashSet<>(List.of(parent + "_hk",
+                    effectivity.get().drivingRole() + "_hk", "start_dt", "end_dt", "is_current", "record_source")), false,
+                    Optional.of("start_dt")));
+        } else {
+            tests.read(m, new TestsConfigReader.NodeShape(name, parent == null || effective ? null
+                    : TestsConfigReader.satelliteColumns(parent, attributes.keySet()), false, Optional.of("load_dt")));
+        }
         m.finish();
         return new SatelliteConfig(name, parent == null ? "" : parent, attributes, from, effectivity, multiActive, m.position());
     }

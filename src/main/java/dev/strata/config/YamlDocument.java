@@ -1,13 +1,12 @@
 package dev.strata.config;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.composer.Composer;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -16,12 +15,22 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.parser.Parser;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
 
 /**
  * Parses one YAML file into a node tree that keeps line and column of every value, which is what
  * lets every config error name its place. Malformed YAML becomes a problem at the parser's mark.
+ * Hostile files are bounded: the file rules of {@link ProjectFiles} (size, UTF-8), at most
+ * {@value #MAX_NESTING_DEPTH} levels of nesting, and snakeyaml's own limits on aliases (billion
+ * laughs) and recursive keys, left at their safe defaults.
  */
 public final class YamlDocument {
+    /** How deep mappings and lists may nest; Strata's own keys need a handful. */
+    public static final int MAX_NESTING_DEPTH = 100;
+    /** The longest text parsed, in code points: the same number as the file limit in bytes. */
+    static final int MAX_CODE_POINTS = (int) ProjectFiles.MAX_BYTES;
     private YamlDocument() {
     }
 
@@ -30,23 +39,34 @@ public final class YamlDocument {
      * not YAML or not a mapping (the reason is added to {@code problems}).
      */
     public static Optional<ConfigReader> read(Path file, String displayName, Problems problems, EnvResolver env) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            problems.add(new Position(displayName, 1, 1), "", "cannot read file: " + e.getMessage());
-            return Optional.empty();
-        }
-        return parse(text, displayName, problems, env);
+        Optional<String> text = ProjectFiles.readText(file, displayName, new Position(displayName, 1, 1), "", problems);
+        return text.flatMap(t -> parse(t, displayName, problems, env));
     }
 
     /** Same as {@link #read} for text already in memory (tests, bundled examples). */
     public static Optional<ConfigReader> parse(String text, String displayName, Problems problems, EnvResolver env) {
         ConfigContext ctx = new ConfigContext(displayName, problems, env);
-        LoadSettings settings = LoadSettings.builder().setLabel(displayName).setUseMarks(true).build();
+        int codePoints = text.codePointCount(0, text.length());
+        if (codePoints > MAX_CODE_POINTS) {
+            problems.add(new Position(displayName, 1, 1), "", String.format(Locale.ROOT,
+                    "the text is %,d characters, more than the %,d a project file may have", codePoints, MAX_CODE_POINTS));
+            return Optional.empty();
+        }
+        LoadSettings settings = LoadSettings.builder().setLabel(displayName).setUseMarks(true)
+                .setCodePointLimit(MAX_CODE_POINTS)
+                // the whole text in one buffer: with the default 1 kB window snakeyaml copies the window
+                // again for every kilobyte of a long scalar, so one 50 MB string took minutes (issue 20)
+                .setBufferSize(text.length() + 1)
+                .build();
         Optional<Node> root;
         try {
-            root = new Compose(settings).composeString(text);
+            Parser parser = new DepthLimitedParser(new ParserImpl(settings, new StreamReader(settings, text)));
+            root = new Composer(settings, parser).getSingleNode();
+        } catch (TooDeep e) {
+            problems.add(new Position(displayName, e.mark.getLine() + 1, e.mark.getColumn() + 1), "",
+                    "the YAML is nested more than " + MAX_NESTING_DEPTH + " levels deep here; Strata's config needs "
+                            + "a handful (the limit keeps hostile files from exhausting the stack)");
+            return Optional.empty();
         } catch (MarkedYamlEngineException e) {
             Mark mark = e.getProblemMark().or(e::getContextMark).orElse(null);
             Position at = mark == null ? new Position(displayName, 1, 1)
@@ -80,5 +100,63 @@ public final class YamlDocument {
 
     static List<NodeTuple> entries(MappingNode node) {
         return node.getValue();
+    }
+
+    /**
+     * Counts nesting as the events stream past and stops at {@link #MAX_NESTING_DEPTH}. snakeyaml's
+     * parser is iterative but its composer recurses once per level, so 20,000 levels of {@code [}
+     * overflowed the stack (issue 20); snakeyaml-engine 2.10 has no depth setting of its own. Every
+     * walk over the node tree after this (Strata's readers descend only the keys they ask for) is
+     * bounded by the same depth.
+     */
+    private static final class DepthLimitedParser implements Parser {
+        private final Parser delegate;
+        private int depth;
+
+        DepthLimitedParser(Parser delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public boolean checkEvent(Event.ID choice) {
+            return delegate.checkEvent(choice);
+        }
+
+        @Override
+        public Event peekEvent() {
+            return delegate.peekEvent();
+        }
+
+        @Override
+        public boolean hasNext() {
+            return delegate.hasNext();
+        }
+
+        @Override
+        public Event next() {
+            Event e = delegate.next();
+            switch (e.getEventId()) {
+                case SequenceStart, MappingStart -> {
+                    if (++depth > MAX_NESTING_DEPTH) {
+                        throw new TooDeep(e.getStartMark().orElseThrow());
+                    }
+                }
+                case SequenceEnd, MappingEnd -> depth--;
+                default -> {
+                }
+            }
+            return e;
+        }
+    }
+
+    /** Nesting beyond {@link #MAX_NESTING_DEPTH}, at the mark of the first level too many. */
+    private static final class TooDeep extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient Mark mark;
+
+        TooDeep(Mark mark) {
+            super(null, null, false, false);
+            this.mark = mark;
+        }
     }
 }

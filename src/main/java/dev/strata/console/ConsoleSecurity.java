@@ -12,7 +12,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The console's access rules, applied before every request (pages, API, metrics):
@@ -25,7 +26,9 @@ import java.util.Set;
  *       redirects to the same page without it, so the token does not stay in the address bar or
  *       history). Anything else is 401. Tokens are compared in constant time.</li>
  *   <li><b>Host.</b> On loopback without a token the {@code Host} header must name the loopback
- *       address, so a web page on another site cannot reach the console through DNS rebinding.</li>
+ *       interface literally ({@code localhost}, {@code 127.x.y.z}, {@code [::1]}, optional port; see
+ *       {@link #hostIsLoopback}), so a web page on another site cannot reach the console through DNS
+ *       rebinding: its requests carry the attacker's host name, whatever address that name resolves to.</li>
  *   <li><b>Forged requests.</b> Requests that change something (POST) must carry the header
  *       {@value #REQUEST_HEADER}; a page on another site cannot add one to a cross-site request
  *       without a CORS preflight, which the console never grants.</li>
@@ -39,7 +42,9 @@ final class ConsoleSecurity {
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
             + "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
             + "frame-ancestors 'none'; form-action 'self'";
-    private static final Set<String> LOOPBACK_NAMES = Set.of("127.0.0.1", "localhost", "[::1]");
+    /** {@code localhost}, {@code 127.a.b.c} (decimal octets without leading zeros) or {@code [::1]}, then an optional port. */
+    private static final Pattern LOOPBACK_HOST = Pattern.compile(
+            "(?:(?i:localhost)|(?<v4>127(?:\\.(?:0|[1-9][0-9]{0,2})){3})|\\[::1])(?::(?<port>[0-9]+))?");
 
     private final byte[] token;
     private final boolean loopback;
@@ -116,15 +121,35 @@ final class ConsoleSecurity {
         return candidate != null && MessageDigest.isEqual(token, candidate.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static boolean hostIsLoopback(String hostHeader) {
+    /**
+     * Whether a {@code Host} header names the loopback interface literally: {@code localhost}, an
+     * IPv4 address in {@code 127.0.0.0/8} written as four canonical decimal octets, or {@code [::1]},
+     * each with an optional decimal port. Browsers send exactly these forms for a loopback URL (they
+     * canonicalise {@code 0x7f.1} or {@code 127.1} to {@code 127.0.0.1} before sending), so anything
+     * else is a name some DNS server chose to resolve to us: a rebinding page. A missing or empty
+     * Host is refused too (HTTP/1.1 requires one, and every client Strata supports sends it).
+     */
+    static boolean hostIsLoopback(String hostHeader) {
         if (hostHeader == null) {
-            return true; // HTTP/1.0 without Host: not a browser
+            return false;
         }
-        String host = hostHeader;
-        int colon = host.lastIndexOf(':');
-        if (colon > 0 && host.indexOf(']') < colon) {
-            host = host.substring(0, colon);
+        Matcher m = LOOPBACK_HOST.matcher(hostHeader);
+        if (!m.matches()) {
+            return false;
         }
-        return LOOPBACK_NAMES.contains(host.toLowerCase()) || host.startsWith("127.");
+        String port = m.group("port");
+        if (port != null && (port.length() > 5 || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535)) {
+            return false;
+        }
+        String v4 = m.group("v4");
+        if (v4 == null) {
+            return true; // localhost or [::1]
+        }
+        for (String octet : v4.split("\\.")) {
+            if (Integer.parseInt(octet) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -76,10 +76,18 @@ public final class ConsoleServer implements AutoCloseable {
             LOG.error("console request {} {} failed", ctx.method(), ctx.path(), e);
             ctx.status(500).json(Map.of("error", "internal error; see the server log", "status", 500));
         });
+        String notFoundPage = notFoundPage();
         app.error(404, ctx -> {
             String type = ctx.res().getContentType();
-            if (ctx.path().startsWith("/api/") && (type == null || !type.startsWith("application/json"))) {
+            if (type != null && type.startsWith("application/json")) {
+                return; // an API answer that already says what was not found
+            }
+            if (ctx.path().startsWith("/api/") || ctx.path().equals("/api")) {
                 ctx.json(Map.of("error", "no such endpoint: " + Params.shorten(ctx.path()), "status", 404));
+            } else if (String.valueOf(ctx.header("Accept")).contains("text/html")) {
+                ctx.contentType("text/html; charset=utf-8").result(notFoundPage); // a browser: the console's page, with its links
+            } else {
+                ctx.contentType("text/plain; charset=utf-8").result("not found: " + Params.shorten(ctx.path()) + "\n");
             }
         });
         app.get("/api/info", ctx -> ctx.json(Map.of(
@@ -94,10 +102,10 @@ public final class ConsoleServer implements AutoCloseable {
         new DeadLettersApi(db, pipeline, sources, hooks.replayer()).register(app);
         RunsApi runs = new RunsApi(db, pipeline, hooks.graph(), hooks.rerunner(), json);
         runs.register(app);
-        new StreamsApi(streams).register(app);
+        new StreamsApi(streams, config.lagWarning()).register(app);
         new GraphApi(db, pipeline, hooks.graph(), runs, env.clock()).register(app);
         new MartsApi(db).register(app);
-        new DashboardsApi(db, env.project().dashboards()).register(app);
+        new DashboardsApi(db, env.project().dashboards(), env.project().vars()).register(app);
         try {
             app.start(config.bind(), config.port());
         } catch (RuntimeException e) {
@@ -138,6 +146,15 @@ public final class ConsoleServer implements AutoCloseable {
         pool.setName("strata-console");
         pool.setDaemon(true);
         return pool;
+    }
+
+    private static String notFoundPage() {
+        try (var in = ConsoleServer.class.getResourceAsStream("/console/404.html")) {
+            return in == null ? "<!DOCTYPE html><title>Not found</title><h1>Not found</h1>"
+                    : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return "<!DOCTYPE html><title>Not found</title><h1>Not found</h1>";
+        }
     }
 
     private static String version() {

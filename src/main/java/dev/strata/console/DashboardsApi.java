@@ -1,6 +1,8 @@
 package dev.strata.console;
 
+import dev.strata.config.DashboardTitles;
 import dev.strata.config.DashboardsSection;
+import dev.strata.config.ProjectVar;
 import dev.strata.config.DashboardsSection.Dashboard;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -17,14 +19,16 @@ import java.util.Set;
 final class DashboardsApi {
     private final Db db;
     private final DashboardsSection section;
+    private final Map<String, ProjectVar> vars;
 
-    DashboardsApi(Db db, DashboardsSection section) {
+    DashboardsApi(Db db, DashboardsSection section, Map<String, ProjectVar> vars) {
         this.db = db;
         this.section = section;
+        this.vars = vars;
     }
 
     void register(Javalin app) {
-        app.get("/api/dashboards", ctx -> ctx.json(Map.of("dashboards", section.dashboards().stream().map(DashboardsApi::describe).toList())));
+        app.get("/api/dashboards", ctx -> ctx.json(Map.of("dashboards", section.dashboards().stream().map(this::describe).toList())));
         app.get("/api/dashboards/{name}/data", this::data);
     }
 
@@ -32,8 +36,8 @@ final class DashboardsApi {
                        String aggregate, List<String> columns, int limit) {
     }
 
-    private static Description describe(Dashboard d) {
-        return new Description(d.name(), d.title(), d.mart(), d.chart().word(), d.x().orElse(null), d.y(),
+    private Description describe(Dashboard d) {
+        return new Description(d.name(), DashboardTitles.render(d.title(), vars), d.mart(), d.chart().word(), d.x().orElse(null), d.y(),
                 d.series().orElse(null), d.aggregate().word(), d.columns(), d.limit());
     }
 

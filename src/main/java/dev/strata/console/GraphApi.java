@@ -32,8 +32,12 @@ final class GraphApi {
         app.get("/api/graph/nodes/{name}", this::node);
     }
 
-    /** {@code coveredUntil}: for a continuous vault target, how far its output is complete (null otherwise). */
-    record Node(String name, String kind, List<String> inputs, String table, Long rows, String state,
+    /**
+     * {@code layer}: where the page draws it, left to right (source, stg, hub, link, satellite,
+     * task, mart); {@code coveredUntil}: for a continuous vault target, how far its output is
+     * complete (null otherwise).
+     */
+    record Node(String name, String kind, String layer, List<String> inputs, String table, Long rows, String state,
                 Instant lastIntervalStart, Instant lastFinishedAt, String error, Instant coveredUntil) {
     }
 
@@ -59,7 +63,7 @@ final class GraphApi {
         for (GraphNode n : nodes) {
             String key = RowCounts.key(n);
             Latest l = latest.get(n.name());
-            out.add(new Node(n.name(), n.kind(), n.inputs(), key, key == null ? null : counted.counts().get(key),
+            out.add(new Node(n.name(), n.kind(), graph.layer(n), n.inputs(), key, key == null ? null : counted.counts().get(key),
                     l == null ? null : l.state(), l == null ? null : l.intervalStart(),
                     l == null ? null : l.finishedAt(), l == null ? null : l.error(),
                     NodeCoverage.NOTHING.equals(covered.get(n.name())) ? null : covered.get(n.name())));

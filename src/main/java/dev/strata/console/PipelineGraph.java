@@ -19,6 +19,15 @@ public interface PipelineGraph {
     }
 
     /**
+     * The layer the graph page draws a node in, left to right: {@code source}, {@code stg},
+     * {@code hub}, {@code link}, {@code satellite}, then {@code task} and {@code mart}. By default
+     * the node's kind; the scheduler's graph tells a vault target's hub, link or satellite.
+     */
+    default String layer(GraphNode node) {
+        return node.kind();
+    }
+
+    /**
      * The scheduler's graph of a loaded pipeline: every source, vault target, mart and SQL task with
      * its table and inputs, in topological order; marts carry their SQL rendered for a sample
      * interval ({@link dev.strata.marts.TemplateInterval#sample()}). Built once.
@@ -42,7 +51,20 @@ public interface PipelineGraph {
                     n.relation().map(dev.strata.graph.Relation::name), g.upstreamOf(name), Optional.ofNullable(sql)));
         }
         List<GraphNode> frozen = List.copyOf(nodes);
-        return () -> frozen;
+        dev.strata.config.VaultSection vault = pipeline.project().vault();
+        return new PipelineGraph() {
+            @Override
+            public List<GraphNode> nodes() {
+                return frozen;
+            }
+
+            @Override
+            public String layer(GraphNode node) {
+                String name = node.name();
+                return vault.hubs().containsKey(name) ? "hub" : vault.links().containsKey(name) ? "link"
+                        : vault.satellites().containsKey(name) ? "satellite" : node.kind();
+            }
+        };
     }
 
     /** The graph of a project whose only known nodes are its sources: topic → {@code stg.<source>}. */

@@ -44,7 +44,19 @@ final class RunsApi {
 
     record Run(long id, String node, Instant intervalStart, Instant intervalEnd, String state, int attempt,
                int maxAttempts, String worker, Instant queuedAt, Instant startedAt, Instant finishedAt,
-               Long rowsAffected, String error, boolean errorTruncated) {
+               Long rowsAffected, String error, boolean errorTruncated, List<TestCell> tests) {
+        Run withTests(List<TestCell> t) {
+            return new Run(id, node, intervalStart, intervalEnd, state, attempt, maxAttempts, worker, queuedAt, startedAt,
+                    finishedAt, rowsAffected, error, errorTruncated, t);
+        }
+    }
+
+    /**
+     * A data test's result for a run's latest attempt (strata.test_results). In the grid only tests
+     * that did not pass, without samples; in a run's detail every test, with up to 10 sample rows.
+     */
+    record TestCell(String test, String kind, String severity, String status, long failures, JsonNode samples,
+                    String message) {
     }
 
     record Interval(Instant start, Instant end) {
@@ -105,9 +117,9 @@ final class RunsApi {
         List<Object> cellParams = new ArrayList<>(params);
         cellParams.add(oldest);
         cellParams.add(newest);
-        List<Run> cells = db.query("SELECT " + COLUMNS + " FROM " + db.meta("task_runs") + where
+        List<Run> cells = withFailingTests(db.query("SELECT " + COLUMNS + " FROM " + db.meta("task_runs") + where
                         + " AND interval_start >= ? AND interval_start <= ? ORDER BY interval_start, node",
-                rs -> read(rs, ERROR_PREVIEW_CHARS), cellParams.toArray());
+                rs -> read(rs, ERROR_PREVIEW_CHARS), cellParams.toArray()), oldest, newest);
         Map<Instant, Instant> ends = new java.util.TreeMap<>();
         Set<String> seen = new LinkedHashSet<>();
         for (Run r : cells) {
@@ -133,11 +145,14 @@ final class RunsApi {
         return out;
     }
 
-    /** Graph nodes that run tasks, in graph order, then any other node found in the runs. */
+    /**
+     * The grid's rows in graph (dependency) order: nodes with a table, and nodes without one that
+     * have runs (SQL tasks such as {@code init}), then any other node found in the runs.
+     */
     private List<String> orderedNodes(Set<String> fromRuns) {
         LinkedHashSet<String> out = new LinkedHashSet<>();
         for (GraphNode n : graph.nodes()) {
-            if (n.table().isPresent()) {
+            if (n.table().isPresent() || fromRuns.contains(n.name())) {
                 out.add(n.name());
             }
         }
@@ -147,9 +162,45 @@ final class RunsApi {
 
     private void detail(Context ctx) {
         long id = Params.id(ctx, "id");
-        ctx.json(db.query("SELECT " + COLUMNS + " FROM " + db.meta("task_runs") + " WHERE pipeline = ? AND id = ?",
+        Run run = db.query("SELECT " + COLUMNS + " FROM " + db.meta("task_runs") + " WHERE pipeline = ? AND id = ?",
                         rs -> read(rs, Integer.MAX_VALUE), pipeline, id).stream().findFirst()
-                .orElseThrow(() -> ApiException.notFound("no task run " + id + " in pipeline " + pipeline)));
+                .orElseThrow(() -> ApiException.notFound("no task run " + id + " in pipeline " + pipeline));
+        ctx.json(run.withTests(db.query("SELECT test, kind, severity, status, failures, samples, message FROM "
+                        + db.meta("test_results") + " WHERE pipeline = ? AND node = ? AND interval_start = ? AND attempt = ? "
+                        + "AND run_by = 'task' ORDER BY id",
+                rs -> new TestCell(rs.getString("test"), rs.getString("kind"), rs.getString("severity"), rs.getString("status"),
+                        rs.getLong("failures"), samples(rs.getString("samples")), rs.getString("message")),
+                pipeline, run.node(), run.intervalStart(), run.attempt())));
+    }
+
+    /** The grid's cells with the tests that did not pass in each run's latest attempt. */
+    private List<Run> withFailingTests(List<Run> cells, Instant oldest, Instant newest) {
+        record Key(String node, Instant start, int attempt) {
+        }
+        Map<Key, List<TestCell>> failing = new java.util.HashMap<>();
+        db.query("SELECT node, interval_start, attempt, test, kind, severity, status, failures, message FROM "
+                        + db.meta("test_results") + " WHERE pipeline = ? AND run_by = 'task' AND status <> 'pass' "
+                        + "AND interval_start >= ? AND interval_start <= ? ORDER BY id",
+                rs -> failing.computeIfAbsent(new Key(rs.getString("node"), Db.instant(rs, "interval_start"), rs.getInt("attempt")),
+                        k -> new ArrayList<>()).add(new TestCell(rs.getString("test"), rs.getString("kind"),
+                        rs.getString("severity"), rs.getString("status"), rs.getLong("failures"), null, rs.getString("message"))),
+                pipeline, oldest, newest);
+        if (failing.isEmpty()) {
+            return cells;
+        }
+        return cells.stream().map(r -> r.withTests(failing.getOrDefault(new Key(r.node(), r.intervalStart(), r.attempt()),
+                List.of()))).toList();
+    }
+
+    private JsonNode samples(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return json.readTree(text);
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     private void nodeRuns(Context ctx) {
@@ -190,8 +241,14 @@ final class RunsApi {
         if (states.isEmpty()) {
             throw ApiException.notFound("node '" + node + "' has no task run for " + interval);
         }
-        if (states.get(0).equals("queued") || states.get(0).equals("running")) {
-            throw new ApiException(409, "node '" + node + "' is already " + states.get(0) + " for " + interval);
+        if (states.get(0).equals("queued")) {
+            throw new ApiException(409, "node '" + node + "' is already queued for " + interval
+                    + ": it runs when a worker takes it (after its upstream and, with depends_on_past, its previous "
+                    + "interval); there is nothing to re-run yet");
+        }
+        if (states.get(0).equals("running")) {
+            throw new ApiException(409, "node '" + node + "' is running now for " + interval
+                    + "; re-run it once this attempt has finished");
         }
         try {
             rerunner.rerun(node, interval.start(), interval.end());
@@ -222,6 +279,6 @@ final class RunsApi {
                 Db.instant(rs, "interval_end"), rs.getString("state"), rs.getInt("attempt"), rs.getInt("max_attempts"),
                 rs.getString("worker"), Db.instant(rs, "queued_at"), Db.instant(rs, "started_at"),
                 Db.instant(rs, "finished_at"), Db.nullableLong(rs, "rows_affected"),
-                truncated ? error.substring(0, errorChars) : error, truncated);
+                truncated ? error.substring(0, errorChars) : error, truncated, List.of());
     }
 }

@@ -15,6 +15,7 @@ import java.util.List;
  *   <li>{@code strata_task_runs{state}}: task runs (one per node and interval) in each state</li>
  *   <li>{@code strata_dead_letters_pending{source}}: dead letters not yet replayed</li>
  *   <li>{@code strata_stream_lag_messages{source,partition}}, {@code strata_stream_lag_seconds{source,partition}}</li>
+ *   <li>{@code strata_data_tests{severity,status}}: data tests (node × test × interval; on-demand and continuous runs count as one interval) by the status of their latest run</li>
  * </ul>
  */
 final class WarehouseGauges {
@@ -24,6 +25,7 @@ final class WarehouseGauges {
     private final MultiGauge deadLetters;
     private final MultiGauge lagMessages;
     private final MultiGauge lagSeconds;
+    private final MultiGauge dataTests;
 
     WarehouseGauges(Db db, String pipeline, MeterRegistry registry) {
         this.db = db;
@@ -36,6 +38,8 @@ final class WarehouseGauges {
                 .description("log-end offset minus landed position").register(registry);
         this.lagSeconds = MultiGauge.builder("strata.stream.lag.seconds").baseUnit("seconds")
                 .description("age of the oldest record not yet landed").register(registry);
+        this.dataTests = MultiGauge.builder("strata.data.tests")
+                .description("data tests (node x test x interval) by the status of their latest run: pass, fail, error").register(registry);
     }
 
     void refresh(StreamMonitor.Snapshot streams) {
@@ -61,6 +65,13 @@ final class WarehouseGauges {
                 }
             }
         }
+        List<MultiGauge.Row<?>> tests = new ArrayList<>();
+        db.query("SELECT r.severity, r.status, count(*) AS n FROM " + db.meta("test_results") + " r WHERE r.id IN "
+                        + "(SELECT max(q.id) FROM " + db.meta("test_results") + " q WHERE q.pipeline = ? GROUP BY q.node, q.test, q.interval_start) "
+                        + "GROUP BY r.severity, r.status",
+                rs -> tests.add(MultiGauge.Row.of(Tags.of("severity", rs.getString("severity"), "status", rs.getString("status")),
+                        rs.getLong("n"))), pipeline);
+        dataTests.register(tests, true);
         lagMessages.register(lag, true);
         lagSeconds.register(age, true);
     }

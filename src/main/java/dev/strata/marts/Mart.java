@@ -9,6 +9,7 @@ import dev.strata.graph.Relation;
 import dev.strata.warehouse.SqlDialect;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -28,7 +29,14 @@ public final class Mart {
     private final MartProject project;
 
     /** A template and where it comes from, for messages. */
-    record Template(String name, String text, String file) {
+    record Template(String name, TemplateSource source) {
+        String text() {
+            return source.text();
+        }
+
+        String file() {
+            return source.file();
+        }
     }
 
     Mart(String name, Materialization materialization, Optional<Relation> relation, Optional<String> timeColumn,
@@ -91,19 +99,60 @@ public final class Mart {
      */
     public RenderedMart render(SqlDialect dialect, TemplateInterval interval) {
         String self = relation.map(r -> r.qualified(dialect)).orElse("");
-        String main = renderOne(sql, dialect, interval, self);
+        String main = renderOne(sql, dialect, interval, self, Map.of());
         List<RenderedCheck> rendered = new ArrayList<>();
         for (Template c : checks) {
-            rendered.add(new RenderedCheck(c.name(), renderOne(c, dialect, interval, self)));
+            rendered.add(new RenderedCheck(c.name(), renderOne(c, dialect, interval, self, Map.of())));
         }
         return new RenderedMart(main, rendered);
     }
 
-    private String renderOne(Template t, SqlDialect dialect, TemplateInterval interval, String self) {
-        SqlTemplates.Rendered r = project.templates().render(t.text(), project.newScope(dialect), dialect, interval, self);
+    /** The mart's template. */
+    Template template() {
+        return sql;
+    }
+
+    List<Template> checkTemplates() {
+        return checks;
+    }
+
+    /**
+     * Renders one of this mart's templates with {@code ref()}s to the names of {@code relations}
+     * (and {@code {{ this }}}, to {@code self}) drawn as the given relations: how the SQL check
+     * points downstream marts at the temporary views it built from their upstream marts.
+     */
+    String render(Template t, SqlDialect dialect, TemplateInterval interval, String self, Map<String, String> relations) {
+        return renderOne(t, dialect, interval, self, relations);
+    }
+
+    /**
+     * Where character {@code offset} (0-based) of {@code rendered} — one of this mart's templates
+     * rendered by {@link #render(Template, Dialect, TemplateInterval, String, Map)} with the same
+     * arguments — comes from in the template: its position, and the line with a caret.
+     */
+    Optional<Spot> locate(Template t, SqlDialect dialect, TemplateInterval interval, String self,
+                          Map<String, String> relations, String rendered, int offset) {
+        return project.templates().map(t.source(), project.newScope(dialect, relations), dialect, interval, self, rendered)
+                .map(m -> m.templateOffset(offset))
+                .map(o -> new Spot(t.source().position(o), t.source().excerpt(o)));
+    }
+
+    /** Where the relation of the mart itself renders, for {@code {{ this }}}. */
+    String self(SqlDialect dialect) {
+        return relation.map(r -> r.qualified(dialect)).orElse("");
+    }
+
+    /** A place in a template: {@code file:line:column} and the line with a caret under the column. */
+    public record Spot(Position position, String excerpt) {
+    }
+
+    private String renderOne(Template t, SqlDialect dialect, TemplateInterval interval, String self, Map<String, String> relations) {
+        SqlTemplates.Rendered r = project.templates().render(t.source(), project.newScope(dialect, relations), dialect,
+                interval, self);
         if (!r.ok()) {
             throw new StrataException(ErrorCode.TASK_FAILED, r.scope().problems.stream()
-                    .map(p -> t.file() + ":" + p.line() + ": " + p.message()).collect(Collectors.joining("\n")));
+                    .map(p -> t.source().position(p.offset()) + ": " + p.message() + "\n" + t.source().excerpt(p.offset()))
+                    .collect(Collectors.joining("\n")));
         }
         return r.sql().strip();
     }

@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
 /**
  * Runs one mart for one interval inside the caller's task attempt (see the task contract at
  * {@link Materializer}): the warehouse's {@link Materializer} builds and publishes the relation,
- * then the {@code unique_key} check and the mart's checks run; any offending row fails the run with
+ * then the {@code unique_key} check runs (the mart's data tests and checks: run next, from the scheduler); any offending row fails the run with
  * {@link ErrorCode#TASK_FAILED} and the caller's rollback leaves the mart as it was.
  * <ul>
  *   <li><b>view</b>: the view is replaced.</li>
@@ -48,28 +48,113 @@ public final class MartBuilder {
         this.dialect = adapter.sql();
     }
 
-    /** Builds {@code mart} for {@code interval}; returns the rows written (0 for a view). */
+    /**
+     * Builds {@code mart} for {@code interval}; returns the rows written (0 for a view). An error
+     * the warehouse places in the mart's SQL ({@code Position: 479} of a rendered statement) is
+     * reported at the file, line and column of the template it came from, with the line shown.
+     */
     public long build(Materializer.BuildContext context, Mart mart, TemplateInterval interval) throws SQLException {
         Mart.RenderedMart r = mart.render(dialect, interval);
         Connection c = context.connection();
         Materializer m = adapter.materializer();
-        long rows = switch (mart.materialization()) {
-            case VIEW -> {
-                Relation v = mart.relation().orElseThrow();
-                yield m.replaceView(context, v.schema(), v.name(), r.sql());
-            }
-            case TABLE -> {
-                Relation t = mart.relation().orElseThrow();
-                yield m.replaceTable(context, t.schema(), t.name(), r.sql(),
-                        (conn, fresh) -> checkUnique(conn, mart, fresh, Optional.empty()));
-            }
-            case INCREMENTAL -> incremental(context, mart, r.sql(), interval);
-            case SCRIPT -> script(c, r.sql());
-        };
-        for (Mart.RenderedCheck check : r.checks()) {
-            runCheck(c, mart, check);
+        long rows;
+        try {
+            rows = switch (mart.materialization()) {
+                case VIEW -> {
+                    Relation v = mart.relation().orElseThrow();
+                    yield m.replaceView(context, v.schema(), v.name(), r.sql());
+                }
+                case TABLE -> {
+                    Relation t = mart.relation().orElseThrow();
+                    yield m.replaceTable(context, t.schema(), t.name(), r.sql(),
+                            (conn, fresh) -> checkUnique(conn, mart, fresh, Optional.empty()));
+                }
+                case INCREMENTAL -> incremental(context, mart, r.sql(), interval);
+                case SCRIPT -> script(c, r.sql());
+            };
+        } catch (FailedStatement e) {
+            throw located(mart, mart.template(), interval, r.sql(), e.statement, e.cause());
+        } catch (SQLException e) {
+            // the materializer wrapped the select in statements of its own: ask the warehouse where, in the select alone
+            throw mart.materialization() == dev.strata.config.MartConfig.Materialization.SCRIPT ? e
+                    : locatedInSelect(context, mart, interval, r.sql(), e);
         }
+        // the mart's checks: (and its other data tests) run after the build, from the scheduler (dev.strata.quality)
         return rows;
+    }
+
+    /**
+     * A statement that failed, with its text, so that {@link #build} can place the warehouse's
+     * error position in the template. Never leaves this class: {@link #build} unwraps it.
+     */
+    private static final class FailedStatement extends SQLException {
+        private static final long serialVersionUID = 1L;
+        private final transient String statement;
+
+        FailedStatement(String statement, SQLException cause) {
+            super(cause.getMessage(), cause.getSQLState(), cause.getErrorCode(), cause);
+            this.statement = statement;
+        }
+
+        SQLException cause() {
+            return (SQLException) getCause();
+        }
+    }
+
+    /** {@code e}, from {@code statement} which contains {@code rendered}, placed in template {@code t}. */
+    private SQLException located(Mart mart, Mart.Template t, TemplateInterval interval, String rendered, String statement,
+                                 SQLException e) {
+        java.util.OptionalInt pos = adapter.errors().position(e);
+        int at = statement.indexOf(rendered);
+        if (pos.isEmpty() || at < 0) {
+            return e;
+        }
+        int offset = pos.getAsInt() - 1 - at;
+        if (offset < 0 || offset > rendered.length()) {
+            return e;
+        }
+        return mart.locate(t, dialect, interval, mart.self(dialect), java.util.Map.of(), rendered, offset)
+                .map(spot -> {
+                    String message = e.getMessage() == null ? "" : e.getMessage().strip();
+                    int nl = message.indexOf('\n');
+                    return new SQLException(spot.position() + ": " + (nl < 0 ? message : message.substring(0, nl))
+                            + "\n" + spot.excerpt(), e.getSQLState(), e.getErrorCode(), e);
+                })
+                .orElse(e);
+    }
+
+    /**
+     * Places an error of the materializer's statements: when the warehouse gave a position, the
+     * select is analyzed alone ({@code EXPLAIN}, on another connection, rolled back), and if it
+     * fails the same way, that position is the one in the select.
+     */
+    private SQLException locatedInSelect(Materializer.BuildContext context, Mart mart, TemplateInterval interval,
+                                         String select, SQLException e) {
+        if (adapter.errors().position(e).isEmpty() || context.warehouse() == null) {
+            return e;
+        }
+        String explain = dialect.explain(select);
+        try (Connection c = context.warehouse().connection()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute(explain);
+                return e;
+            } catch (SQLException again) {
+                boolean same = java.util.Objects.equals(firstLine(again.getMessage()), firstLine(e.getMessage()));
+                SQLException placed = located(mart, mart.template(), interval, select, explain, again);
+                return same && placed != again ? new SQLException(placed.getMessage(), e.getSQLState(), e.getErrorCode(), e) : e;
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException unavailable) {
+            return e;
+        }
+    }
+
+    private static String firstLine(String message) {
+        String m = message == null ? "" : message.strip();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
     }
 
     /** What {@link #build} would run for {@code interval}, as readable SQL (for {@code strata plan}). */
@@ -102,10 +187,7 @@ public final class MartBuilder {
         if (!mart.uniqueKey().isEmpty()) {
             out.add("-- check: (" + String.join(", ", mart.uniqueKey()) + ") is unique and not null");
         }
-        for (Mart.RenderedCheck check : r.checks()) {
-            out.add("-- check " + check.name() + ": fails when this returns rows\n" + check.sql());
-        }
-        return out;
+        return out; // its data tests (checks: among them) are listed by strata plan after the marts
     }
 
     private long incremental(Materializer.BuildContext context, Mart mart, String select, TemplateInterval interval)
@@ -162,6 +244,14 @@ public final class MartBuilder {
     }
 
     private long script(Connection c, String sql) throws SQLException {
+        try {
+            return runScript(c, sql);
+        } catch (SQLException e) {
+            throw new FailedStatement(sql, e);
+        }
+    }
+
+    private static long runScript(Connection c, String sql) throws SQLException {
         long rows = 0;
         try (Statement s = c.createStatement()) {
             boolean isResult = s.execute(sql);
@@ -214,25 +304,6 @@ public final class MartBuilder {
         if (!dupes.isEmpty()) {
             throw new StrataException(ErrorCode.TASK_FAILED, "mart " + mart.name() + ": unique_key (" + String.join(", ", key)
                     + ") is not unique; duplicated keys (with their count): " + String.join("; ", dupes));
-        }
-    }
-
-    private void runCheck(Connection c, Mart mart, Mart.RenderedCheck check) throws SQLException {
-        List<String> rows = examples(c, check.sql());
-        if (!rows.isEmpty()) {
-            throw new StrataException(ErrorCode.TASK_FAILED, "check '" + check.name() + "' of " + mart.name()
-                    + " failed: it returned " + (rows.size() > EXAMPLES ? "more than " + EXAMPLES : rows.size())
-                    + " row(s), e.g. " + String.join("; ", rows.subList(0, Math.min(EXAMPLES, rows.size()))));
-        }
-    }
-
-    /** Up to {@value #EXAMPLES} + 1 rows of a query written by the user (a plain statement: it may contain {@code ?} operators). */
-    private List<String> examples(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.setMaxRows(EXAMPLES + 1);
-            try (ResultSet rs = s.executeQuery(sql)) {
-                return describeRows(rs);
-            }
         }
     }
 

@@ -7,6 +7,7 @@ import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import com.hubspot.jinjava.loader.ResourceNotFoundException;
 import dev.strata.warehouse.SqlDialect;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -20,7 +21,9 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code {{ ref('name') }}}: the quoted, qualified relation of a source ({@code stg}), vault
  *       target ({@code dds}) or mart ({@code cdm}), recording the dependency;</li>
- *   <li>{@code {{ var('name') }}}, {@code {{ var('name', 'default') }}}: project variables;</li>
+ *   <li>{@code {{ var('name') }}}, {@code {{ var('name', 'default') }}}: project variables, as SQL
+ *       literals of their type; {@code {{ var_sql('name') }}}: a variable declared {@code type: sql},
+ *       pasted as it is;</li>
  *   <li>{@code {{ interval_start }}}, {@code {{ interval_end }}}: the data interval's bounds as SQL
  *       timestamp literals (UTC); {@code {{ ds }}}, {@code {{ ds_nodash }}}: its start date as
  *       text ({@code 2022-10-01}); {@code {{ logical_date }}}: the schedule point (ISO-8601);
@@ -48,12 +51,54 @@ final class SqlTemplates {
                 .withTrimBlocks(true)
                 .withLstripBlocks(true)
                 .build());
+        // Jinjava's default locator serves {% include %} / {% import %} from the class path; a mart is one
+        // self-contained file (and project files are confined to the project), so nothing is served
+        jinjava.setResourceLocator((name, encoding, interpreter) -> {
+            throw new ResourceNotFoundException("mart SQL cannot include or import other files ('" + name
+                    + "'); write the SQL in the mart's own file, or make the shared part a mart and ref() it");
+        });
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "ref", SqlTemplates.class, "ref", String.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "var", SqlTemplates.class, "var", Object[].class));
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "var_sql", SqlTemplates.class, "varSql", String.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "config", SqlTemplates.class, "config", Object[].class));
     }
 
-    Rendered render(String template, TemplateScope scope, SqlDialect dialect, TemplateInterval interval, String self) {
+    Rendered render(TemplateSource template, TemplateScope scope, SqlDialect dialect, TemplateInterval interval, String self) {
+        scope.source = template;
+        Map<String, Object> bindings = bindings(scope, dialect, interval, self);
+        for (TemplateSource.Problem p : template.problems()) {
+            scope.problems.add(new TemplateScope.Problem(p.offset(), p.message()));
+        }
+        RenderResult result = jinjava.renderForResult(template.text(), bindings);
+        if (template.problems().isEmpty()) {
+            // an unclosed tag makes Jinjava report confusing errors lines later: the scan's message says it all
+            for (TemplateError e : result.getErrors()) {
+                if (e.getSeverity() == TemplateError.ErrorType.FATAL) {
+                    scope.problems.add(JinjaErrors.locate(template, e));
+                }
+            }
+        }
+        return new Rendered(result.getOutput(), scope);
+    }
+
+    /**
+     * The map from the characters of {@code output} — {@link #render}'s output for the same
+     * arguments, less {@code leadingStripped} characters — back to the template; empty when the
+     * marked rendering does not reproduce it exactly (then positions are not trusted).
+     */
+    Optional<SourceMap> map(TemplateSource template, TemplateScope scope, SqlDialect dialect, TemplateInterval interval,
+                            String self, String output) {
+        scope.source = template;
+        RenderResult marked = jinjava.renderForResult(SourceMap.mark(template), bindings(scope, dialect, interval, self));
+        String unmarked = SourceMap.unmark(marked.getOutput());
+        int lead = unmarked.indexOf(output);
+        if (lead < 0 || !unmarked.strip().equals(output.strip())) {
+            return Optional.empty();
+        }
+        return Optional.of(SourceMap.of(template, marked.getOutput(), lead));
+    }
+
+    private static Map<String, Object> bindings(TemplateScope scope, SqlDialect dialect, TemplateInterval interval, String self) {
         Map<String, Object> bindings = new HashMap<>();
         bindings.put(SCOPE, scope);
         bindings.put("interval_start", dialect.timestampLiteral(interval.start()));
@@ -62,13 +107,7 @@ final class SqlTemplates {
         bindings.put("ds_nodash", DS_NODASH.format(interval.start()));
         bindings.put("logical_date", interval.logicalDate().toString());
         bindings.put("this", self);
-        RenderResult result = jinjava.renderForResult(template, bindings);
-        for (TemplateError e : result.getErrors()) {
-            if (e.getSeverity() == TemplateError.ErrorType.FATAL) {
-                scope.problems.add(new TemplateScope.LineProblem(Math.max(1, e.getLineno()), e.getMessage()));
-            }
-        }
-        return new Rendered(result.getOutput(), scope);
+        return bindings;
     }
 
     private static TemplateScope scope() {
@@ -94,23 +133,30 @@ final class SqlTemplates {
     public static String var(Object... args) {
         TemplateScope scope = scope();
         if (args.length < 1 || args.length > 2 || args[0] == null) {
-            scope.problems.add(new TemplateScope.LineProblem(line(), "var() takes a name and an optional default: var('name', 'default')"));
+            scope.problems.add(new TemplateScope.Problem(scope.offsetOfLine(line()),
+                    "var() takes a name and an optional default: var('name', 'default')"));
             return "";
         }
-        Optional<String> def = args.length == 2 && args[1] != null ? Optional.of(String.valueOf(args[1])) : Optional.empty();
+        Optional<Object> def = args.length == 2 && args[1] != null ? Optional.of(args[1]) : Optional.empty();
         return scope.var(String.valueOf(args[0]), def, line());
+    }
+
+    /** Jinjava entry point for {@code var_sql('name')}: a variable declared {@code type: sql}, as it is. */
+    public static String varSql(String name) {
+        return scope().varSql(name, line());
     }
 
     /** Jinjava entry point for {@code config(key=value, ...)}: records the settings, renders nothing. */
     public static String config(Object... args) {
         TemplateScope scope = scope();
-        scope.headerLine = line();
+        scope.headerOffset = scope.source == null ? 0
+                : scope.source.findTag("config(", line()).map(TemplateSource.Tag::start).orElse(scope.offsetOfLine(line()));
         for (Object a : args) {
             if (a instanceof NamedParameter p) {
                 Object v = p.getValue();
                 scope.header.put(p.getName(), v instanceof List<?> l ? List.copyOf(l.stream().map(String::valueOf).toList()) : v);
             } else {
-                scope.problems.add(new TemplateScope.LineProblem(line(), "config() takes named settings: "
+                scope.problems.add(new TemplateScope.Problem(scope.headerOffset, "config() takes named settings: "
                         + "config(materialized='incremental', time_column='day')"));
             }
         }

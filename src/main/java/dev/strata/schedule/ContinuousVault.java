@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class ContinuousVault implements AutoCloseable {
     /** How often a target that no batch has triggered loads anyway, to move its coverage forward. */
     public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(1);
+    /** Shortest time between two runs of a continuous node's data tests. */
+    static final Duration TEST_EVERY = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(ContinuousVault.class);
     private final Pipeline pipeline;
     private final VaultLoader loader;
@@ -49,6 +51,12 @@ public final class ContinuousVault implements AutoCloseable {
     });
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final Map<String, Instant> lastStarted = new ConcurrentHashMap<>();
+    private final Warehouse warehouse;
+    /** Per tested node (a vault target, or a source feeding one): when its tests last ran, how long, and whether they passed. */
+    private final Map<String, TestRun> lastTests = new ConcurrentHashMap<>();
+
+    private record TestRun(Instant at, Duration took, boolean ok) {
+    }
 
     public ContinuousVault(Pipeline pipeline, VaultLoader loader, Warehouse warehouse, Clock clock) {
         this(pipeline, loader, warehouse, clock, DEFAULT_REFRESH);
@@ -59,6 +67,7 @@ public final class ContinuousVault implements AutoCloseable {
         this.pipeline = pipeline;
         this.loader = loader;
         this.store = new TaskRunStore(warehouse, pipeline.name(), clock);
+        this.warehouse = warehouse;
         this.clock = clock;
         this.refresh = refresh;
     }
@@ -123,13 +132,79 @@ public final class ContinuousVault implements AutoCloseable {
                 lastStarted.put(target, start);
                 try {
                     long rows = loader.load(target);
-                    store.cover(target, start);
-                    LOG.debug("vault {}: {} rows, covers what landed before {}", target, rows, start);
+                    if (tested(target)) {
+                        store.cover(target, start);
+                        LOG.debug("vault {}: {} rows, covers what landed before {}", target, rows, start);
+                    }
                 } catch (SQLException | RuntimeException e) {
                     LOG.warn("vault load of {} failed ({}); it runs again after the next batch or refresh", target, e.getMessage());
                 }
             });
         }
+    }
+
+    /**
+     * Whether {@code target}'s output may be reported as covering its latest load: it has no data
+     * tests (its own, generated integrity checks, or its sources'), or they have just run and every
+     * {@code error} test passed. Tests run after the load has committed (a continuous load cannot be
+     * rolled back by them), on this thread, over whole tables, at most once per
+     * {@link #TEST_EVERY} or four times their last duration, whichever is longer — so they take at
+     * most about a fifth of the thread's time. Until they run again, coverage stays where it was:
+     * downstream intervals wait, and with a failing error test they wait until it passes.
+     */
+    private boolean tested(String target) throws SQLException {
+        List<String> nodes = new java.util.ArrayList<>(pipeline.graph().upstreamOf(target).stream()
+                .filter(n -> pipeline.graph().node(n).map(x -> x.kind() == NodeKind.SOURCE).orElse(false)).toList());
+        nodes.add(target);
+        nodes.removeIf(n -> pipeline.tests().of(n).isEmpty());
+        boolean ok = true;
+        for (String node : nodes) {
+            TestRun last = lastTests.get(node);
+            Instant now = clock.instant();
+            if (last != null && now.isBefore(last.at().plus(max(TEST_EVERY, last.took().multipliedBy(4))))) {
+                if (!node.equals(target)) {
+                    ok &= last.ok(); // a source's tests are shared by its targets: reuse the latest run
+                    continue;
+                }
+                return false; // not due: coverage waits for the next run
+            }
+            if (node.equals(target)) {
+                // loads never wait for each other, so a link loaded from newer STG rows than its hubs
+                // may point at keys they do not have yet: bring the hubs (a satellite's parent) up to
+                // at least the rows this target read, so the integrity checks see a consistent vault
+                for (String up : pipeline.graph().upstreamOf(target)) {
+                    if (pipeline.graph().node(up).map(x -> x.kind() == NodeKind.VAULT).orElse(false)) {
+                        loader.load(up);
+                    }
+                }
+            }
+            ok &= runTests(node);
+        }
+        return ok;
+    }
+
+    private boolean runTests(String node) throws SQLException {
+        Instant at = clock.instant();
+        long t0 = System.nanoTime();
+        List<dev.strata.quality.DataTest> tests = pipeline.tests().of(node);
+        List<dev.strata.quality.TestResult> results = warehouse.inTransaction(c -> {
+            warehouse.settings().deterministic(c);
+            List<dev.strata.quality.TestResult> r = new dev.strata.quality.TestRunner(clock).run(c, tests,
+                    dev.strata.quality.TestScope.everything(at));
+            c.rollback();
+            return r;
+        });
+        new dev.strata.quality.TestResultStore(pipeline.name()).record(warehouse, dev.strata.quality.TestResultStore.RunRef.NONE,
+                dev.strata.quality.TestResultStore.Trigger.CONTINUOUS, results);
+        results.stream().filter(r -> !r.passed()).forEach(r -> LOG.warn("{}{}", r.describe(),
+                r.blocks() ? "; downstream intervals wait until it passes" : ""));
+        boolean ok = results.stream().noneMatch(dev.strata.quality.TestResult::blocks);
+        lastTests.put(node, new TestRun(at, Duration.ofNanos(System.nanoTime() - t0), ok));
+        return ok;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     @Override

@@ -17,6 +17,8 @@ import dev.strata.marts.Mart;
 import dev.strata.marts.MartBuilder;
 import dev.strata.marts.MartProject;
 import dev.strata.marts.TemplateInterval;
+import dev.strata.quality.ProjectTests;
+import dev.strata.quality.TestScope;
 import dev.strata.warehouse.Materializer;
 import dev.strata.warehouse.WarehouseAdapter;
 import java.util.ArrayList;
@@ -38,15 +40,17 @@ public final class Pipeline {
     private final MartProject marts;
     private final Map<String, NodeSchedule> schedules;
     private final Map<String, TaskAction> actions;
+    private final ProjectTests tests;
 
     private Pipeline(ProjectConfig project, WarehouseAdapter adapter, PipelineGraph graph, MartProject marts,
-                     Map<String, NodeSchedule> schedules, Map<String, TaskAction> actions) {
+                     Map<String, NodeSchedule> schedules, Map<String, TaskAction> actions, ProjectTests tests) {
         this.project = project;
         this.adapter = adapter;
         this.graph = graph;
         this.marts = marts;
         this.schedules = schedules;
         this.actions = actions;
+        this.tests = tests;
     }
 
     /** The project's sources, vault targets, marts and SQL tasks. */
@@ -68,6 +72,7 @@ public final class Pipeline {
         List<Edge> edges = new ArrayList<>(external.edges());
         edges.addAll(marts.edges());
         PipelineGraph graph = PipelineGraph.of(all, edges, problems);
+        ProjectTests tests = problems.isEmpty() ? loadTests(project, adapter.sql(), graph, marts, problems) : ProjectTests.none();
 
         ScheduleSection section = project.schedule();
         Map<String, NodeSchedule> schedules = new LinkedHashMap<>();
@@ -83,12 +88,16 @@ public final class Pipeline {
             if (n.kind() == NodeKind.MART || n.kind() == NodeKind.TASK) {
                 Mart mart = marts.marts().get(n.name());
                 if (mart != null) {
-                    actions.put(n.name(), ctx -> builder.build(new Materializer.BuildContext(ctx.connection(), ctx.warehouse()), mart, new TemplateInterval(
-                            ctx.interval().data().start(), ctx.interval().data().end(), ctx.interval().logicalDate())));
+                    actions.put(n.name(), TestedAction.of(project.name(), tests.of(n.name()),
+                            ctx -> builder.build(new Materializer.BuildContext(ctx.connection(), ctx.warehouse()), mart,
+                                    new TemplateInterval(ctx.interval().data().start(), ctx.interval().data().end(),
+                                            ctx.interval().logicalDate()))));
                 }
             }
         }
-        actions.putAll(external.actions());
+        // a scheduled vault target's load commits on its own; its tests then run and can fail the task
+        external.actions().forEach((name, action) ->
+                actions.put(name, TestedAction.of(project.name(), tests.of(name), action)));
         section.nodes().forEach((name, settings) -> {
             Position at = section.nodePositions().get(name);
             Optional<Node> node = graph.node(name);
@@ -101,7 +110,42 @@ public final class Pipeline {
             }
         });
         problems.throwIfAny();
-        return new Pipeline(project, adapter, graph, marts, schedules, actions);
+        return new Pipeline(project, adapter, graph, marts, schedules, actions, tests);
+    }
+
+    /** The project's data tests over the graph's nodes; {@code sql} tests are rendered by the marts' templating. */
+    private static ProjectTests loadTests(ProjectConfig project, dev.strata.warehouse.SqlDialect dialect, PipelineGraph graph, MartProject marts,
+                                          Problems problems) {
+        List<ProjectTests.NodeInfo> nodes = new ArrayList<>();
+        for (String name : graph.topologicalOrder()) {
+            Node n = graph.node(name).orElseThrow();
+            Mart mart = marts.marts().get(name);
+            Optional<String> timeColumn = mart != null && mart.materialization() == dev.strata.config.MartConfig.Materialization.INCREMENTAL
+                    ? mart.timeColumn() : Optional.empty();
+            nodes.add(new ProjectTests.NodeInfo(name, n.relation(), timeColumn));
+        }
+        ProjectTests.Templates templates = new ProjectTests.Templates() {
+            @Override
+            public Parsed parse(String text, String file, Optional<Position> inline, String owner, Problems p) {
+                MartProject.ParsedTemplate t = marts.parseTemplate(text, file, inline, owner, dialect, p);
+                return new Parsed(t.refs(), t.header());
+            }
+
+            @Override
+            public String render(String text, String file, Optional<Position> inline, String node, TestScope scope) {
+                TemplateInterval interval = scope.hasInterval()
+                        ? new TemplateInterval(scope.start().orElseThrow(), scope.end().orElseThrow(), scope.logicalDate().orElseThrow())
+                        : TestedAction.ALL_TIME;
+                return marts.renderTemplate(text, file, inline, dialect, interval,
+                        marts.relationOf(node).map(r -> r.qualified(dialect)).orElse(""));
+            }
+        };
+        return ProjectTests.build(project, dialect, nodes, templates, problems);
+    }
+
+    /** The project's data tests, per node (see docs/tests.md). */
+    public ProjectTests tests() {
+        return tests;
     }
 
     private static NodeSchedule schedule(ScheduleSection section, String node, ScheduleSection.Layer layer, Problems problems) {

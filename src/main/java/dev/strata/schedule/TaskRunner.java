@@ -1,6 +1,8 @@
 package dev.strata.schedule;
 
 import dev.strata.StrataException;
+import dev.strata.quality.DataTestFailure;
+import dev.strata.quality.TestResultStore;
 import dev.strata.warehouse.Warehouse;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -78,6 +80,9 @@ final class TaskRunner {
                 String error = timedOut[0] || (e instanceof SQLException se && warehouse.errors().isTimeout(se))
                         ? "timed out after " + dev.strata.config.Durations.format(run.timeout().orElse(Duration.ZERO))
                         : describe(e);
+                if (e instanceof DataTestFailure f) {
+                    recordTests(run, f);
+                }
                 return recordFailure(run, error);
             } finally {
                 if (guard != null) {
@@ -95,6 +100,16 @@ final class TaskRunner {
             // attempt will be made; nothing of this attempt was committed.
             LOG.warn("{} {}: could not run or record the attempt: {}", run.node(), run.interval().data(), e.getMessage());
             return Outcome.LOST;
+        }
+    }
+
+    /** After the rollback: the tests' results (which the task's transaction would have written) in their own. */
+    private void recordTests(TaskRunStore.ClaimedRun run, DataTestFailure f) {
+        try {
+            new TestResultStore(pipeline.name()).record(warehouse, TestResultStore.RunRef.task(run.interval().data().start(),
+                    run.interval().data().end(), run.attempt()), TestResultStore.Trigger.TASK, f.results());
+        } catch (SQLException e) {
+            LOG.warn("{} {}: could not record the data tests' results ({})", run.node(), run.interval().data(), e.getMessage());
         }
     }
 

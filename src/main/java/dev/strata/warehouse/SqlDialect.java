@@ -85,6 +85,24 @@ public interface SqlDialect {
         return "CAST(" + expr + " AS DATE)";
     }
 
+    /**
+     * The statement that shows how {@code statement} would run without running it ({@code EXPLAIN}):
+     * the warehouse parses and analyzes it, so unknown tables and columns are reported. Used to
+     * check a mart's SQL before it runs.
+     */
+    default String explain(String statement) {
+        return "EXPLAIN " + statement;
+    }
+
+    /**
+     * A statement that makes the warehouse analyze {@code select} without running it and keeps it
+     * readable as the unqualified {@code view} until the transaction ends (a temporary view, which
+     * a rollback removes): the SQL check builds a chain of marts that are not built yet this way.
+     */
+    default String createCheckView(String view, String select) {
+        return "CREATE TEMPORARY VIEW " + quote(view) + " AS " + select;
+    }
+
     /** {@code CREATE TABLE qualified AS select}. */
     default String createTableAs(String qualifiedTable, String select) {
         return "CREATE TABLE " + qualifiedTable + " AS " + select;

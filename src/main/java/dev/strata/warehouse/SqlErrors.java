@@ -22,4 +22,12 @@ public interface SqlErrors {
      * landing the other rows without it can succeed.
      */
     boolean isDataError(SQLException e);
+
+    /**
+     * Where in the statement the warehouse placed the error: the 1-based character position it
+     * reports ({@code Position: 479}), or empty when it gives none.
+     */
+    default java.util.OptionalInt position(SQLException e) {
+        return java.util.OptionalInt.empty();
+    }
 }

@@ -8,6 +8,7 @@ import dev.strata.config.DashboardsSection.Dashboard;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class DashboardsConfigReaderTest {
@@ -71,5 +72,25 @@ class DashboardsConfigReaderTest {
                 "strata.yaml:6:45: dashboards.d.limit: must be between 1 and 10000",
                 "strata.yaml:7:29: dashboards.e.colour: unknown key",
                 "strata.yaml:7:42: dashboards.e.order_by: 'nope' is not among the chart's columns [c, v]");
+    }
+
+    /** Issue 20 item 9: an unsafe name was also reported as a missing one ("required for a bar chart"). */
+    @Test
+    @Tag("reliability")
+    void shouldReportAnUnsafeAxisNameOnceAtItsPlaceNotAsMissing() {
+        assertThat(problems("""
+                dashboards:
+                  a: { mart: m, chart: bar, x: a, y: "drop table" }
+                  b: { mart: m, chart: line, x: "a; b", y: v }
+                  c: { mart: m, chart: bar, x: a, y: ["1st", "x y"] }
+                  d: { mart: m, chart: table, x: "x-y", y: v }
+                  e: { mart: m, chart: bar, x: a, y: [] }
+                """)).containsExactly(
+                "strata.yaml:3:38: dashboards.a.y: 'drop table' is not a safe SQL name (" + Identifiers.RULE + ")",
+                "strata.yaml:4:33: dashboards.b.x: 'a; b' is not a safe SQL name (" + Identifiers.RULE + ")",
+                "strata.yaml:5:39: dashboards.c.y[0]: '1st' is not a safe SQL name (" + Identifiers.RULE + ")",
+                "strata.yaml:5:46: dashboards.c.y[1]: 'x y' is not a safe SQL name (" + Identifiers.RULE + ")",
+                "strata.yaml:6:34: dashboards.d.x: 'x-y' is not a safe SQL name (" + Identifiers.RULE + ")",
+                "strata.yaml:7:35: dashboards.e.y: required for a bar chart: the column(s) to plot");
     }
 }

@@ -58,7 +58,10 @@ class ProjectLoaderTest {
         assertThat(orders.eventTime().orElseThrow().segments()).containsExactly("payload", "date");
         assertThat(orders.dedupWindow()).contains(Duration.ofMinutes(5));
         assertThat(orders.batch()).isEqualTo(new BatchConfig(500, 2 * 1024 * 1024, Duration.ofMillis(200)));
-        assertThat(p.vars()).containsEntry("threshold", "10");
+        assertThat(p.vars().get("threshold")).satisfies(v -> {
+            assertThat(v.type()).as("quoted: text").isEqualTo(dev.strata.config.ProjectVar.Type.STRING);
+            assertThat(v.text()).isEqualTo("10");
+        });
     }
 
     @Test
@@ -183,6 +186,27 @@ class ProjectLoaderTest {
                   url: ${DWH_URL:-embedded:postgres}
                 """, "strata.yaml");
         assertThat(p.warehouse().url()).isEqualTo("embedded:postgres");
+    }
+
+    @Test
+    void shouldAcceptTheEmbeddedMariaDbWarehouse() {
+        ProjectConfig p = loader.parse(DIR, """
+                name: demo
+                warehouse:
+                  url: embedded:mariadb
+                """, "strata.yaml");
+        assertThat(p.warehouse().isEmbedded()).isTrue();
+        assertThat(p.warehouse().isEmbeddedMariaDb()).isTrue();
+    }
+
+    @Test
+    void shouldRejectAnEmbeddedWarehouseStrataCannotStart() {
+        assertThat(problems("""
+                name: demo
+                warehouse:
+                  url: embedded:oracle
+                """)).singleElement().asString().startsWith("strata.yaml:3:")
+                .contains("warehouse.url").contains("embedded:postgres or embedded:mariadb");
     }
 
     @Test

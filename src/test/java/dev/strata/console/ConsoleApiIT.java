@@ -104,15 +104,16 @@ class ConsoleApiIT {
     @Test
     void shouldServeTheRunGridOfNodesByIntervalWithTheFailedCellsError() {
         JsonNode grid = http.get("/api/runs").json();
+        // graph order, an SQL task without a table (init) included where it belongs, not after the marts
         assertThat(grid.get("nodes")).extracting(JsonNode::asText)
-                .containsSubsequence("orders", "h_order", "user_category_counters");
+                .containsExactly("orders", "init", "h_order", "s_order_status_with_a_long_name", "user_category_counters");
         assertThat(grid.get("intervals")).extracting(i -> i.get("start").asText())
                 .containsExactly("2022-10-02T00:00:00Z", "2022-10-03T00:00:00Z", "2022-10-04T00:00:00Z");
         Map<String, String> states = new HashMap<>();
         for (JsonNode c : grid.get("cells")) {
             states.put(c.get("node").asText() + "@" + c.get("interval_start").asText(), c.get("state").asText());
         }
-        assertThat(states).hasSize(6).containsEntry("user_category_counters@2022-10-04T00:00:00Z", "failed")
+        assertThat(states).hasSize(9).containsEntry("user_category_counters@2022-10-04T00:00:00Z", "failed")
                 .containsEntry("h_order@2022-10-04T00:00:00Z", "success");
         // the source lands continuously and runs no task: the grid says so instead of showing empty cells
         assertThat(grid.get("continuous").get("orders")).as(grid.toString()).isNotNull();
@@ -163,14 +164,17 @@ class ConsoleApiIT {
                 .as("without the request header").isEqualTo(400);
         assertThat(pipeline.reruns).isEmpty();
         assertThat(pipeline.state(node, ConsolePipeline.DAY3)).isEqualTo("failed");
-        assertThat(pipeline.count("SELECT count(*) FROM strata.task_runs")).isEqualTo(6);
+        assertThat(pipeline.count("SELECT count(*) FROM strata.task_runs")).isEqualTo(9);
 
         Http.Response accepted = http.post("/api/runs/rerun", "{\"node\": \"" + node + "\", \"interval\": \"" + interval + "\"}");
         assertThat(accepted.status()).isEqualTo(202);
         assertThat(pipeline.reruns).containsExactly(node + " 2022-10-04T00:00:00Z/2022-10-05T00:00:00Z");
         assertThat(pipeline.state(node, ConsolePipeline.DAY3)).isEqualTo("queued");
-        assertThat(http.post("/api/runs/rerun", "{\"node\": \"" + node + "\", \"interval\": \"" + interval + "\"}").status())
-                .as("already queued").isEqualTo(409);
+        Http.Response queued = http.post("/api/runs/rerun", "{\"node\": \"" + node + "\", \"interval\": \"" + interval + "\"}");
+        assertThat(queued.status()).as("already queued").isEqualTo(409);
+        // it used to say 'already running' of a run that waits in the queue
+        assertThat(queued.json().get("error").asText()).contains("is already queued for").contains("nothing to re-run yet")
+                .doesNotContain("running");
         pipeline.execute("UPDATE strata.task_runs SET state = 'failed', attempt = 3, error = ? WHERE node = ? AND interval_start = ?",
                 ConsolePipeline.FAILED_ERROR, node, ConsolePipeline.DAY3);
     }
@@ -215,9 +219,11 @@ class ConsoleApiIT {
     @Test
     void shouldReportPositionLogEndAndLagPerPartition() {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            JsonNode sources = http.get("/api/streams").json().get("sources");
-            assertThat(sources).hasSize(1);
-            JsonNode orders = sources.get(0);
+            JsonNode streams = http.get("/api/streams").json();
+            assertThat(streams.get("lag_warning_seconds").asDouble()).as("console.lag_warning's default").isEqualTo(60.0);
+            JsonNode sources = streams.get("sources");
+            assertThat(sources).extracting(x -> x.get("source").asText()).containsExactlyInAnyOrder("orders", "users");
+            JsonNode orders = sources.get(0).get("source").asText().equals("orders") ? sources.get(0) : sources.get(1);
             assertThat(orders.get("topic").asText()).isEqualTo(pipeline.topic);
             assertThat(orders.get("error").isNull()).as(orders.toString()).isTrue();
             JsonNode p0 = orders.get("partitions").get(0);
@@ -234,8 +240,22 @@ class ConsoleApiIT {
     }
 
     @Test
+    void shouldAnswerAnUnknownPageWithTheConsolesHtmlPageAndAnUnknownEndpointWithJson() {
+        Http.Response page = http.get("/no-such-page.html", "Accept", "text/html,application/xhtml+xml");
+        assertThat(page.status()).isEqualTo(404);
+        assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(page.body()).contains("<h1>Page not found</h1>").contains("href=\"/runs.html\"");
+        Http.Response api = http.get("/api/no-such-endpoint", "Accept", "text/html");
+        assertThat(api.status()).isEqualTo(404);
+        assertThat(api.json().get("error").asText()).isEqualTo("no such endpoint: /api/no-such-endpoint");
+        Http.Response script = http.get("/no-such-page.html");
+        assertThat(script.status()).isEqualTo(404);
+        assertThat(script.body()).as("a script gets text, not a page").isEqualTo("not found: /no-such-page.html\n");
+    }
+
+    @Test
     void shouldPreviewAnyMartOfSchemaCdmAndNothingElse() {
-        assertThat(http.get("/api/marts").json().get("marts")).extracting(JsonNode::asText).containsExactly("user_category_counters");
+        assertThat(http.get("/api/marts").json().get("marts")).extracting(JsonNode::asText).containsExactly("daily_amounts", "tags_by_category", "user_category_counters");
         JsonNode preview = http.get("/api/marts/user_category_counters/preview").json();
         assertThat(preview.get("columns")).extracting(c -> c.get("name").asText())
                 .containsExactly("id", "user_id", "category_id", "category_name", "order_cnt");
@@ -253,7 +273,10 @@ class ConsoleApiIT {
     void shouldServeDeclaredDashboardsAggregatedFromTheirMart() {
         JsonNode list = http.get("/api/dashboards").json().get("dashboards");
         assertThat(list).extracting(d -> d.get("name").asText())
-                .containsExactlyInAnyOrder("orders_by_category", "orders_line", "top_pairs", "not_built");
+                .containsExactlyInAnyOrder("orders_by_category", "orders_line", "top_pairs", "not_built", "tagged", "per_day");
+        // a title shows the project variable it names, not the literal name
+        assertThat(list).filteredOn(d -> d.get("name").asText().equals("tagged")).singleElement()
+                .satisfies(d -> assertThat(d.get("title").asText()).isEqualTo("Users with at least 10 orders"));
         JsonNode bar = http.get("/api/dashboards/orders_by_category/data").json();
         assertThat(bar.get("ready").asBoolean()).isTrue();
         Map<String, Long> totals = new HashMap<>();

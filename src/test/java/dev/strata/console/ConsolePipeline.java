@@ -70,12 +70,19 @@ final class ConsolePipeline implements AutoCloseable {
                   orders:
                     kafka: { bootstrap: embedded, topic: %s, properties: { sasl.jaas.config: "kafka-secret-value" } }
                     key: $.id
+                  users:
+                    redis: { keys: "user:*" }
+                vars:
+                  tag_threshold: 10
                 dashboards:
                   orders_by_category: { title: Orders by category, mart: user_category_counters, chart: bar, x: category_name, y: order_cnt }
                   orders_line: { mart: user_category_counters, chart: line, x: category_name, y: order_cnt, aggregate: max }
                   top_pairs: { mart: user_category_counters, chart: table, columns: [user_id, category_name, order_cnt],
                                order_by: order_cnt, descending: true, limit: 5 }
                   not_built: { mart: user_product_counters, chart: bar, x: product_name, y: order_cnt }
+                  tagged: { title: "Users with at least {{ var('tag_threshold') }} orders", mart: tags_by_category,
+                            x: category_name, y: tagged_users }
+                  per_day: { mart: daily_amounts, chart: line, x: day, y: amount_total, series: currency }
                 %s
                 """.formatted(topic, consoleYaml);
         ProjectConfig project = new ProjectLoader(dev.strata.config.EnvResolver.of(Map.of("CONSOLE_TOKEN", "s3cret-token")))
@@ -104,8 +111,12 @@ final class ConsolePipeline implements AutoCloseable {
         return List.of(
                 GraphNode.external("topic:" + topic, "source", List.of()),
                 GraphNode.withTable("orders", "stg", "stg", "orders", List.of("topic:" + topic), null),
+                GraphNode.external("init", "task", List.of("orders")),
                 GraphNode.withTable("h_order", "hub", "dds", "h_order", List.of("orders"),
                         "INSERT INTO dds.h_order SELECT ... FROM stg.orders WHERE _seq > :watermark"),
+                // as deep as the hub (it reads the STG table only), but a layer further right
+                GraphNode.withTable("s_order_status_with_a_long_name", "satellite", "dds", "s_order_status_with_a_long_name",
+                        List.of("orders"), null),
                 GraphNode.withTable("user_category_counters", "mart", "cdm", "user_category_counters", List.of("h_order"),
                         "SELECT category_name, count(*) AS order_cnt FROM dds.h_order GROUP BY 1"));
     }
@@ -156,6 +167,15 @@ final class ConsolePipeline implements AutoCloseable {
             s.execute("CREATE TABLE cdm.user_category_counters (id serial PRIMARY KEY, user_id uuid NOT NULL, "
                     + "category_id uuid NOT NULL, category_name varchar NOT NULL, order_cnt int NOT NULL)");
             s.execute("CREATE SCHEMA dds");
+            // eight categories with small counts (every bar labelled, whole-number ticks)
+            s.execute("CREATE TABLE cdm.tags_by_category (category_name text, tagged_users int)");
+            s.execute("INSERT INTO cdm.tags_by_category VALUES ('Pizza', 3), ('Soups', 1), ('Drinks', 2), ('Burgers', 1), "
+                    + "('Salads', 2), ('Desserts', 1), ('Sushi', 3), ('Pasta', 2)");
+            // amounts per day and currency, in the millions (y labels must fit), with a gap (a time axis spaces it)
+            s.execute("CREATE TABLE cdm.daily_amounts (day date, currency int, amount_total numeric(18,2))");
+            s.execute("INSERT INTO cdm.daily_amounts SELECT d::date, c, 1234567.89 * c + extract(day from d) * 1000 "
+                    + "FROM generate_series(timestamp '2022-10-01', timestamp '2022-10-08', interval '1 day') d, "
+                    + "(VALUES (420), (978)) v(c) WHERE d <> timestamp '2022-10-05'");
         }
         int user = 0;
         for (Map.Entry<String, Long> e : CATEGORY_TOTALS.entrySet()) {
@@ -175,7 +195,8 @@ final class ConsolePipeline implements AutoCloseable {
                 pipeline, "{not json".getBytes(StandardCharsets.UTF_8), "cannot parse JSON: unexpected end of input at line 1");
         xssDeadLetterId = insertDeadLetter(7, XSS_PAYLOAD.getBytes(StandardCharsets.UTF_8), "key $.id missing <script>alert(1)</script>");
         binaryDeadLetterId = insertDeadLetter(9, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2}, "not UTF-8");
-        String[] nodes = {"h_order", "user_category_counters"};
+        execute("INSERT INTO strata.source_positions (pipeline, source, partition_id, position) VALUES (?, 'users', '0', 3)", pipeline);
+        String[] nodes = {"init", "h_order", "user_category_counters"};
         Instant[] days = {DAY1, DAY2, DAY3};
         for (String node : nodes) {
             for (Instant day : days) {

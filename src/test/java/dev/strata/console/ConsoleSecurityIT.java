@@ -10,11 +10,13 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Who may use the console: bind rule, token, host check, forged requests, headers, secrets. */
 class ConsoleSecurityIT {
     private static final String TOKEN = "s3cret-token";
+    private static final java.util.regex.Pattern REFUSED = java.util.regex.Pattern.compile("(?s)HTTP/1\\.1 (403|400) .*");
 
     @Test
     void shouldRefuseToStartOnANonLoopbackInterfaceWithoutAToken() throws Exception {
@@ -73,6 +75,38 @@ class ConsoleSecurityIT {
         }
     }
 
+    /**
+     * The DNS-rebinding bypass of issue 20 item 3: a page on 127.attacker.example (whose DNS answers
+     * 127.0.0.1) sent the POST header and replayed dead letters, read their payloads and previewed marts.
+     */
+    @Test
+    @Tag("reliability")
+    void shouldRefuseRequestsForHostNamesThatMerelyStartWith127() throws Exception {
+        try (ConsolePipeline p = ConsolePipeline.start(); ConsoleServer console = p.console()) {
+            int port = console.port();
+            for (String host : List.of("127.attacker.example:" + port, "127.evil.example", "127.0.0.1.nip.io:" + port,
+                    "localhost.evil:" + port, "0x7f.1:" + port, "user@127.0.0.1:" + port)) {
+                // 403 from the console; Jetty itself answers 400 to a Host with userinfo
+                assertThat(raw(port, "POST", "/api/dead-letters/replay", host, ConsoleSecurity.REQUEST_HEADER + ": 1"))
+                        .as("replay all, Host " + host).matches(REFUSED);
+                assertThat(raw(port, "POST", "/api/dead-letters/" + p.xssDeadLetterId + "/replay", host,
+                        ConsoleSecurity.REQUEST_HEADER + ": 1")).as("replay one, Host " + host).matches(REFUSED);
+                String list = raw(port, "GET", "/api/dead-letters", host);
+                assertThat(list).as("dead letters, Host " + host).matches(REFUSED).doesNotContain("onerror");
+                String preview = raw(port, "GET", "/api/marts/user_category_counters/preview", host);
+                assertThat(preview).as("mart preview, Host " + host).matches(REFUSED).doesNotContain("Pizza");
+            }
+            assertThat(p.replays).isEmpty();
+            assertThat(p.count("SELECT count(*) FROM strata.dead_letters WHERE replayed_at IS NOT NULL")).isZero();
+            // the loopback names themselves still work
+            assertThat(raw(port, "GET", "/api/marts/user_category_counters/preview", "127.0.0.1:" + port)).startsWith("HTTP/1.1 200");
+            assertThat(raw(port, "GET", "/api/dead-letters", "[::1]:" + port)).startsWith("HTTP/1.1 200");
+            assertThat(raw(port, "POST", "/api/dead-letters/" + p.xssDeadLetterId + "/replay", "localhost:" + port,
+                    ConsoleSecurity.REQUEST_HEADER + ": 1")).startsWith("HTTP/1.1 200");
+            assertThat(p.replays).containsExactly(p.xssDeadLetterId);
+        }
+    }
+
     @Test
     void shouldRefuseStateChangingRequestsWithoutTheRequestHeader() throws Exception {
         try (ConsolePipeline p = ConsolePipeline.start(); ConsoleServer console = p.console()) {
@@ -110,6 +144,21 @@ class ConsoleSecurityIT {
                         .doesNotContain("sasl.jaas.config");
             }
             assertThat(console.url()).doesNotContain(TOKEN);
+        }
+    }
+
+    /** A request with a chosen Host header and extra header lines, no body. */
+    private static String raw(int port, String method, String path, String host, String... headerLines) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            StringBuilder req = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\n");
+            for (String h : headerLines) {
+                req.append(h).append("\r\n");
+            }
+            req.append("Content-Length: 0\r\nConnection: close\r\n\r\n");
+            OutputStream out = s.getOutputStream();
+            out.write(req.toString().getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

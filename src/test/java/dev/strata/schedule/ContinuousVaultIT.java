@@ -134,4 +134,50 @@ class ContinuousVaultIT {
             assertThat(store.coverage().get("h_order")).isEqualTo(stopped);
         }
     }
+
+    @Test
+    void shouldHoldCoverageWhileAContinuousTargetsErrorTestFails() throws Exception {
+        try (Warehouse w = TestServers.newDatabase()) {
+            w.migrate();
+            TestProject.write(dir, YAML.replace("h_order: { key: order_id, from: { orders: $.id } }",
+                    "h_order: { key: order_id, from: { orders: $.id }, tests: [ { not_null: order_id } ] }"),
+                    Map.of("marts/orders_per_day.sql", MART));
+            Pipeline p = TestProject.pipeline(dir, w);
+            VaultLoader loader = new VaultLoader(w, p.name(), p.project().vault());
+            loader.prepare();
+            w.inTransaction(c -> {
+                try (Statement s = c.createStatement()) {
+                    for (String ddl : StgTable.createStatements(w.adapter(), "orders", false)) {
+                        s.execute(ddl);
+                    }
+                }
+                return null;
+            });
+            // a message without an id: the hub gets the unknown key's row, with a NULL order_id
+            land(w, "o1", "2022-10-01T08:00:00Z");
+            TestProject.sql(w, "INSERT INTO stg.orders (_seq, _payload, _partition, _offset, _event_time, _batch_id) "
+                    + "VALUES (nextval('stg.orders__seq'), '{\"at\": \"2022-10-01T09:00:00Z\"}', '0', 99, '2022-10-01T09:00:00Z', 2)");
+            TaskRunStore store = new TaskRunStore(w, p.name(), Clock.systemUTC());
+            try (ContinuousVault vault = new ContinuousVault(p, loader, w, Clock.systemUTC(), Duration.ZERO)) {
+                vault.start();
+                vault.landed("orders");
+                await().atMost(Duration.ofSeconds(30)).until(() -> TestProject.count(w, "SELECT count(*) FROM "
+                        + "strata.test_results WHERE node = 'h_order' AND test = 'not_null_order_id' AND status = 'fail' "
+                        + "AND run_by = 'continuous'") > 0);
+                assertThat(store.coverage().get("h_order")).as("coverage held back").isEqualTo(Instant.EPOCH);
+                assertThat(backfill(p, w).notRun()).hasSize(1);
+
+                // fixed by hand; the next test run (at least 5 s after the first) passes and coverage moves
+                TestProject.sql(w, "DELETE FROM dds.h_order WHERE order_id IS NULL");
+                Instant fixed = Instant.now();
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                    vault.landed("orders");
+                    return store.coverage().get("h_order").isAfter(fixed);
+                });
+            }
+            assertThat(backfill(p, w).ok()).isTrue();
+            assertThat(TestProject.rows(w, "SELECT status FROM strata.test_results WHERE node = 'h_order' AND test = 'hash_key' "
+                    + "ORDER BY id DESC LIMIT 1")).containsExactly(List.of("pass"));
+        }
+    }
 }

@@ -73,9 +73,9 @@ class PipelineGraphSelectionTest {
                 "marts/c.sql", "select * from {{ ref('a') }}")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("dependency cycle")
-                .hasMessageContaining(dir.resolve("marts/a.sql") + ":2:1: a depends on b")
-                .hasMessageContaining(dir.resolve("marts/b.sql") + ":3:1: b depends on c")
-                .hasMessageContaining(dir.resolve("marts/c.sql") + ":1:1: c depends on a");
+                .hasMessageContaining(dir.resolve("marts/a.sql") + ":2:9: a depends on b")
+                .hasMessageContaining(dir.resolve("marts/b.sql") + ":3:18: b depends on c")
+                .hasMessageContaining(dir.resolve("marts/c.sql") + ":1:18: c depends on a");
     }
 
     @Test
@@ -84,9 +84,9 @@ class PipelineGraphSelectionTest {
                 "marts/daily.sql", "select 1 as x",
                 "marts/report.sql", "-- report\nselect *\nfrom {{ ref('dayly') }}\nwhere x > {{ var('limit') }}")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining(dir.resolve("marts/report.sql") + ":3:1: report: ref('dayly'): no source, vault target "
+                .hasMessageContaining(dir.resolve("marts/report.sql") + ":3:9: report: ref('dayly'): no source, vault target "
                         + "or mart named 'dayly' (did you mean 'daily'?)")
-                .hasMessageContaining(dir.resolve("marts/report.sql") + ":4:1: report: var('limit'): not defined under 'vars:'")
+                .hasMessageContaining(dir.resolve("marts/report.sql") + ":4:14: report: var('limit'): not defined under 'vars:'")
                 .hasMessageContaining("strata.yaml:3:25: marts.daily.depends_on: no node named 'nope'");
     }
 
@@ -96,8 +96,8 @@ class PipelineGraphSelectionTest {
                 "marts/setup.sql", "create table t (x int)",
                 "marts/m.sql", "select * from {{ ref('setup') }}\nwhere d >= {{ interval_strat }}")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("m.sql:1:1: m: ref('setup'): 'setup' is an SQL task and builds no table")
-                .hasMessageContaining("m.sql:2:1: m: ")
+                .hasMessageContaining("m.sql:1:18: m: ref('setup'): 'setup' is an SQL task and builds no table")
+                .hasMessageContaining("m.sql:2:12: m: ")
                 .hasMessageContaining("interval_strat");
     }
 

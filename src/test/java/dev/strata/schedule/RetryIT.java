@@ -59,7 +59,7 @@ class RetryIT {
             assertThat(first.failed()).singleElement().satisfies(r -> {
                 assertThat(r.interval().start()).isEqualTo(Instant.parse("2022-10-05T00:00:00Z"));
                 assertThat(r.attempts()).isEqualTo(3);
-                assertThat(r.error()).contains("check 'not_broken'").contains("2022-10-05");
+                assertThat(r.error()).contains("test 'not_broken'").contains("2022-10-05");
             });
             // retried twice, each no earlier than retry_delay after the previous failure
             List<List<String>> attempts = TestProject.rows(w, "SELECT a.state, extract(epoch FROM a.started_at - "

@@ -32,4 +32,15 @@ final class PostgresErrors implements SqlErrors {
         // 22: data exception (bad value, encoding, numeric overflow); 23: integrity constraint violation.
         return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
+
+    @Override
+    public java.util.OptionalInt position(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null
+                    && p.getServerErrorMessage().getPosition() > 0) {
+                return java.util.OptionalInt.of(p.getServerErrorMessage().getPosition());
+            }
+        }
+        return java.util.OptionalInt.empty();
+    }
 }
