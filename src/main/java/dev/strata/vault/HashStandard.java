@@ -40,6 +40,12 @@ public final class HashStandard {
     public static final String NULL_MARKER = "\\N";
     /** The hash key of a business key whose parts are all NULL or empty. */
     public static final UUID UNKNOWN_KEY = new UUID(0L, 0L);
+    /**
+     * The key of the ghost records ({@code ghost_records: true}): all 128 bits set, so it is never
+     * the unknown key (all zero) and is no business key's hash except by a 2^-128 chance, like any
+     * two keys colliding.
+     */
+    public static final UUID GHOST_KEY = new UUID(-1L, -1L);
 
     private HashStandard() {
     }

@@ -251,7 +251,7 @@ final class LoadSql {
                 + " lead(b.load_dt) OVER w IS NULL AS _newest\n"
                 + "  FROM (\n  " + d.firstPerGroup(batch, "p", List.of("p.hk", "p.load_dt"), ties) + "\n  ) b\n"
                 + "  " + d.latestRowJoin(table, parent, loadDt, List.of(loadDt, hashdiff), "b.hk", "cur",
-                        "(SELECT EXISTS (SELECT 1 FROM " + table + "))") + "\n"
+                        nonEmpty(table, parent)) + "\n"
                 + "  LEFT JOIN " + SEEN_TABLE + " seen ON seen.satellite = " + self + " AND seen.parent_hk = b.hk\n"
                 + "  WHERE cur." + loadDt + " IS NULL OR (b.load_dt > cur." + loadDt
                 + " AND (seen.seen_dt IS NULL OR b.load_dt > seen.seen_dt))\n"
@@ -333,7 +333,7 @@ final class LoadSql {
                 + "     row_number() OVER w AS _nth, lag(e._state) OVER w AS _lag_state, lead(e.load_dt) OVER w AS _next_dt\n"
                 + "   FROM (\n" + events + "   ) e\n"
                 + "   " + d.latestRowJoin(table, d.quote(driving), startDt, List.of(startDt, endDt, isCurrent, linkHk), "e.dk", "cur",
-                        "(SELECT EXISTS (SELECT 1 FROM " + table + "))") + "\n"
+                        nonEmpty(table, d.quote(driving))) + "\n"
                 + "   LEFT JOIN " + SEEN_TABLE + " seen ON seen.satellite = " + self + " AND seen.parent_hk = e.dk\n"
                 // late: not newer than every event seen for the driving key, nor than its latest period
                 + "   WHERE (seen.seen_dt IS NULL OR e.load_dt > seen.seen_dt)\n"
@@ -411,7 +411,7 @@ final class LoadSql {
                 + " lead(b.load_dt) OVER w IS NULL AS _newest\n"
                 + "  FROM (\n" + sets + "  ) b\n"
                 + "  " + d.latestRowJoin(table, parent, loadDt, List.of(loadDt, hashdiff), "b.hk", "cur",
-                        "(SELECT EXISTS (SELECT 1 FROM " + table + "))") + "\n"
+                        nonEmpty(table, parent)) + "\n"
                 + "  LEFT JOIN " + SEEN_TABLE + " seen ON seen.satellite = " + self + " AND seen.parent_hk = b.hk\n"
                 + "  WHERE cur." + loadDt + " IS NULL OR (b.load_dt > cur." + loadDt
                 + " AND (seen.seen_dt IS NULL OR b.load_dt > seen.seen_dt))\n"
@@ -444,6 +444,16 @@ final class LoadSql {
                 new SqlDialect.InsertSpec(SEEN_TABLE, List.of("satellite", "parent_hk", "seen_dt"), List.of(self, "o.hk", "o.load_dt"),
                         "o._ins = 0", List.of("satellite", "parent_hk"), List.of("seen_dt"))),
                 java.util.Set.of(0));
+    }
+
+    /**
+     * An uncorrelated condition, computed once per statement, that is false while {@code table}
+     * holds no real row (nothing, or only its ghost record): it keeps a first load from probing
+     * the table once per input row for versions it cannot have.
+     */
+    private String nonEmpty(String table, String keyColumn) {
+        return "(SELECT EXISTS (SELECT 1 FROM " + table + (vault.ghostRecords()
+                ? " g WHERE g." + keyColumn + " <> " + d.hashKeyLiteral(HashStandard.GHOST_KEY) : "") + "))";
     }
 
     /** The key groups of a satellite's parent: the hub, or the link's roles. */

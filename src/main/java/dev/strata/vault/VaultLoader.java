@@ -116,7 +116,8 @@ public final class VaultLoader {
     }
 
     /**
-     * Creates the vault schema and tables, adds new satellite attributes, and checks that the
+     * Creates the vault schema and tables, adds new satellite attributes, inserts the ghost records
+     * ({@code ghost_records: true}) where they are missing, and checks that the
      * warehouse hashes exactly like {@link HashStandard}. Refuses destructive changes (a dropped or
      * retyped column, a changed key) with one message listing them all. Idempotent; safe to call
      * from several processes at once (a lock serializes the DDL).
@@ -142,6 +143,11 @@ public final class VaultLoader {
                                 s.execute(alter);
                                 LOG.info("vault table {}.{}: {}", vault.schema(), t.name(), alter);
                             }
+                        }
+                    }
+                    if (refusals.isEmpty()) {
+                        for (String ghost : tables.ghostRecords()) {
+                            s.execute(ghost);
                         }
                     }
                 }

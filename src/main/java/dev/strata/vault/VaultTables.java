@@ -132,6 +132,67 @@ final class VaultTables {
         return new Table(s.name(), cols, List.of(driving, START_DT));
     }
 
+    /** The {@code load_dt} (and {@code start_dt}, {@code end_dt}) of every ghost record: before any real row. */
+    static final java.time.Instant GHOST_LOAD_DT = java.time.Instant.parse("1900-01-01T00:00:00Z");
+    /** The {@code record_source} of ghost records. */
+    static final String GHOST_SOURCE = "SYSTEM";
+
+    /**
+     * With {@code ghost_records: true}, one statement per hub and satellite inserting its ghost
+     * record unless it is there: hash keys and hashdiff {@link HashStandard#GHOST_KEY}, times
+     * {@link #GHOST_LOAD_DT}, {@code record_source} {@code SYSTEM}, business keys and attributes
+     * NULL — except where a column cannot be (a multi-active child key: the type's zero, {@code ''},
+     * {@code 0}, {@code false}, 1900-01-01). An effectivity satellite's ghost is an empty period
+     * (start = end, not current), so no "in effect at T" query ever finds it.
+     */
+    List<String> ghostRecords() {
+        if (!vault.ghostRecords()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (Table t : tables()) {
+            if (vault.links().containsKey(t.name())) {
+                continue;
+            }
+            List<String> names = new ArrayList<>();
+            List<String> values = new ArrayList<>();
+            for (Column c : t.columns()) {
+                names.add(c.name());
+                values.add(ghostValue(c));
+            }
+            out.add(d.insertSkippingConflicts(d.qualified(vault.schema(), t.name()), names,
+                    "VALUES (" + String.join(", ", values) + ")", t.primaryKey()));
+        }
+        return out;
+    }
+
+    private String ghostValue(Column c) {
+        String time = d.cast(d.literal(GHOST_LOAD_DT.toString()), ColumnType.TIMESTAMPTZ);
+        if (c.type().kind() == ColumnType.Kind.HASH_KEY) {
+            return d.hashKeyLiteral(HashStandard.GHOST_KEY);
+        }
+        if (c.name().equals(LOAD_DT) || c.name().equals(START_DT) || c.name().equals(END_DT)) {
+            return time;
+        }
+        if (c.name().equals(IS_CURRENT)) {
+            return "FALSE";
+        }
+        if (c.name().equals(RECORD_SOURCE)) {
+            return d.literal(GHOST_SOURCE);
+        }
+        if (!c.notNull()) {
+            return d.cast("NULL", c.type());
+        }
+        return switch (c.type().kind()) {
+            case TEXT, VARCHAR -> d.literal("");
+            case BOOLEAN -> "FALSE";
+            case DATE -> d.cast(d.literal("1900-01-01"), c.type());
+            case TIMESTAMP -> d.cast(d.literal("1900-01-01 00:00:00"), c.type());
+            case TIMESTAMPTZ -> time;
+            default -> d.cast("0", c.type());
+        };
+    }
+
     /** {@code CREATE TABLE IF NOT EXISTS} for one table. */
     String createTable(Table t) {
         StringBuilder sb = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(d.qualified(vault.schema(), t.name()))
@@ -150,6 +211,7 @@ final class VaultTables {
         List<String> out = new ArrayList<>();
         out.add(d.createSchemaIfNotExists(vault.schema()));
         tables().forEach(t -> out.add(createTable(t)));
+        out.addAll(ghostRecords());
         return out;
     }
 
