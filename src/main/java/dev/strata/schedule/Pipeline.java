@@ -83,7 +83,14 @@ public final class Pipeline {
                 case SOURCE -> NodeSchedule.continuous();
                 case VAULT -> schedule(section, n.name(), ScheduleSection.Layer.VAULT, problems);
                 case MART, TASK -> schedule(section, n.name(), ScheduleSection.Layer.MARTS, problems);
+                // snapshots are the ends of intervals: point-in-time and bridge tables run with the marts that read them
+                case PIT, BRIDGE -> schedule(section, n.name(), ScheduleSection.Layer.MARTS, problems);
             };
+            if ((n.kind() == NodeKind.PIT || n.kind() == NodeKind.BRIDGE) && schedule.isContinuous()) {
+                problems.add(section.nodePositions().getOrDefault(n.name(), n.position()), "schedule.nodes." + n.name(),
+                        "'" + n.name() + "' is a " + n.kind().word() + " table, built once per interval (its snapshot is the "
+                                + "interval's end); give it every: or cron: instead of continuous");
+            }
             schedules.put(n.name(), schedule);
             if (n.kind() == NodeKind.MART || n.kind() == NodeKind.TASK) {
                 Mart mart = marts.marts().get(n.name());

@@ -231,6 +231,56 @@ public final class VaultLoader {
         }
     }
 
+    /** The point-in-time and bridge tables, in declaration order: built per interval by {@link #buildSnapshot}. */
+    public List<String> snapshotTables() {
+        List<String> out = new ArrayList<>(vault.pits().keySet());
+        out.addAll(vault.bridges().keySet());
+        return out;
+    }
+
+    /**
+     * Builds one snapshot of a point-in-time or bridge table on the caller's connection and
+     * transaction (a task run's, so the snapshot and the run's success commit together): deletes
+     * the snapshot's rows and inserts them from the vault as it was before {@code snapshot} (see
+     * {@code SnapshotSql}), then, with {@code keep:}, deletes the snapshots older than the newest
+     * one minus {@code keep}. Idempotent. Returns the rows inserted.
+     */
+    public long buildSnapshot(Connection c, String table, java.time.Instant snapshot) throws SQLException {
+        prepare();
+        SnapshotSql sql = new SnapshotSql(dialect, vault);
+        List<String> steps = sql.build(table);
+        java.time.OffsetDateTime at = snapshot.atOffset(java.time.ZoneOffset.UTC);
+        long rows = 0;
+        for (int i = 0; i < steps.size(); i++) {
+            try (PreparedStatement ps = c.prepareStatement(steps.get(i))) {
+                for (int p = 1; p <= SnapshotSql.parameters(steps.get(i)); p++) {
+                    ps.setObject(p, at);
+                }
+                long n = ps.executeLargeUpdate();
+                if (i == steps.size() - 1) {
+                    rows = n;
+                }
+            }
+        }
+        java.util.Optional<java.time.Duration> keep = vault.pits().containsKey(table) ? vault.pits().get(table).keep()
+                : vault.bridges().get(table).keep();
+        if (keep.isPresent()) {
+            java.time.OffsetDateTime newest = at;
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql.newest(table))) {
+                if (rs.next() && rs.getObject(1) != null) {
+                    java.time.OffsetDateTime found = rs.getObject(1, java.time.OffsetDateTime.class);
+                    newest = found.isAfter(newest) ? found : newest;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql.retention(table))) {
+                ps.setObject(1, newest.minus(keep.get()));
+                ps.executeLargeUpdate();
+            }
+        }
+        LOG.debug("vault snapshot {} at {}: {} rows", table, snapshot, rows);
+        return rows;
+    }
+
     /** Loads every target once, hubs first; returns rows inserted per target. */
     public Map<String, Long> loadAll() {
         Map<String, Long> out = new LinkedHashMap<>();

@@ -60,12 +60,65 @@ final class VaultTables {
         vault.hubs().values().forEach(h -> out.add(hub(h)));
         vault.links().values().forEach(l -> out.add(link(l)));
         vault.satellites().values().forEach(s -> out.add(satellite(s)));
+        vault.pits().values().forEach(p -> out.add(pit(p)));
+        vault.bridges().values().forEach(b -> out.add(bridge(b)));
         return out;
+    }
+
+    /** Point-in-time and bridge tables: the snapshot's time. */
+    static final String SNAPSHOT_DT = "snapshot_dt";
+
+    /** A PIT's columns per satellite: the hash key and {@code load_dt} of its version in effect at the snapshot. */
+    static String pitHashKey(String satellite) {
+        return satellite + "_hk";
+    }
+
+    static String pitLoadDt(String satellite) {
+        return satellite + "_load_dt";
+    }
+
+    /**
+     * A point-in-time table: per snapshot and hub key, each satellite's version in effect (NULLs,
+     * or the ghost record, when there is none). Keyed by snapshot first: a snapshot is rebuilt by
+     * deleting and inserting its rows, and readers pick one snapshot. A satellite added to the
+     * declaration adds its two columns (older snapshots have NULL there until rebuilt).
+     */
+    private static Table pit(dev.strata.config.PitConfig p) {
+        List<Column> cols = new ArrayList<>();
+        cols.add(new Column(hashKeyColumn(p.hub()), ColumnType.HASH_KEY, true, false));
+        cols.add(new Column(SNAPSHOT_DT, ColumnType.TIMESTAMPTZ, true, false));
+        for (String sat : p.satellites()) {
+            cols.add(new Column(pitHashKey(sat), ColumnType.HASH_KEY, false, true));
+            cols.add(new Column(pitLoadDt(sat), ColumnType.TIMESTAMPTZ, false, true));
+        }
+        return new Table(p.name(), cols, List.of(SNAPSHOT_DT, hashKeyColumn(p.hub())));
+    }
+
+    /** A bridge table: per snapshot, one row per chain of link rows along the path, with every hub's and link's hash key. */
+    private static Table bridge(dev.strata.config.BridgeConfig b) {
+        List<Column> cols = new ArrayList<>();
+        List<String> key = new ArrayList<>(List.of(SNAPSHOT_DT));
+        cols.add(new Column(SNAPSHOT_DT, ColumnType.TIMESTAMPTZ, true, false));
+        for (int i = 0; i < b.hubs().size(); i++) {
+            cols.add(new Column(hashKeyColumn(b.hubs().get(i)), ColumnType.HASH_KEY, true, false));
+            if (i < b.links().size()) {
+                String link = hashKeyColumn(b.links().get(i).link());
+                cols.add(new Column(link, ColumnType.HASH_KEY, true, false));
+                key.add(link);
+            }
+        }
+        return new Table(b.name(), cols, key);
     }
 
     Table table(String name) {
         if (vault.satellites().containsKey(name)) {
             return satellite(vault.satellites().get(name));
+        }
+        if (vault.pits().containsKey(name)) {
+            return pit(vault.pits().get(name));
+        }
+        if (vault.bridges().containsKey(name)) {
+            return bridge(vault.bridges().get(name));
         }
         if (vault.hubs().containsKey(name)) {
             return hub(vault.hubs().get(name));
@@ -151,7 +204,7 @@ final class VaultTables {
         }
         List<String> out = new ArrayList<>();
         for (Table t : tables()) {
-            if (vault.links().containsKey(t.name())) {
+            if (!vault.hubs().containsKey(t.name()) && !vault.satellites().containsKey(t.name())) {
                 continue;
             }
             List<String> names = new ArrayList<>();
