@@ -120,7 +120,7 @@ final class LoadSql {
             k++;
         }
         return firstPerKey(table, hk, cols, vals, List.of(hash.hashKey(normalized(0, totalParts(groups))) + " AS hk"),
-                carried, ties, h.missingKeys() == MissingKeys.SKIP ? "NOT " + missing : null, mappings, groups);
+                carried, ties, h.missingKeys() == MissingKeys.SKIP ? "NOT " + missing : null, mappings, groups, Map.of());
     }
 
     private String link(LinkConfig l, List<VaultMapping> mappings) {
@@ -130,7 +130,13 @@ final class LoadSql {
         List<String> cols = new ArrayList<>(List.of(hk));
         List<String> vals = new ArrayList<>(List.of("x.hk"));
         List<String> hashes = new ArrayList<>();
-        hashes.add(hash.hashKey(normalized(0, totalParts(groups))) + " AS hk");
+        // a non-historized link's event key joins the hubs' keys in its hash key, normalized as key parts
+        List<String> keyParts = new ArrayList<>(normalized(0, totalParts(groups)));
+        List<String> names = List.copyOf(l.payload().keySet());
+        for (String col : l.eventKey()) {
+            keyParts.add("NULLIF(" + d.asciiUpper("n._t" + names.indexOf(col)) + ", '')");
+        }
+        hashes.add(hash.hashKey(keyParts) + " AS hk");
         int from = 0;
         int g = 0;
         for (KeyGroup group : groups) {
@@ -139,8 +145,19 @@ final class LoadSql {
             vals.add("x._h" + g++);
             from += group.types().size();
         }
-        return firstPerKey(table, hk, cols, vals, hashes, List.of(), List.of(),
-                l.missingKeys() == MissingKeys.SKIP ? "NOT " + missing(groups, true) : null, mappings, groups);
+        // its payload: the first event's, ordered by content where rows tie, as a hub's key text
+        List<String> carried = new ArrayList<>();
+        List<String> ties = new ArrayList<>();
+        int a = 0;
+        for (Map.Entry<String, ColumnType> col : l.payload().entrySet()) {
+            cols.add(d.quote(col.getKey()));
+            vals.add("x._a" + a);
+            carried.add("n._a" + a);
+            ties.addAll(ordered("x._a" + a, col.getValue(), ""));
+            a++;
+        }
+        return firstPerKey(table, hk, cols, vals, hashes, carried, ties,
+                l.missingKeys() == MissingKeys.SKIP ? "NOT " + missing(groups, true) : null, mappings, groups, l.payload());
     }
 
     /**
@@ -182,7 +199,7 @@ final class LoadSql {
      */
     private String firstPerKey(String table, String hk, List<String> cols, List<String> vals, List<String> hashes,
                                List<String> carried, List<String> ties, String filter, List<VaultMapping> mappings,
-                               List<KeyGroup> groups) {
+                               List<KeyGroup> groups, Map<String, ColumnType> payload) {
         cols.add(d.quote(VaultTables.LOAD_DT));
         vals.add("x.load_dt");
         cols.add(d.quote(VaultTables.RECORD_SOURCE));
@@ -192,7 +209,7 @@ final class LoadSql {
         select.addAll(List.of("n.load_dt", "n.record_source", "n._input", "n._seq", "n._item"));
         String unknown = "    SELECT * FROM (\n"
                 + "      SELECT " + String.join(",\n        ", select) + "\n"
-                + "      FROM (\n" + normalizedLayer(mappings, groups, Map.of()) + "      ) n"
+                + "      FROM (\n" + normalizedLayer(mappings, groups, payload) + "      ) n"
                 + (filter == null ? "" : " WHERE " + filter) + d.subqueryFence() + "\n"
                 + "    ) p\n"
                 + "    WHERE NOT EXISTS (SELECT 1 FROM " + table + " t WHERE t." + hk + " = p.hk)\n";
@@ -645,7 +662,8 @@ final class LoadSql {
     List<CastCheck> castChecks(String target, List<VaultMapping> mappings) {
         List<CastCheck> out = new ArrayList<>();
         Map<String, ColumnType> attributes = vault.satellites().containsKey(target)
-                ? vault.satellites().get(target).attributes() : Map.of();
+                ? vault.satellites().get(target).attributes()
+                : vault.links().containsKey(target) ? vault.links().get(target).payload() : Map.of();
         List<KeyGroup> groups = vault.hubs().containsKey(target)
                 ? List.of(new KeyGroup(target, List.copyOf(vault.hubs().get(target).keyColumns().values())))
                 : vault.links().containsKey(target) ? roleGroups(vault.links().get(target))

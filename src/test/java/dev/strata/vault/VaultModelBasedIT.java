@@ -59,6 +59,11 @@ public class VaultModelBasedIT {
                 l_kj:
                   hubs: [h_k, h_j]
                   from: { events: { h_k: $.k, h_j: $.j } }
+                l_kj_events:
+                  hubs: [h_k, h_j]
+                  payload: { c: text, b: integer }
+                  event_key: [b]
+                  from: { events: { h_k: $.k, h_j: $.j, c: $.c, b: $.b } }
                 l_k_item:
                   hubs: { owner: h_k, item: h_j }
                   from: { events: { each: $.items, owner: $.k, item: $item.id } }

@@ -151,13 +151,19 @@ final class VaultReferenceModel {
         }
         batch = stored;
         batch.sort(Comparator.comparing(Derived::loadDt).thenComparingInt(Derived::input)
-                .thenComparing(d -> hub ? d.keyTexts() : List.<String>of(), texts())
+                .thenComparing(d -> hub ? d.keyTexts() : d.attrTexts(), texts())
                 .thenComparingLong(Derived::seq).thenComparingInt(Derived::item));
         Map<UUID, Boolean> present = keys.computeIfAbsent(target, t -> new HashMap<>());
         long inserted = 0;
         LinkConfig link = vault.links().get(target);
         for (Derived d : batch) {
-            UUID hk = HashStandard.hashKey(d.keyTexts());
+            List<String> parts = new ArrayList<>(d.keyTexts());
+            if (link != null) {
+                // a non-historized link's event key is part of its hash key
+                List<String> payload = List.copyOf(link.payload().keySet());
+                link.eventKey().forEach(col -> parts.add(d.attrTexts().get(payload.indexOf(col))));
+            }
+            UUID hk = HashStandard.hashKey(parts);
             if (present.putIfAbsent(hk, true) != null) {
                 continue;
             }
@@ -175,6 +181,9 @@ final class VaultReferenceModel {
             }
             row.add(d.loadDt().toInstant().toString());
             row.add(d.source());
+            if (link != null) {
+                row.addAll(d.attrTexts());
+            }
             tables.get(target).add(row);
             inserted++;
         }
@@ -401,6 +410,10 @@ final class VaultReferenceModel {
             SatelliteConfig s = vault.satellites().get(target);
             if (s != null) {
                 s.attributes().forEach((name, type) -> attrTexts.add(canonical(text(m.attributes().get(name), r, item), type)));
+            }
+            LinkConfig nh = vault.links().get(target);
+            if (nh != null) {
+                nh.payload().forEach((name, type) -> attrTexts.add(canonical(text(m.attributes().get(name), r, item), type)));
             }
             OffsetDateTime loadDt = r.eventTime() != null ? r.eventTime() : r.loadedAt();
             JsonNode it = item;
