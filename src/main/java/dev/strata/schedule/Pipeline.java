@@ -129,7 +129,7 @@ public final class Pipeline {
             Mart mart = marts.marts().get(name);
             Optional<String> timeColumn = mart != null && mart.materialization() == dev.strata.config.MartConfig.Materialization.INCREMENTAL
                     ? mart.timeColumn() : Optional.empty();
-            nodes.add(new ProjectTests.NodeInfo(name, n.relation(), timeColumn));
+            nodes.add(new ProjectTests.NodeInfo(name, n.relation(), timeColumn, ghostKeyColumn(project.vault(), name)));
         }
         ProjectTests.Templates templates = new ProjectTests.Templates() {
             @Override
@@ -148,6 +148,17 @@ public final class Pipeline {
             }
         };
         return ProjectTests.build(project, dialect, nodes, templates, problems);
+    }
+
+    /** The hash key column of a vault hub or satellite whose ghost value marks its ghost record, if it has one. */
+    private static Optional<String> ghostKeyColumn(dev.strata.config.VaultSection vault, String table) {
+        if (!vault.ghostRecords()) {
+            return Optional.empty();
+        }
+        if (vault.hubs().containsKey(table)) {
+            return Optional.of(table + "_hk");
+        }
+        return Optional.ofNullable(vault.satellites().get(table)).map(s -> s.parent() + "_hk");
     }
 
     /** The project's data tests, per node (see docs/tests.md). */
