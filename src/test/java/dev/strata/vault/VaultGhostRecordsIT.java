@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.strata.config.EnvResolver;
 import dev.strata.config.ProjectConfig;
 import dev.strata.config.ProjectLoader;
-import dev.strata.testing.TestServers;
 import dev.strata.warehouse.Warehouse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * to the unknown member's all-zero one), inserted once, ignored by the loads and by the integrity
  * checks; the other rows are exactly those of the same vault without ghosts.
  */
-class VaultGhostRecordsIT {
+public class VaultGhostRecordsIT {
     private static final String GHOST = HashStandard.GHOST_KEY.toString();
     private static final OffsetDateTime T = OffsetDateTime.of(2024, 8, 1, 0, 0, 0, 0, ZoneOffset.UTC);
     private static final String YAML = """
@@ -59,11 +58,16 @@ class VaultGhostRecordsIT {
 
     @Test
     void shouldKeepOneGhostRowInEveryHubAndSatelliteAndLoadTheRestAsWithout() throws Exception {
+        check(dev.strata.testing.WarehouseUnderTest.postgres());
+    }
+
+    /** The check on any warehouse (the warehouse contract runs it too). */
+    public static void check(dev.strata.testing.WarehouseUnderTest target) throws Exception {
         List<StgFixture.Row> rows = List.of(
                 new StgFixture.Row(null, "{\"id\": 1, \"shop\": \"a\", \"name\": \"Ann\", \"phones\": [{\"kind\": \"home\", \"n\": 1, \"number\": \"123\"}]}", T),
                 new StgFixture.Row(null, "{\"id\": 1, \"shop\": \"b\", \"name\": \"Ann\", \"phones\": []}", T.plusHours(1)),
                 new StgFixture.Row(null, "{\"id\": null, \"shop\": \"c\", \"name\": \"nobody\"}", T.plusHours(2)));
-        try (Warehouse ghosts = TestServers.newDatabase(); Warehouse plain = TestServers.newDatabase()) {
+        try (Warehouse ghosts = target.newDatabase(); Warehouse plain = target.newDatabase()) {
             VaultLoader withGhosts = new VaultLoader(ghosts, "ghosts", project(true).vault());
             withGhosts.prepare();
             for (String t : TABLES) {

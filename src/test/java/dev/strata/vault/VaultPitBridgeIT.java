@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.strata.config.EnvResolver;
 import dev.strata.config.ProjectConfig;
 import dev.strata.config.ProjectLoader;
-import dev.strata.testing.TestServers;
 import dev.strata.warehouse.Warehouse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * computation in Java over the tables as loaded, with and without ghost records; rebuilding a
  * snapshot changes nothing; {@code keep:} drops old snapshots.
  */
-class VaultPitBridgeIT {
+public class VaultPitBridgeIT {
     private static final OffsetDateTime T0 = OffsetDateTime.of(2024, 9, 1, 0, 0, 0, 0, ZoneOffset.UTC);
     private static final String YAML = """
             name: pits
@@ -65,9 +64,14 @@ class VaultPitBridgeIT {
     @ParameterizedTest(name = "ghost records {0}")
     @ValueSource(booleans = {false, true})
     void shouldBuildEverySnapshotAsABruteForceComputationOverTheTables(boolean ghosts) throws Exception {
+        check(dev.strata.testing.WarehouseUnderTest.postgres(), ghosts);
+    }
+
+    /** The check on any warehouse (the warehouse contract runs it too). */
+    public static void check(dev.strata.testing.WarehouseUnderTest target, boolean ghosts) throws Exception {
         ProjectConfig project = new ProjectLoader(EnvResolver.of(Map.of())).parse(Path.of("."), YAML.formatted(ghosts), "strata.yaml");
         SplittableRandom rnd = new SplittableRandom(ghosts ? 5 : 6);
-        try (Warehouse w = TestServers.newDatabase()) {
+        try (Warehouse w = target.newDatabase()) {
             StgFixture.create(w, "events");
             VaultLoader loader = new VaultLoader(w, "pits", project.vault());
             OffsetDateTime clock = T0;
@@ -98,20 +102,20 @@ class VaultPitBridgeIT {
             w.inTransaction(c -> loader.buildSnapshot(c, "bridge_abc", snapshots.get(3)));
             boolean sawGhost = false;
             for (Instant s : snapshots) {
-                List<List<String>> pit = read(w, "SELECT * FROM dds.pit_a WHERE snapshot_dt = '" + s + "'");
+                List<List<String>> pit = read(w, "SELECT * FROM dds.pit_a WHERE snapshot_dt = ?", s);
                 assertThat(pit).as("pit_a at " + s).containsExactlyInAnyOrderElementsOf(expectedPit(w, s, ghosts));
-                List<List<String>> bridge = read(w, "SELECT * FROM dds.bridge_abc WHERE snapshot_dt = '" + s + "'");
+                List<List<String>> bridge = read(w, "SELECT * FROM dds.bridge_abc WHERE snapshot_dt = ?", s);
                 assertThat(bridge).as("bridge_abc at " + s).containsExactlyInAnyOrderElementsOf(expectedBridge(w, s));
                 sawGhost |= pit.stream().anyMatch(r -> r.contains(HashStandard.GHOST_KEY.toString()));
                 if (ghosts) {
                     // the point of ghost records: inner equi-joins from the PIT keep every hub key
                     assertThat(count(w, "SELECT count(*) FROM dds.pit_a p JOIN dds.s_a1 s ON s.h_a_hk = p.s_a1_hk "
                             + "AND s.load_dt = p.s_a1_load_dt JOIN dds.s_a2 t ON t.h_a_hk = p.s_a2_hk AND t.load_dt = p.s_a2_load_dt "
-                            + "WHERE p.snapshot_dt = '" + s + "'")).isEqualTo(pit.size());
+                            + "WHERE p.snapshot_dt = ?", s)).isEqualTo(pit.size());
                 }
             }
             assertThat(sawGhost).as("some hub key has no version of some satellite at some snapshot").isEqualTo(ghosts);
-            assertThat(count(w, "SELECT count(*) FROM dds.bridge_abc WHERE snapshot_dt = '" + clock.toInstant() + "'"))
+            assertThat(count(w, "SELECT count(*) FROM dds.bridge_abc WHERE snapshot_dt = ?", clock.toInstant()))
                     .as("the last snapshot's bridge is not trivial").isGreaterThan(3);
         }
     }
@@ -185,13 +189,22 @@ class VaultPitBridgeIT {
         return out;
     }
 
-    private static long count(Warehouse w, String sql) throws Exception {
-        return Long.parseLong(read(w, sql).get(0).get(0));
+    private static long count(Warehouse w, String sql, Instant snapshot) throws Exception {
+        return Long.parseLong(read(w, sql, snapshot).get(0).get(0));
     }
 
     static List<List<String>> read(Warehouse w, String sql) throws Exception {
+        return read(w, sql, null);
+    }
+
+    /** Rows of {@code sql}, whose one {@code ?} (if any) is {@code snapshot}. */
+    static List<List<String>> read(Warehouse w, String sql, Instant snapshot) throws Exception {
         List<List<String>> out = new ArrayList<>();
-        try (Connection c = w.connection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = w.connection(); java.sql.PreparedStatement st = c.prepareStatement(sql)) {
+            if (snapshot != null) {
+                st.setObject(1, snapshot.atOffset(ZoneOffset.UTC));
+            }
+            ResultSet rs = st.executeQuery();
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
                 List<String> row = new ArrayList<>();
@@ -209,6 +222,7 @@ class VaultPitBridgeIT {
                 }
                 out.add(row);
             }
+            rs.close();
         }
         return out;
     }

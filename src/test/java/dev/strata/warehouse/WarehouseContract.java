@@ -64,7 +64,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Kafka: dedup, dead letters with their raw bytes, positions at the end); the vault (a hub and a
  * satellite with the standard's hash keys, idempotent reload); marts (view, table, incremental) and
  * two workers sharing a backfill; the model-based vault check (random batches against the Java
- * reference model); identifiers that are reserved words or mixed case; hash-key bytes
+ * reference model, over every kind of vault table and both missing-key policies); point-in-time and
+ * bridge snapshots against a brute-force computation; ghost records; identifiers that are reserved words or mixed case; hash-key bytes
  * equal to {@link HashStandard}. Deeper per-layer tests (crash, rebalance)
  * run on PostgreSQL and are the next ones to parameterize.
  */
@@ -271,10 +272,24 @@ public abstract class WarehouseContract {
 
     @Test
     void shouldLoadExactlyWhatTheVaultReferenceModelLoads() throws Exception {
+        // every kind of vault table (hubs, links, non-historized links, satellites, multi-active and
+        // effectivity satellites), both missing-key policies, re-runs and rows landed in another order
         dev.strata.vault.VaultModelBasedIT.check(target(), 1);
+        dev.strata.vault.VaultModelBasedIT.check(target(), 2);
     }
 
     // ---- marts and the scheduler ----
+
+    @Test
+    void shouldBuildPointInTimeAndBridgeSnapshotsAsABruteForceComputation() throws Exception {
+        dev.strata.vault.VaultPitBridgeIT.check(target(), false);
+        dev.strata.vault.VaultPitBridgeIT.check(target(), true);
+    }
+
+    @Test
+    void shouldKeepOneGhostRecordInEveryHubAndSatellite() throws Exception {
+        dev.strata.vault.VaultGhostRecordsIT.check(target());
+    }
 
     @Test
     void shouldMaterializeViewTableAndIncrementalMartsAndShareABackfillBetweenTwoWorkers() throws Exception {
