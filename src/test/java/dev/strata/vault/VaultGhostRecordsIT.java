@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.strata.config.EnvResolver;
 import dev.strata.config.ProjectConfig;
 import dev.strata.config.ProjectLoader;
+import dev.strata.testing.WarehouseUnderTest;
 import dev.strata.warehouse.Warehouse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -58,11 +59,11 @@ public class VaultGhostRecordsIT {
 
     @Test
     void shouldKeepOneGhostRowInEveryHubAndSatelliteAndLoadTheRestAsWithout() throws Exception {
-        check(dev.strata.testing.WarehouseUnderTest.postgres());
+        check(WarehouseUnderTest.postgres());
     }
 
     /** The check on any warehouse (the warehouse contract runs it too). */
-    public static void check(dev.strata.testing.WarehouseUnderTest target) throws Exception {
+    public static void check(WarehouseUnderTest target) throws Exception {
         List<StgFixture.Row> rows = List.of(
                 new StgFixture.Row(null, "{\"id\": 1, \"shop\": \"a\", \"name\": \"Ann\", \"phones\": [{\"kind\": \"home\", \"n\": 1, \"number\": \"123\"}]}", T),
                 new StgFixture.Row(null, "{\"id\": 1, \"shop\": \"b\", \"name\": \"Ann\", \"phones\": []}", T.plusHours(1)),

@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.strata.config.EnvResolver;
 import dev.strata.config.ProjectConfig;
 import dev.strata.config.ProjectLoader;
+import dev.strata.testing.WarehouseUnderTest;
 import dev.strata.warehouse.Warehouse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.Statement;
+import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -64,11 +65,11 @@ public class VaultPitBridgeIT {
     @ParameterizedTest(name = "ghost records {0}")
     @ValueSource(booleans = {false, true})
     void shouldBuildEverySnapshotAsABruteForceComputationOverTheTables(boolean ghosts) throws Exception {
-        check(dev.strata.testing.WarehouseUnderTest.postgres(), ghosts);
+        check(WarehouseUnderTest.postgres(), ghosts);
     }
 
     /** The check on any warehouse (the warehouse contract runs it too). */
-    public static void check(dev.strata.testing.WarehouseUnderTest target, boolean ghosts) throws Exception {
+    public static void check(WarehouseUnderTest target, boolean ghosts) throws Exception {
         ProjectConfig project = new ProjectLoader(EnvResolver.of(Map.of())).parse(Path.of("."), YAML.formatted(ghosts), "strata.yaml");
         SplittableRandom rnd = new SplittableRandom(ghosts ? 5 : 6);
         try (Warehouse w = target.newDatabase()) {
@@ -200,29 +201,29 @@ public class VaultPitBridgeIT {
     /** Rows of {@code sql}, whose one {@code ?} (if any) is {@code snapshot}. */
     static List<List<String>> read(Warehouse w, String sql, Instant snapshot) throws Exception {
         List<List<String>> out = new ArrayList<>();
-        try (Connection c = w.connection(); java.sql.PreparedStatement st = c.prepareStatement(sql)) {
+        try (Connection c = w.connection(); PreparedStatement st = c.prepareStatement(sql)) {
             if (snapshot != null) {
                 st.setObject(1, snapshot.atOffset(ZoneOffset.UTC));
             }
-            ResultSet rs = st.executeQuery();
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    String name = rs.getMetaData().getColumnName(i);
-                    if (name.endsWith("_hk")) {
-                        java.util.UUID hk = w.sql().readHashKey(rs, i);
-                        row.add(hk == null ? null : hk.toString());
-                    } else if (name.endsWith("_dt")) {
-                        OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
-                        row.add(t == null ? null : t.toInstant().toString());
-                    } else {
-                        row.add(rs.getString(i));
+            try (ResultSet rs = st.executeQuery()) {
+                int n = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    List<String> row = new ArrayList<>();
+                    for (int i = 1; i <= n; i++) {
+                        String name = rs.getMetaData().getColumnName(i);
+                        if (name.endsWith("_hk")) {
+                            java.util.UUID hk = w.sql().readHashKey(rs, i);
+                            row.add(hk == null ? null : hk.toString());
+                        } else if (name.endsWith("_dt")) {
+                            OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
+                            row.add(t == null ? null : t.toInstant().toString());
+                        } else {
+                            row.add(rs.getString(i));
+                        }
                     }
+                    out.add(row);
                 }
-                out.add(row);
             }
-            rs.close();
         }
         return out;
     }
