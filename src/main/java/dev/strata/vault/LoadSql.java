@@ -563,6 +563,24 @@ final class LoadSql {
             }
             cols.add("n.load_dt");
             cols.add("n.record_source");
+        } else if (vault.satellites().get(target).effectivity().isPresent()) {
+            // every row as a period of its own that starts at its load_dt and is open: the rows an
+            // effectivity load reads, without change detection, closing or remembering
+            SatelliteConfig s = vault.satellites().get(target);
+            groups = roleGroups(vault.links().get(s.parent()));
+            String role = s.effectivity().orElseThrow().drivingRole();
+            cols.add(hash.hashKey(normalized(0, totalParts(groups))));
+            int from = 0;
+            for (KeyGroup g : groups) {
+                if (g.name().equals(role)) {
+                    cols.add(hash.hashKey(normalized(from, from + g.types().size())));
+                }
+                from += g.types().size();
+            }
+            cols.add("n.load_dt");
+            cols.add(d.cast(d.literal(VaultTables.END_OF_TIME.toString()), ColumnType.TIMESTAMPTZ));
+            cols.add("TRUE");
+            cols.add("n.record_source");
         } else {
             SatelliteConfig s = vault.satellites().get(target);
             groups = vault.hubs().containsKey(s.parent())
