@@ -145,6 +145,22 @@ class VaultEffectivityIT {
     }
 
     @Test
+    void shouldSetAsideARowWhoseTimeItsTypeRejectsAndStillCloseOnADelete() throws Exception {
+        try (Warehouse w = TestServers.newDatabase()) {
+            StgFixture.create(w, "flights");
+            VaultLoader loader = new VaultLoader(w, "airline", project("").vault());
+            StgFixture.Row bad = new StgFixture.Row(null, "{\"id\": \"F1\", \"airport\": \"LHR\", \"op\": \"u\", \"ts\": \"soon\"}", null);
+            StgFixture.land(w, "flights", List.of(row("F1", "AMS", 0), bad, op("F1", null, 10, "d"), row("F2", "CDG", 0)));
+            // the load that leaves the bad row out binds the deleted: values like the ordinary one
+            assertThat(loader.load("s_flight_airport")).isEqualTo(2);
+            assertThat(periods(w)).containsExactlyInAnyOrder(period("F1", "AMS", 0, 10), period("F2", "CDG", 0, -1));
+            assertThat(new VaultRejects(w, "airline").list(java.util.Optional.empty(), false, 10))
+                    .extracting(VaultRejects.Reject::target, VaultRejects.Reject::stgSeq, VaultRejects.Reject::column)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("s_flight_airport", 2L, "load_dt"));
+        }
+    }
+
+    @Test
     void shouldIgnoreRowsWithoutAFlightAndTreatAMissingAirportByThePolicy() throws Exception {
         for (String policy : List.of("missing_keys: unknown", "missing_keys: skip")) {
             try (Warehouse w = TestServers.newDatabase()) {

@@ -76,6 +76,22 @@ class VaultTransactionalLinkIT {
         }
     }
 
+    @Test
+    void shouldSetAsideAnEventWhosePayloadItsTypeRejectsAndLoadTheOthers() throws Exception {
+        ProjectConfig project = new ProjectLoader(EnvResolver.of(Map.of())).parse(Path.of("."), YAML, "strata.yaml");
+        try (Warehouse w = TestServers.newDatabase()) {
+            StgFixture.create(w, "transfers");
+            VaultLoader loader = new VaultLoader(w, "bank", project.vault());
+            StgFixture.land(w, "transfers", List.of(transfer(1, 2, 0, "10.00", "rent"), transfer(1, 2, 5, "\"lots\"", "bad"),
+                    transfer(2, 1, 6, "3", "back")));
+            assertThat(loader.load("l_transfer")).as("the two good events").isEqualTo(2);
+            assertThat(rows(w)).containsExactlyInAnyOrder(row(1, 2, 0, "10.00", "rent"), row(2, 1, 6, "3.00", "back"));
+            assertThat(new VaultRejects(w, "bank").list(java.util.Optional.empty(), false, 10))
+                    .extracting(VaultRejects.Reject::target, VaultRejects.Reject::stgSeq, VaultRejects.Reject::column, VaultRejects.Reject::value)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("l_transfer", 2L, "amount", "lots"));
+        }
+    }
+
     /** Link key, payer, payee, at, amount, memo as stored. */
     private static List<String> row(long from, long to, int minute, String amount, String memo) {
         String at = T.plusMinutes(minute).toInstant().toString();
