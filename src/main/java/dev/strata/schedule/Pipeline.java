@@ -91,7 +91,14 @@ public final class Pipeline {
                 case SOURCE -> NodeSchedule.continuous();
                 case VAULT -> schedule(section, n.name(), ScheduleSection.Layer.VAULT, problems);
                 case MART, TASK -> schedule(section, n.name(), ScheduleSection.Layer.MARTS, problems);
+                // snapshots are the ends of intervals: point-in-time and bridge tables run with the marts that read them
+                case PIT, BRIDGE -> schedule(section, n.name(), ScheduleSection.Layer.MARTS, problems);
             };
+            if ((n.kind() == NodeKind.PIT || n.kind() == NodeKind.BRIDGE) && schedule.isContinuous()) {
+                problems.add(section.nodePositions().getOrDefault(n.name(), n.position()), "schedule.nodes." + n.name(),
+                        "'" + n.name() + "' is a " + n.kind().word() + " table, built once per interval (its snapshot is the "
+                                + "interval's end); give it every: or cron: instead of continuous");
+            }
             schedules.put(n.name(), schedule);
             if (n.kind() == NodeKind.MART || n.kind() == NodeKind.TASK) {
                 Mart mart = marts.marts().get(n.name());
@@ -131,7 +138,7 @@ public final class Pipeline {
             Mart mart = marts.marts().get(name);
             Optional<String> timeColumn = mart != null && mart.materialization() == dev.strata.config.MartConfig.Materialization.INCREMENTAL
                     ? mart.timeColumn() : Optional.empty();
-            nodes.add(new ProjectTests.NodeInfo(name, n.relation(), timeColumn));
+            nodes.add(new ProjectTests.NodeInfo(name, n.relation(), timeColumn, ghostKeyColumn(project.vault(), name)));
         }
         ProjectTests.Templates templates = new ProjectTests.Templates() {
             @Override
@@ -150,6 +157,17 @@ public final class Pipeline {
             }
         };
         return ProjectTests.build(project, dialect, nodes, templates, problems);
+    }
+
+    /** The hash key column of a vault hub or satellite whose ghost value marks its ghost record, if it has one. */
+    private static Optional<String> ghostKeyColumn(dev.strata.config.VaultSection vault, String table) {
+        if (!vault.ghostRecords()) {
+            return Optional.empty();
+        }
+        if (vault.hubs().containsKey(table)) {
+            return Optional.of(table + "_hk");
+        }
+        return Optional.ofNullable(vault.satellites().get(table)).map(s -> s.parent() + "_hk");
     }
 
     /** The SQL objects the project deploys on this warehouse before its tasks run (docs/operations.md). */
