@@ -131,10 +131,11 @@ public final class Backfill {
         List<String> nodes = nodes(o.select());
         if (nodes.isEmpty()) {
             throw new StrataException(ErrorCode.USAGE, "nothing to backfill: the selection has no scheduled node"
-                    + " (sources and continuous vault targets run with `strata run`)");
+                    + " (kafka and redis sources and continuous vault targets run with `strata run`)");
         }
         TaskRunStore store = new TaskRunStore(warehouse, pipeline.name(), clock);
         store.syncEdges(pipeline.graph().edges());
+        store.registerCoverage(pipeline.coverageNodes());
         List<TaskRunStore.NewRun> runs = new ArrayList<>();
         for (String n : nodes) {
             NodeSchedule s = pipeline.schedule(n);

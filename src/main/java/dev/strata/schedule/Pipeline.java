@@ -79,12 +79,19 @@ public final class Pipeline {
         Map<String, TaskAction> actions = new LinkedHashMap<>();
         MartBuilder builder = new MartBuilder(adapter);
         for (Node n : graph.nodes()) {
+            SourceConfig jdbc = n.kind() == NodeKind.SOURCE ? project.sources().get(n.name()) : null;
+            if (jdbc != null && !JdbcSourceNodes.isJdbc(jdbc)) {
+                jdbc = null;
+            }
             NodeSchedule schedule = switch (n.kind()) {
-                case SOURCE -> NodeSchedule.continuous();
+                case SOURCE -> jdbc != null ? JdbcSourceNodes.schedule(section, jdbc, problems) : NodeSchedule.continuous();
                 case VAULT -> schedule(section, n.name(), ScheduleSection.Layer.VAULT, problems);
                 case MART, TASK -> schedule(section, n.name(), ScheduleSection.Layer.MARTS, problems);
             };
             schedules.put(n.name(), schedule);
+            if (jdbc != null) {
+                actions.put(n.name(), TestedAction.of(project.name(), tests.of(n.name()), JdbcSourceNodes.action(project.name(), jdbc)));
+            }
             if (n.kind() == NodeKind.MART || n.kind() == NodeKind.TASK) {
                 Mart mart = marts.marts().get(n.name());
                 if (mart != null) {
@@ -105,8 +112,10 @@ public final class Pipeline {
                 problems.add(at, "schedule.nodes." + name, "no node named '" + name + "'"
                         + Suggestions.didYouMean(name, graph.nodes().stream().map(Node::name).toList()));
             } else if (node.get().kind() == NodeKind.SOURCE && !settings.isContinuous()
+                    && !JdbcSourceNodes.isJdbc(project.sources().get(name))
                     && (settings.every().isPresent() || settings.cron().isPresent())) {
-                problems.add(at, "schedule.nodes." + name, "'" + name + "' is a source; sources land continuously");
+                problems.add(at, "schedule.nodes." + name, "'" + name + "' is a " + project.sources().get(name).spec().kind()
+                        + " source, which lands continuously (only jdbc sources run on a schedule)");
             }
         });
         problems.throwIfAny();
@@ -189,6 +198,14 @@ public final class Pipeline {
 
     public Optional<TaskAction> action(String node) {
         return Optional.ofNullable(actions.get(node));
+    }
+
+    /**
+     * The scheduled nodes that report coverage when a run succeeds ({@code jdbc} sources): downstream
+     * intervals wait until the run covering them succeeded. Registered before the first claim.
+     */
+    public List<String> coverageNodes() {
+        return project.sourcesInOrder().stream().filter(JdbcSourceNodes::isJdbc).map(SourceConfig::name).toList();
     }
 
     /** The nodes that run on a schedule (not continuously), in topological order. */

@@ -70,6 +70,7 @@ public final class Scheduler implements AutoCloseable {
     /** Publishes the graph's edges, queues what is due and starts the workers and the ticker. */
     public void start() throws SQLException {
         store.syncEdges(pipeline.graph().edges());
+        store.registerCoverage(pipeline.coverageNodes());
         tick();
         pool.start();
         ticker.scheduleWithFixedDelay(() -> {

@@ -103,6 +103,23 @@ public interface SqlDialect {
         return "CREATE TEMPORARY VIEW " + quote(view) + " AS " + select;
     }
 
+    /**
+     * {@code ALTER TABLE} adding a nullable column (a {@code jdbc} source whose table gained one):
+     * existing rows read NULL in it.
+     */
+    default String addColumn(String qualifiedTable, String column, String sqlType) {
+        return "ALTER TABLE " + qualifiedTable + " ADD COLUMN " + quote(column) + " " + sqlType;
+    }
+
+    /**
+     * {@code ALTER TABLE} changing a column to a type that holds every value it holds now (a longer
+     * {@code varchar}, a larger integer or decimal): the values stay as they are. The standard's
+     * {@code ALTER COLUMN … SET DATA TYPE}; MySQL and MariaDB spell it {@code MODIFY COLUMN}.
+     */
+    default String alterColumnType(String qualifiedTable, String column, String sqlType) {
+        return "ALTER TABLE " + qualifiedTable + " ALTER COLUMN " + quote(column) + " SET DATA TYPE " + sqlType;
+    }
+
     /** {@code CREATE TABLE qualified AS select}. */
     default String createTableAs(String qualifiedTable, String select) {
         return "CREATE TABLE " + qualifiedTable + " AS " + select;

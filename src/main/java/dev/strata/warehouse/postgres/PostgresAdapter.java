@@ -5,6 +5,7 @@ import dev.strata.warehouse.Catalog;
 import dev.strata.warehouse.Locks;
 import dev.strata.warehouse.Materializer;
 import dev.strata.warehouse.SqlDialect;
+import dev.strata.warehouse.SourceReads;
 import dev.strata.warehouse.SqlErrors;
 import dev.strata.warehouse.StgSequences;
 import dev.strata.warehouse.TaskQueue;
@@ -22,6 +23,7 @@ final class PostgresAdapter implements WarehouseAdapter {
     private final PostgresSequences sequences = new PostgresSequences(sql);
     private final PostgresSettings settings = new PostgresSettings();
     private final PostgresErrors errors = new PostgresErrors();
+    private final PostgresSourceReads sourceReads = new PostgresSourceReads(new PostgresBulkExport());
 
     @Override
     public String name() {
@@ -71,6 +73,11 @@ final class PostgresAdapter implements WarehouseAdapter {
     @Override
     public SqlErrors errors() {
         return errors;
+    }
+
+    @Override
+    public SourceReads sourceReads() {
+        return sourceReads;
     }
 
     @Override
