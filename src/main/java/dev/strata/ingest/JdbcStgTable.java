@@ -180,11 +180,16 @@ final class JdbcStgTable {
         List<String> stops = new ArrayList<>();
         for (LandedColumn old : before.values()) {
             LandedColumn cur = now.get(old.name());
-            if (cur == null) {
+            if (cur == null && !table.containsKey(old.name())) {
+                // dropped in the source and, on purpose, from the STG table too: forgotten
+                changes.add(new Change(old.name(), "dropped", old.sourceType(), null, true));
+            } else if (cur == null) {
                 changes.add(new Change(old.name(), "dropped", old.sourceType(), null, false));
                 stops.add("column '" + old.name() + "' (" + old.sourceType() + ") is no longer in the source. "
-                        + qualified() + " keeps it for the rows already landed; if it was dropped on purpose, drop it "
-                        + "from " + qualified() + " too (and from " + SCHEMAS + "), or select it as NULL in a query:");
+                        + qualified() + " keeps it for the rows already landed. If it was dropped on purpose, drop it "
+                        + "from " + qualified() + " too (ALTER TABLE ... DROP COLUMN " + old.name() + ") and the next run "
+                        + "goes on without it; or land it as NULL with a query: (SELECT ..., CAST(NULL AS ...) AS "
+                        + old.name() + " FROM ...)");
             } else if (!table.containsKey(old.name())) {
                 stops.add("column '" + old.name() + "' of " + qualified() + " was dropped from the warehouse table; "
                         + "add it back, or drop the table to start over");
@@ -202,6 +207,9 @@ final class JdbcStgTable {
         try (Statement s = c.createStatement()) {
             for (LandedColumn old : before.values()) {
                 LandedColumn cur = now.get(old.name());
+                if (cur == null) {
+                    continue;   // dropped from both
+                }
                 if (cur.type().equals(old.type())) {
                     if (!cur.sourceType().equals(old.sourceType())) {
                         changes.add(new Change(old.name(), "narrowed", old.sourceType(), cur.sourceType(), true));
@@ -294,7 +302,8 @@ final class JdbcStgTable {
                         + "; widened in " + qualified();
                 case "narrowed" -> "column '" + ch.column() + "' changed from " + ch.oldType() + " to " + ch.newType()
                         + ", which still fits " + qualified();
-                case "dropped" -> "column '" + ch.column() + "' (" + ch.oldType() + ") was dropped in the source; the source is stopped";
+                case "dropped" -> "column '" + ch.column() + "' (" + ch.oldType() + ") was dropped in the source"
+                        + (ch.applied() ? " and from " + qualified() + "; landing goes on without it" : "; the source is stopped");
                 default -> "column '" + ch.column() + "' changed type from " + ch.oldType() + " to " + ch.newType()
                         + "; the source is stopped";
             };
