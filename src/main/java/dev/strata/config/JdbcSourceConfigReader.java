@@ -21,10 +21,13 @@ final class JdbcSourceConfigReader {
 
     /** Reads {@code jdbc:} of a source whose mapping is {@code source}. */
     static JdbcSourceSpec read(ConfigReader source, ConfigReader j) {
-        String url = j.requiredString("url");
-        if (url != null && !url.startsWith("jdbc:")) {
-            j.problem("url", "expected a JDBC URL such as jdbc:postgresql://host:5432/shop or jdbc:mariadb://host:3306/shop");
-        }
+        // A bad value is reported at the value, where the user has to change it.
+        String url = j.required("url").flatMap(v -> v.asString().filter(u -> {
+            if (!u.startsWith("jdbc:")) {
+                v.problem("expected a JDBC URL such as jdbc:postgresql://host:5432/shop or jdbc:mariadb://host:3306/shop");
+            }
+            return true;
+        })).orElse(null);
         String user = j.string("user").orElse("");
         Secret password = j.secret("password");
         Optional<String> table = j.optional("table").flatMap(v -> v.asString().flatMap(t -> tableName(v, t)));
@@ -51,12 +54,19 @@ final class JdbcSourceConfigReader {
                 }
             }
         }
-        int fetchSize = j.integer("fetch_size", JdbcSourceSpec.DEFAULT_FETCH_SIZE);
-        if (fetchSize < 1 || fetchSize > MAX_FETCH_SIZE) {
-            j.problem("fetch_size", "must be between 1 and " + MAX_FETCH_SIZE);
-        }
-        Optional<Integer> keep = j.optional("keep").flatMap(ConfigValue::asInt);
-        keep.filter(k -> k < 1).ifPresent(k -> j.problem("keep", "must be at least 1 (snapshot dates kept)"));
+        int fetchSize = j.optional("fetch_size").flatMap(v -> v.asInt().filter(f -> {
+            boolean ok = f >= 1 && f <= MAX_FETCH_SIZE;
+            if (!ok) {
+                v.problem("must be between 1 and " + MAX_FETCH_SIZE);
+            }
+            return ok;
+        })).orElse(JdbcSourceSpec.DEFAULT_FETCH_SIZE);
+        Optional<Integer> keep = j.optional("keep").flatMap(v -> v.asInt().filter(k -> {
+            if (k < 1) {
+                v.problem("must be at least 1 (snapshot dates kept)");
+            }
+            return true;
+        }));
         if (incremental && j.has("keep")) {
             j.problem("keep", "only for mode: snapshot (an incremental source keeps every row version it landed)");
         }

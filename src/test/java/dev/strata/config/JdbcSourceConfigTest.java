@@ -78,26 +78,26 @@ class JdbcSourceConfigTest {
                   d:
                     kafka: { topic: t }
                     schedule: "@daily"
-                """)).containsExactly(
-                "strata.yaml:4:12: sources.a.jdbc.url: expected a JDBC URL such as jdbc:postgresql://host:5432/shop or jdbc:mariadb://host:3306/shop",
+                """)).containsExactly(   // sorted by position
                 "strata.yaml:4:5: sources.a.jdbc: give one of 'table' (a table or schema.table of the source) or 'query' (a SELECT of the source's SQL)",
-                "strata.yaml:4:57: sources.a.jdbc.cursor: only for mode: incremental (a snapshot reads the whole table each run)",
-                "strata.yaml:4:83: sources.a.jdbc.fetch_size: must be between 1 and 1000000",
-                "strata.yaml:4:70: sources.a.jdbc.keep: must be at least 1 (snapshot dates kept)",
-                "strata.yaml:6:56: sources.b.jdbc.table: 'my table' is not a table name: give table or schema.table, each part "
-                        + Identifiers.RULE + " (for other names, use query: with the name quoted as the source database quotes it)",
+                "strata.yaml:4:18: sources.a.jdbc.url: expected a JDBC URL such as jdbc:postgresql://host:5432/shop or jdbc:mariadb://host:3306/shop",
+                "strata.yaml:4:56: sources.a.jdbc.cursor: only for mode: incremental (a snapshot reads the whole table each run)",
+                "strata.yaml:4:74: sources.a.jdbc.keep: must be at least 1 (snapshot dates kept)",
+                "strata.yaml:4:89: sources.a.jdbc.fetch_size: must be between 1 and 1000000",
                 "strata.yaml:6:5: sources.b.jdbc: give one of 'table' (a table or schema.table of the source) or 'query' (a SELECT of the source's SQL)",
-                "strata.yaml:6:90: sources.b.jdbc.cursor: required for mode: incremental (the column whose greater values mark new "
+                "strata.yaml:6:5: sources.b.jdbc.cursor: required for mode: incremental (the column whose greater values mark new "
                         + "or changed rows, such as modify_date or an id)",
-                "strata.yaml:6:123: sources.b.jdbc.lookback: expected a duration such as 10m (a time cursor) or a number such as 1000 "
+                "strata.yaml:6:54: sources.b.jdbc.table: 'my table' is not a table name: give table or schema.table, each part "
+                        + Identifiers.RULE + " (for other names, use query: with the name quoted as the source database quotes it)",
+                "strata.yaml:6:114: sources.b.jdbc.lookback: expected a duration such as 10m (a time cursor) or a number such as 1000 "
                         + "(a numeric cursor), got 'soon'",
-                "strata.yaml:8:15: sources.b.schedule: a jdbc source runs on a schedule (every: 1h, cron: '0 1 * * *', @daily); it cannot be continuous",
                 "strata.yaml:7:5: sources.b.key: not for a jdbc source: its rows are typed columns of the source table, identified "
                         + "by their values (see docs/sources.md)",
+                "strata.yaml:8:15: sources.b.schedule: a jdbc source runs on a schedule (every: 1h, cron: '0 1 * * *', @daily); it cannot be continuous",
                 "strata.yaml:9:14: sources.b.batch.max_wait: not for a jdbc source: it reads its rows at once; batch.max_records and "
                         + "batch.max_bytes size its landing batches",
-                "strata.yaml:11:65: sources.c.jdbc.mode: 'full' is not one of snapshot, incremental",
-                "strata.yaml:11:71: sources.c.jdbc.tabel: unknown key (did you mean 'table'?)",
+                "strata.yaml:11:63: sources.c.jdbc.mode: 'full' is not one of snapshot, incremental",
+                "strata.yaml:11:69: sources.c.jdbc.tabel: unknown key (did you mean 'table'?)",
                 "strata.yaml:14:5: sources.d.schedule: only a jdbc source runs on a schedule; kafka and redis sources land continuously");
     }
 }
