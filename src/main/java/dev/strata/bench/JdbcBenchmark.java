@@ -138,8 +138,8 @@ public final class JdbcBenchmark {
                     + "CASE i % 5 WHEN 0 THEN 'deliver to the back door, please' WHEN 1 THEN 'a, comma and \"quotes\"' "
                     + "WHEN 2 THEN '' WHEN 3 THEN NULL ELSE 'note ' || i END, "
                     + "CASE WHEN i % 13 = 0 THEN NULL ELSE i % 2 = 0 END, "
-                    + "date '2024-02-01' + (i % 365) "
-                    + "FROM generate_series(1, " + n + ") i");
+                    + "date '2024-02-01' + CAST(i % 365 AS integer) "
+                    + "FROM generate_series(CAST(1 AS bigint), " + n + ") i");
             s.execute("VACUUM (FREEZE, ANALYZE) orders");
         }
     }

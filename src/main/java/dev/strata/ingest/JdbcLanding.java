@@ -112,8 +112,7 @@ public final class JdbcLanding {
         SqlDialect d = adapter.sql();
         String meta = source.spec().mode() == JdbcSourceSpec.Mode.SNAPSHOT
                 ? d.quote(StgTable.SEQ) + ", " + d.quote(JdbcStgTable.SNAPSHOT_DATE) + ", <source columns>, "
-                + d.quote(StgTable.LOADED_AT) + ", " + d.quote(StgTable.BATCH_ID) + "; key (" + d.quote(JdbcStgTable.SNAPSHOT_DATE)
-                + ", " + d.quote(StgTable.SEQ) + ")"
+                + d.quote(StgTable.LOADED_AT) + ", " + d.quote(StgTable.BATCH_ID) + "; indexed by " + d.quote(JdbcStgTable.SNAPSHOT_DATE)
                 : d.quote(StgTable.SEQ) + ", <source columns>, " + d.quote(StgTable.KEY) + " (MD5 of the row), "
                 + d.quote(StgTable.LOADED_AT) + ", " + d.quote(StgTable.BATCH_ID) + "; unique " + d.quote(StgTable.KEY);
         return d.qualified(StgTable.SCHEMA, config.name()) + " (" + meta + ")";

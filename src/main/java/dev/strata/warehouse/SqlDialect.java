@@ -104,6 +104,17 @@ public interface SqlDialect {
     }
 
     /**
+     * An index on a column whose values arrive in runs that follow the order rows are loaded in —
+     * a {@code jdbc} snapshot's {@code _snapshot_date}: every row a run loads has the run's date —
+     * for the deletes and reads by that column. Idempotent. The standard's is a plain index;
+     * PostgreSQL's is a BRIN index, which costs next to nothing per loaded row where a B-tree
+     * costs about a third of a bulk load ({@code strata bench jdbc}, docs/performance.md).
+     */
+    default String createLoadOrderIndex(String indexName, String schema, String table, String column) {
+        return "CREATE INDEX IF NOT EXISTS " + quote(indexName) + " ON " + qualified(schema, table) + " (" + quote(column) + ")";
+    }
+
+    /**
      * {@code ALTER TABLE} adding a nullable column (a {@code jdbc} source whose table gained one):
      * existing rows read NULL in it.
      */
