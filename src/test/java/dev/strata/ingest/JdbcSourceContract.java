@@ -308,6 +308,12 @@ abstract class JdbcSourceContract {
                     + D2 + "' ORDER BY order_id"))
                     .isEqualTo(f.sourceChecksum("SELECT " + ORDER_COLUMNS + ", coupon FROM orders ORDER BY order_id"));
             assertThat(changes(f)).containsExactly("coupon added applied");
+            JdbcSourceStatus status = JdbcSourceStatus.read(f.warehouse, JdbcFixture.PIPELINE, f.sourceConfig("orders",
+                    "table: orders\nmode: snapshot"));
+            assertThat(status.describe()).as("what strata status prints")
+                    .isEqualTo("snapshot, last snapshot " + D2 + " (100 rows), 200 rows in STG");
+            assertThat(status.recentChanges()).extracting(JdbcSourceStatus.SchemaChange::describe).singleElement()
+                    .asString().startsWith("added coupon (").doesNotContain("stopped");
         }
     }
 
@@ -511,6 +517,10 @@ abstract class JdbcSourceContract {
                     + "2945 beyond the lookback; 3020 not selected by the query").isEqualTo(2);
             assertThat(f.count("SELECT count(*) FROM stg.events")).isEqualTo(202);
             assertThat(f.count("SELECT count(*) FROM stg.events WHERE id = 2945")).isZero();
+            assertThat(JdbcSourceStatus.read(f.warehouse, JdbcFixture.PIPELINE, f.sourceConfig("events",
+                    "query: SELECT id, kind FROM events WHERE kind <> 'k0'\nmode: incremental\ncursor: id\nlookback: 25",
+                    "batch: { max_records: 40 }")).describe()).as("what strata status prints")
+                    .isEqualTo("incremental, cursor at 3010, 202 rows in STG");
         }
     }
 }
