@@ -54,6 +54,13 @@ final class PlanCommand implements Callable<Integer> {
         out.println();
         out.println("sources:");
         for (SourceConfig s : config.sourcesInOrder()) {
+            if (s.spec() instanceof dev.strata.config.JdbcSourceSpec j) {
+                // what a run reads and where it lands; nothing connects to the source here
+                dev.strata.ingest.JdbcLanding landing = dev.strata.ingest.JdbcLanding.of(config.name(), s);
+                out.println("  " + s.name() + " (jdbc, " + j.mode().word() + ") -> " + landing.describeTable(checked.adapter()));
+                out.println("      reads: " + landing.describeRead());
+                continue;
+            }
             out.println("  " + s.name() + " (" + s.spec().kind() + ") -> stg." + s.name());
         }
         if (config.vault().declared()) {

@@ -74,6 +74,19 @@ final class StatusCommand implements Callable<Integer> {
                         c.getOrDefault(TaskState.SUCCESS, 0), c.getOrDefault(TaskState.FAILED, 0),
                         c.getOrDefault(TaskState.QUEUED, 0) + c.getOrDefault(TaskState.UP_FOR_RETRY, 0));
             }
+            List<dev.strata.config.SourceConfig> jdbc = config.sources().values().stream()
+                    .filter(src -> src.spec() instanceof dev.strata.config.JdbcSourceSpec).toList();
+            if (!jdbc.isEmpty()) {
+                out.println();
+                out.println("jdbc sources:");
+                for (dev.strata.config.SourceConfig src : jdbc) {
+                    dev.strata.ingest.JdbcSourceStatus st = dev.strata.ingest.JdbcSourceStatus.read(pw.warehouse(), config.name(), src);
+                    out.println("  " + src.name() + ": " + st.describe());
+                    for (dev.strata.ingest.JdbcSourceStatus.SchemaChange ch : st.recentChanges()) {
+                        out.println("    schema change " + TIME.format(ch.at()) + ": " + ch.describe());
+                    }
+                }
+            }
             long failedRuns = nodes.values().stream()
                     .mapToLong(n -> n.counts().getOrDefault(TaskState.FAILED, 0)).sum();
             List<RunLog.Run> running = log.runs(List.of(TaskState.RUNNING), 50);

@@ -121,10 +121,17 @@ public final class ProjectLoader {
             kinds++;
             spec = m.mapping("redis").map(ProjectLoader::readRedis).orElse(null);
         }
+        if (m.has("jdbc")) {
+            kinds++;
+            spec = m.mapping("jdbc").map(j -> JdbcSourceConfigReader.read(m, j)).orElse(null);
+        } else if (m.has("schedule")) {
+            m.problem("schedule", "only a jdbc source runs on a schedule; kafka and redis sources land continuously");
+        }
+        m.optional("schedule");   // read with the jdbc spec
         if (kinds == 0) {
-            m.problem("needs a kind: kafka or redis");
+            m.problem("needs a kind: kafka, redis or jdbc");
         } else if (kinds > 1) {
-            m.problem("has more than one kind: choose kafka or redis");
+            m.problem("has more than one kind: choose kafka, redis or jdbc");
         }
         List<JsonPath> key = m.optional("key").map(ProjectLoader::readKey).orElse(List.of());
         if (!key.isEmpty() && spec instanceof RedisSourceSpec) {
@@ -143,7 +150,10 @@ public final class ProjectLoader {
         }
         BatchConfig batch = m.mapping("batch").map(ProjectLoader::readBatch).orElse(BatchConfig.defaults());
         long maxBytes = m.size("max_message_bytes", SourceConfig.DEFAULT_MAX_MESSAGE_BYTES);
-        tests.read(m, new TestsConfigReader.NodeShape(name, TestsConfigReader.STG_COLUMNS, true, Optional.of("_loaded_at")));
+        // a jdbc source's columns are the source table's, known when it is read
+        tests.read(m, spec instanceof JdbcSourceSpec
+                ? new TestsConfigReader.NodeShape(name, null, false, Optional.of("_loaded_at"))
+                : new TestsConfigReader.NodeShape(name, TestsConfigReader.STG_COLUMNS, true, Optional.of("_loaded_at")));
         m.finish();
         return new SourceConfig(name, spec, key, filter, eventTime, window, batch, maxBytes, m.position());
     }

@@ -73,6 +73,40 @@ final class CsvRows {
         return this;
     }
 
+    /**
+     * A field written as it is, unquoted: a number, a date or a time in the landing CSV's form
+     * ({@code BulkLoad}), which never holds a comma, a quote or a line break. NULL when null.
+     */
+    CsvRows raw(String ascii) {
+        separator();
+        if (ascii != null) {
+            ascii(ascii);
+        }
+        return this;
+    }
+
+    /**
+     * A whole row already encoded as landing CSV (as a source database's bulk export prints it),
+     * with or without its final line break.
+     */
+    CsvRows line(byte[] row) {
+        beginRow();
+        int n = row.length > 0 && row[row.length - 1] == '\n' ? row.length - 1 : row.length;
+        ensure(n);
+        System.arraycopy(row, 0, buf, len, n);
+        len += n;
+        endRow();
+        return this;
+    }
+
+    /** Feeds the bytes of the row being written, so far, to {@code digest} (a row hash). */
+    void digestOpenRow(java.security.MessageDigest digest) {
+        if (!rowOpen) {
+            throw new IllegalStateException("no row is open");
+        }
+        digest.update(buf, rowStarts[rows], len - rowStarts[rows]);
+    }
+
     /** A text field, or NULL when {@code s} is null. */
     CsvRows text(String s) {
         separator();
@@ -154,10 +188,17 @@ final class CsvRows {
      * number ({@code firstSeq}, {@code firstSeq + 1}, ...) in front and {@code batchId} at the end.
      */
     InputStream framed(int from, int to, long firstSeq, long batchId) {
+        return framed(from, to, firstSeq, ("," + batchId + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * Rows {@code [from, to)}, each with its sequence number in front and {@code suffix} (the
+     * fields after the row's own, then the line break) at its end.
+     */
+    InputStream framed(int from, int to, long firstSeq, byte[] suffix) {
         if (rowOpen) {
             throw new IllegalStateException("a row is still open");
         }
-        byte[] suffix = ("," + batchId + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         return new InputStream() {
             private int row = from;
             private byte[] prefix = new byte[0];

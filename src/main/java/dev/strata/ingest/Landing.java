@@ -55,6 +55,9 @@ public final class Landing implements AutoCloseable {
         List<SourceLander> started = new ArrayList<>();
         try {
             for (SourceConfig source : env.project().sourcesInOrder()) {
+                if (source.spec().isScheduled()) {
+                    continue;   // a jdbc source lands in its own task runs (JdbcLanding)
+                }
                 SourceLander lander = source.spec() instanceof KafkaSourceSpec
                         ? new KafkaLander(env, source, listener)
                         : new RedisLander(env, source, listener);
@@ -77,7 +80,8 @@ public final class Landing implements AutoCloseable {
      * that tasks and vault loads reading {@code stg.<source>} find it even before the first message
      * (a lander otherwise creates it on its own thread, racing the scheduler's first claim). Best
      * effort: a table this cannot prepare (the warehouse refuses, or it exists with another key) is
-     * left to its lander, which retries and says why.
+     * left to its lander, which retries and says why. A {@code jdbc} source's table is made from the
+     * source's columns, so only when the source database can be reached now.
      */
     public static void prepareTables(Environment env) {
         prepareTables(env.project(), env.warehouse(), env.workerId());
@@ -92,6 +96,10 @@ public final class Landing implements AutoCloseable {
                                      String workerId) {
         for (SourceConfig source : project.sourcesInOrder()) {
             try {
+                if (source.spec().isScheduled()) {
+                    JdbcLanding.of(project.name(), source).prepareTable(warehouse);
+                    continue;
+                }
                 new StgWriter(warehouse, project.name(), source, workerId).ensureTables();
             } catch (SQLException | RuntimeException e) {
                 LOG.debug("source '{}': stg table not prepared up front ({}); its lander will", source.name(), e.getMessage());

@@ -87,8 +87,12 @@ public final class Pipeline {
         Map<String, TaskAction> actions = new LinkedHashMap<>();
         MartBuilder builder = new MartBuilder(adapter);
         for (Node n : graph.nodes()) {
+            SourceConfig jdbc = n.kind() == NodeKind.SOURCE ? project.sources().get(n.name()) : null;
+            if (jdbc != null && !JdbcSourceNodes.isJdbc(jdbc)) {
+                jdbc = null;
+            }
             NodeSchedule schedule = switch (n.kind()) {
-                case SOURCE -> NodeSchedule.continuous();
+                case SOURCE -> jdbc != null ? JdbcSourceNodes.schedule(section, jdbc, problems) : NodeSchedule.continuous();
                 case VAULT -> schedule(section, n.name(), ScheduleSection.Layer.VAULT, problems);
                 case MART, TASK -> schedule(section, n.name(), ScheduleSection.Layer.MARTS, problems);
                 // snapshots are the ends of intervals: point-in-time and bridge tables run with the marts that read them
@@ -100,6 +104,9 @@ public final class Pipeline {
                                 + "interval's end); give it every: or cron: instead of continuous");
             }
             schedules.put(n.name(), schedule);
+            if (jdbc != null) {
+                actions.put(n.name(), TestedAction.of(project.name(), tests.of(n.name()), JdbcSourceNodes.action(project.name(), jdbc)));
+            }
             if (n.kind() == NodeKind.MART || n.kind() == NodeKind.TASK) {
                 Mart mart = marts.marts().get(n.name());
                 if (mart != null) {
@@ -120,8 +127,10 @@ public final class Pipeline {
                 problems.add(at, "schedule.nodes." + name, "no node named '" + name + "'"
                         + Suggestions.didYouMean(name, graph.nodes().stream().map(Node::name).toList()));
             } else if (node.get().kind() == NodeKind.SOURCE && !settings.isContinuous()
+                    && !JdbcSourceNodes.isJdbc(project.sources().get(name))
                     && (settings.every().isPresent() || settings.cron().isPresent())) {
-                problems.add(at, "schedule.nodes." + name, "'" + name + "' is a source; sources land continuously");
+                problems.add(at, "schedule.nodes." + name, "'" + name + "' is a " + project.sources().get(name).spec().kind()
+                        + " source, which lands continuously (only jdbc sources run on a schedule)");
             }
         });
         ProjectObjects objects = ProjectObjects.discover(project, adapter.name(), problems);
@@ -221,6 +230,14 @@ public final class Pipeline {
 
     public Optional<TaskAction> action(String node) {
         return Optional.ofNullable(actions.get(node));
+    }
+
+    /**
+     * The scheduled nodes that report coverage when a run succeeds ({@code jdbc} sources): downstream
+     * intervals wait until the run covering them succeeded. Registered before the first claim.
+     */
+    public List<String> coverageNodes() {
+        return project.sourcesInOrder().stream().filter(JdbcSourceNodes::isJdbc).map(SourceConfig::name).toList();
     }
 
     /** The nodes that run on a schedule (not continuously), in topological order. */

@@ -103,6 +103,34 @@ public interface SqlDialect {
         return "CREATE TEMPORARY VIEW " + quote(view) + " AS " + select;
     }
 
+    /**
+     * An index on a column whose values arrive in runs that follow the order rows are loaded in —
+     * a {@code jdbc} snapshot's {@code _snapshot_date}: every row a run loads has the run's date —
+     * for the deletes and reads by that column. Idempotent. The standard's is a plain index;
+     * PostgreSQL's is a BRIN index, which costs next to nothing per loaded row where a B-tree
+     * costs about a third of a bulk load ({@code strata bench jdbc}, docs/performance.md).
+     */
+    default String createLoadOrderIndex(String indexName, String schema, String table, String column) {
+        return "CREATE INDEX IF NOT EXISTS " + quote(indexName) + " ON " + qualified(schema, table) + " (" + quote(column) + ")";
+    }
+
+    /**
+     * {@code ALTER TABLE} adding a nullable column (a {@code jdbc} source whose table gained one):
+     * existing rows read NULL in it.
+     */
+    default String addColumn(String qualifiedTable, String column, String sqlType) {
+        return "ALTER TABLE " + qualifiedTable + " ADD COLUMN " + quote(column) + " " + sqlType;
+    }
+
+    /**
+     * {@code ALTER TABLE} changing a column to a type that holds every value it holds now (a longer
+     * {@code varchar}, a larger integer or decimal): the values stay as they are. The standard's
+     * {@code ALTER COLUMN … SET DATA TYPE}; MySQL and MariaDB spell it {@code MODIFY COLUMN}.
+     */
+    default String alterColumnType(String qualifiedTable, String column, String sqlType) {
+        return "ALTER TABLE " + qualifiedTable + " ALTER COLUMN " + quote(column) + " SET DATA TYPE " + sqlType;
+    }
+
     /** {@code CREATE TABLE qualified AS select}. */
     default String createTableAs(String qualifiedTable, String select) {
         return "CREATE TABLE " + qualifiedTable + " AS " + select;

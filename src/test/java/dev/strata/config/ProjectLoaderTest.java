@@ -301,7 +301,7 @@ class ProjectLoaderTest {
                 sources:
                   orders:
                     key: $.id
-                """)).containsExactly("strata.yaml:3:3: sources.orders: needs a kind: kafka or redis");
+                """)).containsExactly("strata.yaml:3:3: sources.orders: needs a kind: kafka, redis or jdbc");
     }
 
     @Test

@@ -29,6 +29,8 @@ final class LanderProcesses implements AutoCloseable {
         final String name;
         final Process process;
         final AtomicInteger batches = new AtomicInteger();
+        /** Batches read from a source and about to be landed (a {@code jdbc} lander's debug line). */
+        final AtomicInteger read = new AtomicInteger();
         volatile boolean started;
 
         Lander(String name, Process process) {
@@ -51,22 +53,32 @@ final class LanderProcesses implements AutoCloseable {
         }
     }
 
+    private final Class<?> main;
+    private final List<String> jvmArgs;
+
     LanderProcesses(String jdbcUrl, Path yaml, String testName) throws IOException {
+        this(jdbcUrl, yaml, testName, LanderProcess.class, List.of());
+    }
+
+    /** Children running {@code main} (same arguments as {@link LanderProcess}) with extra JVM arguments. */
+    LanderProcesses(String jdbcUrl, Path yaml, String testName, Class<?> main, List<String> jvmArgs) throws IOException {
         this.jdbcUrl = jdbcUrl;
         this.yaml = yaml;
         this.logDir = Path.of("target", "lander-logs", testName);
+        this.main = main;
+        this.jvmArgs = List.copyOf(jvmArgs);
         Files.createDirectories(logDir);
     }
 
     Lander start(String name, String workerId) throws IOException {
         Path log = logDir.resolve(name + ".log");
-        ProcessBuilder pb = new ProcessBuilder(List.of(
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                "-cp", System.getProperty("java.class.path"),
-                LanderProcess.class.getName(), jdbcUrl, yaml.toString(), workerId))
-                .redirectErrorStream(true);
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName(), jdbcUrl, yaml.toString(), workerId));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Lander l = new Lander(name, pb.start());
         all.add(l);
         Thread reader = new Thread(() -> {
@@ -77,6 +89,8 @@ final class LanderProcesses implements AutoCloseable {
                 while ((line = r.readLine()) != null) {
                     if (line.startsWith("landed ")) {
                         l.batches.incrementAndGet();
+                    } else if (line.contains("landing a batch of")) {
+                        l.read.incrementAndGet();
                     } else if (line.equals("started")) {
                         l.started = true;
                     }

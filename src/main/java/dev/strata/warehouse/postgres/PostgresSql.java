@@ -18,6 +18,13 @@ import java.util.UUID;
  */
 final class PostgresSql extends StandardSql {
 
+    /** BRIN: one summary per 128 pages instead of one entry per row; the runs of a date are contiguous. */
+    @Override
+    public String createLoadOrderIndex(String indexName, String schema, String table, String column) {
+        return "CREATE INDEX IF NOT EXISTS " + quote(indexName) + " ON " + qualified(schema, table) + " USING brin ("
+                + quote(column) + ")";
+    }
+
     @Override
     public String jsonType() {
         return "jsonb";
