@@ -29,7 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.json.JsonConverter;
@@ -65,12 +64,14 @@ import org.slf4j.LoggerFactory;
  *       last committed change: nothing lost, nothing twice.</li>
  *   <li><b>The slot is acknowledged after the commit.</b> Only then is the point's record marked
  *       processed and the batch finished ({@link DebeziumEngine.RecordCommitter}); the engine's offset
- *       flush (a no-op) is followed by the task's commit, which confirms the point's commit LSN to
- *       the slot. Confirming less than the warehouse holds only keeps WAL longer; the slot never
- *       runs ahead of the warehouse, so the server still has every change the warehouse lacks.</li>
+ *       flush (a no-op) is followed by the task's commit, in which Debezium's PostgreSQL task reads the
+ *       offset back from the offset store — the warehouse's committed one — and confirms its commit
+ *       LSN to the slot. So the slot never runs ahead of the warehouse, and the server still has every
+ *       change the warehouse lacks; confirming less only keeps WAL longer.</li>
  *   <li><b>Restarts inside the engine.</b> When Debezium restarts its task after an error (the source
- *       server went away), it reads the offset again and re-delivers from there: the lander notices
- *       the read ({@link CdcOffsetStore} asks it) and drops its open transaction first.</li>
+ *       server went away), it reads the offset again and delivers everything after it again. The
+ *       lander recognises that in the stream — a transaction already begun since the last commit
+ *       begins again, or a snapshot starts over — and drops its open transaction first.</li>
  *   <li><b>Second line.</b> Each change has an identity in its STG table, unique by
  *       {@code (_partition, _offset)}: the change's LSN and its position in its source transaction
  *       ({@code transaction.total_order}); a snapshot row, {@code snapshot <lsn>} and its ordinal. Were
@@ -101,7 +102,6 @@ final class CdcLander implements SourceLander {
     private final Map<String, RecordDecoder> eventTimes = new HashMap<>();
     private final CdcStgWriter writer;
     private final CountDownLatch stop = new CountDownLatch(1);
-    private final AtomicLong offsetReads = new AtomicLong();
     private final AtomicReference<DebeziumEngine<RecordChangeEvent<SourceRecord>>> engine = new AtomicReference<>();
     private final Thread thread;
     private final JsonConverter keyConverter = new JsonConverter();
@@ -315,12 +315,13 @@ final class CdcLander implements SourceLander {
 
     /** What {@link CdcOffsetStore#get} answers: the committed offset, read from the warehouse now. */
     private Map<ByteBuffer, ByteBuffer> committedForDebezium() {
-        offsetReads.incrementAndGet();
-        CdcOffset committed;
-        try {
-            committed = readCommitted();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the committed position from the warehouse: " + e.getMessage(), e);
+        CdcOffset committed = writer.committed();
+        if (committed == null) {
+            try {
+                committed = readCommitted();
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read the committed position from the warehouse: " + e.getMessage(), e);
+            }
         }
         String key = committed.offset().get("key");
         String value = committed.offset().get("value");
@@ -392,8 +393,10 @@ final class CdcLander implements SourceLander {
         private final EventTimes.MillisFormatter times = new EventTimes.MillisFormatter();
         private final String heartbeatTopic = "__debezium-heartbeat." + spec.source();
         private final String transactionTopic = spec.source() + ".transaction";
-        private long seenReads = -1;
+        /** Source transactions begun since the last commit: a second BEGIN of one means the stream restarted. */
+        private final java.util.Set<String> openTransactions = new java.util.HashSet<>();
         private boolean inTransaction;
+        private String currentTransaction;
         private boolean inSnapshot;
         private long snapshotOrdinal;
         private long eventInTransaction;
@@ -403,15 +406,6 @@ final class CdcLander implements SourceLander {
         public void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
                                 DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
                 throws InterruptedException {
-            long reads = offsetReads.get();
-            if (reads != seenReads) {
-                // the task (re)started from the committed offset: what is open will be delivered again
-                writer.abort();
-                inTransaction = false;
-                inSnapshot = false;
-                snapshotOrdinal = 0;
-                seenReads = reads;
-            }
             RecordChangeEvent<SourceRecord> point = null;
             for (RecordChangeEvent<SourceRecord> event : records) {
                 SourceRecord r = event.record();
@@ -419,7 +413,15 @@ final class CdcLander implements SourceLander {
                 if (topic.equals(transactionTopic)) {
                     Struct v = (Struct) r.value();
                     if ("BEGIN".equals(v.getString("status"))) {
+                        if (!openTransactions.add(v.getString("id"))) {
+                            // delivered again: the task restarted from the committed offset, and everything
+                            // since it comes again, this transaction first
+                            restarted("transaction " + v.getString("id") + " begins again");
+                            openTransactions.add(v.getString("id"));
+                            point = null;
+                        }
                         inTransaction = true;
+                        currentTransaction = v.getString("id");
                         eventInTransaction = 0;
                     } else {
                         inTransaction = false;
@@ -438,6 +440,11 @@ final class CdcLander implements SourceLander {
                 CdcStgWriter.Table t = byTopic.get(topic);
                 if (t == null || r.value() == null) {
                     continue;   // a table not listed (cannot happen with table.include.list), or a tombstone
+                }
+                Struct source = ((Struct) r.value()).getStruct("source");
+                if ("first".equals(source.getString("snapshot")) && (writer.open() || writer.buffered() > 0)) {
+                    restarted("a snapshot begins again");
+                    point = null;
                 }
                 land(t, r);
                 Map<String, ?> offset = r.sourceOffset();
@@ -462,6 +469,17 @@ final class CdcLander implements SourceLander {
                 // the engine stops; the lander starts it again from the committed offset
                 throw new IllegalStateException("landing into the warehouse failed: " + e.getMessage(), e);
             }
+        }
+
+        /** Drops what is open: the engine delivers it again from the committed offset. */
+        private void restarted(String why) {
+            LOG.info("cdc source '{}': {} (the connector restarted); the uncommitted changes are dropped and land "
+                    + "as delivered again", spec.source(), why);
+            writer.abort();
+            openTransactions.clear();
+            inTransaction = false;
+            inSnapshot = false;
+            snapshotOrdinal = 0;
         }
 
         private void land(CdcStgWriter.Table t, SourceRecord r) {
@@ -508,7 +526,15 @@ final class CdcLander implements SourceLander {
         }
 
         private void commit(SourceRecord pointRecord) throws SQLException, PositionConflictException {
-            List<CdcStgWriter.Landed> landed = writer.commitToPoint(offsetOf(pointRecord));
+            Map<String, String> offset = offsetOf(pointRecord);
+            List<CdcStgWriter.Landed> landed = writer.commitToPoint(offset);
+            openTransactions.clear();
+            if (inTransaction) {
+                openTransactions.add(currentTransaction);
+            }
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("cdc source '{}': committed {} at {}", spec.source(), landed, offset.get("value"));
+            }
             Duration took = Duration.ofNanos(System.nanoTime() - openedNanos);
             for (CdcStgWriter.Landed l : landed) {
                 metrics.get(l.table()).landed(l.rows(), l.duplicates(), took);

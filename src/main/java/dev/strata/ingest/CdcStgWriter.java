@@ -68,7 +68,7 @@ final class CdcStgWriter {
     private final String createScratch;
     private final String clearScratch;
     private Connection conn;
-    private CdcOffset committed;
+    private volatile CdcOffset committed;   // read by the engine's offset store on its threads
 
     CdcStgWriter(Warehouse warehouse, String pipeline, String source, String worker, List<String> stgTables) {
         this.warehouse = warehouse;

@@ -64,6 +64,7 @@ final class LanderProcesses implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                "-Dorg.slf4j.simpleLogger.log.dev.strata.ingest.CdcLander=debug",
                 "-cp", System.getProperty("java.class.path"),
                 LanderProcess.class.getName(), jdbcUrl, yaml.toString(), workerId))
                 .redirectErrorStream(true);
