@@ -49,6 +49,26 @@ final class CdcChangeScript implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
+    /** Continues where an earlier script on the same table stopped: its rows exist, new ids and values follow on. */
+    void continueAfter(List<Event> earlier, long initialRows) {
+        java.util.Map<Long, long[]> rows = new java.util.LinkedHashMap<>();
+        for (long i = 1; i <= initialRows; i++) {
+            rows.put(i, new long[] {i, i});
+        }
+        for (Event e : earlier) {
+            if (e.op().equals("d")) {
+                rows.remove(e.id());
+            } else {
+                rows.put(e.id(), new long[] {e.id(), e.v()});
+            }
+            nextId = Math.max(nextId, e.id() + 1);
+            nextV = Math.max(nextV, e.v() + 1);
+        }
+        nextId = Math.max(nextId, initialRows + 1);
+        live.clear();
+        live.addAll(rows.values());
+    }
+
     static void createTable(CdcFixture f, long rows) {
         f.source("CREATE TABLE items (id bigint PRIMARY KEY, v bigint NOT NULL, note text)",
                 "ALTER TABLE items REPLICA IDENTITY FULL",
