@@ -134,6 +134,10 @@ public final class ProjectLoader {
         if (!key.isEmpty() && spec instanceof RedisSourceSpec) {
             m.problem("key", "a Redis source is keyed by each entry's Redis key and value; remove 'key'");
         }
+        if (!key.isEmpty() && spec instanceof KafkaSourceSpec k && k.isDebezium()) {
+            m.problem("key", "format: debezium lands every change event of a row (a key would keep only its first); "
+                    + "_key holds the change's record key, remove 'key'");
+        }
         Optional<RecordFilter> filter = m.optional("filter").flatMap(ProjectLoader::readFilter);
         Optional<JsonPath> eventTime = m.optional("event_time").flatMap(ConfigValue::asJsonPath);
         Optional<Duration> window = Optional.empty();
