@@ -7,9 +7,16 @@
   const kindColors = { source: '#5b8def', stg: '#5b8def', vault: '#8e6ad8', task: '#7a869a', hub: '#8e6ad8', link: '#c06ad8', satellite: '#d88e6a', mart: '#2aa198' };
   const graphChart = chart(document.getElementById('graph-chart'));
   let selected = null;
+  let latest = new Map();   // name -> node of the last /api/graph answer
+  // a vault target with rejected rows or failing loads is red whatever its runs say
+  const trouble = n => n.load_error || n.rejects > 0;
+  const troubleText = n => (n.load_error ? 'loads failing: ' + n.load_error : '')
+    + (n.rejects > 0 ? (n.load_error ? '\n' : '') + n.rejects + ' STG row' + (n.rejects === 1 ? '' : 's')
+      + ' rejected; latest: ' + n.reject_reason + ' (strata vault rejects list)' : '');
   // kinds that run continuously (landing, vault loads after each batch) unless the schedule gives them intervals
   const CONTINUOUS_KINDS = ['source', 'stg', 'vault'];
 
+  const esc = t => String(t).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
   const LAYERS = { source: 0, stg: 1, hub: 2, vault: 3, link: 3, satellite: 4 };
   const ROW = 86;          // 36 px symbol + two 15 px label lines + a gap
   const CHAR = 6.6;        // width of one label character at 11 px
@@ -71,7 +78,8 @@
     const tallest = Math.max(1, ...[...Array(count).keys()].map(c => nodes.filter(n => col.get(n.name) === c).length));
     const data = nodes.map(n => {
       // a continuous vault target has no task runs: it is green once it has loaded something
-      const color = n.state ? stateColors[n.state] : (n.covered_until ? stateColors.success : (kindColors[n.layer || n.kind] || '#7a869a'));
+      const color = trouble(n) ? stateColors.failed : n.state ? stateColors[n.state]
+        : (n.covered_until ? stateColors.success : (kindColors[n.layer || n.kind] || '#7a869a'));
       // a short column is centred on the tallest one
       const offset = (tallest - nodes.filter(m => col.get(m.name) === col.get(n.name)).length) * ROW / 2;
       return {
@@ -101,7 +109,8 @@
       lineStyle: { curveness: Math.min(0.3, Math.max(0, col.get(n.name) - (col.get(i) ?? 0) - 1) * 0.08) } })));
     graphChart.setOption({
       animation: false,
-      tooltip: { formatter: p => p.dataType === 'node' && !p.name.startsWith(CORNER) ? p.name + ' (' + p.value + ')' : '' },
+      tooltip: { formatter: p => p.dataType === 'node' && !p.name.startsWith(CORNER) ? esc(p.name) + ' (' + p.value + ')'
+        + (latest.has(p.name) && trouble(latest.get(p.name)) ? '<br>' + esc(troubleText(latest.get(p.name))).replace(/\n/g, '<br>') : '') : '' },
       series: [{
         type: 'graph', layout: 'none', roam: true, data, links,
         left: 0, top: 0, width, height,
@@ -117,7 +126,9 @@
     const body = document.querySelector('#nodes tbody');
     replace(body, nodes.map(n => el('tr', { dataset: { node: n.name }, onclick: () => select(n.name) },
       el('td', null, el('a', { href: '#' }, n.name)), el('td', null, n.kind), el('td', { className: 'muted' }, n.table || '–'),
-      el('td', { className: 'num' }, fmt.num(n.rows)), el('td', null, n.state || !CONTINUOUS_KINDS.includes(n.kind) ? badge(n.state)
+      el('td', { className: 'num' }, fmt.num(n.rows)), el('td', null, trouble(n)
+        ? el('span', { className: 'badge state-failed', title: troubleText(n) }, n.load_error ? 'failing' : n.rejects + ' rejected')
+        : n.state || !CONTINUOUS_KINDS.includes(n.kind) ? badge(n.state)
         : el('span', { className: 'badge state-continuous', title: n.covered_until
           ? 'loads after each landed batch; complete up to ' + fmt.time(n.covered_until)
           : 'runs after each landed batch, not per interval' }, 'continuous')),
@@ -137,7 +148,9 @@
             el('td', null, badge(r.state)), el('td', { className: 'num' }, r.attempt), el('td', { className: 'num' }, fmt.num(r.rows_affected))))));
       const errors = d.runs.filter(r => r.error).slice(0, 3).map(r => el('div', null,
         el('div', { className: 'muted' }, fmt.time(r.interval_start) + ' attempt ' + r.attempt), el('pre', null, r.error)));
-      replace(box, el('h2', { id: 'detail-name' }, d.name), el('dl', { className: 'kv' },
+      const n = latest.get(name);
+      const problems = n && trouble(n) ? [el('h2', null, 'Problems'), el('pre', { id: 'detail-problems' }, troubleText(n))] : [];
+      replace(box, el('h2', { id: 'detail-name' }, d.name), ...problems, el('dl', { className: 'kv' },
           el('dt', null, 'kind'), el('dd', null, d.kind), el('dt', null, 'table'), el('dd', null, d.table || '–'),
           el('dt', null, 'inputs'), el('dd', null, d.inputs.join(', ') || '–')),
         el('h2', null, 'SQL'), d.sql ? el('pre', { id: 'detail-sql' }, d.sql) : el('div', { className: 'empty' }, 'No SQL: this node is not built by Strata SQL.'),
@@ -151,6 +164,7 @@
 
   poll(async () => {
     const g = await api('/api/graph');
+    latest = new Map(g.nodes.map(n => [n.name, n]));
     draw(g.nodes);
     table(g.nodes);
   }, 3000);

@@ -8,7 +8,6 @@ import dev.strata.config.EnvResolver;
 import dev.strata.config.KafkaSourceSpec;
 import dev.strata.config.ProjectConfig;
 import dev.strata.config.ProjectLoader;
-import dev.strata.config.Secret;
 import dev.strata.console.ConsoleHooks;
 import dev.strata.console.ConsoleServer;
 import dev.strata.embedded.EmbeddedKafka;
@@ -103,7 +102,12 @@ public final class FintechDemo {
      */
     public Outcome run(CountDownLatch stop) throws Exception {
         long t0 = System.nanoTime();
-        Path work = options.dataDir().orElseGet(FintechDemo::tempDir);
+        try (DemoWorkDir work = DemoWorkDir.of(options.dataDir(), "strata-fintech-")) {
+            return run(stop, t0, work.path());
+        }
+    }
+
+    private Outcome run(CountDownLatch stop, long t0, Path work) throws Exception {
         Path projectDir = work.resolve("project");
         ExampleProjects.copy(EXAMPLE, projectDir);
         ProjectConfig project = new ProjectLoader(EnvResolver.system()).load(projectDir);
@@ -129,8 +133,7 @@ public final class FintechDemo {
             EmbeddedPostgres pg = services.postgres().orElseThrow(() -> new StrataException(ErrorCode.CONFIG,
                     "the demo needs the embedded PostgreSQL; unset STRATA_WAREHOUSE_URL"));
             kafka.createTopic(source.topic(), PARTITIONS);
-            try (Warehouse warehouse = Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(),
-                    options.workers() + 6)) {
+            try (Warehouse warehouse = services.warehouse(options.workers() + 6)) {
                 warehouse.migrate();
                 Environment env = new Environment(project, warehouse, kafka.bootstrap(),
                         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(),
@@ -142,6 +145,7 @@ public final class FintechDemo {
                         ? ConsoleServer.start(env, ConsoleHooks.forPipeline(pipeline)) : null) {
                     out.printf("ready in %.1f s%n", seconds(t0));
                     out.println("  psql     : " + pg.psqlCommand());
+                    out.println("  speed    : " + FoodDeliveryDemo.FAST_SETTINGS);
                     if (console != null) {
                         out.println("  console  : " + console.url() + "  (Dashboards: Global metrics)");
                     }
@@ -149,8 +153,7 @@ public final class FintechDemo {
                     out.flush();
                     Outcome outcome = runPipeline(env, pipeline, vaultLoader, kafka, source.topic(), seed, stop);
                     if (console != null && outcome.verified() && options.linger().isPresent()) {
-                        out.println("the console stays up for " + options.linger().get().toMinutes()
-                                + " min (Ctrl-C to stop): " + console.url());
+                        out.println(lingering(options.linger().get(), console.url()));
                         out.flush();
                         stop.await(options.linger().get().toMillis(), TimeUnit.MILLISECONDS);
                     }
@@ -158,6 +161,11 @@ public final class FintechDemo {
                 }
             }
         }
+    }
+
+    /** {@code the console stays up for 100s (Ctrl-C to stop): URL}, the duration as it was given. */
+    static String lingering(Duration linger, String url) {
+        return "the console stays up for " + dev.strata.config.Durations.format(linger) + " (Ctrl-C to stop): " + url;
     }
 
     private Outcome runPipeline(Environment env, Pipeline pipeline, VaultLoader vaultLoader, EmbeddedKafka kafka,
@@ -366,15 +374,5 @@ public final class FintechDemo {
 
     private static double seconds(long t0) {
         return (System.nanoTime() - t0) / 1e9;
-    }
-
-    private static Path tempDir() {
-        try {
-            Path dir = Files.createTempDirectory("strata-fintech-");
-            dir.toFile().deleteOnExit();
-            return dir;
-        } catch (IOException e) {
-            throw new StrataException(ErrorCode.INTERNAL, "cannot create a temporary directory: " + e.getMessage(), e);
-        }
     }
 }

@@ -6,6 +6,7 @@ import dev.strata.config.EnvResolver;
 import dev.strata.config.KafkaSourceSpec;
 import dev.strata.config.ProjectConfig;
 import dev.strata.config.ProjectLoader;
+import dev.strata.embedded.Durability;
 import dev.strata.embedded.EmbeddedKafka;
 import dev.strata.examples.ExampleProjects;
 import dev.strata.examples.fooddelivery.Dictionaries;
@@ -47,7 +48,10 @@ import org.apache.kafka.common.TopicPartition;
  * verifies both marts against ground truth computed in Java from the generator's log.
  *
  * <p>With a data directory everything persists (PostgreSQL, the Kafka log, positions, watermarks,
- * the generator log), so a demo killed with SIGKILL resumes where it stopped, without duplicates.
+ * the generator log), so a demo killed with SIGKILL resumes where it stopped, without losing or
+ * re-sending a message ({@link OrderProducer}: the log is written ahead of each send and its tail
+ * checked against the topic on resume). Its warehouse runs with {@link Durability#FAST} settings,
+ * and the demo says so.
  */
 public final class FoodDeliveryDemo {
     public static final String EXAMPLE = "food-delivery";
@@ -56,6 +60,9 @@ public final class FoodDeliveryDemo {
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(3);
     /** When a run longer than twice this checks its marts once while it goes on. */
     static final Duration CHECKPOINT_AFTER = Duration.ofSeconds(10);
+    /** What the demo's embedded warehouse trades for speed, said in its output (see {@link Durability#FAST}). */
+    static final String FAST_SETTINGS = "fast, not durable settings (PostgreSQL: fsync and synchronous_commit off): a killed "
+            + "server loses its last ~0.6 s of commits, a power loss may corrupt the data (`strata run` is durable)";
     private static final List<String> MARTS = List.of("user_product_counters", "user_category_counters");
 
     /** What the demo is asked to do. */
@@ -80,13 +87,8 @@ public final class FoodDeliveryDemo {
      */
     public boolean run(CountDownLatch stop) throws Exception {
         long t0 = System.nanoTime();
-        Path work = options.dataDir().orElseGet(FoodDeliveryDemo::tempDir);
-        try {
-            return run(stop, t0, work);
-        } finally {
-            if (options.dataDir().isEmpty()) {
-                deleteRecursively(work);
-            }
+        try (DemoWorkDir work = DemoWorkDir.of(options.dataDir(), "strata-demo-")) {
+            return run(stop, t0, work.path());
         }
     }
 
@@ -103,9 +105,9 @@ public final class FoodDeliveryDemo {
         EmbeddedKafka kafka = services.kafka().orElseThrow(() -> new StrataException(ErrorCode.CONFIG,
                 "the demo needs the embedded broker; unset KAFKA_BOOTSTRAP"));
         kafka.createTopic(orders.topic(), PARTITIONS);
-        String redisUrl = services.redis().orElseThrow(() -> new StrataException(ErrorCode.CONFIG,
-                "the demo needs the embedded Redis; unset REDIS_URL")).url();
-        int keys = DictionarySeeder.seed(redisUrl, dict);
+        var redis = services.redis().orElseThrow(() -> new StrataException(ErrorCode.CONFIG,
+                "the demo needs the embedded Redis; unset REDIS_URL"));
+        int keys = DictionarySeeder.seed(redis.url(), redis.password(), dict);
 
         PipelineRuntime.Options runtimeOptions = new PipelineRuntime.Options(options.dataDir(), 2,
                 Duration.ofSeconds(30), options.console());
@@ -117,10 +119,13 @@ public final class FoodDeliveryDemo {
                     seconds(t0), keys, orders.topic(), PARTITIONS);
             services.postgres().ifPresent(pg -> out.println("  psql     : " + pg.psqlCommand()));
             services.mariadb().ifPresent(db -> out.println("  mariadb  : " + db.clientCommand()));
+            out.println("  speed    : " + FAST_SETTINGS);
             runtime.consoleUrl().ifPresent(url -> out.println("  console  : " + url));
             out.println("  project  : " + projectDir + " (strata.yaml, marts/)");
             if (producer.sent() > 0) {
-                out.println("  resuming : " + producer.sent() + " messages were sent by an earlier run");
+                out.println("  resuming : " + producer.sent() + " messages were sent by an earlier run"
+                        + (producer.resent() > 0 ? " (" + producer.resent() + " of its last batch had not reached the topic: sent now)"
+                        : ""));
             }
             out.printf("sending orders at %.0f/s%s ...%n", options.ordersPerSecond(),
                     options.duration().map(d -> " for " + d.toSeconds() + " s").orElse(" until Ctrl-C"));
@@ -151,7 +156,7 @@ public final class FoodDeliveryDemo {
                     producer.start();
                     continue;
                 }
-                out.println(progress(seconds(t0), producer, w));
+                out.println(progress(seconds(t0), producer, w, kafka, orders.topic()));
                 out.flush();
             }
             producer.stop();
@@ -171,7 +176,7 @@ public final class FoodDeliveryDemo {
         Warehouse w = runtime.env().warehouse();
         Instant drained = drain(runtime, kafka, topic);
         awaitMartsBuiltAfter(w, project.name(), drained);
-        out.println(progress(seconds(t0), producer, w));
+        out.println(progress(seconds(t0), producer, w, kafka, topic));
         GroundTruth truth = GroundTruth.compute(OrderLog.read(log), dict);
         MartVerifier.Result result;
         try (Connection c = w.connection()) {
@@ -194,22 +199,6 @@ public final class FoodDeliveryDemo {
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    private static void deleteRecursively(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temporary folder: best effort
-        }
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("strata-demo-");
-        } catch (IOException e) {
-            throw new StrataException(ErrorCode.INTERNAL, "cannot create a temporary directory: " + e.getMessage(), e);
-        }
-    }
-
     /**
      * Waits until landing has consumed the topic to its end, then loads every vault target once
      * more (continuous loads run after batches; this one picks up the last of them), and returns
@@ -218,18 +207,13 @@ public final class FoodDeliveryDemo {
     private Instant drain(PipelineRuntime runtime, EmbeddedKafka kafka, String topic) throws Exception {
         Warehouse w = runtime.env().warehouse();
         long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-        try (Admin admin = kafka.admin()) {
-            Map<TopicPartition, OffsetSpec> request = java.util.stream.IntStream.range(0, PARTITIONS).boxed()
-                    .collect(Collectors.toMap(p -> new TopicPartition(topic, p), p -> OffsetSpec.latest()));
-            long end = admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).values().stream()
-                    .mapToLong(r -> r.offset()).sum();
-            while (landedPositions(w, runtime.env().pipeline()) < end) {
-                if (System.nanoTime() > deadline) {
-                    throw new StrataException(ErrorCode.VERIFICATION_FAILED, "landing did not reach the end of "
-                            + topic + " within " + DRAIN_TIMEOUT.toMinutes() + " minutes");
-                }
-                Thread.sleep(200);
+        long end = endOffsets(kafka, topic);
+        while (landedPositions(w, runtime.env().pipeline()) < end) {
+            if (System.nanoTime() > deadline) {
+                throw new StrataException(ErrorCode.VERIFICATION_FAILED, "landing did not reach the end of "
+                        + topic + " within " + DRAIN_TIMEOUT.toMinutes() + " minutes");
             }
+            Thread.sleep(200);
         }
         runtime.vaultLoader().loadAll();
         return Instant.now();
@@ -274,19 +258,48 @@ public final class FoodDeliveryDemo {
         }
     }
 
-    private static String progress(double elapsed, OrderProducer producer, Warehouse w) {
-        try (Connection c = w.connection(); Statement s = c.createStatement()) {
-            long landed = scalar(s, "SELECT count(*) FROM stg.orders");
-            long dead = scalar(s, "SELECT count(*) FROM strata.dead_letters WHERE source = 'orders'");
-            long orders = scalar(s, "SELECT count(*) FROM dds.h_order");
-            long vault = scalar(s, "SELECT (SELECT count(*) FROM dds.l_order_product) + (SELECT count(*) FROM dds.s_order_status)");
-            long martRows = scalar(s, "SELECT (SELECT count(*) FROM cdm.user_product_counters) "
-                    + "+ (SELECT count(*) FROM cdm.user_category_counters)");
-            return String.format("%5.0fs  sent %,d messages -> landed %,d (+%d dead letters) -> vault %,d orders, %,d rows "
-                    + "-> marts %,d rows", elapsed, producer.sent(), landed, dead, orders, vault, martRows);
+    /**
+     * One progress line whose numbers add up: the messages on the topic (the generator's, including
+     * any it re-sent after a restart, and those in flight) are landed rows, dead letters, or still
+     * to land; "acknowledged" is what the generator has confirmed and logged, at most the topic's
+     * count. The warehouse's counts come from one statement (one snapshot) and the topic's end is
+     * read after it, so "to land" is never negative.
+     */
+    private String progress(double elapsed, OrderProducer producer, Warehouse w, EmbeddedKafka kafka, String topic) {
+        try (Connection c = w.connection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM stg.orders), "
+                     + "(SELECT count(*) FROM strata.dead_letters WHERE source = 'orders'), "
+                     + "(SELECT count(*) FROM dds.h_order), "
+                     + "(SELECT count(*) FROM dds.l_order_product) + (SELECT count(*) FROM dds.s_order_status), "
+                     + "(SELECT count(*) FROM cdm.user_product_counters) + (SELECT count(*) FROM cdm.user_category_counters)")) {
+            rs.next();
+            long onTopic = endOffsets(kafka, topic);
+            return progressLine(elapsed, producer.sent(), onTopic, rs.getLong(1), rs.getLong(2), rs.getLong(3),
+                    rs.getLong(4), rs.getLong(5));
         } catch (SQLException e) {
-            return String.format("%5.0fs  sent %,d messages (pipeline starting: %s)", elapsed, producer.sent(),
+            return String.format("%5.0fs  generator %,d acknowledged (pipeline starting: %s)", elapsed, producer.sent(),
                     e.getMessage().lines().findFirst().orElse(""));
+        } catch (Exception e) {
+            return String.format("%5.0fs  generator %,d acknowledged (topic unreadable: %s)", elapsed, producer.sent(),
+                    String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        }
+    }
+
+    /** The line of {@link #progress}; {@code topic = landed + deadLetters + to land}. */
+    static String progressLine(double elapsed, long acknowledged, long onTopic, long landed, long deadLetters,
+                               long orders, long vaultRows, long martRows) {
+        return String.format("%5.0fs  topic %,d messages = landed %,d + dead letters %,d + to land %,d "
+                        + "(generator: %,d acknowledged) -> vault %,d orders, %,d rows -> marts %,d rows", elapsed, onTopic,
+                landed, deadLetters, Math.max(0, onTopic - landed - deadLetters), acknowledged, orders, vaultRows, martRows);
+    }
+
+    /** The sum of the topic's end offsets: every message ever written to it. */
+    private static long endOffsets(EmbeddedKafka kafka, String topic) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            Map<TopicPartition, OffsetSpec> request = java.util.stream.IntStream.range(0, PARTITIONS).boxed()
+                    .collect(Collectors.toMap(p -> new TopicPartition(topic, p), p -> OffsetSpec.latest()));
+            return admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(r -> r.offset()).sum();
         }
     }
 

@@ -4,6 +4,7 @@ import dev.strata.config.ProjectConfig;
 import dev.strata.config.WarehouseConfig;
 import dev.strata.console.ConsoleHooks;
 import dev.strata.console.ConsoleServer;
+import dev.strata.embedded.Durability;
 import dev.strata.ingest.DeadLetters;
 import dev.strata.ingest.Landing;
 import dev.strata.runtime.Environment;
@@ -65,12 +66,15 @@ public final class PipelineRuntime implements AutoCloseable {
     private final Environment env;
     private final Pipeline pipeline;
     private final VaultLoader vaultLoader;
+    private final Optional<Path> dataDir;
     private Scheduler scheduler;
     private ContinuousVault vault;
     private Landing landing;
     private ConsoleServer console;
 
-    private PipelineRuntime(EmbeddedServices services, Warehouse warehouse, Environment env, Pipeline pipeline) {
+    private PipelineRuntime(EmbeddedServices services, Warehouse warehouse, Environment env, Pipeline pipeline,
+                            Optional<Path> dataDir) {
+        this.dataDir = dataDir;
         this.services = services;
         this.warehouse = warehouse;
         this.env = env;
@@ -78,9 +82,20 @@ public final class PipelineRuntime implements AutoCloseable {
         this.vaultLoader = VaultLoader.of(env);
     }
 
-    /** Starts everything, embedded servers included; on failure stops what was started and rethrows. */
+    /**
+     * Starts everything, embedded servers included (an embedded PostgreSQL durable, as
+     * {@code strata run} needs); on failure stops what was started and rethrows.
+     */
     public static PipelineRuntime start(ProjectConfig project, Options options) {
-        return start(project, options, EmbeddedServices.forProject(project, options.dataDir()));
+        EmbeddedServices services = EmbeddedServices.forProject(project, options.dataDir(), Durability.DURABLE);
+        try {
+            // landing and the console's streams page find the topics before the first message
+            services.createTopics(project);
+        } catch (RuntimeException e) {
+            services.close();
+            throw e;
+        }
+        return start(project, options, services);
     }
 
     /**
@@ -97,9 +112,11 @@ public final class PipelineRuntime implements AutoCloseable {
             Environment env = new Environment(project, warehouse,
                     services.kafka().map(k -> k.bootstrap()).orElse(null),
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(),
-                    Environment.defaultWorkerId(), services.redis().map(r -> r.url()).orElse(null));
-            runtime = new PipelineRuntime(services, warehouse, env, pipeline);
+                    Environment.defaultWorkerId(), services.redis().map(r -> r.url()).orElse(null),
+                    services.redis().map(r -> r.password()).orElse(null));
+            runtime = new PipelineRuntime(services, warehouse, env, pipeline, options.dataDir());
             runtime.startParts(options);
+            options.dataDir().ifPresent(d -> RunningServers.of(services).write(d));
             return runtime;
         } catch (RuntimeException | SQLException e) {
             if (runtime != null) {
@@ -121,10 +138,8 @@ public final class PipelineRuntime implements AutoCloseable {
     private static Warehouse connect(ProjectConfig project, EmbeddedServices services, int minPool) {
         WarehouseConfig cfg = project.warehouse();
         int pool = Math.max(cfg.poolSize(), minPool);
-        Optional<EmbeddedServices.WarehouseLogin> embedded = services.warehouseLogin();
-        if (embedded.isPresent()) {
-            EmbeddedServices.WarehouseLogin login = embedded.get();
-            return Warehouse.connect(login.jdbcUrl(), login.user(), login.password(), pool);
+        if (services.warehouseLogin().isPresent()) {
+            return services.warehouse(pool);
         }
         return Warehouse.connect(cfg.url(), cfg.user(), cfg.password(), pool);
     }
@@ -170,6 +185,11 @@ public final class PipelineRuntime implements AutoCloseable {
         return services;
     }
 
+    /** Completes with the error when an embedded server exited and could not be restarted: the pipeline cannot go on. */
+    public java.util.concurrent.CompletableFuture<dev.strata.StrataException> failure() {
+        return services.failure();
+    }
+
     public VaultLoader vaultLoader() {
         return vaultLoader;
     }
@@ -193,6 +213,7 @@ public final class PipelineRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        dataDir.ifPresent(RunningServers::remove);
         if (console != null) {
             console.close();
         }

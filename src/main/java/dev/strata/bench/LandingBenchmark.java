@@ -121,8 +121,8 @@ public final class LandingBenchmark {
                 closers.add(0, pg);
                 cpu = CpuClock.jvmAndPostgres(pg.dataDir());
                 url = pg.jdbcUrl();
-                user = EmbeddedPostgres.USER;
-                password = Secret.empty();
+                user = pg.user();
+                password = pg.password();
             }
             String bootstrap;
             if (options.bootstrap().isPresent()) {

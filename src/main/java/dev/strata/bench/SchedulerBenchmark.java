@@ -2,7 +2,6 @@ package dev.strata.bench;
 
 import dev.strata.config.EnvResolver;
 import dev.strata.config.ProjectLoader;
-import dev.strata.config.Secret;
 import dev.strata.embedded.EmbeddedPostgres;
 import dev.strata.schedule.Backfill;
 import dev.strata.schedule.Pipeline;
@@ -55,12 +54,12 @@ public final class SchedulerBenchmark {
         Path work = Files.createTempDirectory("strata-bench-scheduler");
         try (EmbeddedPostgres pg = EmbeddedPostgres.start(Optional.of(work.resolve("postgres")))) {
             double perTask;
-            try (Warehouse w = Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), parallel + 4)) {
+            try (Warehouse w = Warehouse.connect(pg.jdbcUrl(), pg.user(), pg.password(), parallel + 4)) {
                 w.migrate();
                 perTask = perTask(w, work.resolve("noop"));
             }
             double backfill;
-            try (Warehouse w = Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), parallel + 4)) {
+            try (Warehouse w = Warehouse.connect(pg.jdbcUrl(), pg.user(), pg.password(), parallel + 4)) {
                 backfill = fintech(w, work.resolve("fintech"), parallel);
             }
             String last = String.format(java.util.Locale.ROOT, "scheduler: per_task_ms=%.2f backfill_31d_s=%.1f", perTask, backfill);

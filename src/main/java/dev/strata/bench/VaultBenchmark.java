@@ -3,7 +3,6 @@ package dev.strata.bench;
 import dev.strata.config.EnvResolver;
 import dev.strata.config.ProjectConfig;
 import dev.strata.config.ProjectLoader;
-import dev.strata.config.Secret;
 import dev.strata.config.VaultSection;
 import dev.strata.embedded.EmbeddedPostgres;
 import dev.strata.ingest.StgTable;
@@ -83,7 +82,7 @@ public final class VaultBenchmark {
         out.printf("vault benchmark: %,d STG rows -> hub h_user, link l_order_user, satellite s_order_status%n", rows);
         out.flush();
         try (EmbeddedPostgres pg = EmbeddedPostgres.start(Optional.empty());
-             Warehouse w = Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), 2)) {
+             Warehouse w = Warehouse.connect(pg.jdbcUrl(), pg.user(), pg.password(), 2)) {
             long t0 = System.nanoTime();
             land(w);
             out.printf("  landed %,d STG rows in %.1f s (not measured)%n", rows, seconds(t0));

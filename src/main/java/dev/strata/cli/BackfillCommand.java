@@ -1,11 +1,19 @@
 package dev.strata.cli;
 
 import dev.strata.ErrorCode;
+import dev.strata.StrataException;
+import dev.strata.config.Durations;
 import dev.strata.config.ProjectConfig;
+import dev.strata.ingest.Landing;
 import dev.strata.runtime.Environment;
 import dev.strata.schedule.Backfill;
+import dev.strata.schedule.ContinuousVault;
 import dev.strata.schedule.Pipeline;
+import dev.strata.schedule.RetryWait;
 import dev.strata.schedule.TaskState;
+import dev.strata.vault.VaultLoader;
+import dev.strata.warehouse.Warehouse;
+import dev.strata.warehouse.Warehouses;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
@@ -31,9 +39,12 @@ import picocli.CommandLine.Spec;
         + "in parallel where dependencies allow; print a summary; exit 1 if any interval failed.")
 final class BackfillCommand implements Callable<Integer> {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     @Mixin
     ProjectDir project;
+    @Mixin
+    DataDirOption dataDir;
     @Option(names = "--from", required = true, converter = DateOption.class,
             description = "First schedule date, e.g. 2022-10-02 (UTC).")
     Instant from;
@@ -54,15 +65,21 @@ final class BackfillCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ProjectConfig config = project.load();
         PrintWriter out = spec.commandLine().getOut();
-        try (ProjectWarehouse pw = ProjectWarehouse.open(config, parallel + 2)) {
-            Pipeline pipeline = Pipeline.load(config, pw.warehouse().adapter());
-            Backfill backfill = new Backfill(pipeline, pw.warehouse(), Environment.defaultWorkerId(), Clock.systemUTC());
+        // before any server starts: a range the schedule does not cover says why nothing would run
+        List<String> notes = explainRange(Pipeline.load(config, Warehouses.forConfig(config.warehouse())));
+        try (ProjectWarehouse pw = ProjectWarehouse.open(config, dataDir.get(), parallel + 2)) {
+            Warehouse w = pw.warehouse();
+            Pipeline pipeline = Pipeline.load(config, w.adapter());
+            String worker = Environment.defaultWorkerId();
+            Backfill backfill = new Backfill(pipeline, w, worker, Clock.systemUTC());
             Backfill.Options options = new Backfill.Options(from, to, Optional.ofNullable(select), parallel, rerun,
                     Backfill.DEFAULT_LEASE, java.time.Duration.ofMillis(200));
             List<String> nodes = backfill.nodes(options.select());
             out.println("backfill " + config.name() + ": " + String.join(", ", nodes) + " from " + DAY.format(from)
                     + " to " + DAY.format(to) + (rerun ? " (rerun)" : ""));
+            notes.forEach(out::println);
             out.flush();
+            prepare(out, config, pipeline, w, worker, nodes);
             // Ctrl-C: stop claiming, let running tasks finish, print the summary, then let the JVM exit
             try (ShutdownSignal signal = ShutdownSignal.install("strata-backfill")) {
                 Thread onStop = new Thread(() -> {
@@ -80,14 +97,90 @@ final class BackfillCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Refuses (exit code 2) a range in which no selected node has an interval, saying why for each
+     * (the schedule's end or start, or no point of its cadence in the range); returns notes for nodes
+     * whose start or end leaves part of the range out, or which have no interval in it.
+     */
+    private List<String> explainRange(Pipeline pipeline) {
+        List<String> nodes = Backfill.nodes(pipeline, Optional.ofNullable(select));
+        Map<String, List<String>> empty = new LinkedHashMap<>();
+        Map<String, List<String>> clipped = new LinkedHashMap<>();
+        for (String n : nodes) {
+            var schedule = pipeline.schedule(n);
+            Optional<String> why = schedule.whyNoIntervals(from, to);
+            if (why.isPresent()) {
+                empty.computeIfAbsent(why.get(), k -> new java.util.ArrayList<>()).add(n);
+            } else {
+                schedule.clippedBy(from, to).ifPresent(c -> clipped.computeIfAbsent(c, k -> new java.util.ArrayList<>()).add(n));
+            }
+        }
+        String range = "from " + DAY.format(from) + " to " + DAY.format(to);
+        if (!nodes.isEmpty() && empty.values().stream().mapToInt(List::size).sum() == nodes.size()) {
+            List<String> reasons = new java.util.ArrayList<>();
+            empty.forEach((why, ns) -> reasons.add(String.join(", ", ns) + ": " + why));
+            throw new StrataException(ErrorCode.USAGE, "nothing to backfill " + range + ": " + String.join("; ", reasons));
+        }
+        List<String> notes = new java.util.ArrayList<>();
+        empty.forEach((why, ns) -> notes.add("note: " + String.join(", ", ns) + " has no interval " + range + ": " + why));
+        clipped.forEach((why, ns) -> notes.add("note: " + String.join(", ", ns) + " runs only part of the range: " + why));
+        return notes;
+    }
+
+    /**
+     * What the tasks read must exist before the first one runs, as under {@code strata run}: the STG
+     * table of every source (empty before anything landed) and the vault's tables. The continuous
+     * vault targets upstream of the selection load once now, so that the intervals see everything
+     * landed so far (a mart waits for the vault to cover its interval; without this load a backfill
+     * would wait for a {@code strata run} that may not be running).
+     */
+    private static void prepare(PrintWriter out, ProjectConfig config, Pipeline pipeline, Warehouse w, String worker,
+                                List<String> nodes) throws java.sql.SQLException {
+        Landing.prepareTables(config, w, worker);
+        if (!config.vault().declared()) {
+            return;
+        }
+        VaultLoader loader = new VaultLoader(w, config.name(), config.vault());
+        loader.prepare();
+        long t0 = System.nanoTime();
+        try (ContinuousVault vault = new ContinuousVault(pipeline, loader, w, Clock.systemUTC())) {
+            Map<String, Long> loaded = vault.catchUp(nodes);
+            if (!loaded.isEmpty()) {
+                out.printf("vault: loaded what has landed into %d continuous target(s) first: %,d new rows in %.1f s%n",
+                        loaded.size(), loaded.values().stream().mapToLong(Long::longValue).sum(),
+                        (System.nanoTime() - t0) / 1e9);
+                out.flush();
+            }
+        }
+    }
+
     private int run(PrintWriter out, Backfill backfill, Backfill.Options options) throws Exception {
         Backfill.Result result;
+        PrintWriter err = spec.commandLine().getErr();
+        boolean terminal = System.console() != null;
         try (ProgressBar bar = progressBar()) {
-            result = backfill.run(options, (finished, total, counts) -> {
-                bar.maxHint(total);
-                bar.stepTo(finished);
-                bar.setExtraMessage(counts.getOrDefault(TaskState.RUNNING, 0) + " running, "
-                        + counts.getOrDefault(TaskState.FAILED, 0) + " failed");
+            result = backfill.run(options, new Backfill.Progress() {
+                @Override
+                public void update(int finished, int total, Map<TaskState, Integer> counts) {
+                    bar.maxHint(total);
+                    bar.stepTo(finished);
+                    int waiting = counts.getOrDefault(TaskState.UP_FOR_RETRY, 0);
+                    bar.setExtraMessage(counts.getOrDefault(TaskState.RUNNING, 0) + " running, "
+                            + counts.getOrDefault(TaskState.FAILED, 0) + " failed"
+                            + (waiting > 0 ? ", " + waiting + " waiting to retry" : ""));
+                }
+
+                @Override
+                public void retrying(RetryWait wait) {
+                    synchronized (out) {
+                        if (terminal) {
+                            err.print("\r\033[K");   // the message goes on its own line, not into the bar's
+                            err.flush();
+                        }
+                        out.println(describe(wait, Instant.now()));
+                        out.flush();
+                    }
+                }
             });
         }
         printSummary(out, result, backfill.stopRequested());
@@ -109,6 +202,19 @@ final class BackfillCommand implements Callable<Integer> {
                     }
                 }, 100))
                 .build();
+    }
+
+    /** {@code init 2022-10-02 00:00 (data ...) failed attempt 1 of 2: <error>; next attempt at 12:05:03 UTC (in 5m)}. */
+    static String describe(RetryWait w, Instant now) {
+        long seconds = Math.max(0, Math.round(java.time.Duration.between(now, w.nextAttempt()).toMillis() / 1000.0));
+        return "retry: " + w.node() + " " + DAY.format(w.logicalDate()) + " (data " + w.interval() + ") failed attempt "
+                + w.attempt() + " of " + w.maxAttempts() + ": " + firstLine(w.error()) + "; next attempt at "
+                + CLOCK.format(w.nextAttempt()) + " UTC (in " + Durations.format(java.time.Duration.ofSeconds(seconds)) + ")";
+    }
+
+    private static String firstLine(String s) {
+        int nl = s == null ? -1 : s.indexOf('\n');
+        return s == null ? "" : nl < 0 ? s : s.substring(0, nl) + " ...";
     }
 
     static void printSummary(PrintWriter out, Backfill.Result result, boolean stopped) {

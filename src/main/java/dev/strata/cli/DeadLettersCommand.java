@@ -7,12 +7,8 @@ import dev.strata.ingest.DeadLetters;
 import dev.strata.runtime.Environment;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -34,6 +30,8 @@ final class DeadLettersCommand extends CommandGroup {
     static final class ListLetters implements Callable<Integer> {
         @Mixin
         ProjectDir project;
+        @Mixin
+        DataDirOption dataDir;
         @Option(names = "--source", paramLabel = "name", description = "Only this source.")
         String source;
         @Option(names = "--all", description = "Include dead letters already replayed.")
@@ -47,60 +45,110 @@ final class DeadLettersCommand extends CommandGroup {
         public Integer call() {
             ProjectConfig config = project.load();
             PrintWriter out = spec.commandLine().getOut();
-            try (ProjectWarehouse pw = ProjectWarehouse.open(config, 2)) {
+            try (ProjectWarehouse pw = ProjectWarehouse.open(config, dataDir.get(), 2)) {
                 DeadLetters letters = new DeadLetters(config, pw.warehouse(), Environment.defaultWorkerId());
                 List<DeadLetters.Letter> list = letters.list(Optional.ofNullable(source), all, limit);
                 if (list.isEmpty()) {
                     out.println("no " + (all ? "" : "pending ") + "dead letters in pipeline '" + config.name() + "'"
-                            + (source == null ? "" : " for source '" + source + "'"));
+                            + (source == null ? "" : " for source '" + source + "'") + " (" + pw.describe() + ")");
                     return 0;
                 }
                 out.printf("%-8s %-16s %9s %12s %9s  %-20s %s%n", "ID", "SOURCE", "PARTITION", "OFFSET", "BYTES", "CREATED", "REASON");
                 for (DeadLetters.Letter l : list) {
                     out.printf("%-8d %-16s %9d %12d %9s  %-20s %s%n", l.id(), l.source(), l.partition(), l.offset(),
-                            l.value() == null ? "null" : Integer.toString(l.value().length),
+                            l.value() == null ? "none" : Integer.toString(l.value().length),
                             l.createdAt().toString().substring(0, 19).replace('T', ' '),
-                            l.pending() ? l.reason() : "[replayed " + l.replayedAt().toString().substring(0, 19).replace('T', ' ')
-                                    + ": " + l.replayNote() + "] " + l.reason());
-                    out.println("         value: " + preview(l.value(), 120));
+                            TerminalText.line(l.pending() ? l.reason() : "[replayed "
+                                    + l.replayedAt().toString().substring(0, 19).replace('T', ' ') + ": " + l.replayNote()
+                                    + "] " + l.reason()));
+                    out.println("         value: " + value(l.value(), false, 120));
                 }
                 out.println(list.size() + " dead letter(s) shown" + (list.size() == limit ? " (--limit reached)" : "")
-                        + "; `strata dead-letters show <id>` prints one in full, `strata dead-letters replay` lands them again");
+                        + "; `strata dead-letters show --id <id>` prints one in full, "
+                        + "`strata dead-letters replay --id <id>` (or --all) lands them again");
             }
             return 0;
         }
     }
 
-    /** {@code strata dead-letters show <id> [dir]}: one letter, with its whole value. */
-    @Command(name = "show", description = "Print one dead letter with its whole raw value.")
+    /** {@code strata dead-letters show [dir] --id n [--save-value file]}: one letter, with its whole value. */
+    @Command(name = "show", description = {"Print one dead letter with its whole raw value; bytes that could act on "
+            + "the terminal (control characters, invalid UTF-8) are shown escaped (\\x1b).",
+            "--save-value writes the exact value bytes to a file, to fix and replay with `replay --id n --value-file`."})
     static final class Show implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "id", description = "The dead letter's id (from `list`).")
-        long id;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "dir", defaultValue = ".",
-                description = "The project folder holding strata.yaml (default: the current directory).")
-        Path dir;
+        @Mixin
+        ProjectDir project;
+        @Mixin
+        DataDirOption dataDir;
+        @Option(names = "--id", paramLabel = "n", description = "The dead letter's id (from `list`).")
+        Long id;
+        /** Only to recognise the old form {@code show <id> <dir>} and say how the id is given now. */
+        @Parameters(index = "1", arity = "0..1", hidden = true)
+        Path extra;
+        @Option(names = "--save-value", paramLabel = "file", description = "Also write the value's exact bytes to this "
+                + "new file.")
+        Path saveValue;
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
-            ProjectConfig config = dev.strata.config.ProjectLoader.withSystemEnv().load(dir);
+            if (id != null && extra != null) {
+                throw new StrataException(ErrorCode.USAGE, "unexpected argument '" + extra + "': show takes one project "
+                        + "folder (the id goes with --id)");
+            }
+            if (id == null) {
+                String given = project.path().toString();
+                throw new StrataException(ErrorCode.USAGE, given.matches("\\d+") && !Files.isDirectory(project.path())
+                        ? "give the id with --id, as replay takes it: strata dead-letters show --id " + given + " [dir]"
+                        : "give the dead letter's id with --id n (`strata dead-letters list` shows the ids)");
+            }
+            if (saveValue != null && Files.exists(saveValue, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new StrataException(ErrorCode.USAGE, "cannot save the value to " + saveValue + ": " + saveValue
+                        + " exists; choose another name or remove it");
+            }
+            ProjectConfig config = project.load();
             PrintWriter out = spec.commandLine().getOut();
-            try (ProjectWarehouse pw = ProjectWarehouse.open(config, 2)) {
+            try (ProjectWarehouse pw = ProjectWarehouse.open(config, dataDir.get(), 2)) {
                 DeadLetters.Letter l = new DeadLetters(config, pw.warehouse(), Environment.defaultWorkerId()).find(id)
                         .orElseThrow(() -> new StrataException(ErrorCode.USAGE, "no dead letter " + id + " in pipeline '"
                                 + config.name() + "'"));
                 out.println("id:         " + l.id());
                 out.println("source:     " + l.source() + " (partition " + l.partition() + ", offset " + l.offset() + ")");
                 out.println("created:    " + l.createdAt());
-                out.println("reason:     " + l.reason());
-                out.println("state:      " + (l.pending() ? "pending" : "replayed at " + l.replayedAt() + ": " + l.replayNote()));
-                out.println("key:        " + preview(l.key(), Integer.MAX_VALUE));
-                out.println("headers:    " + (l.headers() == null ? "none" : l.headers()));
-                out.println("value (" + (l.value() == null ? "null" : l.value().length + " bytes") + "):");
-                out.println(preview(l.value(), Integer.MAX_VALUE));
+                out.println("reason:     " + TerminalText.line(l.reason()));
+                out.println("state:      " + (l.pending() ? "pending"
+                        : "replayed at " + l.replayedAt() + ": " + TerminalText.line(l.replayNote())));
+                out.println("key:        " + (l.key() == null ? "none" : TerminalText.of(l.key(), false, Integer.MAX_VALUE)));
+                out.println("headers:    " + (l.headers() == null ? "none" : TerminalText.line(l.headers())));
+                if (l.value() == null) {
+                    out.println("value:      none (a tombstone: the record has no value)");
+                } else {
+                    out.println("value (" + l.value().length + " bytes):");
+                    out.println(value(l.value(), true, Integer.MAX_VALUE));
+                }
+                if (saveValue != null) {
+                    save(l, out);
+                }
             }
             return 0;
+        }
+
+        private void save(DeadLetters.Letter l, PrintWriter out) {
+            if (l.value() == null) {
+                throw new StrataException(ErrorCode.USAGE, "dead letter " + l.id() + " has no value to save (a tombstone)");
+            }
+            try {
+                Files.write(saveValue, l.value(), java.nio.file.StandardOpenOption.CREATE_NEW);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                throw new StrataException(ErrorCode.USAGE, "cannot save the value to " + saveValue + ": " + saveValue
+                        + " exists; choose another name or remove it", e);
+            } catch (IOException e) {
+                throw new StrataException(ErrorCode.USAGE, "cannot save the value to " + saveValue + ": "
+                        + InputFiles.reason(e), e);
+            }
+            out.println("value saved to " + saveValue + " (" + l.value().length + " bytes); after fixing it: "
+                    + "strata dead-letters replay --id " + l.id() + " --value-file " + saveValue);
         }
     }
 
@@ -110,6 +158,8 @@ final class DeadLettersCommand extends CommandGroup {
     static final class Replay implements Callable<Integer> {
         @Mixin
         ProjectDir project;
+        @Mixin
+        DataDirOption dataDir;
         @ArgGroup(multiplicity = "1")
         Which which;
         @Option(names = "--value-file", paramLabel = "file",
@@ -135,16 +185,18 @@ final class DeadLettersCommand extends CommandGroup {
             if (source != null && which.id != null) {
                 throw new StrataException(ErrorCode.USAGE, "--source goes with --all");
             }
-            Optional<byte[]> fixed = valueFile == null ? Optional.empty() : Optional.of(Files.readAllBytes(valueFile));
+            Optional<byte[]> fixed = valueFile == null ? Optional.empty()
+                    : Optional.of(InputFiles.readAllBytes(valueFile, "the fixed value for --value-file"));
             ProjectConfig config = project.load();
             PrintWriter out = spec.commandLine().getOut();
-            try (ProjectWarehouse pw = ProjectWarehouse.open(config, 2)) {
+            try (ProjectWarehouse pw = ProjectWarehouse.open(config, dataDir.get(), 2)) {
                 DeadLetters letters = new DeadLetters(config, pw.warehouse(), Environment.defaultWorkerId());
                 List<DeadLetters.Replay> results = which.id != null ? List.of(letters.replay(which.id, fixed))
                         : letters.replayAll(Optional.ofNullable(source));
                 long failed = 0;
                 for (DeadLetters.Replay r : results) {
-                    out.printf("%-8d %-16s %s%n", r.id(), r.outcome().name().toLowerCase(java.util.Locale.ROOT), r.message());
+                    out.printf("%-8d %-16s %s%n", r.id(), r.outcome().name().toLowerCase(java.util.Locale.ROOT),
+                            TerminalText.line(r.message()));
                     if (r.outcome() == DeadLetters.Outcome.STILL_INVALID || r.outcome() == DeadLetters.Outcome.UNKNOWN_SOURCE) {
                         failed++;
                     }
@@ -157,18 +209,8 @@ final class DeadLettersCommand extends CommandGroup {
         }
     }
 
-    /** UTF-8 text when the bytes are valid UTF-8, else base64; cut to {@code max} characters. */
-    static String preview(byte[] b, int max) {
-        if (b == null) {
-            return "null (a tombstone)";
-        }
-        String s;
-        try {
-            s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(b)).toString();
-        } catch (CharacterCodingException e) {
-            s = "base64:" + Base64.getEncoder().encodeToString(b);
-        }
-        return s.length() <= max ? s : s.substring(0, max) + "... (" + b.length + " bytes)";
+    /** A value for the terminal: {@link TerminalText}, {@code none} for a tombstone. */
+    static String value(byte[] b, boolean multiline, int max) {
+        return b == null ? "none (a tombstone)" : TerminalText.of(b, multiline, max);
     }
 }

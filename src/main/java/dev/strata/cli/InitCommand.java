@@ -36,6 +36,16 @@ final class InitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
+            throw new dev.strata.StrataException(dev.strata.ErrorCode.USAGE, "cannot create a project in " + dir
+                    + ": it is a file");
+        }
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new dev.strata.StrataException(dev.strata.ErrorCode.USAGE, "cannot create a project in " + dir + ": "
+                    + InputFiles.reason(e), e);
+        }
         List<Path> written = ExampleProjects.copy(example, dir);
         if (written.isEmpty()) {
             out.println("nothing to do: " + dir + " already has every file of the " + example + " example");

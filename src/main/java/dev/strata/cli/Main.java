@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 StatusCommand.class,
                 TestCommand.class,
                 DeadLettersCommand.class,
+                ProduceCommand.class,
                 DemoCommand.class,
                 InitCommand.class,
                 BenchCommand.class,

@@ -45,7 +45,10 @@ final class PlanCommand implements Callable<Integer> {
         SqlCheck.Report report = SqlCheck.parse(checked.marts(), checked.adapter());
         report.warnings().forEach(w -> spec.commandLine().getErr().println(w));
         report.throwIfErrors();
-        PrintWriter out = spec.commandLine().getOut();
+        // the plan is composed whole before any of it is printed, so that an error found on the way
+        // (an unknown --select, a mart that fails to render for the --at interval) is all one sees
+        java.io.StringWriter plan = new java.io.StringWriter();
+        PrintWriter out = new PrintWriter(plan);
         out.println("project " + config.name());
         out.println("warehouse " + config.warehouse().redactedUrl());
         out.println();
@@ -58,6 +61,9 @@ final class PlanCommand implements Callable<Integer> {
         }
         printMarts(out, checked);
         printTests(out, checked);
+        out.flush();
+        spec.commandLine().getOut().print(plan);
+        spec.commandLine().getOut().flush();
         return 0;
     }
 

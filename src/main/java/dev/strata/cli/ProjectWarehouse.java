@@ -1,58 +1,61 @@
 package dev.strata.cli;
 
+import dev.strata.app.EmbeddedServices;
+import dev.strata.app.ProjectDataDir;
 import dev.strata.config.ProjectConfig;
-import dev.strata.config.Secret;
 import dev.strata.config.WarehouseConfig;
-import dev.strata.embedded.EmbeddedMariaDb;
-import dev.strata.embedded.EmbeddedPostgres;
+import dev.strata.embedded.Durability;
 import dev.strata.warehouse.Warehouse;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
  * The warehouse of a project for a command: a pool to the configured database, or, for
- * {@code embedded:postgres}, a PostgreSQL server of Strata's own whose data is kept in
- * {@code <project>/.strata/postgres} (for {@code embedded:mariadb}, a MariaDB server with its data
- * in {@code <project>/.strata/mariadb}); one command at a time may use it. The metadata schema is
- * migrated on open.
+ * {@code embedded:postgres} ({@code embedded:mariadb}), the server in the project's data directory
+ * ({@link ProjectDataDir}: {@code --data-dir}, the one recorded by {@code strata run}/{@code demo
+ * --data-dir}, else {@code <project>/.strata}; the data in its {@code postgres/} or {@code mariadb/})
+ * — attached to when another command runs it, started (and stopped on close) when none does. The
+ * metadata schema is migrated on open.
  */
 final class ProjectWarehouse implements AutoCloseable {
-    static final String EMBEDDED_DATA = ".strata/postgres";
-    static final String EMBEDDED_MARIADB_DATA = ".strata/mariadb";
-    private final Runnable stopEmbedded;
+    private final EmbeddedServices embedded;
     private final Warehouse warehouse;
 
-    private ProjectWarehouse(Runnable stopEmbedded, Warehouse warehouse) {
-        this.stopEmbedded = stopEmbedded;
+    private ProjectWarehouse(EmbeddedServices embedded, Warehouse warehouse) {
+        this.embedded = embedded;
         this.warehouse = warehouse;
     }
 
     static ProjectWarehouse open(ProjectConfig project, int minPoolSize) {
+        return open(project, Optional.empty(), minPoolSize);
+    }
+
+    static ProjectWarehouse open(ProjectConfig project, Optional<Path> dataDir, int minPoolSize) {
         WarehouseConfig cfg = project.warehouse();
         int pool = Math.max(cfg.poolSize(), minPoolSize);
-        Runnable stop = () -> { };
+        EmbeddedServices services = null;
         Warehouse w = null;
         try {
-            if (cfg.isEmbeddedMariaDb()) {
-                EmbeddedMariaDb db = EmbeddedMariaDb.start(Optional.of(project.directory().resolve(EMBEDDED_MARIADB_DATA)));
-                stop = db::close;
-                // until the MariaDB adapter exists (issue 13, phase 2) this fails as an unsupported database
-                w = Warehouse.connect(db.jdbcUrl(), db.user(), db.password(), pool);
-            } else if (cfg.isEmbedded()) {
-                Path dir = project.directory().resolve(EMBEDDED_DATA);
-                EmbeddedPostgres pg = EmbeddedPostgres.start(Optional.of(dir));
-                stop = pg::close;
-                w = Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), pool);
+            if (cfg.isEmbedded()) {
+                Path data = ProjectDataDir.locate(project.directory(), dataDir);
+                boolean mariadb = cfg.isEmbeddedMariaDb();
+                // the project's own warehouse, shared with `strata run`: durable like it
+                services = EmbeddedServices.start(!mariadb, mariadb, false, false, Optional.of(data), Durability.DURABLE);
+                // for embedded:mariadb this fails as an unsupported database until the MariaDB adapter
+                // exists (issue 13, phase 2)
+                w = services.warehouse(pool);
             } else {
                 w = Warehouse.connect(cfg.url(), cfg.user(), cfg.password(), pool);
             }
             w.migrate();
-            return new ProjectWarehouse(stop, w);
+            return new ProjectWarehouse(services, w);
         } catch (RuntimeException e) {
             if (w != null) {
                 w.close();
             }
-            stop.run();
+            if (services != null) {
+                services.close();
+            }
             throw e;
         }
     }
@@ -61,9 +64,22 @@ final class ProjectWarehouse implements AutoCloseable {
         return warehouse;
     }
 
+    /** Where the data is, for messages: the embedded server's data directory, or the configured URL. */
+    String describe() {
+        if (embedded != null && embedded.postgres().isPresent()) {
+            return "embedded PostgreSQL in " + embedded.postgres().get().dataDir();
+        }
+        if (embedded != null && embedded.mariadb().isPresent()) {
+            return "embedded MariaDB " + embedded.mariadb().get().jdbcUrl();
+        }
+        return warehouse.url();
+    }
+
     @Override
     public void close() {
         warehouse.close();
-        stopEmbedded.run();
+        if (embedded != null) {
+            embedded.close();
+        }
     }
 }

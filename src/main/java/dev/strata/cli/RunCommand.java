@@ -1,6 +1,7 @@
 package dev.strata.cli;
 
 import dev.strata.app.PipelineRuntime;
+import dev.strata.app.ProjectDataDir;
 import dev.strata.config.Durations;
 import dev.strata.config.ProjectConfig;
 import java.io.PrintWriter;
@@ -28,8 +29,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--grace", defaultValue = "30s", converter = DurationOption.class,
             description = "On Ctrl-C, how long running tasks may take to finish before they are rolled back (default 30s).")
     Duration grace;
-    @Option(names = "--data-dir", description = "Where embedded servers keep their data (default: <dir>/.strata).")
-    Path dataDir;
+    @Mixin
+    DataDirOption dataDir;
     @Option(names = "--no-console", negatable = true, defaultValue = "true", description = "Serve the web console (default on).")
     boolean console;
     @Spec
@@ -39,18 +40,23 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ProjectConfig config = project.load();
         PrintWriter out = spec.commandLine().getOut();
-        Path data = dataDir != null ? dataDir : config.directory().resolve(".strata");
+        Path data = ProjectDataDir.locate(config.directory(), dataDir.get());
         PipelineRuntime.Options options = PipelineRuntime.Options.defaults().withDataDir(data)
                 .withWorkers(workers).withGrace(grace).withConsole(console);
         try (ShutdownSignal signal = ShutdownSignal.install("strata-run")) {
             try (PipelineRuntime runtime = PipelineRuntime.start(config, options)) {
                 out.println("running " + config.name() + ": " + config.sources().size() + " source(s) landing, "
-                        + runtime.pipeline().scheduledNodes().size() + " scheduled node(s), "
-                        + workers + " worker(s), warehouse " + runtime.env().warehouse().url());
-                runtime.consoleUrl().ifPresent(url -> out.println("console: " + url));
+                        + runtime.pipeline().scheduledNodes().size() + " scheduled node(s), " + workers + " worker(s)");
+                RunBanner.print(out, config, project.path(), runtime);
                 out.println("press Ctrl-C to stop");
                 out.flush();
+                // an embedded server that cannot be restarted stops the command, with its error
+                var failure = runtime.failure();
+                failure.thenRun(signal.stop()::countDown);
                 signal.stop().await();
+                if (failure.isDone()) {
+                    throw failure.join();
+                }
                 out.println("stopping: waiting up to " + Durations.format(grace) + " for running tasks ...");
                 out.flush();
             }

@@ -4,6 +4,7 @@ import dev.strata.config.ProjectConfig;
 import dev.strata.schedule.Pipeline;
 import dev.strata.schedule.RunLog;
 import dev.strata.schedule.TaskState;
+import dev.strata.vault.VaultRejects;
 import dev.strata.warehouse.Warehouses;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -20,12 +21,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code strata status [dir]}: the nodes, their last intervals and states, what runs now, recent failures. */
-@Command(name = "status", description = "Show each node's last interval and state, running tasks and recent failures.")
+@Command(name = "status", description = {"Show each node's last interval and state, running tasks and recent failures.",
+        "Exit code: 0 when no run has failed, 1 when one or more have (state failed, their retries used up; a run "
+                + "waiting to retry does not count), 2 for a bad project or option."})
 final class StatusCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
     @Mixin
     ProjectDir project;
+    @Mixin
+    DataDirOption dataDir;
     @Option(names = "--failures", defaultValue = "10", description = "How many recent failures to list (default 10).")
     int failures;
     @Spec
@@ -36,11 +41,14 @@ final class StatusCommand implements Callable<Integer> {
         ProjectConfig config = project.load();
         Pipeline pipeline = Pipeline.load(config, Warehouses.forConfig(config.warehouse()));
         PrintWriter out = spec.commandLine().getOut();
-        try (ProjectWarehouse pw = ProjectWarehouse.open(config, 1)) {
+        try (ProjectWarehouse pw = ProjectWarehouse.open(config, dataDir.get(), 1)) {
             RunLog log = new RunLog(pw.warehouse(), config.name());
             Map<String, RunLog.NodeStatus> nodes = log.nodes();
             Map<String, java.time.Instant> covered = log.coverage();
-            out.println("project " + config.name() + " (" + pw.warehouse().url() + ")");
+            Map<String, RunLog.Failing> failing = log.failingContinuous();
+            Map<String, VaultRejects.Pending> rejected = config.vault().declared()
+                    ? new VaultRejects(pw.warehouse(), config.name()).pending() : Map.of();
+            out.println("project " + config.name() + " (" + pw.describe() + ")");
             out.println();
             int width = pipeline.graph().nodes().stream().mapToInt(n -> n.name().length()).max().orElse(4);
             String row = "%-" + Math.max(4, width) + "s  %-8s  %-16s  %-12s  %-16s  %7s  %6s  %7s%n";
@@ -50,8 +58,9 @@ final class StatusCommand implements Callable<Integer> {
                 Optional<RunLog.NodeStatus> s = Optional.ofNullable(nodes.get(name));
                 if (pipeline.schedule(name).isContinuous()) {
                     // a continuous vault target reports how far its output is complete; landing does not
-                    out.printf(row, name, kind, "continuous", Optional.ofNullable(covered.get(name))
-                            .map(t -> "covered to").orElse("-"), Optional.ofNullable(covered.get(name)).map(TIME::format)
+                    String state = failing.containsKey(name) ? "failing" : rejected.containsKey(name) ? "rejects"
+                            : covered.containsKey(name) ? "covered to" : "-";
+                    out.printf(row, name, kind, "continuous", state, Optional.ofNullable(covered.get(name)).map(TIME::format)
                             .orElse("-"), "", "", "");
                     continue;
                 }
@@ -64,6 +73,8 @@ final class StatusCommand implements Callable<Integer> {
                         c.getOrDefault(TaskState.QUEUED, 0) + c.getOrDefault(TaskState.UP_FOR_RETRY, 0));
             }
             printChangeLag(out, config, pw);
+            long failedRuns = nodes.values().stream()
+                    .mapToLong(n -> n.counts().getOrDefault(TaskState.FAILED, 0)).sum();
             List<RunLog.Run> running = log.runs(List.of(TaskState.RUNNING), 50);
             if (!running.isEmpty()) {
                 out.println();
@@ -73,12 +84,29 @@ final class StatusCommand implements Callable<Integer> {
                             + " on " + r.worker() + " since " + TIME.format(r.startedAt()));
                 }
             }
-            List<dev.strata.quality.TestResultStore.Stored> failing = new dev.strata.quality.TestResultStore(config.name())
-                    .failing(pw.warehouse(), failures);
+            if (!rejected.isEmpty()) {
+                out.println();
+                out.println("vault rejects (STG rows a target set aside: a value fails its declared type):");
+                for (VaultRejects.Pending p : rejected.values()) {
+                    out.println("  " + p.target() + ": " + p.rows() + " row(s) pending; latest: "
+                            + VaultRejectsCommand.Terminal.escape(p.latest().describe()));
+                }
+                out.println("  `strata vault rejects list` shows them, `strata vault rejects reload` loads them once fixed");
+            }
             if (!failing.isEmpty()) {
                 out.println();
+                out.println("continuous loads failing (retried with backoff):");
+                for (RunLog.Failing f : failing.values()) {
+                    out.println("  " + f.node() + " since " + (f.since() == null ? "?" : TIME.format(f.since())) + ": "
+                            + firstLine(f.error()));
+                }
+            }
+            List<dev.strata.quality.TestResultStore.Stored> failingTests = new dev.strata.quality.TestResultStore(config.name())
+                    .failing(pw.warehouse(), failures);
+            if (!failingTests.isEmpty()) {
+                out.println();
                 out.println("failing data tests (latest first):");
-                for (dev.strata.quality.TestResultStore.Stored t : failing) {
+                for (dev.strata.quality.TestResultStore.Stored t : failingTests) {
                     out.println("  " + t.node() + "." + t.test() + " (" + t.severity() + ") "
                             + (t.intervalStart() == null ? t.trigger().replace('_', ' ') + " " + TIME.format(t.startedAt())
                             : TIME.format(t.intervalStart())) + ": "
@@ -92,8 +120,14 @@ final class StatusCommand implements Callable<Integer> {
                 out.println("failures (latest first):");
                 for (RunLog.Run r : failed) {
                     out.println("  " + r.node() + " " + TIME.format(r.interval().start()) + " " + r.state().db()
-                            + " after attempt " + r.attempt() + ": " + firstLine(r.error()));
+                            + " after attempt " + r.attempt() + ": " + TerminalText.line(firstLine(r.error())));
                 }
+            }
+            if (failedRuns > 0) {
+                out.println();
+                out.println(failedRuns + " failed run(s): exit code 1. Fix the cause, then `strata backfill` over their "
+                        + "dates runs them again.");
+                return dev.strata.ErrorCode.TASK_FAILED.exitCode();
             }
         }
         return 0;

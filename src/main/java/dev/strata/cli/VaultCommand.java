@@ -1,7 +1,5 @@
 package dev.strata.cli;
 
-import dev.strata.ErrorCode;
-import dev.strata.StrataException;
 import dev.strata.config.ProjectConfig;
 import dev.strata.vault.VaultLoader;
 import dev.strata.vault.VaultTarget;
@@ -16,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code strata vault ...}: Data Vault commands. */
-@Command(name = "vault", description = "Data Vault commands.", subcommands = VaultCommand.Load.class)
+@Command(name = "vault", description = "Data Vault commands.", subcommands = {VaultCommand.Load.class, VaultRejectsCommand.class})
 final class VaultCommand extends CommandGroup {
 
     /** {@code strata vault load [--target x] [dir]}: creates or updates the vault tables, then loads each target once. */
@@ -25,6 +23,8 @@ final class VaultCommand extends CommandGroup {
     static final class Load implements Callable<Integer> {
         @Mixin
         ProjectDir project;
+        @Mixin
+        DataDirOption dataDir;
         @Option(names = "--target", paramLabel = "name", description = "Load only this hub, link or satellite.")
         String target;
         @Spec
@@ -38,13 +38,8 @@ final class VaultCommand extends CommandGroup {
                 out.println("project '" + config.name() + "' declares no vault; nothing to load");
                 return 0;
             }
-            if (config.warehouse().isEmbedded()) {
-                throw new StrataException(ErrorCode.CONFIG, "`strata vault load` needs a warehouse to connect to: set "
-                        + "warehouse.url (e.g. ${STRATA_WAREHOUSE_URL}); the embedded warehouse lives only inside "
-                        + "`strata run` and `strata demo`");
-            }
-            try (Warehouse warehouse = Warehouse.connect(config.warehouse().url(), config.warehouse().user(),
-                    config.warehouse().password(), 2)) {
+            try (ProjectWarehouse pw = ProjectWarehouse.open(config, dataDir.get(), 2)) {
+                Warehouse warehouse = pw.warehouse();
                 VaultLoader loader = new VaultLoader(warehouse, config.name(), config.vault());
                 List<String> names = target != null ? List.of(target)
                         : loader.targets().stream().map(VaultTarget::name).toList();

@@ -69,12 +69,33 @@ public final class ConfigValue {
             problem("expected a text value, got " + describe());
             return Optional.empty();
         }
+        ScalarNode scalar = (ScalarNode) node;
         try {
-            return Optional.of(ctx.env().resolve(((ScalarNode) node).getValue()));
-        } catch (EnvResolver.MissingVariable e) {
-            problem(e.getMessage());
+            return Optional.of(ctx.env().resolve(scalar.getValue()));
+        } catch (EnvResolver.Unresolved e) {
+            ctx.problems().add(positionInScalar(scalar, e.offset()), path, e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * Where character {@code offset} of a scalar's value is in the file: exact for a one-line plain
+     * or quoted scalar without escapes (the usual {@code topic: ${X}}), else the scalar's start.
+     */
+    private Position positionInScalar(ScalarNode scalar, int offset) {
+        Position start = position();
+        boolean oneLine = scalar.getStartMark().isPresent() && scalar.getEndMark().isPresent()
+                && scalar.getStartMark().get().getLine() == scalar.getEndMark().get().getLine();
+        int quote = switch (scalar.getScalarStyle()) {
+            case PLAIN -> 0;
+            case SINGLE_QUOTED, DOUBLE_QUOTED -> 1;
+            default -> -1;
+        };
+        int written = oneLine ? scalar.getEndMark().get().getColumn() - scalar.getStartMark().get().getColumn() : -1;
+        if (quote < 0 || written != scalar.getValue().length() + 2 * quote) {
+            return start;
+        }
+        return new Position(start.file(), start.line(), start.column() + quote + offset);
     }
 
     /** Like {@link #asString()}, but never echoes the value in a message and wraps it in a {@link Secret}. */

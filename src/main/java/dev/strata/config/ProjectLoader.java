@@ -25,11 +25,22 @@ public final class ProjectLoader {
         return new ProjectLoader(EnvResolver.system());
     }
 
-    /** Loads {@code dir/strata.yaml}. */
+    /**
+     * Loads {@code dir/strata.yaml}. {@code dir} may also name the {@code strata.yaml} itself (a
+     * path a user often pastes); any other file is refused as not a project folder.
+     */
     public ProjectConfig load(Path dir) {
+        if (Files.isRegularFile(dir) && dir.getFileName() != null && dir.getFileName().toString().equals(FILE_NAME)) {
+            dir = dir.toAbsolutePath().getParent();
+        }
         Path file = dir.resolve(FILE_NAME);
         String display = displayName(file);
         Problems problems = new Problems();
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            problems.add(new Position(displayName(dir), 1, 1), "", "this is a file, not a project folder: give the "
+                    + "folder that holds " + FILE_NAME);
+            problems.throwIfAny();
+        }
         if (!Files.isRegularFile(file)) {
             problems.add(new Position(display, 1, 1), "", "no " + FILE_NAME + " here; `strata init` creates one");
             problems.throwIfAny();

@@ -35,10 +35,13 @@ final class GraphApi {
     /**
      * {@code layer}: where the page draws it, left to right (source, stg, hub, link, satellite,
      * task, mart); {@code coveredUntil}: for a continuous vault target, how far its output is
-     * complete (null otherwise).
+     * complete (null otherwise); {@code loadError}: why its loads fail now (null while they
+     * succeed); {@code rejects}: STG rows the vault target set aside and not yet reloaded,
+     * {@code rejectReason} the latest one's reason (see {@code strata vault rejects}).
      */
     record Node(String name, String kind, String layer, List<String> inputs, String table, Long rows, String state,
-                Instant lastIntervalStart, Instant lastFinishedAt, String error, Instant coveredUntil) {
+                Instant lastIntervalStart, Instant lastFinishedAt, String error, Instant coveredUntil,
+                String loadError, long rejects, String rejectReason) {
     }
 
     record NodeDetail(String name, String kind, List<String> inputs, String table, String sql, List<RunsApi.Run> runs) {
@@ -59,6 +62,11 @@ final class GraphApi {
                         Db.instant(rs, "finished_at"), preview(rs.getString("error")))),
                 pipeline);
         Map<String, Instant> covered = NodeCoverage.read(db, pipeline);
+        Map<String, String> loadErrors = new HashMap<>();
+        db.query("SELECT node, last_error FROM " + db.meta("node_coverage") + " WHERE pipeline = ? AND last_error IS NOT NULL",
+                rs -> loadErrors.put(rs.getString("node"), preview(rs.getString("last_error"))), pipeline);
+        Map<String, dev.strata.vault.VaultRejects.Pending> rejects = new dev.strata.vault.VaultRejects(db.warehouse(), pipeline)
+                .pending();
         List<Node> out = new ArrayList<>();
         for (GraphNode n : nodes) {
             String key = RowCounts.key(n);
@@ -66,7 +74,9 @@ final class GraphApi {
             out.add(new Node(n.name(), n.kind(), graph.layer(n), n.inputs(), key, key == null ? null : counted.counts().get(key),
                     l == null ? null : l.state(), l == null ? null : l.intervalStart(),
                     l == null ? null : l.finishedAt(), l == null ? null : l.error(),
-                    NodeCoverage.NOTHING.equals(covered.get(n.name())) ? null : covered.get(n.name())));
+                    NodeCoverage.NOTHING.equals(covered.get(n.name())) ? null : covered.get(n.name()),
+                    loadErrors.get(n.name()), rejects.containsKey(n.name()) ? rejects.get(n.name()).rows() : 0,
+                    rejects.containsKey(n.name()) ? rejects.get(n.name()).latest().describe() : null));
         }
         ctx.json(Map.of("pipeline", pipeline, "nodes", out, "counted_at", counted.at()));
     }

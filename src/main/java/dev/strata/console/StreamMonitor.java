@@ -218,7 +218,7 @@ final class StreamMonitor implements AutoCloseable {
             starts = offsets(w, OffsetSpec.earliest());
             ends = offsets(w, OffsetSpec.latest());
         } catch (ExecutionException | TimeoutException e) {
-            error = "broker unreachable: " + (e.getCause() != null ? e.getCause().getMessage() : e.toString());
+            error = describe(w.spec.topic(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new SourceState(w.source.name(), "kafka", w.spec.topic(), List.of(), null, null, List.of(), "interrupted");
@@ -266,6 +266,19 @@ final class StreamMonitor implements AutoCloseable {
         }
         return new SourceState(w.source.name(), "kafka", w.spec.topic(), parts, lagKnown ? totalLag : null,
                 lagKnown ? maxAge : null, rates(w.samples), error);
+    }
+
+    /**
+     * Why a sample failed, in the user's terms: a broker that answers that it does not know the
+     * topic is up, and the topic simply does not exist yet (nothing was produced to it, or its name
+     * is wrong) — not "unreachable".
+     */
+    static String describe(String topic, Exception e) {
+        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+            return "topic " + topic + " does not exist (yet): nothing has been produced to it, or its name is wrong";
+        }
+        return "broker unreachable: " + (cause.getMessage() != null ? cause.getMessage() : cause.toString());
     }
 
     private static List<Rate> rates(Deque<Sample> samples) {

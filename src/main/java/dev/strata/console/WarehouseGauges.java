@@ -14,6 +14,7 @@ import java.util.List;
  * <ul>
  *   <li>{@code strata_task_runs{state}}: task runs (one per node and interval) in each state</li>
  *   <li>{@code strata_dead_letters_pending{source}}: dead letters not yet replayed</li>
+ *   <li>{@code strata_vault_rejects_pending{target}}: STG rows a vault target set aside, not yet reloaded</li>
  *   <li>{@code strata_stream_lag_messages{source,partition}}, {@code strata_stream_lag_seconds{source,partition}}</li>
  *   <li>{@code strata_data_tests{severity,status}}: data tests (node × test × interval; on-demand and continuous runs count as one interval) by the status of their latest run</li>
  * </ul>
@@ -23,6 +24,7 @@ final class WarehouseGauges {
     private final String pipeline;
     private final MultiGauge taskRuns;
     private final MultiGauge deadLetters;
+    private final MultiGauge vaultRejects;
     private final MultiGauge lagMessages;
     private final MultiGauge lagSeconds;
     private final MultiGauge dataTests;
@@ -34,6 +36,9 @@ final class WarehouseGauges {
                 .register(registry);
         this.deadLetters = MultiGauge.builder("strata.dead.letters.pending")
                 .description("dead letters not yet replayed, by source").register(registry);
+        this.vaultRejects = MultiGauge.builder("strata.vault.rejects.pending")
+                .description("STG rows a vault target rejected (a value fails its type) and not yet reloaded, by target")
+                .register(registry);
         this.lagMessages = MultiGauge.builder("strata.stream.lag.messages")
                 .description("log-end offset minus landed position").register(registry);
         this.lagSeconds = MultiGauge.builder("strata.stream.lag.seconds").baseUnit("seconds")
@@ -52,6 +57,11 @@ final class WarehouseGauges {
                         + " WHERE pipeline = ? AND replayed_at IS NULL GROUP BY source",
                 rs -> letters.add(MultiGauge.Row.of(Tags.of("source", rs.getString("source")), rs.getLong("n"))), pipeline);
         deadLetters.register(letters, true);
+        List<MultiGauge.Row<?>> rejects = new ArrayList<>();
+        db.query("SELECT target, count(*) AS n FROM (SELECT DISTINCT target, stg_table, stg_seq FROM " + db.meta("vault_rejects")
+                        + " WHERE pipeline = ? AND reloaded_at IS NULL) r GROUP BY target",
+                rs -> rejects.add(MultiGauge.Row.of(Tags.of("target", rs.getString("target")), rs.getLong("n"))), pipeline);
+        vaultRejects.register(rejects, true);
         List<MultiGauge.Row<?>> lag = new ArrayList<>();
         List<MultiGauge.Row<?>> age = new ArrayList<>();
         for (StreamMonitor.SourceState s : streams.sources()) {

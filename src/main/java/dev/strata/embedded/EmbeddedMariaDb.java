@@ -46,8 +46,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>Settings.</b> {@link Durability#DURABLE} (the default) keeps MariaDB's production
  * durability: {@code innodb_flush_log_at_trx_commit=1} and the doublewrite buffer on. {@link
  * Durability#FAST}, for demos and tests like the embedded PostgreSQL's {@code fsync=off}, writes the
- * redo log at commit but flushes it once a second ({@code =2}) and turns the doublewrite buffer off:
- * data survives a killed JVM or server, not a power loss. Always: binary log off (the warehouse is
+ * redo log to the operating system at commit but flushes it to disk once a second ({@code =2}) and
+ * turns the doublewrite buffer off: every acknowledged commit survives a killed JVM or a killed
+ * server; an operating-system crash or a power loss loses up to the last second of commits and
+ * can leave torn pages. The server's environment is reduced to what it needs
+ * ({@link ChildProcesses}), so secrets in Strata's own never reach it. Always: binary log off (the warehouse is
  * not replicated; turn it on for CDC from it), {@code utf8mb4} with {@code utf8mb4_nopad_bin} as
  * the server's and utf8mb4's default collation (exact, case- and trailing-space-sensitive
  * comparison, like PostgreSQL's {@code text}), {@code time_zone='+00:00'},
@@ -63,10 +66,11 @@ import org.slf4j.LoggerFactory;
  * names it). A server still owned by a live Strata process (it holds {@code .strata-owner.lock} in
  * the data directory) is not stopped: this process attaches to it and leaves it running on close.
  *
- * <p><b>Supervision.</b> This class does not watch its server. A supervisor watches
- * {@link #process()}'s {@code onExit()} and, unless {@link #close()} was called
- * ({@link #isClosed()}), calls {@link #restart()}, which starts the server again on the same port
- * and data directory (InnoDB recovers whatever the dead server left), so pooled clients reconnect.
+ * <p><b>Supervision.</b> A server this process started that exits unexpectedly ({@code kill -9},
+ * a crash, the OOM killer) is started again on the same port and data directory by a
+ * {@link Supervisor} (InnoDB recovers whatever the dead server left), so pooled clients reconnect;
+ * if it cannot be within a minute, {@link #failure()} completes and the command stops with that
+ * error. {@link #restart()} restarts it on purpose.
  */
 public final class EmbeddedMariaDb implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMariaDb.class);
@@ -81,9 +85,6 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             OUTPUT_LOG, PID_FILE);
     private static final Duration READY_WAIT = Duration.ofMinutes(2);
     private static final Duration STOP_WAIT = Duration.ofMinutes(3);
-
-    /** How hard a commit is made durable; see the class comment. */
-    public enum Durability { DURABLE, FAST }
 
     /** {@code port} 0 picks a free one. */
     public record Options(int port, Durability durability) {
@@ -120,6 +121,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     private volatile String version;
     private volatile Startup startup;
     private volatile boolean closed;
+    private volatile Supervisor supervisor;   // null when attached
 
     private EmbeddedMariaDb(Path dataDir, boolean temporary, Options options, MariaDbBinaries binaries, Secret password,
                             FileChannel ownerChannel, FileLock ownerLock) {
@@ -135,6 +137,10 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                 if (!ShutdownOrder.awaitCommands(STOP_WAIT)) {
                     LOG.warn("stopping the embedded MariaDB server although a command has not finished after {} s",
                             STOP_WAIT.toSeconds());
+                }
+                Supervisor supervising = supervisor;
+                if (supervising != null) {
+                    supervising.close();   // stopping is no crash: no restart
                 }
                 stopProcess();
             }, "embedded-mariadb-stop");
@@ -182,6 +188,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             EmbeddedMariaDb db = new EmbeddedMariaDb(dir, temporary, options, binaries, password, channel, lock);
             try {
                 long serverMillis = db.launchWithRetry(options.port());
+                db.supervisor = new Supervisor("MariaDB", db.process.toHandle(), db::relaunch);
                 long[] setup = binaries.takeSetupMillis();
                 db.startup = new Startup(setup[0], setup[1], copy, serverMillis);
                 LOG.info("MariaDB {} ready on 127.0.0.1:{} ({}, data in {}; {} ms: unpack {}, install-db {}, copy {}, server {})",
@@ -276,8 +283,8 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         Path errorLog = dataDir.resolve(ERROR_LOG);
         long logOffset = Files.exists(errorLog) ? Files.size(errorLog) : 0;
         List<String> cmd = command(p, initFile);
-        Process started = new ProcessBuilder(cmd).directory(dataDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve(OUTPUT_LOG).toFile())).start();
+        Process started = ChildProcesses.start(ChildProcesses.builder(cmd).directory(dataDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve(OUTPUT_LOG).toFile())));
         process = started;
         port = p;
         try {
@@ -549,23 +556,41 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     }
 
     /**
-     * Stops the server if it still runs and starts it again on the same port and data directory,
-     * waiting until it accepts connections. For a supervisor, after the process died unexpectedly.
+     * Stops the server (cleanly) and starts it again on the same port and data directory, waiting
+     * until it accepts connections; the supervisor does not take the stop for a crash.
      */
-    public synchronized void restart() {
-        if (closed || isAttached()) {
+    public void restart() {
+        Supervisor s = supervisor;
+        if (closed || s == null) {
             throw new IllegalStateException(closed ? "the embedded MariaDB server was closed"
                     : "an attached server belongs to another process");
         }
-        stopProcess();
         try {
-            long millis = launch(port);
-            startup = new Startup(0, 0, 0, millis);
-            LOG.info("MariaDB restarted on 127.0.0.1:{} in {} ms", port, millis);
-        } catch (IOException e) {
+            s.restartNow();
+        } catch (StrataException e) {
+            throw e;
+        } catch (Exception e) {
             throw new StrataException(ErrorCode.EMBEDDED, "cannot restart the embedded MariaDB server on "
                     + dataDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** For the supervisor: stops what may be left of the server and starts it again on the same port; returns its process. */
+    private synchronized ProcessHandle relaunch() throws IOException {
+        if (closed) {
+            throw new IOException("closed");
+        }
+        stopProcess();
+        long millis = launch(port);
+        startup = new Startup(0, 0, 0, millis);
+        LOG.info("MariaDB started again on 127.0.0.1:{} in {} ms", port, millis);
+        return process.toHandle();
+    }
+
+    /** Completes with the reason when the server exited and could not be restarted; see {@link Supervisor}. */
+    public java.util.concurrent.CompletableFuture<StrataException> failure() {
+        Supervisor s = supervisor;
+        return s == null ? new java.util.concurrent.CompletableFuture<>() : s.failure();
     }
 
     @Override
@@ -576,6 +601,10 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         closed = true;
         if (isAttached()) {
             return;   // another process's server: not ours to stop
+        }
+        Supervisor s = supervisor;
+        if (s != null) {
+            s.close();   // the exit that follows is expected
         }
         try {
             Runtime.getRuntime().removeShutdownHook(stopOnExit);

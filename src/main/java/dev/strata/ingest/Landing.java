@@ -90,9 +90,19 @@ public final class Landing implements AutoCloseable {
      * left to its lander, which retries and says why.
      */
     public static void prepareTables(Environment env) {
-        for (SourceConfig source : env.project().sourcesInOrder()) {
+        prepareTables(env.project(), env.warehouse(), env.workerId());
+    }
+
+    /**
+     * The same for a command that runs tasks without landing ({@code strata backfill}, {@code strata
+     * vault load}): the tasks and loads that read {@code stg.<source>} find an empty table, not a
+     * missing one, before anything has landed.
+     */
+    public static void prepareTables(dev.strata.config.ProjectConfig project, dev.strata.warehouse.Warehouse warehouse,
+                                     String workerId) {
+        for (SourceConfig source : project.sourcesInOrder()) {
             try {
-                new StgWriter(env.warehouse(), env.pipeline(), source, env.workerId()).ensureTables();
+                new StgWriter(warehouse, project.name(), source, workerId).ensureTables();
             } catch (SQLException | RuntimeException e) {
                 LOG.debug("source '{}': stg table not prepared up front ({}); its lander will", source.name(), e.getMessage());
             }

@@ -130,7 +130,7 @@ final class RedisLander implements SourceLander {
     int landSnapshot() throws SQLException, PositionConflictException {
         long started = System.nanoTime();
         Map<String, byte[]> entries;
-        try (RedisSnapshotReader reader = new RedisSnapshotReader(env.redisUrl(spec), spec.password())) {
+        try (RedisSnapshotReader reader = new RedisSnapshotReader(env.redisUrl(spec), env.redisPassword(spec))) {
             entries = reader.snapshot(spec.keys());
         }
         long snapshot;

@@ -16,9 +16,18 @@ import java.util.Objects;
  *                               or null when no broker was started
  * @param workerId               identifies this process in task runs, leases and positions
  * @param embeddedRedisUrl       the URL used for Redis sources that say {@code url: embedded}, or null
+ * @param embeddedRedisPassword  the password of that embedded Redis server
  */
 public record Environment(ProjectConfig project, Warehouse warehouse, String embeddedKafkaBootstrap,
-                          MeterRegistry metrics, Clock clock, String workerId, String embeddedRedisUrl) {
+                          MeterRegistry metrics, Clock clock, String workerId, String embeddedRedisUrl,
+                          dev.strata.config.Secret embeddedRedisPassword) {
+    /** With an embedded Redis server that needs no password. */
+    public Environment(ProjectConfig project, Warehouse warehouse, String embeddedKafkaBootstrap,
+                       MeterRegistry metrics, Clock clock, String workerId, String embeddedRedisUrl) {
+        this(project, warehouse, embeddedKafkaBootstrap, metrics, clock, workerId, embeddedRedisUrl,
+                dev.strata.config.Secret.empty());
+    }
+
     /** Without an embedded Redis server. */
     public Environment(ProjectConfig project, Warehouse warehouse, String embeddedKafkaBootstrap,
                        MeterRegistry metrics, Clock clock, String workerId) {
@@ -31,6 +40,12 @@ public record Environment(ProjectConfig project, Warehouse warehouse, String emb
         Objects.requireNonNull(metrics);
         Objects.requireNonNull(clock);
         Objects.requireNonNull(workerId);
+        embeddedRedisPassword = embeddedRedisPassword == null ? dev.strata.config.Secret.empty() : embeddedRedisPassword;
+    }
+
+    /** The password for a Redis source: the embedded server's for {@code url: embedded}, else the source's own. */
+    public dev.strata.config.Secret redisPassword(dev.strata.config.RedisSourceSpec spec) {
+        return spec.isEmbedded() ? embeddedRedisPassword : spec.password();
     }
 
     /** The bootstrap servers for a Kafka source, resolving {@code embedded}. */

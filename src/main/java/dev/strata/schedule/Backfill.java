@@ -64,6 +64,13 @@ public final class Backfill {
     public interface Progress {
         void update(int finished, int total, Map<TaskState, Integer> counts);
 
+        /**
+         * An attempt of this process failed and its run waits out {@code retry_delay}: say so, or a
+         * user stares at a progress bar that does not move for minutes. Called on a worker's thread.
+         */
+        default void retrying(RetryWait wait) {
+        }
+
         Progress NONE = (f, t, c) -> { };
     }
 
@@ -122,6 +129,11 @@ public final class Backfill {
 
     /** The scheduled nodes a selection picks (continuous nodes cannot be backfilled). */
     public List<String> nodes(Optional<String> select) {
+        return nodes(pipeline, select);
+    }
+
+    /** The same for {@code pipeline}, without a warehouse. */
+    public static List<String> nodes(Pipeline pipeline, Optional<String> select) {
         List<String> picked = select.map(s -> pipeline.graph().select(s)).orElse(pipeline.graph().topologicalOrder());
         return picked.stream().filter(n -> !pipeline.schedule(n).isContinuous()).toList();
     }
@@ -152,6 +164,11 @@ public final class Backfill {
                 filter, new WorkerPool.Listener() {
                     @Override
                     public void finished(TaskRunStore.ClaimedRun run, TaskRunner.Outcome outcome) {
+                    }
+
+                    @Override
+                    public void retrying(RetryWait wait) {
+                        progress.retrying(wait);
                     }
 
                     @Override

@@ -32,10 +32,21 @@ import org.slf4j.LoggerFactory;
  * loads them all and keeps loading each that has not loaded for {@code refresh}, so that coverage
  * keeps up with the clock while a source is quiet. What a source has not landed yet (a lagging
  * consumer) is the source's own coverage, which landing does not report.
+ *
+ * <p><b>Failures.</b> A target whose load fails is retried with a capped exponential backoff
+ * ({@link #FIRST_RETRY} doubling up to {@link #MAX_RETRY}); batches landed meanwhile do not trigger
+ * it earlier. The failure is logged once when it starts and again only when its message changes
+ * (and once when the target loads again), and it is recorded in {@code strata.node_coverage}
+ * ({@code last_error}, {@code failing_since}) for {@code strata status} and the console. A value
+ * the declared type rejects is no failure: {@link VaultLoader#load} sets such rows aside.
  */
 public final class ContinuousVault implements AutoCloseable {
     /** How often a target that no batch has triggered loads anyway, to move its coverage forward. */
     public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(1);
+    /** The wait before retrying a target whose load failed once; it doubles with each failure. */
+    static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    /** The longest wait between two attempts of a failing target. */
+    static final Duration MAX_RETRY = Duration.ofSeconds(30);
     /** Shortest time between two runs of a continuous node's data tests. */
     static final Duration TEST_EVERY = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(ContinuousVault.class);
@@ -51,6 +62,12 @@ public final class ContinuousVault implements AutoCloseable {
     });
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final Map<String, Instant> lastStarted = new ConcurrentHashMap<>();
+    private final Map<String, Failing> failing = new ConcurrentHashMap<>();
+
+    /** A target whose loads fail: the error, how many attempts in a row, since when, and when to try again. */
+    private record Failing(String error, int attempts, Instant since, Instant notBefore) {
+    }
+
     private final Warehouse warehouse;
     /** Per tested node (a vault target, or a source feeding one): when its tests last ran, how long, and whether they passed. */
     private final Map<String, TestRun> lastTests = new ConcurrentHashMap<>();
@@ -85,6 +102,29 @@ public final class ContinuousVault implements AutoCloseable {
         if (!refresh.isZero()) {
             executor.scheduleWithFixedDelay(this::refreshIdle, 0, refresh.toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * Loads, once and now, the continuous vault targets that the given nodes read (directly or
+     * further upstream), in run order, and reports their coverage: what {@code strata backfill}
+     * does first, so that its intervals see everything landed so far instead of waiting for a
+     * {@code strata run} to load the vault. Returns the rows inserted per target loaded.
+     */
+    public Map<String, Long> catchUp(java.util.Collection<String> nodes) throws SQLException {
+        java.util.Set<String> upstream = new java.util.HashSet<>();
+        nodes.forEach(n -> upstream.addAll(pipeline.graph().withUpstream(n)));
+        List<String> wanted = targets().stream().filter(upstream::contains).toList();
+        Map<String, Long> loaded = new java.util.LinkedHashMap<>();
+        if (wanted.isEmpty()) {
+            return loaded;
+        }
+        store.registerCoverage(wanted);
+        for (String target : wanted) {
+            Instant start = clock.instant();
+            loaded.put(target, loader.load(target));
+            store.cover(target, start);
+        }
+        return loaded;
     }
 
     /** Every continuous vault target, in run order. */
@@ -125,6 +165,10 @@ public final class ContinuousVault implements AutoCloseable {
     }
 
     private void queue(String target) {
+        Failing f = failing.get(target);
+        if (f != null && clock.instant().isBefore(f.notBefore())) {
+            return;   // backing off: the refresh queues it again once the wait is over
+        }
         if (pending.add(target)) {
             executor.execute(() -> {
                 pending.remove(target);
@@ -133,13 +177,43 @@ public final class ContinuousVault implements AutoCloseable {
                 try {
                     long rows = loader.load(target);
                     if (tested(target)) {
-                        store.cover(target, start);
+                        store.cover(target, start);   // also clears a recorded failure
                         LOG.debug("vault {}: {} rows, covers what landed before {}", target, rows, start);
                     }
+                    Failing was = failing.remove(target);
+                    if (was != null) {
+                        LOG.info("vault load of {} succeeds again, after {} failed attempt(s) since {}", target, was.attempts(), was.since());
+                    }
                 } catch (SQLException | RuntimeException e) {
-                    LOG.warn("vault load of {} failed ({}); it runs again after the next batch or refresh", target, e.getMessage());
+                    failed(target, String.valueOf(e.getMessage()));
                 }
             });
+        }
+    }
+
+    /** Failed attempts in a row of {@code target}'s loads (0 while it loads). */
+    int failedAttempts(String target) {
+        Failing f = failing.get(target);
+        return f == null ? 0 : f.attempts();
+    }
+
+    private void failed(String target, String error) {
+        Instant now = clock.instant();
+        Failing was = failing.get(target);
+        int attempts = was == null ? 1 : was.attempts() + 1;
+        long wait = Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(20, attempts - 1));
+        Instant since = was == null ? now : was.since();
+        failing.put(target, new Failing(error, attempts, since, now.plusMillis(wait)));
+        if (was != null && was.error().equals(error)) {
+            LOG.debug("vault load of {} failed again (attempt {}): {}", target, attempts, error);
+            return;
+        }
+        LOG.warn("vault load of {} failed ({}); retrying with a backoff of up to {} s, logged again only if the error changes",
+                target, error, MAX_RETRY.toSeconds());
+        try {
+            store.recordFailure(target, error, since);
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("could not record the failure of {}: {}", target, e.getMessage());
         }
     }
 

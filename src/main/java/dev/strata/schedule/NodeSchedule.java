@@ -73,6 +73,46 @@ public record NodeSchedule(Optional<Cadence> cadence, Optional<Instant> start, O
     }
 
     /**
+     * Why {@code [from, to]} holds no schedule point ({@link #between} is empty), for a user who
+     * asked for that range; empty when it holds one. Names the schedule's {@code end} or
+     * {@code start} when the range lies beyond it.
+     */
+    public Optional<String> whyNoIntervals(Instant from, Instant to) {
+        if (isContinuous()) {
+            return Optional.of("it runs continuously, as data lands, not by interval");
+        }
+        if (!between(from, to).isEmpty()) {
+            return Optional.empty();
+        }
+        if (end.isPresent() && from.isAfter(end.get())) {
+            return Optional.of(endsAt());
+        }
+        if (start.isPresent() && to.isBefore(start.get())) {
+            return Optional.of(startsAt());
+        }
+        return Optional.of("no schedule point of " + requireCadence().describe() + " falls in the range");
+    }
+
+    /** What of {@code [from, to]} the schedule's {@code start} or {@code end} leaves out, when it leaves something out. */
+    public Optional<String> clippedBy(Instant from, Instant to) {
+        List<String> parts = new ArrayList<>();
+        start.filter(s -> s.isAfter(from)).ifPresent(s -> parts.add(startsAt()));
+        end.filter(e -> e.isBefore(to)).ifPresent(e -> parts.add(endsAt()));
+        return parts.isEmpty() ? Optional.empty() : Optional.of(String.join(" and ", parts));
+    }
+
+    private String endsAt() {
+        return "the schedule ends at " + WHEN.format(end.orElseThrow()) + " UTC (end: in strata.yaml)";
+    }
+
+    private String startsAt() {
+        return "the schedule starts at " + WHEN.format(start.orElseThrow()) + " UTC (start: in strata.yaml)";
+    }
+
+    private static final java.time.format.DateTimeFormatter WHEN = java.time.format.DateTimeFormatter
+            .ofPattern("yyyy-MM-dd HH:mm").withZone(java.time.ZoneOffset.UTC);
+
+    /**
      * The schedule points due at {@code now} that come after {@code after} (the last point already
      * queued, if any): their data interval has ended. Without {@code catchup}, or without a
      * {@code start} to catch up from, only the latest due point.

@@ -46,6 +46,27 @@ public final class RunLog {
         return out;
     }
 
+    /** Why a continuous node's loads fail, since when (recorded by {@link ContinuousVault}). */
+    public record Failing(String node, String error, Instant since) {
+    }
+
+    /** The continuous nodes whose loads are failing now, by name. */
+    public Map<String, Failing> failingContinuous() throws SQLException {
+        Map<String, Failing> out = new java.util.TreeMap<>();
+        try (java.sql.Connection c = warehouse.connection();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT node, last_error, failing_since FROM strata.node_coverage "
+                     + "WHERE pipeline = ? AND last_error IS NOT NULL")) {
+            ps.setString(1, pipeline);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    java.sql.Timestamp since = rs.getTimestamp(3);
+                    out.put(rs.getString(1), new Failing(rs.getString(1), rs.getString(2), since == null ? null : since.toInstant()));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Per node: counts by state, the latest interval and its state, the latest successful interval. */
     public Map<String, NodeStatus> nodes() throws SQLException {
         Map<String, Map<TaskState, Integer>> counts = new LinkedHashMap<>();

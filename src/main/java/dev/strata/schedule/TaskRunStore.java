@@ -164,8 +164,8 @@ final class TaskRunStore {
      */
     void cover(String node, Instant until) throws SQLException {
         warehouse.inTransaction(c -> {
-            try (PreparedStatement upd = c.prepareStatement("UPDATE strata.node_coverage SET covered_until = ?, updated_at = ? "
-                    + "WHERE pipeline = ? AND node = ? AND covered_until < ?")) {
+            try (PreparedStatement upd = c.prepareStatement("UPDATE strata.node_coverage SET covered_until = ?, updated_at = ?, "
+                    + "last_error = NULL, failing_since = NULL WHERE pipeline = ? AND node = ? AND covered_until < ?")) {
                 upd.setObject(1, ts(until));
                 upd.setObject(2, ts(now()));
                 upd.setString(3, pipeline);
@@ -183,6 +183,21 @@ final class TaskRunStore {
                 ins.setObject(3, ts(until));
                 ins.setObject(4, ts(now()));
                 ins.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Records why a continuous node's loads fail (since {@code since}); the next {@link #cover} clears it. */
+    void recordFailure(String node, String error, Instant since) throws SQLException {
+        warehouse.inTransaction(c -> {
+            try (PreparedStatement upd = c.prepareStatement("UPDATE strata.node_coverage SET last_error = ?, failing_since = ? "
+                    + "WHERE pipeline = ? AND node = ?")) {
+                upd.setString(1, error.length() <= 2000 ? error : error.substring(0, 2000) + "...");
+                upd.setObject(2, ts(since));
+                upd.setString(3, pipeline);
+                upd.setString(4, node);
+                upd.executeUpdate();
             }
             return null;
         });
@@ -416,11 +431,20 @@ final class TaskRunStore {
         finishAttempt(c, run, "success", now, rows, null);
     }
 
+    /**
+     * What {@link #fail} recorded: {@code up_for_retry} with the earliest time of the next attempt,
+     * {@code failed}, or {@code running} when the run was no longer this attempt's.
+     */
+    record Failure(TaskState state, int maxAttempts, Optional<Instant> nextAttempt) {
+    }
+
     /** After the task's rollback, in a transaction of its own: retry later or fail for good. */
-    TaskState fail(ClaimedRun run, String error) throws SQLException {
+    Failure fail(ClaimedRun run, String error) throws SQLException {
         return warehouse.inTransaction(c -> {
             Instant now = now();
             TaskState outcome;
+            int maxAttempts;
+            Instant notBefore;
             try (PreparedStatement ps = c.prepareStatement("SELECT attempt, max_attempts, retry_delay_ms FROM strata.task_runs "
                     + "WHERE id = ? AND attempt = ? AND worker = ? AND state = 'running' FOR UPDATE")) {
                 ps.setLong(1, run.id());
@@ -428,10 +452,11 @@ final class TaskRunStore {
                 ps.setString(3, run.worker());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        return TaskState.RUNNING; // no longer ours
+                        return new Failure(TaskState.RUNNING, 0, Optional.empty()); // no longer ours
                     }
-                    outcome = rs.getInt("attempt") < rs.getInt("max_attempts") ? TaskState.UP_FOR_RETRY : TaskState.FAILED;
-                    Instant notBefore = now.plusMillis(rs.getLong("retry_delay_ms"));
+                    maxAttempts = rs.getInt("max_attempts");
+                    outcome = rs.getInt("attempt") < maxAttempts ? TaskState.UP_FOR_RETRY : TaskState.FAILED;
+                    notBefore = now.plusMillis(rs.getLong("retry_delay_ms"));
                     try (PreparedStatement upd = c.prepareStatement("UPDATE strata.task_runs SET state = ?, not_before = ?, "
                             + "finished_at = ?, error = ?, lease_until = NULL WHERE id = ?")) {
                         upd.setString(1, outcome.db());
@@ -444,7 +469,8 @@ final class TaskRunStore {
                 }
             }
             finishAttempt(c, run, "failed", now, null, error);
-            return outcome;
+            return new Failure(outcome, maxAttempts,
+                    outcome == TaskState.UP_FOR_RETRY ? Optional.of(notBefore) : Optional.empty());
         });
     }
 

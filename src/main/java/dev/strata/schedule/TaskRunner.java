@@ -34,10 +34,13 @@ final class TaskRunner {
     private final TaskRunStore store;
     private final ScheduledExecutorService watchdog;
     private final Clock clock;
+    private final java.util.function.Consumer<RetryWait> retries;
     private final java.util.Set<Connection> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean aborting;
 
-    TaskRunner(Pipeline pipeline, Warehouse warehouse, TaskRunStore store, ScheduledExecutorService watchdog, Clock clock) {
+    TaskRunner(Pipeline pipeline, Warehouse warehouse, TaskRunStore store, ScheduledExecutorService watchdog, Clock clock,
+               java.util.function.Consumer<RetryWait> retries) {
+        this.retries = retries;
         this.pipeline = pipeline;
         this.warehouse = warehouse;
         this.store = store;
@@ -115,9 +118,19 @@ final class TaskRunner {
 
     private Outcome recordFailure(TaskRunStore.ClaimedRun run, String error) {
         try {
-            TaskState state = store.fail(run, error);
-            LOG.warn("{} {} attempt {} failed{}: {}", run.node(), run.interval().data(), run.attempt(),
-                    state == TaskState.UP_FOR_RETRY ? " (will retry)" : "", error);
+            TaskRunStore.Failure failure = store.fail(run, error);
+            TaskState state = failure.state();
+            if (state == TaskState.UP_FOR_RETRY) {
+                Instant next = failure.nextAttempt().orElseThrow();
+                LOG.warn("{} {} attempt {} of {} failed; next attempt at {} (in {}): {}", run.node(), run.interval().data(),
+                        run.attempt(), failure.maxAttempts(), next,
+                        dev.strata.config.Durations.format(Duration.ofSeconds(Math.max(0,
+                                Math.round(Duration.between(clock.instant(), next).toMillis() / 1000.0)))), error);
+                retries.accept(new RetryWait(run.node(), run.interval().logicalDate(), run.interval().data(),
+                        run.attempt(), failure.maxAttempts(), error, next));
+            } else {
+                LOG.warn("{} {} attempt {} failed: {}", run.node(), run.interval().data(), run.attempt(), error);
+            }
             return state == TaskState.UP_FOR_RETRY ? Outcome.UP_FOR_RETRY
                     : state == TaskState.FAILED ? Outcome.FAILED : Outcome.LOST;
         } catch (SQLException e) {

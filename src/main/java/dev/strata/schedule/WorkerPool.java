@@ -30,6 +30,10 @@ final class WorkerPool implements AutoCloseable {
         /** A worker's claim came back empty: it waits for a wake-up or the poll interval. */
         default void idle() {
         }
+
+        /** An attempt failed and the run waits out its {@code retry_delay} before the next one. */
+        default void retrying(RetryWait wait) {
+        }
     }
 
     private final TaskRunStore store;
@@ -61,7 +65,7 @@ final class WorkerPool implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.runner = new TaskRunner(pipeline, warehouse, store, watchdog, clock);
+        this.runner = new TaskRunner(pipeline, warehouse, store, watchdog, clock, listener::retrying);
     }
 
     void start() {

@@ -39,23 +39,44 @@ final class LoadSql {
             StgTable.BATCH_ID, ColumnType.BIGINT);
     /** Where satellites remember the newest collapsed row per parent (migration V20). */
     static final String SEEN_TABLE = "strata.vault_seen";
+    /** Where rows a target could not load wait for a reload (migration V40). */
+    static final String REJECTS_TABLE = "strata.vault_rejects";
     private static final String ROW = "s";
     private static final String ITEM = "i";
 
     private final SqlDialect d;
     private final VaultSection vault;
     private final HashSql hash;
+    private final boolean skipRejected;
 
     LoadSql(SqlDialect dialect, VaultSection vault) {
+        this(dialect, vault, false);
+    }
+
+    /**
+     * @param skipRejected whether each mapping reads only the rows not pending in
+     *                     {@link #REJECTS_TABLE} for the target: its part of the statement then takes
+     *                     three more parameters, pipeline, target and STG table
+     *                     ({@link #skipParameters})
+     */
+    LoadSql(SqlDialect dialect, VaultSection vault, boolean skipRejected) {
         this.d = dialect;
         this.vault = vault;
         this.hash = new HashSql(dialect);
+        this.skipRejected = skipRejected;
     }
 
     /** The bind values of one mapping's part of a statement, given its {@code _seq} bounds. */
     static List<Object> parameters(VaultMapping m, long after, long upTo) {
         List<Object> out = new ArrayList<>(List.of(after, upTo));
         m.where().forEach(f -> out.addAll(f.values()));
+        return out;
+    }
+
+    /** The bind values of one mapping's part of a statement that skips rejected rows. */
+    static List<Object> skipParameters(VaultMapping m, long after, long upTo, String pipeline, String target) {
+        List<Object> out = parameters(m, after, upTo);
+        out.addAll(List.of(pipeline, target, VaultLoader.input(m)));
         return out;
     }
 
@@ -332,6 +353,10 @@ final class LoadSql {
             sb.append(" AND ").append(typed(f.expression(), ColumnType.TEXT)).append(" IN (")
                     .append(String.join(", ", java.util.Collections.nCopies(f.values().size(), "?"))).append(')');
         }
+        if (skipRejected) {
+            sb.append(" AND NOT EXISTS (SELECT 1 FROM ").append(REJECTS_TABLE).append(" rj WHERE rj.pipeline = ? AND rj.target = ?")
+                    .append(" AND rj.stg_table = ? AND rj.stg_seq = ").append(seq).append(" AND rj.reloaded_at IS NULL)");
+        }
         sb.append('\n');
         return sb.toString();
     }
@@ -388,6 +413,95 @@ final class LoadSql {
         sb.append(" AND ").append(text).append(" IS NOT NULL AND NOT ").append(d.isValidInput(text, type))
                 .append(" ORDER BY ").append(seq).append(" LIMIT 1");
         return java.util.Optional.of(new CastCheck(m, column, e, type, sb.toString()));
+    }
+
+    /**
+     * A statement recording in {@link #REJECTS_TABLE} every row of a mapping's range whose value for
+     * one typed column the type rejects (text that is not a number for a {@code bigint} key, too long
+     * for a {@code varchar(n)}, ...): one entry per row and column, the first offending value of
+     * the row (an {@code each:} row may have several). A row already recorded for the column gets
+     * the new value and reason and is pending again. Parameters: pipeline, target, then
+     * {@link #parameters} of the mapping.
+     */
+    record RejectCheck(VaultMapping mapping, String column, VaultExpression expression, ColumnType type, String sql) {
+        String reason() {
+            return column + " = " + expression.text() + " is not a " + type;
+        }
+    }
+
+    /** The reject checks of every typed value {@code target} reads through {@code mappings}. */
+    List<RejectCheck> rejectChecks(String target, List<VaultMapping> mappings) {
+        List<RejectCheck> out = new ArrayList<>();
+        for (VaultMapping m : mappings) {
+            keyColumnsOf(target).forEach((name, part) -> rejectCheck(m, name, m.keys().get(part.group()).get(part.index()),
+                    part.type()).ifPresent(out::add));
+            if (vault.satellites().containsKey(target)) {
+                vault.satellites().get(target).attributes()
+                        .forEach((name, type) -> rejectCheck(m, name, m.attributes().get(name), type).ifPresent(out::add));
+            }
+            m.loadDt().flatMap(e -> rejectCheck(m, VaultTables.LOAD_DT, e, ColumnType.TIMESTAMPTZ)).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** One business key part: the hub reference (hub or link role) it belongs to, its position there, its type. */
+    private record KeyPart(String group, int index, ColumnType type) {
+    }
+
+    /**
+     * The key parts a target reads, named as a user knows them: a hub's (or a hub-parented
+     * satellite's) key columns; a link's roles ({@code role.column} for multi-column keys).
+     */
+    private Map<String, KeyPart> keyColumnsOf(String target) {
+        String hub = vault.hubs().containsKey(target) ? target
+                : vault.satellites().containsKey(target) && vault.hubs().containsKey(vault.satellites().get(target).parent())
+                ? vault.satellites().get(target).parent() : null;
+        Map<String, KeyPart> out = new java.util.LinkedHashMap<>();
+        if (hub != null) {
+            int j = 0;
+            for (Map.Entry<String, ColumnType> col : vault.hubs().get(hub).keyColumns().entrySet()) {
+                out.put(col.getKey(), new KeyPart(hub, j++, col.getValue()));
+            }
+            return out;
+        }
+        LinkConfig link = vault.links().containsKey(target) ? vault.links().get(target)
+                : vault.links().get(vault.satellites().get(target).parent());
+        for (KeyGroup g : roleGroups(link)) {
+            List<String> cols = List.copyOf(vault.hubs().get(link.roles().get(g.name())).keyColumns().keySet());
+            for (int j = 0; j < g.types().size(); j++) {
+                out.put(cols.size() == 1 ? g.name() : g.name() + "." + cols.get(j), new KeyPart(g.name(), j, g.types().get(j)));
+            }
+        }
+        return out;
+    }
+
+    private java.util.Optional<RejectCheck> rejectCheck(VaultMapping m, String column, VaultExpression e, ColumnType type) {
+        if (e.kind() == VaultExpression.Kind.COLUMN || type.kind() == ColumnType.Kind.TEXT) {
+            return java.util.Optional.empty();
+        }
+        String text = typed(e, ColumnType.TEXT);
+        String row = d.quote(ROW);
+        String seq = row + "." + d.quote(StgTable.SEQ);
+        StringBuilder bad = new StringBuilder("SELECT ").append(seq).append(" AS _seq, ").append(text).append(" AS _v FROM ")
+                .append(d.qualified(StgTable.SCHEMA, m.source())).append(' ').append(row).append(' ');
+        m.each().ifPresent(each -> bad.append(d.jsonArrayItemsJoin(d.jsonValue(row + "." + d.quote(StgTable.PAYLOAD), each), ITEM))
+                .append(' '));
+        bad.append("WHERE ").append(seq).append(" > ? AND ").append(seq).append(" <= ?");
+        for (VaultMapping.Filter f : m.where()) {
+            bad.append(" AND ").append(typed(f.expression(), ColumnType.TEXT)).append(" IN (")
+                    .append(String.join(", ", java.util.Collections.nCopies(f.values().size(), "?"))).append(')');
+        }
+        bad.append(" AND ").append(text).append(" IS NOT NULL AND NOT ").append(d.isValidInput(text, type));
+        RejectCheck shape = new RejectCheck(m, column, e, type, null);
+        List<String> cols = List.of("pipeline", "target", "stg_table", "stg_seq", "column_name", "expression", "column_type",
+                "value", "reason", "reloaded_at");
+        String rows = "SELECT CAST(? AS " + d.textType() + "), CAST(? AS " + d.textType() + "), "
+                + d.literal(VaultLoader.input(m)) + ", b._seq, " + d.literal(column) + ", " + d.literal(e.text()) + ", "
+                + d.literal(type.toString()) + ", SUBSTRING(min(b._v) FROM 1 FOR 1000), " + d.literal(shape.reason()) + ", "
+                + d.cast("NULL", ColumnType.TIMESTAMPTZ) + "\nFROM (" + bad + ") b\nGROUP BY b._seq";
+        String sql = d.upsert(REJECTS_TABLE, cols, rows, List.of("pipeline", "target", "stg_table", "stg_seq", "column_name"),
+                List.of("expression", "column_type", "value", "reason", "reloaded_at"));
+        return java.util.Optional.of(new RejectCheck(m, column, e, type, sql));
     }
 
     /** The expression's SQL, converted to the column's type (text stays text for varchar columns, so over-long values fail). */

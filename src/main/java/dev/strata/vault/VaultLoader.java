@@ -8,6 +8,7 @@ import dev.strata.ingest.StgTable;
 import dev.strata.runtime.Environment;
 import dev.strata.warehouse.LockKeys;
 import dev.strata.warehouse.SqlDialect;
+import dev.strata.warehouse.SqlScript;
 import dev.strata.warehouse.Warehouse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -67,8 +68,11 @@ public final class VaultLoader {
     private final VaultSection vault;
     private final VaultTables tables;
     private final LoadSql loadSql;
+    /** The same statements, reading only rows not pending in strata.vault_rejects: the slow path after a bad value. */
+    private final LoadSql skippingRejectsSql;
     private final List<VaultTarget> targets;
-    private final Map<String, dev.strata.warehouse.SqlScript> statements = new ConcurrentHashMap<>();
+    private final Map<String, SqlScript> statements = new ConcurrentHashMap<>();
+    private final Map<String, SqlScript> skippingStatements = new ConcurrentHashMap<>();
     private volatile boolean prepared;
 
     public VaultLoader(Warehouse warehouse, String pipeline, VaultSection vault) {
@@ -78,6 +82,7 @@ public final class VaultLoader {
         this.vault = vault;
         this.tables = new VaultTables(dialect, vault);
         this.loadSql = new LoadSql(dialect, vault);
+        this.skippingRejectsSql = new LoadSql(dialect, vault, true);
         this.targets = VaultTarget.all(vault);
     }
 
@@ -158,20 +163,31 @@ public final class VaultLoader {
      * returns the number of rows inserted (0 when nothing was new or another process had just
      * loaded them). A source whose STG table does not exist yet is skipped.
      *
+     * <p><b>Rejected rows.</b> When the load fails on a value its declared type rejects (text that
+     * is no number in a {@code bigint} key, say), it runs again in a new transaction that first
+     * records every such row of the range in {@code strata.vault_rejects} (one entry per row and
+     * column: STG table, {@code _seq}, column, value, reason) and then loads the other rows and
+     * moves the watermark past all of them, rejected ones included. A clean load never takes this
+     * path: its statement is the plain one. Rejected rows wait for {@link #reloadRejected}.
+     *
      * @throws StrataException {@link ErrorCode#WAREHOUSE_UNAVAILABLE} when a retry may help (connection
-     *                         lost, deadlock), {@link ErrorCode#WAREHOUSE} otherwise (e.g. a value that
-     *                         cannot be cast to its declared type), {@link ErrorCode#USAGE} for an
-     *                         unknown target
+     *                         lost, deadlock), {@link ErrorCode#WAREHOUSE} otherwise (e.g. a data error
+     *                         no row could be blamed for), {@link ErrorCode#USAGE} for an unknown target
      */
     public long load(String target) {
         List<VaultMapping> mappings = mappingsOf(vault, target);
         prepare();
         try {
-            return warehouse.inTransaction(c -> loadInTransaction(c, target, mappings));
+            return warehouse.inTransaction(c -> loadInTransaction(c, target, mappings, false));
         } catch (SQLException e) {
             String state = e.getSQLState();
             if (state != null && state.startsWith("22")) {
-                // a data exception: most likely a value the declared type rejects; name the row
+                // a data exception: most likely a value the declared type rejects; set such rows aside
+                java.util.Optional<Long> loaded = loadRejecting(target, mappings);
+                if (loaded.isPresent()) {
+                    return loaded.get();
+                }
+                // no row to blame was found: name the first bad value if possible, and load nothing
                 String where = findBadValue(target, mappings);
                 if (where != null) {
                     throw new StrataException(ErrorCode.WAREHOUSE, "loading vault target '" + target + "' failed: " + where
@@ -225,10 +241,13 @@ public final class VaultLoader {
         return out;
     }
 
-    private long loadInTransaction(Connection c, String target, List<VaultMapping> mappings) throws SQLException {
-        warehouse.settings().deterministic(c);
-        warehouse.settings().sortMemory(c, vault.sortMemory());
-        warehouse.locks().lockForTransaction(c, LockKeys.vault(vault.schema() + "." + target));
+    /**
+     * @param rejecting first record the rows of the range whose values their types reject, then load
+     *                  the others ({@link NothingRejected} when there is none to record)
+     */
+    private long loadInTransaction(Connection c, String target, List<VaultMapping> mappings, boolean rejecting)
+            throws SQLException {
+        beginLoad(c, target);
         Map<String, Long> marks = Watermarks.read(c, pipeline, target);
         List<VaultMapping> active = new ArrayList<>();
         List<long[]> bounds = new ArrayList<>();
@@ -250,20 +269,136 @@ public final class VaultLoader {
         if (active.isEmpty()) {
             return 0L;
         }
-        dev.strata.warehouse.SqlScript script = statements.computeIfAbsent(activeKey.toString(),
-                k -> loadSql.statement(target, active));
         long t0 = System.nanoTime();
-        List<Object> parameters = new ArrayList<>();
-        for (int i = 0; i < active.size(); i++) {
-            parameters.addAll(LoadSql.parameters(active.get(i), bounds.get(i)[0], bounds.get(i)[1]));
+        long rows;
+        if (rejecting) {
+            long rejected = rejected(c, target, active, bounds);
+            if (rejected == 0) {
+                throw new NothingRejected();
+            }
+            rows = runSkippingRejects(c, target, active, bounds, activeKey.toString());
+            LOG.warn("vault target '{}': {}; the other rows loaded. `strata vault rejects list` shows the rejected rows, "
+                    + "`strata vault rejects reload` loads them once the row or the declaration is fixed",
+                    target, VaultRejects.describeLatest(c, pipeline, target, rejected));
+        } else {
+            SqlScript script = statements.computeIfAbsent(activeKey.toString(), k -> loadSql.statement(target, active));
+            List<Object> parameters = new ArrayList<>();
+            for (int i = 0; i < active.size(); i++) {
+                parameters.addAll(LoadSql.parameters(active.get(i), bounds.get(i)[0], bounds.get(i)[1]));
+            }
+            // hubs and links: the INSERT's count; satellites: the versions inserted
+            rows = script.run(c, parameters);
         }
-        // hubs and links: the INSERT's count; satellites: the versions inserted
-        long rows = script.run(c, parameters);
         for (int i = 0; i < active.size(); i++) {
             Watermarks.advance(c, pipeline, target, input(active.get(i)), bounds.get(i)[1]);
         }
         LOG.debug("vault target {}: {} rows inserted in {} ms", target, rows, (System.nanoTime() - t0) / 1_000_000);
         return rows;
+    }
+
+    /** Transaction settings of a load, and the target's lock. */
+    private void beginLoad(Connection c, String target) throws SQLException {
+        warehouse.settings().deterministic(c);
+        warehouse.settings().sortMemory(c, vault.sortMemory());
+        warehouse.locks().lockForTransaction(c, LockKeys.vault(vault.schema() + "." + target));
+    }
+
+    /** The load, in a new transaction, that sets rows with rejected values aside; empty when it found none to blame. */
+    private java.util.Optional<Long> loadRejecting(String target, List<VaultMapping> mappings) {
+        try {
+            return java.util.Optional.of(warehouse.inTransaction(c -> loadInTransaction(c, target, mappings, true)));
+        } catch (NothingRejected e) {
+            return java.util.Optional.empty();
+        } catch (SQLException e) {
+            LOG.debug("vault target {}: loading without its rejected rows failed too: {}", target, e.getMessage());
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Records in strata.vault_rejects the rows of each mapping's range whose values their types reject; returns the entries written. */
+    private long rejected(Connection c, String target, List<VaultMapping> active, List<long[]> bounds) throws SQLException {
+        long entries = 0;
+        for (int i = 0; i < active.size(); i++) {
+            VaultMapping m = active.get(i);
+            for (LoadSql.RejectCheck check : loadSql.rejectChecks(target, List.of(m))) {
+                try (PreparedStatement ps = c.prepareStatement(check.sql())) {
+                    int p = 1;
+                    ps.setString(p++, pipeline);
+                    ps.setString(p++, target);
+                    for (Object value : LoadSql.parameters(m, bounds.get(i)[0], bounds.get(i)[1])) {
+                        ps.setObject(p++, value);
+                    }
+                    entries += ps.executeUpdate();
+                }
+            }
+        }
+        return entries;
+    }
+
+    /** Runs the target's statement over the given ranges, leaving out rows pending in strata.vault_rejects. */
+    private long runSkippingRejects(Connection c, String target, List<VaultMapping> active, List<long[]> bounds, String key)
+            throws SQLException {
+        SqlScript script = skippingStatements.computeIfAbsent(key, k -> skippingRejectsSql.statement(target, active));
+        List<Object> parameters = new ArrayList<>();
+        for (int i = 0; i < active.size(); i++) {
+            parameters.addAll(LoadSql.skipParameters(active.get(i), bounds.get(i)[0], bounds.get(i)[1], pipeline, target));
+        }
+        return script.run(c, parameters);
+    }
+
+    /**
+     * What {@link #reloadRejected} did: rows inserted into the target, STG rows loaded again, and
+     * STG rows still rejected (their values still fail their types; the entries say why).
+     */
+    public record Reload(String target, long rows, long reloaded, long stillRejected) {
+    }
+
+    /**
+     * Loads again the STG rows {@code target} rejected and that are still pending: all of them, or
+     * only the rows of the given reject ids (a row is reloaded with all its pending entries). Runs
+     * the target's ordinary statement over the STG range from the first to the last such row in one
+     * transaction, leaving out rows whose values still fail (they stay pending, with the new value
+     * and reason). Rows of that range that had loaded before are read again and change nothing (the
+     * loads are idempotent). A reloaded satellite row is subject to the late-row rule like any
+     * other: when its {@code load_dt} is not newer than the newest row already seen for its parent,
+     * it does not change the satellite. Watermarks do not move.
+     */
+    public Reload reloadRejected(String target, java.util.Optional<java.util.Collection<Long>> ids) {
+        List<VaultMapping> mappings = mappingsOf(vault, target);
+        prepare();
+        java.time.Instant at = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        try {
+            return warehouse.inTransaction(c -> {
+                beginLoad(c, target);
+                Map<String, java.util.TreeSet<Long>> chosen = VaultRejects.markReloading(c, pipeline, target, ids, at);
+                if (chosen.isEmpty()) {
+                    return new Reload(target, 0, 0, 0);
+                }
+                List<VaultMapping> active = new ArrayList<>();
+                List<long[]> bounds = new ArrayList<>();
+                StringBuilder key = new StringBuilder(target).append(":reload:");
+                for (int i = 0; i < mappings.size(); i++) {
+                    VaultMapping m = mappings.get(i);
+                    java.util.TreeSet<Long> seqs = chosen.get(input(m));
+                    if (seqs == null || warehouse.catalog().columnTypes(c, StgTable.SCHEMA, m.source()).isEmpty()) {
+                        continue;
+                    }
+                    active.add(m);
+                    bounds.add(new long[] {seqs.first() - 1, seqs.last()});
+                    key.append(i).append(',');
+                }
+                long rows = 0;
+                if (!active.isEmpty()) {
+                    rejected(c, target, active, bounds);   // values still bad are pending again
+                    rows = runSkippingRejects(c, target, active, bounds, key.toString());
+                }
+                long total = chosen.values().stream().mapToLong(java.util.Set::size).sum();
+                long reloaded = VaultRejects.settleReload(c, pipeline, target, at);
+                return new Reload(target, rows, reloaded, total - reloaded);
+            });
+        } catch (SQLException e) {
+            throw failure("reloading the rejected rows of vault target '" + target + "'", e);
+        }
     }
 
     private long maxSeq(Connection c, String source) throws SQLException {
@@ -303,6 +438,13 @@ public final class VaultLoader {
 
     private static String shorten(String value) {
         return value.length() <= 80 ? value : value.substring(0, 77) + "...";
+    }
+
+    /** A load failed on a data error, but no value of its range fails its type: the rejecting path cannot help. */
+    private static final class NothingRejected extends RuntimeException {
+        NothingRejected() {
+            super(null, null, false, false);
+        }
     }
 
     private StrataException failure(String what, SQLException e) {

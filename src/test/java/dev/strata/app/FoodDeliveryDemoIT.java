@@ -2,7 +2,6 @@ package dev.strata.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.strata.config.Secret;
 import dev.strata.embedded.EmbeddedPostgres;
 import dev.strata.examples.fooddelivery.Dictionaries;
 import dev.strata.examples.fooddelivery.GroundTruth;
@@ -52,13 +51,24 @@ class FoodDeliveryDemoIT {
         }
         assertThat(labels).as(text.toString()).containsExactly("verified (checkpoint)", "verified");
         assertThat(orders.get(1)).as("orders sent after the checkpoint are verified at the end").isGreaterThan(orders.get(0));
+        // issue 19.7: the progress line's numbers add up (it showed "sent 250 -> landed 284")
+        Matcher progress = Pattern.compile("topic ([\\d,]+) messages = landed ([\\d,]+) \\+ dead letters ([\\d,]+) "
+                + "\\+ to land ([\\d,]+) \\(generator: ([\\d,]+) acknowledged\\)").matcher(text.toString());
+        int lines = 0;
+        for (; progress.find(); lines++) {
+            long[] n = java.util.stream.IntStream.rangeClosed(1, 5)
+                    .mapToLong(i -> Long.parseLong(progress.group(i).replace(",", ""))).toArray();
+            assertThat(n[1] + n[2] + n[3]).as(progress.group()).isEqualTo(n[0]);
+            assertThat(n[4]).as(progress.group()).isLessThanOrEqualTo(n[0]);
+        }
+        assertThat(lines).as(text.toString()).isGreaterThanOrEqualTo(2);
 
         List<OrderMessage> log = OrderLog.read(dir.resolve("generator/orders.log"));
         assertThat(log).extracting(OrderMessage::kind).contains(OrderMessage.Kind.DUPLICATE, OrderMessage.Kind.MALFORMED);
         Dictionaries dict = Dictionaries.generate(FoodDeliveryDemo.SEED, 1000, 4, 25);
         GroundTruth truth = GroundTruth.compute(log, dict);
         try (EmbeddedPostgres pg = EmbeddedPostgres.start(Optional.of(dir.resolve("postgres")));
-             Warehouse w = Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), 2);
+             Warehouse w = Warehouse.connect(pg.jdbcUrl(), pg.user(), pg.password(), 2);
              Connection c = w.connection(); Statement s = c.createStatement()) {
             assertThat(MartVerifier.verify(c, "cdm", truth).matches()).isTrue();
             // every malformed message the generator sent is a dead letter, nothing else is
@@ -98,7 +108,7 @@ class FoodDeliveryDemoIT {
         assertThat(truthIfCancelIgnored.productCounters()).isNotEqualTo(truth.productCounters());
 
         try (EmbeddedPostgres pg = EmbeddedPostgres.start(Optional.empty());
-             Warehouse w = Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), 2);
+             Warehouse w = Warehouse.connect(pg.jdbcUrl(), pg.user(), pg.password(), 2);
              Connection c = w.connection(); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA cdm");
             s.execute("CREATE TABLE cdm.user_product_counters (user_id uuid, product_id uuid, product_name text, order_cnt int)");

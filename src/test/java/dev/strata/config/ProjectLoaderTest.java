@@ -179,6 +179,41 @@ class ProjectLoaderTest {
     }
 
     @Test
+    void shouldRejectAnUnclosedOrMalformedVariableReferenceAtItsColumn() {
+        // issue 19.5: an unclosed ${ORDERS_TOPIC was taken literally as the topic's name
+        assertThat(problems("""
+                name: demo
+                sources:
+                  orders:
+                    kafka:
+                      topic: ${ORDERS_TOPIC
+                      bootstrap: x:9092
+                  other:
+                    kafka:
+                      topic: "prefix-${TOPIC_NAME:-t"
+                      bootstrap: ${KAFKA_BOOTSTRAP:-x:9092}
+                  third:
+                    kafka:
+                      topic: a-${not a name}
+                      bootstrap: x:9092
+                """)).containsExactly(
+                "strata.yaml:5:14: sources.orders.kafka.topic: '${' is not closed: write ${ORDERS_TOPIC} "
+                        + "(or $${ for a literal '${')",
+                "strata.yaml:9:22: sources.other.kafka.topic: '${' is not closed: write ${TOPIC_NAME:-t} "
+                        + "(or $${ for a literal '${')",
+                "strata.yaml:13:16: sources.third.kafka.topic: '${not a name}' is not a variable reference: "
+                        + "write ${NAME} or ${NAME:-default}, NAME of letters, digits and _ (or $${ for a literal '${')");
+    }
+
+    @Test
+    void shouldKeepADollarThatStartsNoReference() throws Exception {
+        EnvResolver env = EnvResolver.of(Map.of("A", "1"));
+        assertThat(env.resolve("$.payload.id")).isEqualTo("$.payload.id");
+        assertThat(env.resolve("cost $5 and $${A} and ${A}")).isEqualTo("cost $5 and ${A} and 1");
+        assertThat(env.resolve("end $")).isEqualTo("end $");
+    }
+
+    @Test
     void shouldUseTheDefaultOfAnUnsetVariable() {
         ProjectConfig p = loader.parse(DIR, """
                 name: demo

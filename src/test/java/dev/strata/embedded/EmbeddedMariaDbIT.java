@@ -2,6 +2,7 @@ package dev.strata.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -14,9 +15,11 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -172,5 +175,71 @@ class EmbeddedMariaDbIT {
         assertThatThrownBy(() -> EmbeddedMariaDb.start(Optional.of(data), EmbeddedMariaDb.Options.fast()))
                 .hasMessageContaining("neither empty nor a MariaDB data directory").hasMessageContaining("todo.txt");
         assertThat(data.resolve("todo.txt")).hasContent("keep me");
+    }
+
+    /** Issue 20 item 2, for MariaDB: killed, the server is started again on the same port with its data. */
+    @Test
+    @Tag("reliability")
+    void shouldBeStartedAgainOnTheSamePortWhenKilled(@TempDir Path dir) throws Exception {
+        try (EmbeddedMariaDb db = EmbeddedMariaDb.start(Optional.of(dir.resolve("mariadb")), EmbeddedMariaDb.Options.fast())) {
+            try (Connection c = db.connect(); Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE kept");
+                s.execute("CREATE TABLE kept.t (v INT)");
+                s.execute("INSERT INTO kept.t VALUES (42)");
+            }
+            int port = db.port();
+            ProcessHandle first = db.process().orElseThrow().toHandle();
+            long killedAt = System.nanoTime();
+            assertThat(first.destroyForcibly()).isTrue();   // SIGKILL
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+                try (Connection c = db.connect(); Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT v FROM kept.t")) {
+                    return rs.next() && rs.getInt(1) == 42;
+                }
+            });
+            System.out.printf("mariadb kill test: back after %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
+            assertThat(db.port()).isEqualTo(port);
+            long second = db.process().orElseThrow().pid();
+            assertThat(second).isNotEqualTo(first.pid());
+            assertThat(db.failure()).isNotDone();
+
+            // a deliberate restart is not taken for a crash: nobody starts yet another server
+            db.restart();
+            long third = db.process().orElseThrow().pid();
+            assertThat(third).isNotEqualTo(second);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .until(() -> db.process().map(Process::pid).orElse(-1L) == third);
+        }
+    }
+
+    /** Issue 20 item 4, for MariaDB: a secret in Strata's environment does not reach the server. */
+    @Test
+    @Tag("reliability")
+    void shouldNotPassStrataSecretsIntoTheServersEnvironment(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("mariadb");
+        ProcessBuilder pb = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                MariaDbChild.class.getName(), data.toString())).redirectErrorStream(true);
+        pb.environment().put("STRATA_WAREHOUSE_PASSWORD", "do-not-leak");
+        Process child = pb.start();
+        try {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null && !line.startsWith("PORT ")) {
+                    // skip log lines
+                }
+                assertThat(line).as("child JVM printed its port").isNotNull();
+            }
+            long pid = Long.parseLong(Files.readString(data.resolve(EmbeddedMariaDb.PID_FILE)).trim());
+            String environ = new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ")), StandardCharsets.UTF_8);
+            assertThat(environ).doesNotContain("do-not-leak").doesNotContain("STRATA_");
+            String childEnviron = new String(Files.readAllBytes(Path.of("/proc/" + child.pid() + "/environ")), StandardCharsets.UTF_8);
+            assertThat(childEnviron).as("the JVM itself had it").contains("do-not-leak");
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(10, TimeUnit.SECONDS);
+            EmbeddedMariaDb.stopStaleServer(data);
+        }
     }
 }

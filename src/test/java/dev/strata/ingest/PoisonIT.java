@@ -90,7 +90,7 @@ class PoisonIT {
             assertThat(rest).contains("replayed 7 dead letter(s): 0 landed, 7 still pending");
             assertThat(f.rows()).isEqualTo(good + 1);
             assertThat(f.scalar("SELECT count(*) FROM strata.dead_letters WHERE replayed_at IS NULL")).isEqualTo(7);
-            assertThat(run(0, "dead-letters", "show", Long.toString(id), project.toString()))
+            assertThat(run(0, "dead-letters", "show", "--id", Long.toString(id), project.toString()))
                     .contains("replayed at").contains("bad-1\", broken");
         }
     }

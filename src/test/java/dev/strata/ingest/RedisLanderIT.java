@@ -37,6 +37,7 @@ class RedisLanderIT {
              Warehouse warehouse = TestServers.newDatabase();
              Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
             warehouse.migrate();
+            jedis.auth(redis.password().reveal());
             jedis.set("user:1", "{\"_id\":\"1\",\"name\":\"Anna\"}");
             jedis.set("user:2", "{\"_id\":\"2\",\"name\":\"Boris\"}");
             jedis.set("other:9", "{\"_id\":\"9\"}");
@@ -47,7 +48,7 @@ class RedisLanderIT {
                         redis: { url: embedded, keys: "user:*", refresh: 200ms }
                     """, "strata.yaml");
             Environment env = new Environment(project, warehouse, null, new SimpleMeterRegistry(), Clock.systemUTC(),
-                    "test-worker", redis.url());
+                    "test-worker", redis.url(), redis.password());
             try (Landing landing = Landing.start(env)) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> tableExists(warehouse)
                         && count(warehouse, "SELECT count(*) FROM stg.users") == 2);

@@ -3,7 +3,6 @@ package dev.strata.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.strata.config.Secret;
 import dev.strata.embedded.EmbeddedPostgres;
 import dev.strata.runtime.Environment;
 import dev.strata.warehouse.Warehouse;
@@ -29,7 +28,7 @@ class WarehouseOutageIT {
         EmbeddedPostgres pg = EmbeddedPostgres.start(Optional.of(dir.resolve("pg")));
         int port = pg.port();
         try (LandingFixture f = new LandingFixture(4);
-             Warehouse warehouse = Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), 4)) {
+             Warehouse warehouse = Warehouse.connect(pg.jdbcUrl(), pg.user(), pg.password(), 4)) {
             warehouse.migrate();
             Environment env = new Environment(f.project("    key: $.object_id\n    batch: { max_records: 500 }\n"),
                     warehouse, null, new SimpleMeterRegistry(), Clock.systemUTC(), "worker-outage");

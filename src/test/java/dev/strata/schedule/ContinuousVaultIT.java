@@ -180,4 +180,71 @@ class ContinuousVaultIT {
                     + "ORDER BY id DESC LIMIT 1")).containsExactly(List.of("pass"));
         }
     }
+
+    /**
+     * Issue 20 item 1: a target whose loads fail (here its table is gone) is retried with a growing
+     * wait however many batches land, its error is logged once and shown in node_coverage, and
+     * when it loads again that is logged once and the error cleared.
+     */
+    @Test
+    @org.junit.jupiter.api.Tag("reliability")
+    void shouldBackOffAFailingTargetLogItsErrorOnceAndClearItOnRecovery() throws Exception {
+        try (Warehouse w = TestServers.newDatabase()) {
+            w.migrate();
+            TestProject.write(dir, YAML, Map.of("marts/orders_per_day.sql", MART));
+            Pipeline p = TestProject.pipeline(dir, w);
+            VaultLoader loader = new VaultLoader(w, p.name(), p.project().vault());
+            loader.prepare();
+            w.inTransaction(c -> {
+                try (Statement s = c.createStatement()) {
+                    for (String ddl : StgTable.createStatements(w.adapter(), "orders", false)) {
+                        s.execute(ddl);
+                    }
+                }
+                return null;
+            });
+            land(w, "o1", "2022-10-01T08:00:00Z");
+            TestProject.sql(w, "ALTER TABLE dds.h_order RENAME TO h_order_away");
+            java.io.PrintStream stderr = System.err;
+            java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+            System.setErr(new java.io.PrintStream(new java.io.OutputStream() {   // the log, and a copy to count its lines
+                @Override
+                public synchronized void write(int b) {
+                    stderr.write(b);
+                    log.write(b);
+                }
+
+                @Override
+                public synchronized void write(byte[] b, int off, int len) {
+                    stderr.write(b, off, len);
+                    log.write(b, off, len);
+                }
+            }, true));
+            try (ContinuousVault vault = new ContinuousVault(p, loader, w, Clock.systemUTC(), Duration.ofMillis(50))) {
+                vault.start();
+                long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                while (System.nanoTime() < end) {
+                    vault.landed("orders");   // a batch every 20 ms, as a busy source lands them
+                    java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+                }
+                int attempts = vault.failedAttempts("h_order");
+                assertThat(attempts).as("attempts in 3 s: at 0, after 1 s, after 3 s").isBetween(2, 4);
+                assertThat(TestProject.rows(w, "SELECT last_error IS NOT NULL, failing_since IS NOT NULL FROM strata.node_coverage "
+                        + "WHERE node = 'h_order'")).containsExactly(List.of("t", "t"));
+                assertThat(TestProject.rows(w, "SELECT last_error FROM strata.node_coverage WHERE node = 'h_order'").get(0).get(0))
+                        .contains("h_order");
+
+                TestProject.sql(w, "ALTER TABLE dds.h_order_away RENAME TO h_order");
+                await().atMost(Duration.ofSeconds(60)).until(() -> vault.failedAttempts("h_order") == 0);
+                assertThat(TestProject.rows(w, "SELECT last_error, failing_since FROM strata.node_coverage WHERE node = 'h_order'"))
+                        .containsExactly(java.util.Arrays.asList(null, null));
+                assertThat(TestProject.count(w, "SELECT count(*) FROM dds.h_order")).isEqualTo(1);
+            } finally {
+                System.setErr(stderr);
+            }
+            String text = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(text.lines().filter(l -> l.contains("vault load of h_order failed"))).as(text).hasSize(1);
+            assertThat(text.lines().filter(l -> l.contains("vault load of h_order succeeds again"))).as(text).hasSize(1);
+        }
+    }
 }

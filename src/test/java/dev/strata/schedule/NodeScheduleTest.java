@@ -39,6 +39,22 @@ class NodeScheduleTest {
     }
 
     @Test
+    void shouldSayWhyARangeHoldsNoInterval() {
+        // issue 19.7: a backfill after the schedule's end printed "0 intervals" and nothing else
+        NodeSchedule s = fintech();
+        assertThat(s.whyNoIntervals(t("2022-11-05"), t("2022-11-09")))
+                .contains("the schedule ends at 2022-11-01 00:00 UTC (end: in strata.yaml)");
+        assertThat(s.whyNoIntervals(t("2022-09-01"), t("2022-09-30")))
+                .contains("the schedule starts at 2022-10-02 00:00 UTC (start: in strata.yaml)");
+        assertThat(s.whyNoIntervals(t("2022-10-05"), t("2022-10-06"))).isEmpty();
+        NodeSchedule weekly = NodeSchedule.of(section("""
+                  marts: { cron: "0 0 * * 1" }
+                """).forNode("m", ScheduleSection.Layer.MARTS));
+        assertThat(weekly.whyNoIntervals(t("2022-10-04"), t("2022-10-06")))
+                .contains("no schedule point of " + weekly.cadence().orElseThrow().describe() + " falls in the range");
+    }
+
+    @Test
     void shouldGiveTheFintechCalendar31RunsEachWorkingOnThePreviousDay() {
         NodeSchedule s = fintech();
         var runs = s.between(t("2022-09-01"), t("2022-12-31"));

@@ -52,7 +52,7 @@ class WorkerKillIT {
             Process child = new ProcessBuilder(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                     "-cp", System.getProperty("java.class.path"), BackfillWorkerChild.class.getName(),
-                    url + "?ApplicationName=strata-child", dir.toString(), from, to, "2000", "child"))
+                    url + (url.contains("?") ? "&" : "?") + "ApplicationName=strata-child", dir.toString(), from, to, "2000", "child"))
                     .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
             try {
                 await().atMost(Duration.ofSeconds(60)).until(() -> TestProject.count(w, "SELECT count(*) FROM pg_stat_activity "

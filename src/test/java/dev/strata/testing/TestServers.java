@@ -61,17 +61,22 @@ public final class TestServers {
         return prefix + "_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
     }
 
-    /** Creates an empty database on the shared server and returns its JDBC URL. */
+    /**
+     * Creates an empty database on the shared server and returns its JDBC URL. The URL carries the
+     * server's generated password ({@code ?password=}, which PgJDBC prefers to any given
+     * separately), so tests and child JVMs that know only the URL and the user log in.
+     */
     public static String newDatabaseUrl() {
         EmbeddedPostgres pg = postgres();
         String db = uniqueName("t");
-        try (Connection c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), EmbeddedPostgres.USER, "");
+        try (Connection c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password().reveal());
              Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + db);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create test database " + db, e);
         }
-        return "jdbc:postgresql://localhost:" + pg.port() + "/" + db;
+        return "jdbc:postgresql://localhost:" + pg.port() + "/" + db + "?password="
+                + java.net.URLEncoder.encode(pg.password().reveal(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** A pool on a fresh database of the shared server, metadata schema not yet created. The caller closes it. */

@@ -39,7 +39,7 @@ public interface WarehouseUnderTest {
 
             @Override
             public Secret password() {
-                return Secret.empty();
+                return TestServers.postgres().password();
             }
         };
     }

@@ -12,10 +12,18 @@ public final class DictionarySeeder {
     private DictionarySeeder() {
     }
 
-    /** Returns the number of keys written. */
+    /** Writes to a server without a password; returns the number of keys written. */
     public static int seed(String redisUrl, Dictionaries dict) {
+        return seed(redisUrl, dev.strata.config.Secret.empty(), dict);
+    }
+
+    /** Returns the number of keys written. */
+    public static int seed(String redisUrl, dev.strata.config.Secret password, Dictionaries dict) {
         URI uri = URI.create(redisUrl);
         try (Jedis jedis = new Jedis(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 6379)) {
+            if (!password.isEmpty()) {
+                jedis.auth(password.reveal());
+            }
             Pipeline p = jedis.pipelined();
             for (Dictionaries.User u : dict.users()) {
                 p.set(USER_PREFIX + u.id(), dict.userJson(u));

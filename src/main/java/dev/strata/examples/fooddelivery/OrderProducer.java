@@ -2,27 +2,53 @@ package dev.strata.examples.fooddelivery;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Sends the order stream to Kafka at a given rate of new orders per second, in a background
- * thread, and appends each acknowledged message to the generator log. Messages are keyed by order
- * id, so all messages of an order go to one partition in order. On start it skips the messages an
- * earlier run already logged (the stream is deterministic), so a restarted demo continues the
- * stream instead of repeating it.
+ * thread. Messages are keyed by order id, so all messages of an order go to one partition in
+ * order, and each carries its stream index in the header {@value #INDEX_HEADER}.
+ *
+ * <p><b>Exactly once across kills.</b> Each message is written to the generator log
+ * ({@link OrderLog#write}, handed to the operating system) <em>before</em> it is sent, in batches of
+ * {@value #BATCH} whose acknowledgements are awaited before the next batch starts. So when the JVM
+ * is killed, every message the broker may have is in the log, and only the last batch's may be
+ * missing from the topic. On start the producer continues the (deterministic) stream after the
+ * log's last line, but first reads the last {@value #BATCH} records of each partition and sends
+ * again only those of the log's last {@value #BATCH} messages that are not there. That is enough:
+ * nothing else writes to the topic, and the idempotent producer writes a partition's messages as
+ * a prefix of what it sent, so anything of the last batch that arrived is among the last
+ * {@value #BATCH} records of its partition, and sending the missing ones in stream order keeps
+ * every order's messages in order. The topic then holds each message of the log exactly once.
  */
 public final class OrderProducer implements AutoCloseable {
-    private static final int BATCH = 50;
+    /** Carries the message's index in the stream (decimal text), so a restart can tell what arrived. */
+    public static final String INDEX_HEADER = "strata-demo-index";
+    static final int BATCH = 50;
+    private static final Duration RECONCILE_TIMEOUT = Duration.ofSeconds(60);
     private final OrderStream stream;
     private final KafkaProducer<byte[], byte[]> producer;
     private final OrderLog log;
@@ -31,6 +57,7 @@ public final class OrderProducer implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong orders = new AtomicLong();
+    private final long resent;
     private volatile Throwable failure;
     private Thread thread;
 
@@ -44,12 +71,99 @@ public final class OrderProducer implements AutoCloseable {
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-        long already = OrderLog.read(logFile).stream().mapToLong(m -> m.index() + 1).max().orElse(0);
-        for (long i = 0; i < already; i++) {
-            stream.next();
+        this.log = OrderLog.append(logFile);   // cuts off a line a kill left unfinished
+        List<OrderMessage> logged = OrderLog.read(logFile);
+        for (int i = 0; i < logged.size(); i++) {
+            OrderMessage m = stream.next();
+            if (m.index() != logged.get(i).index()) {
+                producer.close();
+                log.close();
+                throw new IllegalStateException("the generator log " + logFile + " does not match the stream at line "
+                        + (i + 1) + " (index " + logged.get(i).index() + ", expected " + m.index() + "; an older Strata could "
+                        + "lose a line to one a kill cut short): run the demo on a new data directory");
+            }
         }
-        this.sent.set(already);
-        this.log = OrderLog.append(logFile);
+        try {
+            this.resent = sendMissing(bootstrap, logged.subList(Math.max(0, logged.size() - BATCH), logged.size()));
+        } catch (RuntimeException e) {
+            producer.close();
+            log.close();
+            throw e;
+        }
+        this.sent.set(logged.size());
+    }
+
+    /** Sends those of {@code tail} (the log's last messages) that the topic does not have; returns how many. */
+    private long sendMissing(String bootstrap, List<OrderMessage> tail) {
+        if (tail.isEmpty()) {
+            return 0;
+        }
+        Set<Long> arrived = indicesAtTheEnd(bootstrap);
+        List<OrderMessage> missing = tail.stream().filter(m -> !arrived.contains(m.index())).toList();
+        List<Future<RecordMetadata>> acks = new ArrayList<>();
+        for (OrderMessage m : missing) {
+            acks.add(send(m));
+        }
+        producer.flush();
+        try {
+            for (Future<RecordMetadata> ack : acks) {
+                ack.get(RECONCILE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending the generator's unacknowledged messages", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot send the generator's unacknowledged messages: " + e.getMessage(), e);
+        }
+        log.sync();
+        return missing.size();
+    }
+
+    /** The stream indices carried by the last {@value #BATCH} records of each partition of the topic. */
+    private Set<Long> indicesAtTheEnd(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Set<Long> out = new HashSet<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = c.partitionsFor(topic, RECONCILE_TIMEOUT).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            c.assign(partitions);
+            Map<TopicPartition, Long> ends = c.endOffsets(partitions, RECONCILE_TIMEOUT);
+            Map<TopicPartition, Long> starts = c.beginningOffsets(partitions, RECONCILE_TIMEOUT);
+            for (TopicPartition tp : partitions) {
+                c.seek(tp, Math.max(starts.get(tp), ends.get(tp) - BATCH));
+            }
+            long deadline = System.nanoTime() + RECONCILE_TIMEOUT.toNanos();
+            while (partitions.stream().anyMatch(tp -> c.position(tp) < ends.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("cannot read the end of topic " + topic + " within "
+                            + RECONCILE_TIMEOUT.toSeconds() + " s");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    Header h = r.headers().lastHeader(INDEX_HEADER);
+                    if (h != null && h.value() != null) {
+                        try {
+                            out.add(Long.parseLong(new String(h.value(), StandardCharsets.UTF_8)));
+                        } catch (NumberFormatException notOurs) {
+                            // not a header this generator wrote
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private Future<RecordMetadata> send(OrderMessage m) {
+        return send(m, null);
+    }
+
+    private Future<RecordMetadata> send(OrderMessage m, org.apache.kafka.clients.producer.Callback acknowledged) {
+        byte[] key = m.objectId() < 0 ? null : Long.toString(m.objectId()).getBytes(StandardCharsets.UTF_8);
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key, m.value());
+        record.headers().add(INDEX_HEADER, Long.toString(m.index()).getBytes(StandardCharsets.UTF_8));
+        return producer.send(record, acknowledged);
     }
 
     public void start() {
@@ -64,9 +178,7 @@ public final class OrderProducer implements AutoCloseable {
         long newOrders = 0;
         try {
             while (running.get()) {
-                OrderMessage[] batch = new OrderMessage[BATCH];
-                @SuppressWarnings("unchecked")
-                Future<RecordMetadata>[] acks = new Future[BATCH];
+                List<Future<RecordMetadata>> acks = new ArrayList<>(BATCH);
                 for (int i = 0; i < BATCH; i++) {
                     if (stream.nextIsNewOrder()) {
                         newOrders++;
@@ -77,24 +189,25 @@ public final class OrderProducer implements AutoCloseable {
                         }
                     }
                     OrderMessage m = stream.next();
-                    batch[i] = m;
-                    byte[] key = m.objectId() < 0 ? null : Long.toString(m.objectId()).getBytes(StandardCharsets.UTF_8);
-                    acks[i] = producer.send(new ProducerRecord<>(topic, key, m.value()));
+                    log.write(m);   // before the send: see the class comment
+                    // counted as sent when acknowledged, so the progress line does not show more landed than sent
+                    acks.add(send(m, (meta, error) -> {
+                        if (error == null) {
+                            sent.incrementAndGet();
+                            if (m.kind() == OrderMessage.Kind.ORDER) {
+                                orders.incrementAndGet();
+                            }
+                        }
+                    }));
                     if (!running.get()) {
-                        batch = java.util.Arrays.copyOf(batch, i + 1);
                         break;
                     }
                 }
                 producer.flush();
-                for (int i = 0; i < batch.length; i++) {
-                    acks[i].get();
-                    log.write(batch[i]);
-                    sent.incrementAndGet();
-                    if (batch[i].kind() == OrderMessage.Kind.ORDER) {
-                        orders.incrementAndGet();
-                    }
+                for (Future<RecordMetadata> ack : acks) {
+                    ack.get();
                 }
-                log.flush();
+                log.sync();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -111,6 +224,11 @@ public final class OrderProducer implements AutoCloseable {
     /** New orders sent in this run. */
     public long orders() {
         return orders.get();
+    }
+
+    /** Messages an earlier run had logged but the topic did not have, sent on start (0 when it was stopped cleanly). */
+    public long resent() {
+        return resent;
     }
 
     /** Stops sending after the current message; everything sent is acknowledged and logged when this returns. */

@@ -3,7 +3,6 @@ package dev.strata.examples.fintech;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.cli.Main;
-import dev.strata.config.Secret;
 import dev.strata.embedded.EmbeddedPostgres;
 import dev.strata.warehouse.Warehouse;
 import java.io.PrintWriter;
@@ -47,7 +46,7 @@ class FintechScenarioIT {
 
         FintechGenerator.Generated seed = new FintechGenerator(2022).generate();
         try (EmbeddedPostgres pg = EmbeddedPostgres.start(Optional.of(dir.resolve("postgres")));
-             Warehouse w = Warehouse.connect(pg.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), 2)) {
+             Warehouse w = Warehouse.connect(pg.jdbcUrl(), pg.user(), pg.password(), 2)) {
             FintechQueries q = new FintechQueries(w);
             calendar(q, seed);
             taskOrder(q);

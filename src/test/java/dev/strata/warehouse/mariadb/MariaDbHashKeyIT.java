@@ -118,7 +118,7 @@ class MariaDbHashKeyIT {
     void shouldGiveTheSameSixteenBytesAsPostgresAndJava() throws Exception {
         HexFormat hex = HexFormat.of();
         try (Connection maria = SharedMariaDb.connect();
-             Connection postgres = DriverManager.getConnection(pg.jdbcUrl(), EmbeddedPostgres.USER, "")) {
+             Connection postgres = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password().reveal())) {
             for (List<String> sample : SAMPLES) {
                 String java = hex.formatHex(bytes(HashStandard.hashKey(sample)));
                 String onMaria = hex.formatHex(mariaBytes(maria, mariaHashKey(sample)));

@@ -90,8 +90,19 @@ class MariaDbMetadataMigrationIT {
     @Test
     void shouldHaveTheSameVersionsAsThePostgresMigrations() throws Exception {
         assertThat(versions("db/migration/mariadb")).isEqualTo(versions("db/migration/postgresql"))
-                .containsExactly("V1__metadata.sql", "V10__landing.sql", "V11__dead_letter_source_time.sql",
+                .startsWith("V1__metadata.sql", "V10__landing.sql", "V11__dead_letter_source_time.sql",
                         "V20__vault_seen.sql", "V30__scheduler.sql");
+    }
+
+    /** Every migration this build ships, as "version:true" the way the history table lists a success. */
+    private static List<String> allSucceeded() throws Exception {
+        return versions("db/migration/postgresql").stream()
+                .map(n -> n.substring(1, n.indexOf("__")) + ":true").toList();
+    }
+
+    private static long versionsAfter(int version) throws Exception {
+        return versions("db/migration/postgresql").stream()
+                .filter(n -> Integer.parseInt(n.substring(1, n.indexOf("__"))) > version).count();
     }
 
     private static List<String> versions(String dir) throws IOException, URISyntaxException {
@@ -105,12 +116,12 @@ class MariaDbMetadataMigrationIT {
 
     @Test
     void shouldMigrateOnceAndDoNothingTheSecondTime() throws Exception {
-        assertThat(migrateUnderLock(null).migrationsExecuted).isEqualTo(5);
+        assertThat(migrateUnderLock(null).migrationsExecuted).isEqualTo(allSucceeded().size());
         MigrateResult again = migrateUnderLock(null);
         assertThat(again.migrationsExecuted).isZero();
         assertThat(again.targetSchemaVersion).isNull();   // nothing to do
-        assertThat(history()).containsExactly("1:true", "10:true", "11:true", "20:true", "30:true");
-        assertThat(tables()).containsExactly("dead_letters", "landing_batches", "layer_watermarks", "node_coverage",
+        assertThat(history()).isEqualTo(allSucceeded());
+        assertThat(tables()).contains("dead_letters", "landing_batches", "layer_watermarks", "node_coverage",
                 "schema_history", "source_positions", "task_attempts", "task_edges", "task_runs", "vault_seen");
     }
 
@@ -188,11 +199,11 @@ class MariaDbMetadataMigrationIT {
             for (Future<Integer> f : results) {
                 executed.add(f.get());
             }
-            assertThat(executed).containsExactlyInAnyOrder(5, 0);
+            assertThat(executed).containsExactlyInAnyOrder(allSucceeded().size(), 0);
         } finally {
             pool.shutdownNow();
         }
-        assertThat(history()).containsExactly("1:true", "10:true", "11:true", "20:true", "30:true");
+        assertThat(history()).isEqualTo(allSucceeded());
     }
 
     @Test
@@ -205,8 +216,8 @@ class MariaDbMetadataMigrationIT {
             s.execute("CREATE TABLE strata.task_edges (pipeline VARCHAR(64) NOT NULL, node VARCHAR(255) NOT NULL,"
                     + " upstream VARCHAR(255) NOT NULL, PRIMARY KEY (pipeline, node, upstream))");
         }
-        assertThat(migrateUnderLock(null).migrationsExecuted).isEqualTo(1);
-        assertThat(history()).containsExactly("1:true", "10:true", "11:true", "20:true", "30:true");
+        assertThat(migrateUnderLock(null).migrationsExecuted).isEqualTo((int) versionsAfter(20));
+        assertThat(history()).isEqualTo(allSucceeded());
         assertThat(tables()).contains("task_attempts", "task_edges", "node_coverage");
     }
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * tests included), 1 when one fails, 2 for a bad selection or configuration; {@code status} then
  * lists the failing tests, {@code plan} lists every test with its SQL.
  */
-class TestCommandIT {
+class DataTestsCommandIT {
     private static final String YAML = """
             name: cli_tests
             warehouse: { url: "%s", user: postgres }
