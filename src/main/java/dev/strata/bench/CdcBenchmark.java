@@ -3,7 +3,6 @@ package dev.strata.bench;
 import dev.strata.config.EnvResolver;
 import dev.strata.config.ProjectConfig;
 import dev.strata.config.ProjectLoader;
-import dev.strata.config.Secret;
 import dev.strata.embedded.EmbeddedPostgres;
 import dev.strata.ingest.Landing;
 import dev.strata.runtime.Environment;
@@ -64,6 +63,10 @@ public final class CdcBenchmark {
 
     private final Options options;
     private final PrintWriter out;
+    /** CPU of this JVM plus the source server's processes, and of the warehouse server's. */
+    private String sourcePassword = "";
+    private CpuClock sourceCpu = CpuClock.jvmOnly();
+    private CpuClock warehouseCpu = CpuClock.jvmOnly();
 
     public CdcBenchmark(Options options, PrintWriter out) {
         this.options = options;
@@ -75,11 +78,15 @@ public final class CdcBenchmark {
         try (EmbeddedPostgres source = EmbeddedPostgres.start(Optional.empty());
              EmbeddedPostgres warehouseServer = options.durable() ? EmbeddedPostgres.startDurable(Optional.empty())
                      : EmbeddedPostgres.start(Optional.empty());
-             Warehouse warehouse = Warehouse.connect(warehouseServer.jdbcUrl(), EmbeddedPostgres.USER, Secret.empty(), 4)) {
+             Warehouse warehouse = Warehouse.connect(warehouseServer.jdbcUrl(), EmbeddedPostgres.USER,
+                     warehouseServer.password(), 4)) {
             warehouse.migrate();
+            sourceCpu = CpuClock.jvmAndPostgres(source.dataDir());
+            warehouseCpu = CpuClock.jvmAndPostgres(warehouseServer.dataDir());
             out.printf("cdc benchmark: %,d row changes (%,d inserts, then %,d updates, %,d rows per source transaction); "
                             + "snapshot of %,d rows; warehouse %s; load average %s%n", n, n / 2, n / 2, TX_ROWS,
                     options.snapshotRows(), options.durable() ? "durable (fsync on)" : "fsync off", loadAverage());
+            sourcePassword = source.password().reveal();
             String url = source.jdbcUrl();
             sql(url, "CREATE TABLE " + TABLE + " (id bigint PRIMARY KEY, v bigint NOT NULL, note text NOT NULL)",
                     "CREATE PUBLICATION bench_pub FOR TABLE " + TABLE,
@@ -89,11 +96,20 @@ public final class CdcBenchmark {
             applyChanges(url, n);
             out.printf("    changes applied on the source    %,12.0f changes/s  (setup, not compared)%n",
                     n / seconds(t0));
+            Cpu a0 = cpu();
             double engine = engineAlone(source, n);
+            Cpu a = cpu().minus(a0);
             out.printf("(a) Debezium embedded engine alone %,12.0f changes/s  (no-op handler: the capture ceiling)%n", engine);
+            out.printf("                                       (%s)%n", a.perChange(n));
+            Cpu b0 = cpu();
             double strata = strata(source, warehouse, n);
+            Cpu b = cpu().minus(b0);
             out.printf("(b) Strata cdc -> stg, exactly once %,11.0f changes/s  (offsets in the warehouse, committed "
                     + "with the rows)%n", strata);
+            out.printf("                                       (%s)%n", b.perChange(n));
+            if (b.total() > 0) {
+                out.printf("CPU per change, engine/strata: %.2f (the ratio if CPU were the only limit)%n", a.total() / b.total());
+            }
             snapshot(source, warehouse);
             out.printf("load average at the end: %s%n", loadAverage());
             double ratio = strata / engine;
@@ -102,8 +118,30 @@ public final class CdcBenchmark {
         }
     }
 
-    private static void applyChanges(String url, int n) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url, EmbeddedPostgres.USER, "")) {
+    /** CPU seconds: this JVM, the source server, the warehouse server. */
+    private record Cpu(double jvm, double source, double warehouse) {
+        Cpu minus(Cpu o) {
+            return new Cpu(jvm - o.jvm, source - o.source, warehouse - o.warehouse);
+        }
+
+        double total() {
+            return jvm + source + warehouse;
+        }
+
+        String perChange(long n) {
+            return String.format(java.util.Locale.ROOT, "CPU %.1f s: JVM %.1f + source PostgreSQL %.1f + warehouse "
+                    + "PostgreSQL %.1f, %.1f µs/change", total(), jvm, source, warehouse, total() * 1e6 / n);
+        }
+    }
+
+    private Cpu cpu() {
+        CpuClock.Reading s = sourceCpu.read();
+        CpuClock.Reading w = warehouseCpu.read();
+        return new Cpu(s.jvm(), s.postgres(), w.postgres());
+    }
+
+    private void applyChanges(String url, int n) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, EmbeddedPostgres.USER, sourcePassword)) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 for (int from = 1; from <= n / 2; from += TX_ROWS) {
@@ -132,7 +170,7 @@ public final class CdcBenchmark {
         p.setProperty("database.hostname", "localhost");
         p.setProperty("database.port", Integer.toString(source.port()));
         p.setProperty("database.user", EmbeddedPostgres.USER);
-        p.setProperty("database.password", "");
+        p.setProperty("database.password", sourcePassword);
         p.setProperty("database.dbname", "postgres");
         p.setProperty("plugin.name", "pgoutput");
         p.setProperty("slot.name", "bench_engine");
@@ -176,7 +214,8 @@ public final class CdcBenchmark {
                 + "sources:\n"
                 + "  bench:\n"
                 + "    cdc:\n"
-                + "      postgres: { host: localhost, port: " + source.port() + ", database: postgres, user: postgres }\n"
+                + "      postgres: { host: localhost, port: " + source.port() + ", database: postgres, user: postgres, "
+                + "password: \"${STRATA_BENCH_SOURCE_PASSWORD}\" }\n"
                 + "      tables: [" + TABLE + "]\n"
                 + "      slot: bench_strata\n"
                 + "      publication: bench_pub\n"
@@ -199,7 +238,7 @@ public final class CdcBenchmark {
                 "VACUUM ANALYZE " + SNAPSHOT_TABLE);
         long t0 = System.nanoTime();
         long bytes;
-        try (Connection c = DriverManager.getConnection(url, EmbeddedPostgres.USER, "")) {
+        try (Connection c = DriverManager.getConnection(url, EmbeddedPostgres.USER, sourcePassword)) {
             CountingStream sink = new CountingStream();
             c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (SELECT * FROM " + SNAPSHOT_TABLE + ") TO STDOUT", sink);
             bytes = sink.count;
@@ -210,7 +249,8 @@ public final class CdcBenchmark {
                 + "sources:\n"
                 + "  snap:\n"
                 + "    cdc:\n"
-                + "      postgres: { host: localhost, port: " + source.port() + ", database: postgres, user: postgres }\n"
+                + "      postgres: { host: localhost, port: " + source.port() + ", database: postgres, user: postgres, "
+                + "password: \"${STRATA_BENCH_SOURCE_PASSWORD}\" }\n"
                 + "      tables: [" + SNAPSHOT_TABLE + "]\n"
                 + "      slot: bench_snapshot\n"
                 + "      publication: bench_snapshot_pub\n";
@@ -221,8 +261,9 @@ public final class CdcBenchmark {
     }
 
     /** Lands the project's cdc source until {@code n} rows are committed; {nanoseconds, landing batches}. */
-    private static long[] land(Warehouse warehouse, String yaml, long n) throws Exception {
-        ProjectConfig project = new ProjectLoader(EnvResolver.of(Map.of())).parse(Path.of("."), yaml, "bench.yaml");
+    private long[] land(Warehouse warehouse, String yaml, long n) throws Exception {
+        ProjectConfig project = new ProjectLoader(EnvResolver.of(Map.of("STRATA_BENCH_SOURCE_PASSWORD", sourcePassword)))
+                .parse(Path.of("."), yaml, "bench.yaml");
         Environment env = new Environment(project, warehouse, null, new SimpleMeterRegistry(), Clock.systemUTC(),
                 Environment.defaultWorkerId());
         AtomicLong rows = new AtomicLong();
@@ -251,8 +292,8 @@ public final class CdcBenchmark {
         }
     }
 
-    private static void sql(String url, String... statements) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url, EmbeddedPostgres.USER, ""); Statement s = c.createStatement()) {
+    private void sql(String url, String... statements) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, EmbeddedPostgres.USER, sourcePassword); Statement s = c.createStatement()) {
             for (String q : statements) {
                 s.execute(q);
             }

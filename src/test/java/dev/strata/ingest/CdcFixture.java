@@ -44,13 +44,15 @@ final class CdcFixture implements AutoCloseable {
         this.server = server;
         this.sourceDb = TestServers.uniqueName("src");
         this.slot = TestServers.uniqueName("slot");
-        try (Connection c = DriverManager.getConnection(server.jdbcUrl(), EmbeddedPostgres.USER, "");
+        try (Connection c = DriverManager.getConnection(server.jdbcUrl(), EmbeddedPostgres.USER, server.password().reveal());
              Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + sourceDb);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        this.sourceUrl = "jdbc:postgresql://localhost:" + server.port() + "/" + sourceDb;
+        // the server's generated password in the URL (PgJDBC prefers it to a given one), for every client
+        this.sourceUrl = "jdbc:postgresql://localhost:" + server.port() + "/" + sourceDb + "?password="
+                + server.password().reveal();
         this.warehouseUrl = TestServers.newDatabaseUrl();
         this.warehouse = Warehouse.connect(warehouseUrl, EmbeddedPostgres.USER, Secret.empty(), 8);
         this.warehouse.migrate();
@@ -64,7 +66,7 @@ final class CdcFixture implements AutoCloseable {
                 + "  " + SOURCE + ":\n"
                 + "    cdc:\n"
                 + "      postgres: { host: localhost, port: " + server.port() + ", database: " + sourceDb
-                + ", user: postgres }\n"
+                + ", user: postgres, password: " + server.password().reveal() + " }\n"
                 + "      tables: [" + String.join(", ", tables) + "]\n"
                 + "      slot: " + slot + "\n"
                 + "      publication: pub_" + slot + "\n"

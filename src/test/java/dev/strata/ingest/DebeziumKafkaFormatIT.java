@@ -134,7 +134,7 @@ class DebeziumKafkaFormatIT {
         p.setProperty("database.hostname", "localhost");
         p.setProperty("database.port", Integer.toString(f.server.port()));
         p.setProperty("database.user", EmbeddedPostgres.USER);
-        p.setProperty("database.password", "");
+        p.setProperty("database.password", f.server.password().reveal());
         p.setProperty("database.dbname", f.sourceDb);
         p.setProperty("plugin.name", "pgoutput");
         p.setProperty("slot.name", f.slot + "_connect");
