@@ -87,6 +87,7 @@ final class StatusCommand implements Callable<Integer> {
                     }
                 }
             }
+            printChangeLag(out, config, pw);
             long failedRuns = nodes.values().stream()
                     .mapToLong(n -> n.counts().getOrDefault(TaskState.FAILED, 0)).sum();
             List<RunLog.Run> running = log.runs(List.of(TaskState.RUNNING), 50);
@@ -156,6 +157,32 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Captured tables' lag: now − source time of the newest change landed ({@link dev.strata.ingest.CdcLag}). */
+    private static void printChangeLag(PrintWriter out, ProjectConfig config, ProjectWarehouse pw) throws java.sql.SQLException {
+        List<dev.strata.config.SourceConfig> tables = config.sourcesInOrder().stream()
+                .filter(dev.strata.ingest.CdcLag::isChangeStream).toList();
+        if (tables.isEmpty()) {
+            return;
+        }
+        Instant now = Instant.now();
+        out.println();
+        out.println("change streams (lag = now - source time of the newest change landed):");
+        int width = tables.stream().mapToInt(t -> t.name().length()).max().orElse(4);
+        try (java.sql.Connection c = pw.warehouse().connection()) {
+            for (dev.strata.config.SourceConfig t : tables) {
+                Optional<Instant> newest = dev.strata.ingest.CdcLag.newestSourceTime(c, pw.warehouse().sql(), t.name());
+                out.printf("  %-" + width + "s  %s%n", t.name(), newest
+                        .map(n -> "lag " + seconds(dev.strata.ingest.CdcLag.lag(now, n)) + " (newest change "
+                                + java.time.format.DateTimeFormatter.ISO_INSTANT.format(n.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)) + ")")
+                        .orElse("no change landed yet"));
+            }
+        }
+    }
+
+    private static String seconds(java.time.Duration d) {
+        return String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
     }
 
     private static String firstLine(String s) {

@@ -1,7 +1,7 @@
 package dev.strata.config;
 
 /** The kind-specific part of a source: where its records come from. */
-public sealed interface SourceSpec permits KafkaSourceSpec, RedisSourceSpec, JdbcSourceSpec {
+public sealed interface SourceSpec permits KafkaSourceSpec, RedisSourceSpec, JdbcSourceSpec, CdcTableSpec {
     /** The config key that selects this kind ({@code kafka}, {@code redis}, ...). */
     String kind();
 

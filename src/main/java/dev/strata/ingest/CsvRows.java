@@ -143,26 +143,53 @@ final class CsvRows {
 
     /** A text field from bytes already known to be valid UTF-8 (a record's value). */
     CsvRows utf8(byte[] b) {
+        return utf8(b, 0, b.length);
+    }
+
+    /** A text field from {@code b[off, off + length)}, known to be valid UTF-8. */
+    CsvRows utf8(byte[] b, int off, int length) {
         separator();
-        ensure(b.length + 2);
+        int endAt = off + length;
+        ensure(length + 2);
         buf[len++] = '"';
-        int from = 0;
-        for (int i = 0; i < b.length; i++) {
+        int from = off;
+        for (int i = off; i < endAt; i++) {
             if (b[i] == '"') {
                 int n = i + 1 - from;
-                ensure(n + 1 + (b.length - i) + 1);
+                ensure(n + 1 + (endAt - i) + 1);
                 System.arraycopy(b, from, buf, len, n);
                 len += n;
                 buf[len++] = '"';
                 from = i + 1;
             }
         }
-        int n = b.length - from;
+        int n = endAt - from;
         ensure(n + 1);
         System.arraycopy(b, from, buf, len, n);
         len += n;
         buf[len++] = '"';
         return this;
+    }
+
+    /** Removes the first {@code k} rows, keeping the rest in order (a lander keeps rows past its commit point). */
+    void dropFirst(int k) {
+        if (rowOpen) {
+            throw new IllegalStateException("a row is still open");
+        }
+        if (k <= 0) {
+            return;
+        }
+        if (k >= rows) {
+            reset();
+            return;
+        }
+        int cut = rowStarts[k];
+        System.arraycopy(buf, cut, buf, 0, len - cut);
+        len -= cut;
+        for (int i = k; i < rows; i++) {
+            rowStarts[i - k] = rowStarts[i] - cut;
+        }
+        rows -= k;
     }
 
     private void ascii(String s) {

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the landing of a project: one lander per source (Kafka topics, Redis dictionaries), each landing its topic into
+ * Runs the landing of a project: one lander per source (Kafka topics, Redis dictionaries, CDC captures), each landing its topic into
  * {@code stg.<source>} exactly once (the protocol is described at {@link StgWriter} and in
  * docs/landing.md). This is the whole public surface {@code strata run} needs:
  *
@@ -54,13 +54,23 @@ public final class Landing implements AutoCloseable {
         Objects.requireNonNull(listener);
         List<SourceLander> started = new ArrayList<>();
         try {
+            java.util.Map<dev.strata.config.CdcSourceSpec, List<SourceConfig>> captures = new java.util.LinkedHashMap<>();
             for (SourceConfig source : env.project().sourcesInOrder()) {
+                if (source.spec() instanceof dev.strata.config.CdcTableSpec t) {
+                    captures.computeIfAbsent(t.capture(), k -> new ArrayList<>()).add(source);   // one lander per capture
+                    continue;
+                }
                 if (source.spec().isScheduled()) {
                     continue;   // a jdbc source lands in its own task runs (JdbcLanding)
                 }
                 SourceLander lander = source.spec() instanceof KafkaSourceSpec
                         ? new KafkaLander(env, source, listener)
                         : new RedisLander(env, source, listener);
+                lander.start();
+                started.add(lander);
+            }
+            for (java.util.Map.Entry<dev.strata.config.CdcSourceSpec, List<SourceConfig>> c : captures.entrySet()) {
+                SourceLander lander = new CdcLander(env, c.getKey(), c.getValue(), listener);
                 lander.start();
                 started.add(lander);
             }
