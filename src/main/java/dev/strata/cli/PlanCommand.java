@@ -58,13 +58,74 @@ final class PlanCommand implements Callable<Integer> {
         }
         if (config.vault().declared()) {
             printVault(config, out);
+            printSnapshots(config, out, checked);
         }
+        printObjects(out, checked);
         printMarts(out, checked);
+        printBackupNode(out, checked);
         printTests(out, checked);
         out.flush();
         spec.commandLine().getOut().print(plan);
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** Point-in-time and bridge tables: schedule, upstream, and the statements of one snapshot (the interval shown). */
+    private void printSnapshots(ProjectConfig config, PrintWriter out, Pipeline pipeline) {
+        VaultPlan plan = new VaultPlan(pipeline.adapter().sql(), config.vault());
+        List<String> nodes = select == null ? pipeline.graph().topologicalOrder() : pipeline.graph().select(select);
+        List<String> tables = plan.snapshotTables().stream().filter(nodes::contains).toList();
+        if (tables.isEmpty()) {
+            return;
+        }
+        out.println();
+        out.println("vault: point-in-time and bridge tables (one snapshot per interval; ? = the snapshot, the interval's end)");
+        for (String name : tables) {
+            NodeSchedule s = pipeline.schedule(name);
+            List<String> upstream = pipeline.graph().upstreamOf(name);
+            out.println();
+            out.println("  " + name + " (" + pipeline.graph().node(name).orElseThrow().kind().word() + " -> "
+                    + config.vault().schema() + "." + name + ")");
+            out.println("    schedule:  " + describe(s));
+            out.println("    upstream:  " + String.join(", ", upstream));
+            interval(s).ifPresent(si -> out.println("    interval:  " + si.data() + " (snapshot " + si.data().end() + ")"));
+            for (String statement : plan.snapshotStatements(name)) {
+                out.println();
+                statement.lines().forEach(l -> out.println("    " + l));
+            }
+        }
+    }
+
+    /** The scheduled backup node, when strata.yaml has one (backup: { scheduled: true }). */
+    private void printBackupNode(PrintWriter out, Pipeline pipeline) {
+        pipeline.project().operations().backup().filter(b -> b.scheduled()).ifPresent(b -> {
+            String node = dev.strata.config.OperationsSection.BackupConfig.NODE;
+            if (select != null && !pipeline.graph().select(select).contains(node)) {
+                return;
+            }
+            List<String> upstream = pipeline.graph().upstreamOf(node);
+            out.println();
+            out.println("  " + node + " (backup -> " + pipeline.project().directory().resolve(b.to()) + ")");
+            out.println("    layers:    " + (b.layers().isEmpty() ? "every layer of the project, and strata" : String.join(", ", b.layers())));
+            out.println("    retention: " + b.retention().map(dev.strata.config.Durations::format).orElse("keep all"));
+            out.println("    schedule:  " + describe(pipeline.schedule(node)));
+            out.println("    upstream:  " + (upstream.isEmpty() ? "-" : String.join(", ", upstream)));
+        });
+    }
+
+    /** The SQL objects deployed before the tasks run (each only when its file's checksum differs from the deployed one). */
+    private void printObjects(PrintWriter out, Pipeline pipeline) {
+        pipeline.objects().warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
+        if (pipeline.objects().isEmpty()) {
+            return;
+        }
+        out.println();
+        out.println("objects (deployed in this order before tasks run, when the file's checksum differs from the deployed one):");
+        for (dev.strata.objects.WarehouseObject o : pipeline.objects().objects()) {
+            out.println();
+            out.println("  " + o.name() + " (" + o.file() + ", sha256 " + o.checksum().substring(0, 12) + ")");
+            o.text().strip().lines().forEach(l -> out.println("    " + l));
+        }
     }
 
     /** Every data test with the SQL it runs (for a scheduled node: for the interval shown above). */

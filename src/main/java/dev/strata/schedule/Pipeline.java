@@ -17,6 +17,7 @@ import dev.strata.marts.Mart;
 import dev.strata.marts.MartBuilder;
 import dev.strata.marts.MartProject;
 import dev.strata.marts.TemplateInterval;
+import dev.strata.objects.ProjectObjects;
 import dev.strata.quality.ProjectTests;
 import dev.strata.quality.TestScope;
 import dev.strata.warehouse.Materializer;
@@ -41,9 +42,11 @@ public final class Pipeline {
     private final Map<String, NodeSchedule> schedules;
     private final Map<String, TaskAction> actions;
     private final ProjectTests tests;
+    private final ProjectObjects objects;
 
     private Pipeline(ProjectConfig project, WarehouseAdapter adapter, PipelineGraph graph, MartProject marts,
-                     Map<String, NodeSchedule> schedules, Map<String, TaskAction> actions, ProjectTests tests) {
+                     Map<String, NodeSchedule> schedules, Map<String, TaskAction> actions, ProjectTests tests,
+                     ProjectObjects objects) {
         this.project = project;
         this.adapter = adapter;
         this.graph = graph;
@@ -51,16 +54,21 @@ public final class Pipeline {
         this.schedules = schedules;
         this.actions = actions;
         this.tests = tests;
+        this.objects = objects;
     }
 
     /** The project's sources, vault targets, marts and SQL tasks. */
     public static Pipeline load(ProjectConfig project, WarehouseAdapter adapter) {
-        return load(project, adapter, VaultNodes.of(project.name(), project.vault()));
+        return load(project, adapter, VaultNodes.of(project.name(), project.vault()).and(BackupNodes.of(project)));
     }
 
     /** Builds the pipeline or throws a {@link ConfigException} listing every problem. */
     public static Pipeline load(ProjectConfig project, WarehouseAdapter adapter, ExternalNodes external) {
         Problems problems = new Problems();
+        // a scheduled backup on a warehouse without backups would fail at every run: refuse it at load
+        project.operations().backup().filter(b -> b.scheduled() && !adapter.backups().available()).ifPresent(b ->
+                problems.add(b.position(), "backup.scheduled", "strata backup is not available for " + adapter.name()
+                        + " yet: it is implemented for PostgreSQL only (docs/operations.md#backups)"));
         List<Node> upstream = new ArrayList<>();
         for (SourceConfig s : project.sourcesInOrder()) {
             upstream.add(new Node(s.name(), NodeKind.SOURCE, Optional.of(new Relation(StgTable.SCHEMA, s.name())), s.position()));
@@ -83,7 +91,14 @@ public final class Pipeline {
                 case SOURCE -> NodeSchedule.continuous();
                 case VAULT -> schedule(section, n.name(), ScheduleSection.Layer.VAULT, problems);
                 case MART, TASK -> schedule(section, n.name(), ScheduleSection.Layer.MARTS, problems);
+                // snapshots are the ends of intervals: point-in-time and bridge tables run with the marts that read them
+                case PIT, BRIDGE -> schedule(section, n.name(), ScheduleSection.Layer.MARTS, problems);
             };
+            if ((n.kind() == NodeKind.PIT || n.kind() == NodeKind.BRIDGE) && schedule.isContinuous()) {
+                problems.add(section.nodePositions().getOrDefault(n.name(), n.position()), "schedule.nodes." + n.name(),
+                        "'" + n.name() + "' is a " + n.kind().word() + " table, built once per interval (its snapshot is the "
+                                + "interval's end); give it every: or cron: instead of continuous");
+            }
             schedules.put(n.name(), schedule);
             if (n.kind() == NodeKind.MART || n.kind() == NodeKind.TASK) {
                 Mart mart = marts.marts().get(n.name());
@@ -109,8 +124,9 @@ public final class Pipeline {
                 problems.add(at, "schedule.nodes." + name, "'" + name + "' is a source; sources land continuously");
             }
         });
+        ProjectObjects objects = ProjectObjects.discover(project, adapter.name(), problems);
         problems.throwIfAny();
-        return new Pipeline(project, adapter, graph, marts, schedules, actions, tests);
+        return new Pipeline(project, adapter, graph, marts, schedules, actions, tests, objects);
     }
 
     /** The project's data tests over the graph's nodes; {@code sql} tests are rendered by the marts' templating. */
@@ -122,7 +138,7 @@ public final class Pipeline {
             Mart mart = marts.marts().get(name);
             Optional<String> timeColumn = mart != null && mart.materialization() == dev.strata.config.MartConfig.Materialization.INCREMENTAL
                     ? mart.timeColumn() : Optional.empty();
-            nodes.add(new ProjectTests.NodeInfo(name, n.relation(), timeColumn));
+            nodes.add(new ProjectTests.NodeInfo(name, n.relation(), timeColumn, ghostKeyColumn(project.vault(), name)));
         }
         ProjectTests.Templates templates = new ProjectTests.Templates() {
             @Override
@@ -141,6 +157,22 @@ public final class Pipeline {
             }
         };
         return ProjectTests.build(project, dialect, nodes, templates, problems);
+    }
+
+    /** The hash key column of a vault hub or satellite whose ghost value marks its ghost record, if it has one. */
+    private static Optional<String> ghostKeyColumn(dev.strata.config.VaultSection vault, String table) {
+        if (!vault.ghostRecords()) {
+            return Optional.empty();
+        }
+        if (vault.hubs().containsKey(table)) {
+            return Optional.of(table + "_hk");
+        }
+        return Optional.ofNullable(vault.satellites().get(table)).map(s -> s.parent() + "_hk");
+    }
+
+    /** The SQL objects the project deploys on this warehouse before its tasks run (docs/operations.md). */
+    public ProjectObjects objects() {
+        return objects;
     }
 
     /** The project's data tests, per node (see docs/tests.md). */
