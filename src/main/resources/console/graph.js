@@ -4,7 +4,7 @@
 'use strict';
 (() => {
   const { api, el, replace, poll, fmt, stateColors, badge, chart } = Strata;
-  const kindColors = { source: '#5b8def', stg: '#5b8def', vault: '#8e6ad8', task: '#7a869a', hub: '#8e6ad8', link: '#c06ad8', satellite: '#d88e6a', mart: '#2aa198' };
+  const kindColors = { source: '#5b8def', stg: '#5b8def', vault: '#8e6ad8', task: '#7a869a', hub: '#8e6ad8', link: '#c06ad8', satellite: '#d88e6a', pit: '#b58900', bridge: '#b58900', mart: '#2aa198' };
   const graphChart = chart(document.getElementById('graph-chart'));
   let selected = null;
   let latest = new Map();   // name -> node of the last /api/graph answer

@@ -44,13 +44,29 @@
         el('dt', null, 'last snapshot'), el('dd', null, p ? fmt.time(p.position_updated_at) : '–')));
   }
 
+  // A captured table (cdc source): its lag is in time only — now minus the source time of the
+  // newest change landed; on a table nobody writes it grows, so its newest change is shown too.
+  function cdcSource(s, warning) {
+    const p = s.partitions[0];
+    const seconds = s.lag_seconds;
+    const cls = seconds === null || seconds === undefined ? '' : seconds >= warning ? 'lag-bad' : 'lag-ok';
+    return el('div', { className: 'panel source', dataset: { source: s.source, lag: cls } },
+      el('h2', null, s.source + ' (cdc: ' + s.topic + ')'),
+      el('div', { className: 'muted' }, el('span', { className: 'cdc-lag ' + cls }, 'lag ' + fmt.seconds(seconds)),
+        ' — now minus the source time of the newest change landed; red from ' + fmt.seconds(warning)
+        + ' (console.lag_warning). A table nobody writes shows a growing lag: compare the newest change.'),
+      s.error ? el('div', { className: 'lag-bad' }, s.error) : null,
+      el('dl', { className: 'kv' },
+        el('dt', null, 'newest change (source time)'), el('dd', null, p && p.position_updated_at ? fmt.time(p.position_updated_at) : 'none yet')));
+  }
+
   function render(snapshot) {
     const box = document.getElementById('sources');
     const warning = snapshot.lag_warning_seconds ?? 60;
     if (snapshot.sources.length === 0) {
       replace(box, el('div', { className: 'panel empty' }, 'No sources.'));
     } else {
-      replace(box, snapshot.sources.map(s => s.kind === 'redis' ? redisSource(s) : kafkaSource(s, warning)));
+      replace(box, snapshot.sources.map(s => s.kind === 'redis' ? redisSource(s) : s.kind === 'cdc' ? cdcSource(s, warning) : kafkaSource(s, warning)));
     }
     const series = [];
     snapshot.sources.filter(s => s.kind === 'kafka').forEach(s => {

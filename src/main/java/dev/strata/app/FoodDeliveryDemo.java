@@ -251,8 +251,10 @@ public final class FoodDeliveryDemo {
         for (String mart : MARTS) {
             while (true) {
                 try (Connection c = w.connection();
+                     // an interval that ends after the drain: a mart over a point-in-time snapshot describes the
+                     // vault at its interval's end, so only such a run has seen every landed message
                      PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM strata.task_runs WHERE pipeline = ? "
-                             + "AND node = ? AND state = 'success' AND started_at > ?")) {
+                             + "AND node = ? AND state = 'success' AND interval_end > ?")) {
                     ps.setString(1, pipeline);
                     ps.setString(2, mart);
                     ps.setTimestamp(3, Timestamp.from(after));

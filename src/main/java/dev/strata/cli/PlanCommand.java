@@ -54,10 +54,18 @@ final class PlanCommand implements Callable<Integer> {
         out.println();
         out.println("sources:");
         for (SourceConfig s : config.sourcesInOrder()) {
+            if (s.spec() instanceof dev.strata.config.JdbcSourceSpec j) {
+                // what a run reads and where it lands; nothing connects to the source here
+                dev.strata.ingest.JdbcLanding landing = dev.strata.ingest.JdbcLanding.of(config.name(), s);
+                out.println("  " + s.name() + " (jdbc, " + j.mode().word() + ") -> " + landing.describeTable(checked.adapter()));
+                out.println("      reads: " + landing.describeRead());
+                continue;
+            }
             out.println("  " + s.name() + " (" + s.spec().kind() + ") -> stg." + s.name());
         }
         if (config.vault().declared()) {
             printVault(config, out);
+            printSnapshots(config, out, checked);
         }
         printObjects(out, checked);
         printMarts(out, checked);
@@ -67,6 +75,32 @@ final class PlanCommand implements Callable<Integer> {
         spec.commandLine().getOut().print(plan);
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** Point-in-time and bridge tables: schedule, upstream, and the statements of one snapshot (the interval shown). */
+    private void printSnapshots(ProjectConfig config, PrintWriter out, Pipeline pipeline) {
+        VaultPlan plan = new VaultPlan(pipeline.adapter().sql(), config.vault());
+        List<String> nodes = select == null ? pipeline.graph().topologicalOrder() : pipeline.graph().select(select);
+        List<String> tables = plan.snapshotTables().stream().filter(nodes::contains).toList();
+        if (tables.isEmpty()) {
+            return;
+        }
+        out.println();
+        out.println("vault: point-in-time and bridge tables (one snapshot per interval; ? = the snapshot, the interval's end)");
+        for (String name : tables) {
+            NodeSchedule s = pipeline.schedule(name);
+            List<String> upstream = pipeline.graph().upstreamOf(name);
+            out.println();
+            out.println("  " + name + " (" + pipeline.graph().node(name).orElseThrow().kind().word() + " -> "
+                    + config.vault().schema() + "." + name + ")");
+            out.println("    schedule:  " + describe(s));
+            out.println("    upstream:  " + String.join(", ", upstream));
+            interval(s).ifPresent(si -> out.println("    interval:  " + si.data() + " (snapshot " + si.data().end() + ")"));
+            for (String statement : plan.snapshotStatements(name)) {
+                out.println();
+                statement.lines().forEach(l -> out.println("    " + l));
+            }
+        }
     }
 
     /** The scheduled backup node, when strata.yaml has one (backup: { scheduled: true }). */

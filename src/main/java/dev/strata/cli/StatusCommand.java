@@ -74,6 +74,20 @@ final class StatusCommand implements Callable<Integer> {
                         c.getOrDefault(TaskState.SUCCESS, 0), c.getOrDefault(TaskState.FAILED, 0),
                         c.getOrDefault(TaskState.QUEUED, 0) + c.getOrDefault(TaskState.UP_FOR_RETRY, 0));
             }
+            List<dev.strata.config.SourceConfig> jdbc = config.sources().values().stream()
+                    .filter(src -> src.spec() instanceof dev.strata.config.JdbcSourceSpec).toList();
+            if (!jdbc.isEmpty()) {
+                out.println();
+                out.println("jdbc sources:");
+                for (dev.strata.config.SourceConfig src : jdbc) {
+                    dev.strata.ingest.JdbcSourceStatus st = dev.strata.ingest.JdbcSourceStatus.read(pw.warehouse(), config.name(), src);
+                    out.println("  " + src.name() + ": " + st.describe());
+                    for (dev.strata.ingest.JdbcSourceStatus.SchemaChange ch : st.recentChanges()) {
+                        out.println("    schema change " + TIME.format(ch.at()) + ": " + ch.describe());
+                    }
+                }
+            }
+            printChangeLag(out, config, pw);
             long failedRuns = nodes.values().stream()
                     .mapToLong(n -> n.counts().getOrDefault(TaskState.FAILED, 0)).sum();
             List<RunLog.Run> running = log.runs(List.of(TaskState.RUNNING), 50);
@@ -143,6 +157,32 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Captured tables' lag: now − source time of the newest change landed ({@link dev.strata.ingest.CdcLag}). */
+    private static void printChangeLag(PrintWriter out, ProjectConfig config, ProjectWarehouse pw) throws java.sql.SQLException {
+        List<dev.strata.config.SourceConfig> tables = config.sourcesInOrder().stream()
+                .filter(dev.strata.ingest.CdcLag::isChangeStream).toList();
+        if (tables.isEmpty()) {
+            return;
+        }
+        Instant now = Instant.now();
+        out.println();
+        out.println("change streams (lag = now - source time of the newest change landed):");
+        int width = tables.stream().mapToInt(t -> t.name().length()).max().orElse(4);
+        try (java.sql.Connection c = pw.warehouse().connection()) {
+            for (dev.strata.config.SourceConfig t : tables) {
+                Optional<Instant> newest = dev.strata.ingest.CdcLag.newestSourceTime(c, pw.warehouse().sql(), t.name());
+                out.printf("  %-" + width + "s  %s%n", t.name(), newest
+                        .map(n -> "lag " + seconds(dev.strata.ingest.CdcLag.lag(now, n)) + " (newest change "
+                                + java.time.format.DateTimeFormatter.ISO_INSTANT.format(n.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)) + ")")
+                        .orElse("no change landed yet"));
+            }
+        }
+    }
+
+    private static String seconds(java.time.Duration d) {
+        return String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
     }
 
     private static String firstLine(String s) {

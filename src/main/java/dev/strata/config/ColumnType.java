@@ -38,6 +38,7 @@ public record ColumnType(Kind kind, int precision, int scale) {
     public static final ColumnType TIMESTAMPTZ = new ColumnType(Kind.TIMESTAMPTZ, 0, 0);
     public static final ColumnType HASH_KEY = new ColumnType(Kind.HASH_KEY, 0, 0);
     public static final ColumnType JSON = new ColumnType(Kind.JSON, 0, 0);
+    public static final ColumnType BOOLEAN = new ColumnType(Kind.BOOLEAN, 0, 0);
 
     /** What {@link #parse} accepts, for messages and docs. */
     public static final String ACCEPTED = "text, varchar(n), smallint, integer, bigint, numeric, numeric(p,s), "

@@ -10,8 +10,10 @@ import java.util.Map;
  *
  * @param keyColumns the business key columns in order (one for most hubs), with their types
  * @param from       one mapping per source, in declaration order
+ * @param missingKeys what a row without a business key does: the hub's own {@code missing_keys:}, else the vault's
  */
-public record HubConfig(String name, Map<String, ColumnType> keyColumns, List<VaultMapping> from, Position position) {
+public record HubConfig(String name, Map<String, ColumnType> keyColumns, List<VaultMapping> from, MissingKeys missingKeys,
+                        Position position) {
     public HubConfig {
         keyColumns = Collections.unmodifiableMap(new LinkedHashMap<>(keyColumns));
         from = List.copyOf(from);

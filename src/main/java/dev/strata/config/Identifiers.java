@@ -8,6 +8,8 @@ import java.util.regex.Pattern;
  * The Dialect still quotes them; this rule keeps them portable and unsurprising.
  */
 public final class Identifiers {
+    /** The longest name. */
+    public static final int MAX_LENGTH = 63;
     private static final Pattern SAFE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
     public static final String RULE =
             "letters, digits and _, not starting with a digit, at most 63 characters";

@@ -11,6 +11,10 @@ import java.util.TreeMap;
 public record KafkaSourceSpec(String bootstrap, String topic, String format, String group,
                               Map<String, String> properties) implements SourceSpec {
     public static final String EMBEDDED = "embedded";
+    /** Each message value is one JSON object, landed as it is. */
+    public static final String FORMAT_JSON = "json";
+    /** Each message value is a Debezium change event (an existing Kafka Connect's topic), landed in a cdc source's STG shape. */
+    public static final String FORMAT_DEBEZIUM = "debezium";
 
     public KafkaSourceSpec {
         properties = properties == null ? Map.of() : Map.copyOf(properties);
@@ -19,6 +23,10 @@ public record KafkaSourceSpec(String bootstrap, String topic, String format, Str
     @Override
     public String kind() {
         return "kafka";
+    }
+
+    public boolean isDebezium() {
+        return FORMAT_DEBEZIUM.equals(format);
     }
 
     public boolean isEmbedded() {

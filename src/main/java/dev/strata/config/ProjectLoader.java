@@ -74,8 +74,16 @@ public final class ProjectLoader {
                         WarehouseConfig.DEFAULT_POOL_SIZE));
         Map<String, SourceConfig> sources = new LinkedHashMap<>();
         TestsConfigReader tests = new TestsConfigReader(dir);
-        root.namedEntries("sources").forEach((sourceName, value) ->
-                value.asMapping().map(m -> readSource(sourceName, m, tests)).ifPresent(s -> sources.put(sourceName, s)));
+        root.namedEntries("sources").forEach((sourceName, value) -> value.asMapping().ifPresent(m -> {
+            if (m.has("cdc")) {
+                // one stream per captured table: stg.<source>_<table>
+                for (SourceConfig table : CdcSourceReader.read(sourceName, m)) {
+                    addSource(sources, table, m);
+                }
+            } else {
+                addSource(sources, readSource(sourceName, m, tests), m);
+            }
+        }));
         Map<String, ProjectVar> vars = VarsConfigReader.read(root);
         ConsoleConfig console = root.mapping("console").map(ProjectLoader::readConsole).orElse(ConsoleConfig.defaults());
         VaultSection vault = root.mapping("vault").map(v -> VaultConfigReader.read(v, sources.keySet(), tests))
@@ -93,6 +101,14 @@ public final class ProjectLoader {
         TestsSection testsSection = tests.finish(nodes, problems);
         return new ProjectConfig(dir, name, warehouse, sources, vault, marts, schedule, dashboards, console, vars,
                 testsSection, operations);
+    }
+
+    private static void addSource(Map<String, SourceConfig> sources, SourceConfig s, ConfigReader at) {
+        SourceConfig earlier = sources.putIfAbsent(s.name(), s);
+        if (earlier != null) {
+            at.problem("lands into stg." + s.name() + ", which source '" + earlier.name() + "' (line "
+                    + earlier.position().line() + ") lands into too; rename one of them");
+        }
     }
 
     private static WarehouseConfig readWarehouse(ConfigReader m) {
@@ -121,14 +137,25 @@ public final class ProjectLoader {
             kinds++;
             spec = m.mapping("redis").map(ProjectLoader::readRedis).orElse(null);
         }
+        if (m.has("jdbc")) {
+            kinds++;
+            spec = m.mapping("jdbc").map(j -> JdbcSourceConfigReader.read(m, j)).orElse(null);
+        } else if (m.has("schedule")) {
+            m.problem("schedule", "only a jdbc source runs on a schedule; kafka and redis sources land continuously");
+        }
+        m.optional("schedule");   // read with the jdbc spec
         if (kinds == 0) {
-            m.problem("needs a kind: kafka or redis");
+            m.problem("needs a kind: kafka, redis, jdbc or cdc");
         } else if (kinds > 1) {
-            m.problem("has more than one kind: choose kafka or redis");
+            m.problem("has more than one kind: choose kafka, redis, jdbc or cdc");
         }
         List<JsonPath> key = m.optional("key").map(ProjectLoader::readKey).orElse(List.of());
         if (!key.isEmpty() && spec instanceof RedisSourceSpec) {
             m.problem("key", "a Redis source is keyed by each entry's Redis key and value; remove 'key'");
+        }
+        if (!key.isEmpty() && spec instanceof KafkaSourceSpec k && k.isDebezium()) {
+            m.problem("key", "format: debezium lands every change event of a row (a key would keep only its first); "
+                    + "_key holds the change's record key, remove 'key'");
         }
         Optional<RecordFilter> filter = m.optional("filter").flatMap(ProjectLoader::readFilter);
         Optional<JsonPath> eventTime = m.optional("event_time").flatMap(ConfigValue::asJsonPath);
@@ -143,7 +170,10 @@ public final class ProjectLoader {
         }
         BatchConfig batch = m.mapping("batch").map(ProjectLoader::readBatch).orElse(BatchConfig.defaults());
         long maxBytes = m.size("max_message_bytes", SourceConfig.DEFAULT_MAX_MESSAGE_BYTES);
-        tests.read(m, new TestsConfigReader.NodeShape(name, TestsConfigReader.STG_COLUMNS, true, Optional.of("_loaded_at")));
+        // a jdbc source's columns are the source table's, known when it is read
+        tests.read(m, spec instanceof JdbcSourceSpec
+                ? new TestsConfigReader.NodeShape(name, null, false, Optional.of("_loaded_at"))
+                : new TestsConfigReader.NodeShape(name, TestsConfigReader.STG_COLUMNS, true, Optional.of("_loaded_at")));
         m.finish();
         return new SourceConfig(name, spec, key, filter, eventTime, window, batch, maxBytes, m.position());
     }
@@ -202,7 +232,8 @@ public final class ProjectLoader {
     private static KafkaSourceSpec readKafka(String sourceName, ConfigReader k) {
         String bootstrap = k.string("bootstrap").filter(s -> !s.isBlank()).orElse(KafkaSourceSpec.EMBEDDED);
         String topic = k.requiredString("topic");
-        String format = k.optional("format").flatMap(v -> v.asOneOf("json")).orElse("json");
+        String format = k.optional("format").flatMap(v -> v.asOneOf(KafkaSourceSpec.FORMAT_JSON, KafkaSourceSpec.FORMAT_DEBEZIUM))
+                .orElse(KafkaSourceSpec.FORMAT_JSON);
         String group = k.string("group").orElse(null);
         Map<String, String> props = new LinkedHashMap<>();
         k.mapping("properties").ifPresent(p -> {
@@ -226,7 +257,7 @@ public final class ProjectLoader {
         return new RedisSourceSpec(url, keys, refresh, password);
     }
 
-    private static BatchConfig readBatch(ConfigReader b) {
+    static BatchConfig readBatch(ConfigReader b) {
         int records = b.integer("max_records", BatchConfig.DEFAULT_MAX_RECORDS);
         long bytes = b.size("max_bytes", BatchConfig.DEFAULT_MAX_BYTES);
         Duration wait = b.duration("max_wait", BatchConfig.DEFAULT_MAX_WAIT);

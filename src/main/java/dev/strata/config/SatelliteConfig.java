@@ -4,17 +4,45 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * A satellite of the vault: the history of descriptive attributes of one hub or link.
+ * A satellite of the vault: the history of descriptive attributes of one hub or link. Two special
+ * kinds: an effectivity satellite ({@link #effectivity}) tracks which relationship of a link is in
+ * effect for each key of its driving hub, and has no attributes; a multi-active satellite
+ * ({@link #multiActive}) keeps a set of rows per parent at a time (a customer's phone numbers),
+ * versioned as a whole.
  *
- * @param parent     the hub or link it describes
- * @param attributes attribute → type, in column order; the hashdiff covers them in this order
+ * @param parent      the hub or link it describes (a link for an effectivity satellite)
+ * @param attributes  attribute → type, in column order; the hashdiff covers them in this order
+ * @param effectivity for an effectivity satellite, its driving key
+ * @param multiActive for a multi-active satellite, the attributes that tell a set's rows apart
  */
 public record SatelliteConfig(String name, String parent, Map<String, ColumnType> attributes,
-                              List<VaultMapping> from, Position position) {
+                              List<VaultMapping> from, Optional<Effectivity> effectivity,
+                              Optional<MultiActive> multiActive, Position position) {
     public SatelliteConfig {
         attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
         from = List.copyOf(from);
+    }
+
+    /**
+     * {@code effectivity: { driving_key: <role> }}: for each key of the driving role, at most one
+     * relationship of the link is in effect at a time; a row with another partner ends the
+     * current one and opens the new one.
+     */
+    public record Effectivity(String drivingRole) {
+    }
+
+    /** {@code multi_active: { key: [attribute, ...] }}: the attributes that tell a parent's active rows apart. */
+    public record MultiActive(List<String> key) {
+        public MultiActive {
+            key = List.copyOf(key);
+        }
+    }
+
+    /** A standard satellite: neither effectivity nor multi-active. */
+    public boolean standard() {
+        return effectivity.isEmpty() && multiActive.isEmpty();
     }
 }

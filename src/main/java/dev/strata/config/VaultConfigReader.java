@@ -28,6 +28,8 @@ public final class VaultConfigReader {
     static final String EACH = "each";
     static final String LOAD_DT = "load_dt";
     static final String WHERE = "where";
+    static final String DELETED = "deleted";
+    static final String MISSING_KEYS = "missing_keys";
     /** Longest target or role name, so that {@code <name>_hk} is still a valid identifier. */
     static final int MAX_NAME = 60;
     private static final String ITEM = "$item";
@@ -36,7 +38,10 @@ public final class VaultConfigReader {
     private final Map<String, HubConfig> hubs = new LinkedHashMap<>();
     private final Map<String, LinkConfig> links = new LinkedHashMap<>();
     private final Map<String, SatelliteConfig> satellites = new LinkedHashMap<>();
+    private final Map<String, PitConfig> pits = new LinkedHashMap<>();
+    private final Map<String, BridgeConfig> bridges = new LinkedHashMap<>();
     private final Set<String> targetNames = new LinkedHashSet<>();
+    private MissingKeys defaultMissingKeys = MissingKeys.UNKNOWN;
     private final TestsConfigReader tests;
 
     private VaultConfigReader(Set<String> sources, TestsConfigReader tests) {
@@ -66,6 +71,8 @@ public final class VaultConfigReader {
         if (sortMemory < 64 * 1024) {
             vault.problem("sort_memory", "must be at least 64KB");
         }
+        defaultMissingKeys = readMissingKeys(vault).orElse(MissingKeys.UNKNOWN);
+        boolean ghostRecords = vault.bool("ghost_records", false);
         vault.namedEntries("hubs").forEach((name, v) -> {
             if (claimName(name, v)) {
                 v.asMapping().map(m -> readHub(name, m)).ifPresent(h -> hubs.put(name, h));
@@ -81,8 +88,23 @@ public final class VaultConfigReader {
                 v.asMapping().map(m -> readSatellite(name, m)).ifPresent(s -> satellites.put(name, s));
             }
         });
+        vault.namedEntries("pits").forEach((name, v) -> {
+            if (claimName(name, v)) {
+                v.asMapping().map(m -> readPit(name, m)).ifPresent(p -> pits.put(name, p));
+            }
+        });
+        vault.namedEntries("bridges").forEach((name, v) -> {
+            if (claimName(name, v)) {
+                v.asMapping().map(m -> readBridge(name, m)).ifPresent(b -> bridges.put(name, b));
+            }
+        });
         vault.finish();
-        return new VaultSection(schema, hubs, links, satellites, sortMemory);
+        return new VaultSection(schema, hubs, links, satellites, sortMemory, defaultMissingKeys, ghostRecords, pits, bridges);
+    }
+
+    /** {@code missing_keys: unknown | skip}, if given. */
+    private static Optional<MissingKeys> readMissingKeys(ConfigReader m) {
+        return m.optional(MISSING_KEYS).flatMap(v -> v.asOneOf("unknown", "skip")).map(MissingKeys::of);
     }
 
     private boolean claimName(String name, ConfigValue v) {
@@ -91,7 +113,7 @@ public final class VaultConfigReader {
             return false;
         }
         if (!targetNames.add(name)) {
-            v.problem("'" + name + "' is already declared; hubs, links and satellites share one schema, so names must differ");
+            v.problem("'" + name + "' is already declared; hubs, links, satellites, pits and bridges share one schema, so names must differ");
             return false;
         }
         return true;
@@ -105,7 +127,7 @@ public final class VaultConfigReader {
             if (!value.isMapping()) {
                 List<VaultExpression> exprs = shorthandKeys(value, keyColumns.size(), false);
                 return exprs == null ? null : new VaultMapping(source, Optional.empty(), Map.of(name, exprs), Map.of(),
-                        Optional.empty(), List.of(), value.position());
+                        Optional.empty(), List.of(), List.of(), value.position());
             }
             ConfigReader mm = value.asMapping().orElseThrow();
             Optional<JsonPath> each = readEach(mm);
@@ -114,15 +136,16 @@ public final class VaultConfigReader {
                 mm.required(col).flatMap(v -> expression(v, each.isPresent())).ifPresent(exprs::add);
             }
             Optional<VaultExpression> loadDt = readLoadDt(mm, each.isPresent());
-            List<VaultMapping.Filter> where = readWhere(mm, each.isPresent());
+            List<VaultMapping.Filter> where = readWhere(mm, WHERE, each.isPresent());
             mm.finish();
             return exprs.size() != keyColumns.size() ? null
-                    : new VaultMapping(source, each, Map.of(name, exprs), Map.of(), loadDt, where, value.position());
+                    : new VaultMapping(source, each, Map.of(name, exprs), Map.of(), loadDt, where, List.of(), value.position());
         });
+        MissingKeys missing = readMissingKeys(m).orElse(defaultMissingKeys);
         tests.read(m, new TestsConfigReader.NodeShape(name, TestsConfigReader.hubColumns(name, keyColumns), false,
                 Optional.of("load_dt")));
         m.finish();
-        return new HubConfig(name, keyColumns, from, m.position());
+        return new HubConfig(name, keyColumns, from, missing, m.position());
     }
 
     /** {@code key: id}, {@code key: [a, b]} (text columns) or {@code key: {a: text, b: integer}}. */
@@ -157,6 +180,29 @@ public final class VaultConfigReader {
 
     private LinkConfig readLink(String name, ConfigReader m) {
         Map<String, String> roles = m.required("hubs").map(this::readRoles).orElse(Map.of());
+        Map<String, ColumnType> payload = m.optional("payload").flatMap(ConfigValue::asMapping)
+                .map(p -> readAttributes(p, m, "payload", "a non-historized link needs at least one payload column"))
+                .orElse(Map.of());
+        payload.keySet().stream().filter(roles::containsKey).forEach(col ->
+                m.problem("payload", "'" + col + "' is both a role and a payload column; rename the column"));
+        List<String> eventKey = new ArrayList<>();
+        m.optional("event_key").flatMap(ConfigValue::asList).ifPresent(items -> {
+            if (payload.isEmpty()) {
+                m.problem("event_key", "only a link with payload: (a non-historized link) has an event key");
+                return;
+            }
+            for (ConfigValue item : items) {
+                item.asString().ifPresent(col -> {
+                    if (!payload.containsKey(col)) {
+                        item.problem("'" + col + "' is not a payload column" + knownNames(col, payload.keySet(), "payload columns"));
+                    } else if (eventKey.contains(col)) {
+                        item.problem("'" + col + "' is listed twice");
+                    } else {
+                        eventKey.add(col);
+                    }
+                });
+            }
+        });
         List<VaultMapping> from = readFrom(m, roles.isEmpty() ? null : (source, value) -> {
             Optional<ConfigReader> mm = value.asMapping();
             if (mm.isEmpty()) {
@@ -164,15 +210,22 @@ public final class VaultConfigReader {
             }
             Optional<JsonPath> each = readEach(mm.get());
             Map<String, List<VaultExpression>> keys = readRoleKeys(mm.get(), roles, each.isPresent());
+            Map<String, VaultExpression> attrs = new LinkedHashMap<>();
+            for (String col : payload.keySet()) {
+                mm.get().required(col).flatMap(v -> expression(v, each.isPresent())).ifPresent(e -> attrs.put(col, e));
+            }
             Optional<VaultExpression> loadDt = readLoadDt(mm.get(), each.isPresent());
-            List<VaultMapping.Filter> where = readWhere(mm.get(), each.isPresent());
+            List<VaultMapping.Filter> where = readWhere(mm.get(), WHERE, each.isPresent());
             mm.get().finish();
-            return keys == null ? null : new VaultMapping(source, each, keys, Map.of(), loadDt, where, value.position());
+            return keys == null || !attrs.keySet().equals(payload.keySet()) ? null
+                    : new VaultMapping(source, each, keys, attrs, loadDt, where, List.of(), value.position());
         });
-        tests.read(m, new TestsConfigReader.NodeShape(name, TestsConfigReader.linkColumns(name, roles.keySet()), false,
-                Optional.of("load_dt")));
+        MissingKeys missing = readMissingKeys(m).orElse(defaultMissingKeys);
+        Set<String> columns = new LinkedHashSet<>(TestsConfigReader.linkColumns(name, roles.keySet()));
+        columns.addAll(payload.keySet());
+        tests.read(m, new TestsConfigReader.NodeShape(name, columns, false, Optional.of("load_dt")));
         m.finish();
-        return new LinkConfig(name, roles, from, m.position());
+        return new LinkConfig(name, roles, from, missing, payload, eventKey, m.position());
     }
 
     /** {@code hubs: [h_a, h_b]} or {@code hubs: {role_a: h_a, role_b: h_a}}; role → hub. */
@@ -250,21 +303,29 @@ public final class VaultConfigReader {
                 m.problem("parent", "'" + parent + "' is not a declared hub or link" + knownNames(parent, known, "hubs or links"));
             }
         }
+        if (m.has(MISSING_KEYS)) {
+            m.problem(MISSING_KEYS, "a satellite never keeps rows for a missing parent key, whatever the policy; "
+                    + "missing_keys: belongs to the parent hub or link (or the vault)");
+        }
+        Optional<SatelliteConfig.Effectivity> effectivity = m.optional("effectivity").flatMap(ConfigValue::asMapping)
+                .flatMap(e -> readEffectivity(e, parent, m));
+        boolean effective = m.has("effectivity");
         Map<String, ColumnType> attributes = new LinkedHashMap<>();
-        m.required("attributes").flatMap(ConfigValue::asMapping).ifPresent(a -> {
-            for (String attr : a.keys()) {
-                ConfigValue t = a.optional(attr).orElse(null);
-                if (t == null) {
-                    a.problem(attr, "needs a type (" + ColumnType.ACCEPTED + ")");
-                } else if (checkColumnName(attr, t)) {
-                    attributes.put(attr, readType(t));
-                }
+        if (effective) {
+            if (m.has("attributes")) {
+                m.problem("attributes", "an effectivity satellite has no attributes: it records when each relationship of "
+                        + (parent == null ? "its link" : parent) + " starts and ends (declare attributes in another satellite)");
             }
-            if (a.keys().isEmpty()) {
-                m.problem("attributes", "a satellite needs at least one attribute");
-            }
-        });
-        String parentName = parentOk ? parent : null;
+        } else {
+            m.required("attributes").flatMap(ConfigValue::asMapping).ifPresent(a ->
+                    attributes.putAll(readAttributes(a, m, "attributes", "a satellite needs at least one attribute")));
+        }
+        Optional<SatelliteConfig.MultiActive> multiActive = m.optional("multi_active").flatMap(ConfigValue::asMapping)
+                .flatMap(ma -> readMultiActive(ma, attributes));
+        if (effective && m.has("multi_active")) {
+            m.problem("multi_active", "a satellite is either an effectivity or a multi-active satellite, not both");
+        }
+        String parentName = parentOk && (!effective || effectivity.isPresent()) ? parent : null;
         List<VaultMapping> from = readFrom(m, parentName == null ? null : (source, value) -> {
             Optional<ConfigReader> mm = value.asMapping();
             if (mm.isEmpty()) {
@@ -292,15 +353,253 @@ public final class VaultConfigReader {
                 r.required(attr).flatMap(v -> expression(v, each.isPresent())).ifPresent(e -> attrs.put(attr, e));
             }
             Optional<VaultExpression> loadDt = readLoadDt(r, each.isPresent());
-            List<VaultMapping.Filter> where = readWhere(r, each.isPresent());
+            List<VaultMapping.Filter> where = readWhere(r, WHERE, each.isPresent());
+            List<VaultMapping.Filter> deleted = List.of();
+            if (effective) {
+                deleted = readWhere(r, DELETED, each.isPresent());
+            } else if (r.has(DELETED)) {
+                r.problem(DELETED, "only the mappings of an effectivity satellite say which rows end a relationship");
+            }
             r.finish();
             return keys == null || !attrs.keySet().equals(attributes.keySet()) ? null
-                    : new VaultMapping(source, each, keys, attrs, loadDt, where, value.position());
+                    : new VaultMapping(source, each, keys, attrs, loadDt, where, deleted, value.position());
         });
-        tests.read(m, new TestsConfigReader.NodeShape(name, parent == null ? null
-                : TestsConfigReader.satelliteColumns(parent, attributes.keySet()), false, Optional.of("load_dt")));
+        if (effectivity.isPresent()) {
+            tests.read(m, new TestsConfigReader.NodeShape(name, new LinkedHashSet<>(List.of(parent + "_hk",
+                    effectivity.get().drivingRole() + "_hk", "start_dt", "end_dt", "is_current", "record_source")), false,
+                    Optional.of("start_dt")));
+        } else {
+            tests.read(m, new TestsConfigReader.NodeShape(name, parent == null || effective ? null
+                    : TestsConfigReader.satelliteColumns(parent, attributes.keySet()), false, Optional.of("load_dt")));
+        }
         m.finish();
-        return new SatelliteConfig(name, parent == null ? "" : parent, attributes, from, m.position());
+        return new SatelliteConfig(name, parent == null ? "" : parent, attributes, from, effectivity, multiActive, m.position());
+    }
+
+    /** {@code effectivity: { driving_key: <role of the parent link> }}. */
+    private Optional<SatelliteConfig.Effectivity> readEffectivity(ConfigReader e, String parent, ConfigReader satellite) {
+        Optional<String> role = e.required("driving_key").flatMap(ConfigValue::asString);
+        e.finish();
+        if (parent == null || role.isEmpty()) {
+            return Optional.empty();
+        }
+        LinkConfig link = links.get(parent);
+        if (link == null) {
+            if (hubs.containsKey(parent)) {
+                satellite.problem("effectivity", "an effectivity satellite describes a link, but '" + parent + "' is a hub");
+            }
+            return Optional.empty();
+        }
+        if (link.transactional()) {
+            satellite.problem("effectivity", "'" + parent + "' is a non-historized link: its events are never ended");
+            return Optional.empty();
+        }
+        if (!link.roles().containsKey(role.get())) {
+            e.problem("driving_key", "'" + role.get() + "' is not a role of " + parent
+                    + knownNames(role.get(), link.roles().keySet(), "roles"));
+            return Optional.empty();
+        }
+        return Optional.of(new SatelliteConfig.Effectivity(role.get()));
+    }
+
+    /** {@code multi_active: { key: phone_type }} or {@code key: [a, b]}: attributes of the satellite. */
+    private Optional<SatelliteConfig.MultiActive> readMultiActive(ConfigReader ma, Map<String, ColumnType> attributes) {
+        List<String> key = new ArrayList<>();
+        boolean ok = true;
+        for (ConfigValue item : ma.required("key").flatMap(ConfigValue::asList).orElse(List.of())) {
+            Optional<String> col = item.asString();
+            if (col.isEmpty()) {
+                ok = false;
+            } else if (!attributes.containsKey(col.get())) {
+                item.problem("'" + col.get() + "' is not an attribute of this satellite"
+                        + knownNames(col.get(), attributes.keySet(), "attributes"));
+                ok = false;
+            } else if (key.contains(col.get())) {
+                item.problem("'" + col.get() + "' is listed twice");
+                ok = false;
+            } else if (attributes.get(col.get()).kind() == ColumnType.Kind.JSON) {
+                item.problem("'" + col.get() + "' is json; a multi-active key must be a type a primary key can hold");
+                ok = false;
+            } else {
+                key.add(col.get());
+            }
+        }
+        ma.finish();
+        if (ok && key.size() == attributes.size() && !key.isEmpty()) {
+            ma.problem("key", "the key may not be every attribute: leave at least one attribute that describes each row");
+            ok = false;
+        }
+        return ok && !key.isEmpty() ? Optional.of(new SatelliteConfig.MultiActive(key)) : Optional.empty();
+    }
+
+    /** {@code name: type} pairs of satellite attributes or link payload, in order; {@code owner} gets the "empty" problem. */
+    private Map<String, ColumnType> readAttributes(ConfigReader a, ConfigReader owner, String key, String emptyProblem) {
+        Map<String, ColumnType> out = new LinkedHashMap<>();
+        for (String attr : a.keys()) {
+            ConfigValue t = a.optional(attr).orElse(null);
+            if (t == null) {
+                a.problem(attr, "needs a type (" + ColumnType.ACCEPTED + ")");
+            } else if (checkColumnName(attr, t)) {
+                out.put(attr, readType(t));
+            }
+        }
+        if (a.keys().isEmpty()) {
+            owner.problem(key, emptyProblem);
+        }
+        return out;
+    }
+
+    // ---- point-in-time and bridge tables ----
+
+    private PitConfig readPit(String name, ConfigReader m) {
+        String hub = m.required("hub").flatMap(ConfigValue::asString).orElse(null);
+        boolean hubOk = hub != null && hubs.containsKey(hub);
+        if (hub != null && !hubOk) {
+            m.problem("hub", "'" + hub + "' is not a declared hub" + knownNames(hub, hubs.keySet(), "hubs"));
+        }
+        List<String> sats = new ArrayList<>();
+        Optional<List<ConfigValue>> listed = m.required("satellites").flatMap(ConfigValue::asList);
+        if (listed.isPresent() && listed.get().isEmpty()) {
+            m.problem("satellites", "a point-in-time table needs at least one satellite");
+        }
+        for (ConfigValue item : listed.orElse(List.of())) {
+            item.asString().ifPresent(sat -> {
+                SatelliteConfig s = satellites.get(sat);
+                if (s == null) {
+                    item.problem("'" + sat + "' is not a declared satellite" + knownNames(sat, satellites.keySet(), "satellites"));
+                } else if (hubOk && !s.parent().equals(hub)) {
+                    item.problem("'" + sat + "' describes " + s.parent() + ", not " + hub + "; a point-in-time table covers "
+                            + "satellites of its hub" + knownNames(sat, satellites.values().stream()
+                            .filter(x -> x.parent().equals(hub)).map(SatelliteConfig::name)
+                            .collect(java.util.stream.Collectors.toCollection(LinkedHashSet::new)), "satellites of " + hub));
+                } else if (sats.contains(sat)) {
+                    item.problem("'" + sat + "' is listed twice");
+                } else if (sat.length() + "_load_dt".length() > Identifiers.MAX_LENGTH) {
+                    item.problem("the column " + sat + "_load_dt would be longer than " + Identifiers.MAX_LENGTH
+                            + " characters; shorten the satellite's name");
+                } else {
+                    sats.add(sat);
+                }
+            });
+        }
+        Optional<java.time.Duration> keep = readKeep(m);
+        m.finish();
+        return new PitConfig(name, hub == null ? "" : hub, sats, keep, m.position());
+    }
+
+    private BridgeConfig readBridge(String name, ConfigReader m) {
+        List<String> pathHubs = new ArrayList<>();
+        List<BridgeConfig.Step> steps = new ArrayList<>();
+        List<ConfigValue> path = m.required("path").flatMap(ConfigValue::asList).orElse(List.of());
+        boolean ok = true;
+        // hub, link, hub, link, hub ...: links are resolved once the hubs on both sides are known
+        for (int i = 0; i < path.size(); i += 2) {
+            Optional<String> hub = path.get(i).asString();
+            if (hub.isEmpty()) {
+                ok = false;
+            } else if (!hubs.containsKey(hub.get())) {
+                path.get(i).problem("'" + hub.get() + "' is not a declared hub" + (links.containsKey(hub.get())
+                        ? " (a path starts and ends with a hub and alternates hub, link, hub)" : knownNames(hub.get(), hubs.keySet(), "hubs")));
+                ok = false;
+            } else if (pathHubs.contains(hub.get())) {
+                path.get(i).problem("'" + hub.get() + "' is on the path twice; its columns would be ambiguous (declare two bridges)");
+                ok = false;
+            } else {
+                pathHubs.add(hub.get());
+            }
+        }
+        if (path.size() % 2 == 0 || path.size() < 3) {
+            if (!path.isEmpty()) {
+                m.problem("path", "a path is hub, link, hub (and more links and hubs, alternating): it has an odd number of "
+                        + "at least three entries, got " + path.size());
+            }
+            ok = false;
+        }
+        if (ok) {
+            for (int i = 1; i < path.size(); i += 2) {
+                BridgeConfig.Step step = readStep(path.get(i), pathHubs.get(i / 2), pathHubs.get(i / 2 + 1));
+                if (step == null) {
+                    ok = false;
+                } else {
+                    steps.add(step);
+                }
+            }
+        }
+        Optional<java.time.Duration> keep = readKeep(m);
+        m.finish();
+        return new BridgeConfig(name, ok ? pathHubs : List.of(), ok ? steps : List.of(), keep, m.position());
+    }
+
+    /** One link of a bridge path: its name, or {@code { link: l, from: role, to: role }} when a hub has several roles in it. */
+    private BridgeConfig.Step readStep(ConfigValue v, String before, String after) {
+        String link;
+        Optional<String> from = Optional.empty();
+        Optional<String> to = Optional.empty();
+        if (v.isMapping()) {
+            ConfigReader r = v.asMapping().orElseThrow();
+            link = r.required("link").flatMap(ConfigValue::asString).orElse(null);
+            from = r.string("from");
+            to = r.string("to");
+            r.finish();
+            if (link == null) {
+                return null;
+            }
+        } else {
+            link = v.asString().orElse(null);
+            if (link == null) {
+                return null;
+            }
+        }
+        LinkConfig l = links.get(link);
+        if (l == null) {
+            v.problem("'" + link + "' is not a declared link" + (hubs.containsKey(link)
+                    ? " (a path alternates hub, link, hub)" : knownNames(link, links.keySet(), "links")));
+            return null;
+        }
+        String fromRole = role(v, l, before, from, "from");
+        String toRole = role(v, l, after, to, "to");
+        if (fromRole == null || toRole == null) {
+            return null;
+        }
+        if (fromRole.equals(toRole)) {
+            v.problem("enters and leaves " + link + " through the same role '" + fromRole + "'");
+            return null;
+        }
+        return new BridgeConfig.Step(link, fromRole, toRole);
+    }
+
+    /** The role of {@code link} that refers to {@code hub}: the one given, or the only one. */
+    private String role(ConfigValue at, LinkConfig link, String hub, Optional<String> given, String which) {
+        List<String> candidates = link.roles().entrySet().stream().filter(e -> e.getValue().equals(hub)).map(Map.Entry::getKey).toList();
+        if (given.isPresent()) {
+            if (!candidates.contains(given.get())) {
+                at.problem("'" + given.get() + "' is not a role of " + link.name() + " for " + hub
+                        + (candidates.isEmpty() ? "" : " (roles for " + hub + ": " + String.join(", ", candidates) + ")"));
+                return null;
+            }
+            return given.get();
+        }
+        if (candidates.isEmpty()) {
+            at.problem(link.name() + " does not link " + hub + " (its hubs: "
+                    + String.join(", ", link.roles().values().stream().distinct().toList()) + ")");
+            return null;
+        }
+        if (candidates.size() > 1) {
+            at.problem(link.name() + " refers to " + hub + " through several roles (" + String.join(", ", candidates)
+                    + "); write { link: " + link.name() + ", " + which + ": <role> }");
+            return null;
+        }
+        return candidates.get(0);
+    }
+
+    /** {@code keep: 30d}: snapshots older than this before the newest are deleted. */
+    private static Optional<java.time.Duration> readKeep(ConfigReader m) {
+        Optional<java.time.Duration> keep = m.optional("keep").flatMap(ConfigValue::asDuration);
+        if (keep.isPresent() && (keep.get().isZero() || keep.get().isNegative())) {
+            m.problem("keep", "must be a positive duration, e.g. 30d");
+            return Optional.empty();
+        }
+        return keep;
     }
 
     // ---- shared parts ----
@@ -368,9 +667,9 @@ public final class VaultConfigReader {
      * {@code where: {$.object_type: TRANSACTION}}: per expression, the text value (or list of
      * values) a row must have to be read. Several entries must all match.
      */
-    private List<VaultMapping.Filter> readWhere(ConfigReader mapping, boolean each) {
+    private List<VaultMapping.Filter> readWhere(ConfigReader mapping, String option, boolean each) {
         List<VaultMapping.Filter> out = new ArrayList<>();
-        mapping.optional(WHERE).flatMap(ConfigValue::asMapping).ifPresent(w -> {
+        mapping.optional(option).flatMap(ConfigValue::asMapping).ifPresent(w -> {
             for (String key : w.keys()) {
                 ConfigValue values = w.optional(key).orElse(null);
                 if (values == null) {
@@ -384,7 +683,7 @@ public final class VaultConfigReader {
                 }
             }
             if (w.keys().isEmpty()) {
-                mapping.problem(WHERE, "names no condition");
+                mapping.problem(option, "names no condition");
             }
         });
         return out;
@@ -475,9 +774,10 @@ public final class VaultConfigReader {
             at.problem("'" + col + "' is not a safe SQL name (" + Identifiers.RULE + ")");
             return false;
         }
-        if (RESERVED_COLUMNS.contains(col) || col.equals(EACH) || col.equals(WHERE) || col.endsWith("_hk") || col.startsWith("_")) {
+        if (RESERVED_COLUMNS.contains(col) || col.equals(EACH) || col.equals(WHERE) || col.equals(DELETED)
+                || col.endsWith("_hk") || col.startsWith("_")) {
             at.problem("'" + col + "' is reserved (every vault table has load_dt, record_source, hashdiff and *_hk "
-                    + "columns; each: and where: are options; names starting with _ are Strata's); choose another name");
+                    + "columns; each:, where: and deleted: are options; names starting with _ are Strata's); choose another name");
             return false;
         }
         return true;
@@ -488,7 +788,7 @@ public final class VaultConfigReader {
             at.problem("role '" + role + "' is not a safe SQL name of at most " + MAX_NAME + " characters");
             return false;
         }
-        if (role.equals(EACH) || role.equals(LOAD_DT) || role.equals(WHERE)) {
+        if (role.equals(EACH) || role.equals(LOAD_DT) || role.equals(WHERE) || role.equals(DELETED)) {
             at.problem("'" + role + "' is reserved; choose another role name");
             return false;
         }

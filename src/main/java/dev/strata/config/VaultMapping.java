@@ -18,10 +18,12 @@ import java.util.Optional;
  * @param attributes per satellite attribute, its expression (empty for hubs and links)
  * @param loadDt     the row's version time; when absent {@code coalesce(_event_time, _loaded_at)}
  * @param where      only rows (or items) whose every filter matches are read; empty: all of them
+ * @param deleted    effectivity satellites only: a row whose every filter matches ends its driving
+ *                   key's relationship instead of stating one (a CDC delete); empty: no row does
  */
 public record VaultMapping(String source, Optional<JsonPath> each, Map<String, List<VaultExpression>> keys,
                            Map<String, VaultExpression> attributes, Optional<VaultExpression> loadDt,
-                           List<Filter> where, Position position) {
+                           List<Filter> where, List<Filter> deleted, Position position) {
     /** {@code where: {<expression>: value}} or {@code [value, value]}: the expression's text is one of the values. */
     public record Filter(VaultExpression expression, List<String> values) {
         public Filter {
@@ -31,6 +33,7 @@ public record VaultMapping(String source, Optional<JsonPath> each, Map<String, L
 
     public VaultMapping {
         where = List.copyOf(where);
+        deleted = List.copyOf(deleted);
         LinkedHashMap<String, List<VaultExpression>> k = new LinkedHashMap<>();
         keys.forEach((name, exprs) -> k.put(name, List.copyOf(exprs)));
         keys = Collections.unmodifiableMap(k);

@@ -173,6 +173,10 @@ final class StreamMonitor implements AutoCloseable {
             states.add(sampleKafka(w, positions.getOrDefault(w.source.name(), Map.of()), now, positionsError));
         }
         for (SourceConfig s : otherSources) {
+            if (s.spec() instanceof dev.strata.config.CdcTableSpec table) {
+                states.add(sampleCdc(s, table, now, positionsError));
+                continue;
+            }
             List<PartitionState> parts = new ArrayList<>();
             positions.getOrDefault(s.name(), Map.of()).forEach((p, pos) ->
                     parts.add(new PartitionState(p, pos.position(), pos.updatedAt(), null, null, null, null)));
@@ -183,6 +187,26 @@ final class StreamMonitor implements AutoCloseable {
         if (positionsError == null) {
             gauges.refresh(snapshot);
         }
+    }
+
+    /**
+     * A captured table: one "partition", the table itself, whose lag in time is {@link
+     * dev.strata.ingest.CdcLag} (now − source time of the newest change landed); no lag in messages.
+     */
+    private SourceState sampleCdc(SourceConfig s, dev.strata.config.CdcTableSpec spec, Instant now, String positionsError) {
+        String table = spec.table().schema() + "." + spec.table().table();
+        java.util.Optional<Instant> newest = java.util.Optional.empty();
+        String error = positionsError;
+        if (error == null) {
+            try (java.sql.Connection c = db.warehouse().connection()) {
+                newest = dev.strata.ingest.CdcLag.newestSourceTime(c, db.warehouse().sql(), s.name());
+            } catch (java.sql.SQLException e) {
+                error = "warehouse unreachable: " + e.getMessage();
+            }
+        }
+        Double seconds = newest.map(t -> dev.strata.ingest.CdcLag.lag(now, t).toMillis() / 1000.0).orElse(null);
+        PartitionState part = new PartitionState(table, null, newest.orElse(null), null, null, null, seconds);
+        return new SourceState(s.name(), "cdc", table, List.of(part), null, seconds, List.of(), error);
     }
 
     private SourceState sampleKafka(Watched w, Map<String, Position> positions, Instant now, String positionsError) {

@@ -105,11 +105,23 @@ final class Supervisor implements AutoCloseable {
             }
             attempts++;
             try {
-                ProcessHandle p = restart.restart();
-                restarts++;
+                ProcessHandle p;
+                // restart and watch under the lock restartNow takes: a deliberate restart between the
+                // two would otherwise stop a server this thread then watches, and take that stop
+                // for a crash (seen under load as an endless restart loop)
+                synchronized (this) {
+                    if (closed) {
+                        return;
+                    }
+                    if (process != null && process != dead) {
+                        return;   // restarted on purpose meanwhile: nothing left to recover
+                    }
+                    p = restart.restart();
+                    restarts++;
+                    watch(p);
+                }
                 LOG.warn("the embedded {} server is back (pid {}) after {} ms and {} attempt(s)", name, p.pid(),
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - exitedAt), attempts);
-                watch(p);
                 return;
             } catch (Exception e) {
                 lastError = String.valueOf(e.getMessage());

@@ -19,6 +19,8 @@ final class BatchBuilder {
     private final long generation;
     private final BatchConfig limits;
     private final RecordDecoder decoder;
+    /** Set for {@code format: debezium}: each value is a change event, unwrapped before it is decoded. */
+    private final DebeziumEnvelope envelope;
     private final CsvRows csv;
     private final List<Batch.RawRecord> raw = new ArrayList<>();
     private final List<DeadLetter> deadLetters = new ArrayList<>();
@@ -38,15 +40,18 @@ final class BatchBuilder {
         }
     }
 
-    BatchBuilder(long generation, BatchConfig limits, RecordDecoder decoder, LandingMetrics metrics) {
-        this(generation, limits, decoder, metrics, new CsvRows(1 << 20));
+    BatchBuilder(long generation, BatchConfig limits, RecordDecoder decoder, DebeziumEnvelope envelope,
+                 LandingMetrics metrics) {
+        this(generation, limits, decoder, envelope, metrics, new CsvRows(1 << 20));
     }
 
     /** With a (reset) buffer from an earlier batch: it has grown to batch size already. */
-    BatchBuilder(long generation, BatchConfig limits, RecordDecoder decoder, LandingMetrics metrics, CsvRows buffer) {
+    BatchBuilder(long generation, BatchConfig limits, RecordDecoder decoder, DebeziumEnvelope envelope,
+                 LandingMetrics metrics, CsvRows buffer) {
         this.generation = generation;
         this.limits = limits;
         this.decoder = decoder;
+        this.envelope = envelope;
         this.metrics = metrics;
         this.csv = buffer;
     }
@@ -81,7 +86,27 @@ final class BatchBuilder {
         bytes += (value == null ? 0 : value.length) + (key == null ? 0 : key.length);
         long[] range = ranges.computeIfAbsent(partition, p -> new long[] {offset, offset});
         range[1] = offset;
-        RecordDecoder.Decoded d = decoder.decode(value);
+        byte[] landed = value;
+        String changeKey = null;
+        long sourceMillis = timestampMillis;
+        if (envelope != null) {
+            DebeziumEnvelope.Read change = envelope.read(key, value);
+            if (change.skipped()) {
+                metrics.skipped();   // a tombstone: the delete before it is the change
+                return;
+            }
+            if (change.rejection() != null) {
+                deadLetters.add(new DeadLetter(partition, offset, key, value, headersJson, timestampMillis,
+                        change.rejection().reason(), change.rejection().message()));
+                return;
+            }
+            landed = change.value();
+            changeKey = change.key();
+            if (change.sourceMillis() >= 0) {
+                sourceMillis = change.sourceMillis();
+            }
+        }
+        RecordDecoder.Decoded d = decoder.decode(landed);
         if (d.skipped()) {
             metrics.skipped();   // another source's record: the position moves past it, nothing lands
             return;
@@ -94,17 +119,21 @@ final class BatchBuilder {
         if (d.eventTimeUnreadable()) {
             metrics.eventTimeUnreadable();
         }
+        String eventTime = d.eventTime();
+        if (envelope != null && !decoder.readsEventTime() && sourceMillis >= 0) {
+            eventTime = sourceTimes.format(sourceMillis);   // as a cdc source: the change's time on the source
+        }
         if (d.key() != null && !keys.add(d.key())) {
             duplicates++;
             return;
         }
         csv.beginRow()   // the payload must stay field 1: RawRecord's value is read back from it
-                .text(d.key())
-                .utf8(value)
+                .text(envelope != null ? changeKey : d.key())
+                .utf8(landed)
                 .text(partition < PARTITION_TEXT.length ? PARTITION_TEXT[partition] : Integer.toString(partition))
                 .number(offset)
-                .text(d.eventTime())
-                .text(timestampMillis < 0 ? null : sourceTimes.format(timestampMillis))
+                .text(eventTime)
+                .text(sourceMillis < 0 ? null : sourceTimes.format(sourceMillis))
                 .text(headersJson)
                 .endRow();
         raw.add(new Batch.RawRecord(partition, offset, key, null, headersJson, timestampMillis));

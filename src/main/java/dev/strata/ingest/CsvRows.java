@@ -73,6 +73,40 @@ final class CsvRows {
         return this;
     }
 
+    /**
+     * A field written as it is, unquoted: a number, a date or a time in the landing CSV's form
+     * ({@code BulkLoad}), which never holds a comma, a quote or a line break. NULL when null.
+     */
+    CsvRows raw(String ascii) {
+        separator();
+        if (ascii != null) {
+            ascii(ascii);
+        }
+        return this;
+    }
+
+    /**
+     * A whole row already encoded as landing CSV (as a source database's bulk export prints it),
+     * with or without its final line break.
+     */
+    CsvRows line(byte[] row) {
+        beginRow();
+        int n = row.length > 0 && row[row.length - 1] == '\n' ? row.length - 1 : row.length;
+        ensure(n);
+        System.arraycopy(row, 0, buf, len, n);
+        len += n;
+        endRow();
+        return this;
+    }
+
+    /** Feeds the bytes of the row being written, so far, to {@code digest} (a row hash). */
+    void digestOpenRow(java.security.MessageDigest digest) {
+        if (!rowOpen) {
+            throw new IllegalStateException("no row is open");
+        }
+        digest.update(buf, rowStarts[rows], len - rowStarts[rows]);
+    }
+
     /** A text field, or NULL when {@code s} is null. */
     CsvRows text(String s) {
         separator();
@@ -109,26 +143,53 @@ final class CsvRows {
 
     /** A text field from bytes already known to be valid UTF-8 (a record's value). */
     CsvRows utf8(byte[] b) {
+        return utf8(b, 0, b.length);
+    }
+
+    /** A text field from {@code b[off, off + length)}, known to be valid UTF-8. */
+    CsvRows utf8(byte[] b, int off, int length) {
         separator();
-        ensure(b.length + 2);
+        int endAt = off + length;
+        ensure(length + 2);
         buf[len++] = '"';
-        int from = 0;
-        for (int i = 0; i < b.length; i++) {
+        int from = off;
+        for (int i = off; i < endAt; i++) {
             if (b[i] == '"') {
                 int n = i + 1 - from;
-                ensure(n + 1 + (b.length - i) + 1);
+                ensure(n + 1 + (endAt - i) + 1);
                 System.arraycopy(b, from, buf, len, n);
                 len += n;
                 buf[len++] = '"';
                 from = i + 1;
             }
         }
-        int n = b.length - from;
+        int n = endAt - from;
         ensure(n + 1);
         System.arraycopy(b, from, buf, len, n);
         len += n;
         buf[len++] = '"';
         return this;
+    }
+
+    /** Removes the first {@code k} rows, keeping the rest in order (a lander keeps rows past its commit point). */
+    void dropFirst(int k) {
+        if (rowOpen) {
+            throw new IllegalStateException("a row is still open");
+        }
+        if (k <= 0) {
+            return;
+        }
+        if (k >= rows) {
+            reset();
+            return;
+        }
+        int cut = rowStarts[k];
+        System.arraycopy(buf, cut, buf, 0, len - cut);
+        len -= cut;
+        for (int i = k; i < rows; i++) {
+            rowStarts[i - k] = rowStarts[i] - cut;
+        }
+        rows -= k;
     }
 
     private void ascii(String s) {
@@ -154,10 +215,17 @@ final class CsvRows {
      * number ({@code firstSeq}, {@code firstSeq + 1}, ...) in front and {@code batchId} at the end.
      */
     InputStream framed(int from, int to, long firstSeq, long batchId) {
+        return framed(from, to, firstSeq, ("," + batchId + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * Rows {@code [from, to)}, each with its sequence number in front and {@code suffix} (the
+     * fields after the row's own, then the line break) at its end.
+     */
+    InputStream framed(int from, int to, long firstSeq, byte[] suffix) {
         if (rowOpen) {
             throw new IllegalStateException("a row is still open");
         }
-        byte[] suffix = ("," + batchId + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         return new InputStream() {
             private int row = from;
             private byte[] prefix = new byte[0];

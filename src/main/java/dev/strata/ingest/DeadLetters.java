@@ -198,7 +198,9 @@ public final class DeadLetters {
         RecordDecoder decoder = new RecordDecoder(source.key(), source.filter(), source.eventTime(),
                 source.maxMessageBytes(), !warehouse.sql().jsonAcceptsNulCharacter());
         byte[] value = fixedValue.orElse(letter.value());
-        BatchBuilder builder = new BatchBuilder(0, BatchConfig.defaults(), decoder,
+        DebeziumEnvelope envelope = source.spec() instanceof dev.strata.config.KafkaSourceSpec k && k.isDebezium()
+                ? new DebeziumEnvelope() : null;
+        BatchBuilder builder = new BatchBuilder(0, BatchConfig.defaults(), decoder, envelope,
                 new LandingMetrics(new SimpleMeterRegistry(), source.name()));
         builder.add(letter.partition(), letter.offset(), letter.key(), value,
                 letter.sourceTime() == null ? -1 : letter.sourceTime().toEpochMilli(),

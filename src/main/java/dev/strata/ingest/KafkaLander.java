@@ -78,6 +78,7 @@ final class KafkaLander implements SourceLander {
     private final LandingListener listener;
     private final StgWriter writer;
     private final RecordDecoder decoder;
+    private final DebeziumEnvelope envelope;
     private final LandingMetrics metrics;
     private final Warehouse warehouse;
     private final Properties consumerProperties;
@@ -123,6 +124,7 @@ final class KafkaLander implements SourceLander {
         this.writer = new StgWriter(env.warehouse(), env.pipeline(), config, env.workerId());
         this.decoder = new RecordDecoder(config.key(), config.filter(), config.eventTime(), config.maxMessageBytes(),
                 !warehouse.sql().jsonAcceptsNulCharacter());
+        this.envelope = spec.isDebezium() ? new DebeziumEnvelope() : null;
         this.metrics = new LandingMetrics(env.metrics(), config.name());
         this.groupId = spec.group() != null ? spec.group() : defaultGroup(env.pipeline(), config.name());
         this.consumerProperties = consumerProperties(env.kafkaBootstrap(spec));
@@ -372,7 +374,7 @@ final class KafkaLander implements SourceLander {
             for (int i = 0; i < list.size(); i++) {
                 if (builder == null) {
                     CsvRows buffer = spareBuffers.poll();
-                    builder = new BatchBuilder(knownGeneration, config.batch(), decoder, metrics,
+                    builder = new BatchBuilder(knownGeneration, config.batch(), decoder, envelope, metrics,
                             buffer == null ? new CsvRows(1 << 20) : buffer.reset());
                 }
                 if (builder.full()) {

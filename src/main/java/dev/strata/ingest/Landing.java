@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the landing of a project: one lander per source (Kafka topics, Redis dictionaries), each landing its topic into
+ * Runs the landing of a project: one lander per source (Kafka topics, Redis dictionaries, CDC captures), each landing its topic into
  * {@code stg.<source>} exactly once (the protocol is described at {@link StgWriter} and in
  * docs/landing.md). This is the whole public surface {@code strata run} needs:
  *
@@ -54,10 +54,23 @@ public final class Landing implements AutoCloseable {
         Objects.requireNonNull(listener);
         List<SourceLander> started = new ArrayList<>();
         try {
+            java.util.Map<dev.strata.config.CdcSourceSpec, List<SourceConfig>> captures = new java.util.LinkedHashMap<>();
             for (SourceConfig source : env.project().sourcesInOrder()) {
+                if (source.spec() instanceof dev.strata.config.CdcTableSpec t) {
+                    captures.computeIfAbsent(t.capture(), k -> new ArrayList<>()).add(source);   // one lander per capture
+                    continue;
+                }
+                if (source.spec().isScheduled()) {
+                    continue;   // a jdbc source lands in its own task runs (JdbcLanding)
+                }
                 SourceLander lander = source.spec() instanceof KafkaSourceSpec
                         ? new KafkaLander(env, source, listener)
                         : new RedisLander(env, source, listener);
+                lander.start();
+                started.add(lander);
+            }
+            for (java.util.Map.Entry<dev.strata.config.CdcSourceSpec, List<SourceConfig>> c : captures.entrySet()) {
+                SourceLander lander = new CdcLander(env, c.getKey(), c.getValue(), listener);
                 lander.start();
                 started.add(lander);
             }
@@ -77,7 +90,8 @@ public final class Landing implements AutoCloseable {
      * that tasks and vault loads reading {@code stg.<source>} find it even before the first message
      * (a lander otherwise creates it on its own thread, racing the scheduler's first claim). Best
      * effort: a table this cannot prepare (the warehouse refuses, or it exists with another key) is
-     * left to its lander, which retries and says why.
+     * left to its lander, which retries and says why. A {@code jdbc} source's table is made from the
+     * source's columns, so only when the source database can be reached now.
      */
     public static void prepareTables(Environment env) {
         prepareTables(env.project(), env.warehouse(), env.workerId());
@@ -92,6 +106,10 @@ public final class Landing implements AutoCloseable {
                                      String workerId) {
         for (SourceConfig source : project.sourcesInOrder()) {
             try {
+                if (source.spec().isScheduled()) {
+                    JdbcLanding.of(project.name(), source).prepareTable(warehouse);
+                    continue;
+                }
                 new StgWriter(warehouse, project.name(), source, workerId).ensureTables();
             } catch (SQLException | RuntimeException e) {
                 LOG.debug("source '{}': stg table not prepared up front ({}); its lander will", source.name(), e.getMessage());

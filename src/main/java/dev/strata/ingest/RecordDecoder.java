@@ -52,7 +52,7 @@ final class RecordDecoder {
 
     /** Categories of rejection; the name is the metric tag. */
     enum Reason {
-        TOMBSTONE, EMPTY, TOO_LARGE, NOT_UTF8, NOT_JSON, NOT_OBJECT, MISSING_KEY, BAD_KEY, UNSTORABLE,
+        TOMBSTONE, EMPTY, TOO_LARGE, NOT_UTF8, NOT_JSON, NOT_OBJECT, NOT_DEBEZIUM, MISSING_KEY, BAD_KEY, UNSTORABLE,
         REJECTED_BY_WAREHOUSE;
 
         String tag() {
@@ -106,6 +106,11 @@ final class RecordDecoder {
 
     private static Segment[] segments(JsonPath p) {
         return p.segments().stream().map(Segment::of).toArray(Segment[]::new);
+    }
+
+    /** True when the source has an {@code event_time:} path. */
+    boolean readsEventTime() {
+        return eventTimePath.isPresent();
     }
 
     Decoded decode(byte[] value) {

@@ -28,8 +28,17 @@ import java.util.Optional;
  * error, a built-in test on an SQL task, a test file that refs nothing) are reported at once.
  */
 public final class ProjectTests {
-    /** What a test needs to know of the node it checks. */
-    public record NodeInfo(String name, Optional<Relation> relation, Optional<String> timeColumn) {
+    /**
+     * What a test needs to know of the node it checks.
+     *
+     * @param ghostKeyColumn for a vault table with ghost records, the hash key column whose ghost
+     *                       value marks the ghost row, which built-in tests leave out (it is no data)
+     */
+    public record NodeInfo(String name, Optional<Relation> relation, Optional<String> timeColumn,
+                           Optional<String> ghostKeyColumn) {
+        public NodeInfo(String name, Optional<Relation> relation, Optional<String> timeColumn) {
+            this(name, relation, timeColumn, Optional.empty());
+        }
     }
 
     /** Renders {@code sql} tests' templates; implemented by the marts' templating (ref(), var(), interval variables). */
@@ -151,7 +160,7 @@ public final class ProjectTests {
             other = target.relation();
         }
         return Optional.of(new DataTest(n.name(), t.name(), t.kind(), t.severity(), t.position(), describe(t),
-                queries.query(t, n.relation().get(), n.timeColumn(), other)));
+                queries.query(t, n.relation().get(), n.timeColumn(), other, n.ghostKeyColumn())));
     }
 
     private static DataTest sqlTest(DataTestConfig t, String node, Severity severity, String text, String file,

@@ -170,10 +170,12 @@ public final class Backfill {
     public List<String> queue(Options o) throws SQLException {
         List<String> nodes = nodes(o.select());
         if (nodes.isEmpty()) {
-            throw new StrataException(ErrorCode.USAGE, "nothing to queue: the selection has no scheduled node");
+            throw new StrataException(ErrorCode.USAGE, "nothing to queue: the selection has no scheduled node"
+                    + " (kafka and redis sources and continuous vault targets run with `strata run`)");
         }
         TaskRunStore store = new TaskRunStore(warehouse, pipeline.name(), clock);
         store.syncEdges(pipeline.graph().edges());
+        store.registerCoverage(pipeline.coverageNodes());
         List<TaskRunStore.NewRun> runs = new ArrayList<>();
         for (String n : nodes) {
             NodeSchedule s = pipeline.schedule(n);
@@ -191,7 +193,7 @@ public final class Backfill {
         List<String> nodes = nodes(o.select());
         if (nodes.isEmpty()) {
             throw new StrataException(ErrorCode.USAGE, "nothing to backfill: the selection has no scheduled node"
-                    + " (sources and continuous vault targets run with `strata run`)");
+                    + " (kafka and redis sources and continuous vault targets run with `strata run`)");
         }
         deployed = ObjectDeployer.deploy(warehouse, pipeline.name(), pipeline.objects());
         TaskRunStore store = new TaskRunStore(warehouse, pipeline.name(), clock);

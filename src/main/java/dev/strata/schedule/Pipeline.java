@@ -87,12 +87,26 @@ public final class Pipeline {
         Map<String, TaskAction> actions = new LinkedHashMap<>();
         MartBuilder builder = new MartBuilder(adapter);
         for (Node n : graph.nodes()) {
+            SourceConfig jdbc = n.kind() == NodeKind.SOURCE ? project.sources().get(n.name()) : null;
+            if (jdbc != null && !JdbcSourceNodes.isJdbc(jdbc)) {
+                jdbc = null;
+            }
             NodeSchedule schedule = switch (n.kind()) {
-                case SOURCE -> NodeSchedule.continuous();
+                case SOURCE -> jdbc != null ? JdbcSourceNodes.schedule(section, jdbc, problems) : NodeSchedule.continuous();
                 case VAULT -> schedule(section, n.name(), ScheduleSection.Layer.VAULT, problems);
                 case MART, TASK -> schedule(section, n.name(), ScheduleSection.Layer.MARTS, problems);
+                // snapshots are the ends of intervals: point-in-time and bridge tables run with the marts that read them
+                case PIT, BRIDGE -> schedule(section, n.name(), ScheduleSection.Layer.MARTS, problems);
             };
+            if ((n.kind() == NodeKind.PIT || n.kind() == NodeKind.BRIDGE) && schedule.isContinuous()) {
+                problems.add(section.nodePositions().getOrDefault(n.name(), n.position()), "schedule.nodes." + n.name(),
+                        "'" + n.name() + "' is a " + n.kind().word() + " table, built once per interval (its snapshot is the "
+                                + "interval's end); give it every: or cron: instead of continuous");
+            }
             schedules.put(n.name(), schedule);
+            if (jdbc != null) {
+                actions.put(n.name(), TestedAction.of(project.name(), tests.of(n.name()), JdbcSourceNodes.action(project.name(), jdbc)));
+            }
             if (n.kind() == NodeKind.MART || n.kind() == NodeKind.TASK) {
                 Mart mart = marts.marts().get(n.name());
                 if (mart != null) {
@@ -113,8 +127,10 @@ public final class Pipeline {
                 problems.add(at, "schedule.nodes." + name, "no node named '" + name + "'"
                         + Suggestions.didYouMean(name, graph.nodes().stream().map(Node::name).toList()));
             } else if (node.get().kind() == NodeKind.SOURCE && !settings.isContinuous()
+                    && !JdbcSourceNodes.isJdbc(project.sources().get(name))
                     && (settings.every().isPresent() || settings.cron().isPresent())) {
-                problems.add(at, "schedule.nodes." + name, "'" + name + "' is a source; sources land continuously");
+                problems.add(at, "schedule.nodes." + name, "'" + name + "' is a " + project.sources().get(name).spec().kind()
+                        + " source, which lands continuously (only jdbc sources run on a schedule)");
             }
         });
         ProjectObjects objects = ProjectObjects.discover(project, adapter.name(), problems);
@@ -131,7 +147,7 @@ public final class Pipeline {
             Mart mart = marts.marts().get(name);
             Optional<String> timeColumn = mart != null && mart.materialization() == dev.strata.config.MartConfig.Materialization.INCREMENTAL
                     ? mart.timeColumn() : Optional.empty();
-            nodes.add(new ProjectTests.NodeInfo(name, n.relation(), timeColumn));
+            nodes.add(new ProjectTests.NodeInfo(name, n.relation(), timeColumn, ghostKeyColumn(project.vault(), name)));
         }
         ProjectTests.Templates templates = new ProjectTests.Templates() {
             @Override
@@ -152,6 +168,17 @@ public final class Pipeline {
             }
         };
         return ProjectTests.build(project, dialect, nodes, templates, problems);
+    }
+
+    /** The hash key column of a vault hub or satellite whose ghost value marks its ghost record, if it has one. */
+    private static Optional<String> ghostKeyColumn(dev.strata.config.VaultSection vault, String table) {
+        if (!vault.ghostRecords()) {
+            return Optional.empty();
+        }
+        if (vault.hubs().containsKey(table)) {
+            return Optional.of(table + "_hk");
+        }
+        return Optional.ofNullable(vault.satellites().get(table)).map(s -> s.parent() + "_hk");
     }
 
     /** The SQL objects the project deploys on this warehouse before its tasks run (docs/operations.md). */
@@ -205,6 +232,14 @@ public final class Pipeline {
 
     public Optional<TaskAction> action(String node) {
         return Optional.ofNullable(actions.get(node));
+    }
+
+    /**
+     * The scheduled nodes that report coverage when a run succeeds ({@code jdbc} sources): downstream
+     * intervals wait until the run covering them succeeded. Registered before the first claim.
+     */
+    public List<String> coverageNodes() {
+        return project.sourcesInOrder().stream().filter(JdbcSourceNodes::isJdbc).map(SourceConfig::name).toList();
     }
 
     /** The nodes that run on a schedule (not continuously), in topological order. */

@@ -79,6 +79,7 @@ public final class Scheduler implements AutoCloseable {
     public void start() throws SQLException {
         deployed = ObjectDeployer.deploy(warehouse, pipeline.name(), pipeline.objects());
         store.syncEdges(pipeline.graph().edges());
+        store.registerCoverage(pipeline.coverageNodes());
         tick();
         pool.start();
         ticker.scheduleWithFixedDelay(() -> {

@@ -188,6 +188,32 @@ final class TaskRunStore {
         });
     }
 
+    /**
+     * In the caller's transaction (a task's, so that its success and its coverage commit together):
+     * {@code node} of {@code pipeline} covers up to {@code until}; coverage only moves forward.
+     */
+    static void cover(Warehouse warehouse, Connection c, String pipeline, String node, Instant until) throws SQLException {
+        try (PreparedStatement upd = c.prepareStatement("UPDATE strata.node_coverage SET covered_until = ?, updated_at = ? "
+                + "WHERE pipeline = ? AND node = ? AND covered_until < ?")) {
+            upd.setObject(1, ts(until));
+            upd.setObject(2, ts(Instant.now()));
+            upd.setString(3, pipeline);
+            upd.setString(4, node);
+            upd.setObject(5, ts(until));
+            if (upd.executeUpdate() > 0) {
+                return;
+            }
+        }
+        try (PreparedStatement ins = c.prepareStatement(warehouse.sql().insertSkippingConflicts("strata.node_coverage",
+                List.of("pipeline", "node", "covered_until", "updated_at"), "VALUES (?, ?, ?, ?)", List.of("pipeline", "node")))) {
+            ins.setString(1, pipeline);
+            ins.setString(2, node);
+            ins.setObject(3, ts(until));
+            ins.setObject(4, ts(Instant.now()));
+            ins.executeUpdate();
+        }
+    }
+
     /** Records why a continuous node's loads fail (since {@code since}); the next {@link #cover} clears it. */
     void recordFailure(String node, String error, Instant since) throws SQLException {
         warehouse.inTransaction(c -> {

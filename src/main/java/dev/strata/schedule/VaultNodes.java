@@ -1,6 +1,8 @@
 package dev.strata.schedule;
 
+import dev.strata.config.BridgeConfig;
 import dev.strata.config.HubConfig;
+import dev.strata.config.PitConfig;
 import dev.strata.config.LinkConfig;
 import dev.strata.config.Position;
 import dev.strata.config.SatelliteConfig;
@@ -21,7 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The vault's hubs, links and satellites as graph nodes: each depends on the sources it loads from
  * and on its hubs (a link) or parent (a satellite). Scheduled vault targets run
- * {@link VaultLoader#load}, which commits on its own and is idempotent (watermarks).
+ * {@link VaultLoader#load}, which commits on its own and is idempotent (watermarks). Point-in-time
+ * and bridge tables are nodes of their own kinds that depend on the tables they read and build one
+ * snapshot per interval ({@link VaultLoader#buildSnapshot}) in the task's transaction.
  */
 final class VaultNodes {
     private VaultNodes() {
@@ -45,7 +49,30 @@ final class VaultNodes {
             actions.put(n.name(), ctx -> loaders.computeIfAbsent(ctx.warehouse(),
                     w -> new VaultLoader(w, pipeline, vault)).load(n.name()));
         }
+        // point-in-time and bridge tables: one snapshot per interval, at its end, in the task's transaction
+        for (PitConfig p : vault.pits().values()) {
+            snapshotNode(nodes, edges, actions, loaders, pipeline, vault, p.name(), NodeKind.PIT, p.position(),
+                    java.util.stream.Stream.concat(java.util.stream.Stream.of(p.hub()), p.satellites().stream()).toList());
+        }
+        for (BridgeConfig b : vault.bridges().values()) {
+            List<String> upstream = new ArrayList<>();
+            b.links().forEach(step -> {
+                upstream.add(step.link());
+                vault.satellites().values().stream().filter(s -> s.effectivity().isPresent() && s.parent().equals(step.link()))
+                        .forEach(s -> upstream.add(s.name()));
+            });
+            snapshotNode(nodes, edges, actions, loaders, pipeline, vault, b.name(), NodeKind.BRIDGE, b.position(), upstream);
+        }
         return new ExternalNodes(nodes, edges, actions);
+    }
+
+    private static void snapshotNode(List<Node> nodes, List<Edge> edges, Map<String, TaskAction> actions,
+                                     Map<Warehouse, VaultLoader> loaders, String pipeline, VaultSection vault, String name,
+                                     NodeKind kind, Position at, List<String> upstream) {
+        nodes.add(new Node(name, kind, java.util.Optional.of(new Relation(vault.schema(), name)), at));
+        upstream.stream().distinct().forEach(u -> edges.add(new Edge(u, name, at)));
+        actions.put(name, ctx -> loaders.computeIfAbsent(ctx.warehouse(), w -> new VaultLoader(w, pipeline, vault))
+                .buildSnapshot(ctx.connection(), name, ctx.interval().data().end()));
     }
 
     private static void add(List<Node> nodes, List<Edge> edges, VaultSection vault, String name, Position at,

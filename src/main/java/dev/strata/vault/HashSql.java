@@ -43,6 +43,16 @@ final class HashSql {
         return d.md5HashKey(encode(normalizedAttributes));
     }
 
+    /** The hashdiff over already-normalized attributes as its 32 lower-case hex digits (for rule 9). */
+    String hashDiffHex(List<String> normalizedAttributes) {
+        return d.md5Hex(encode(normalizedAttributes));
+    }
+
+    /** Rule 9 as an aggregate: the set hashdiff of a group's rows, given each row's {@link #hashDiffHex}. */
+    String setHashDiff(String rowHashDiffHex) {
+        return d.md5HashKey(d.orderedConcat(rowHashDiffHex));
+    }
+
     /** Rules 5–6: escape each part, write NULL as the marker, join with the delimiter. */
     private String encode(List<String> parts) {
         List<String> pieces = new ArrayList<>();

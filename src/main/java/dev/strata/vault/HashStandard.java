@@ -40,6 +40,12 @@ public final class HashStandard {
     public static final String NULL_MARKER = "\\N";
     /** The hash key of a business key whose parts are all NULL or empty. */
     public static final UUID UNKNOWN_KEY = new UUID(0L, 0L);
+    /**
+     * The key of the ghost records ({@code ghost_records: true}): all 128 bits set, so it is never
+     * the unknown key (all zero) and is no business key's hash except by a 2^-128 chance, like any
+     * two keys colliding.
+     */
+    public static final UUID GHOST_KEY = new UUID(-1L, -1L);
 
     private HashStandard() {
     }
@@ -62,6 +68,20 @@ public final class HashStandard {
             normalized[i] = attributes.get(i) == null ? null : trim(attributes.get(i));
         }
         return md5(encode(normalized));
+    }
+
+    /**
+     * Rule 9: the hashdiff of a multi-active satellite's set of rows — MD5 over the rows' own
+     * hashdiffs written as 32 lower-case hex digits, sorted, concatenated — the same whatever the
+     * order of the rows.
+     */
+    public static UUID setHashDiff(java.util.Collection<UUID> rowHashDiffs) {
+        return md5(String.join("", rowHashDiffs.stream().map(HashStandard::hex).sorted().toList()));
+    }
+
+    /** A hash key's 32 lower-case hex digits, in order. */
+    public static String hex(UUID key) {
+        return key.toString().replace("-", "");
     }
 
     /** Rules 2–4 for a key part: trimmed, ASCII upper-cased, NULL when empty. */

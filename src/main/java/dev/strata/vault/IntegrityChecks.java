@@ -21,6 +21,8 @@ import java.util.Map;
  *       keys, role by role (rows whose hub is missing are left to the previous check);</li>
  *   <li>satellite {@code parent_exists}: each row's parent key is a row of its hub or link.</li>
  * </ul>
+ * Ghost records ({@link HashStandard#GHOST_KEY}) are left out: they have no business key, and links
+ * have none for their satellites' ghost rows to point to.
  * Hashes are recomputed with {@link HashSql} from the dialect's {@code canonicalText}, the same
  * expressions the loads use, so there is one implementation of the standard. Every check is an
  * anti-join or a join on the tables' primary keys (the hash keys), so a check reads each table
@@ -78,7 +80,8 @@ public final class IntegrityChecks {
     private Check hubHashKey(HubConfig h) {
         List<String> keys = h.keyColumns().keySet().stream().map(c -> "h." + d.quote(c)).toList();
         String sql = "SELECT h." + hk(h.name()) + (keys.isEmpty() ? "" : ", " + String.join(", ", keys))
-                + " FROM " + table(h.name()) + " h WHERE h." + hk(h.name()) + " <> " + hash.hashKey(normalizedKeyParts("h", h));
+                + " FROM " + table(h.name()) + " h WHERE h." + hk(h.name()) + " <> " + hash.hashKey(normalizedKeyParts("h", h))
+                + " AND h." + hk(h.name()) + " <> " + d.hashKeyLiteral(HashStandard.GHOST_KEY);
         return new Check(h.name(), "hash_key", VaultTables.hashKeyColumn(h.name()) + " equals the hash of ("
                 + String.join(", ", h.keyColumns().keySet()) + ") by Strata's standard", sql);
     }
@@ -100,6 +103,10 @@ public final class IntegrityChecks {
                     .append(hk(hub.name())).append(" = l.").append(hk(role.getKey()));
             parts.addAll(normalizedKeyParts(alias, hub));
         }
+        // a non-historized link's event key is part of its hash key
+        for (String col : l.eventKey()) {
+            parts.add(hash.normalizeKeyPart(d.canonicalText("l." + d.quote(col), l.payload().get(col))));
+        }
         String sql = "SELECT l." + hk(l.name()) + ", " + String.join(", ", l.roles().keySet().stream().map(r -> "l." + hk(r)).toList())
                 + " FROM " + from + " WHERE l." + hk(l.name()) + " <> " + hash.hashKey(parts);
         return new Check(l.name(), "hash_key", VaultTables.hashKeyColumn(l.name()) + " equals the hash of its hubs' business "
@@ -108,8 +115,10 @@ public final class IntegrityChecks {
 
     private Check parentExists(SatelliteConfig s) {
         String parent = hk(s.parent());
-        String sql = "SELECT s." + parent + ", s." + d.quote(VaultTables.LOAD_DT) + " FROM " + table(s.name()) + " s WHERE NOT EXISTS "
-                + "(SELECT 1 FROM " + table(s.parent()) + " p WHERE p." + parent + " = s." + parent + ")";
+        String time = d.quote(s.effectivity().isPresent() ? VaultTables.START_DT : VaultTables.LOAD_DT);
+        String sql = "SELECT s." + parent + ", s." + time + " FROM " + table(s.name()) + " s WHERE NOT EXISTS "
+                + "(SELECT 1 FROM " + table(s.parent()) + " p WHERE p." + parent + " = s." + parent + ")"
+                + " AND s." + parent + " <> " + d.hashKeyLiteral(HashStandard.GHOST_KEY);
         return new Check(s.name(), "parent_exists", "every " + VaultTables.hashKeyColumn(s.parent()) + " is a row of " + s.parent(), sql);
     }
 }

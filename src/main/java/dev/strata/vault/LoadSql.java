@@ -3,6 +3,7 @@ package dev.strata.vault;
 import dev.strata.config.ColumnType;
 import dev.strata.config.HubConfig;
 import dev.strata.config.LinkConfig;
+import dev.strata.config.MissingKeys;
 import dev.strata.config.SatelliteConfig;
 import dev.strata.config.VaultExpression;
 import dev.strata.config.VaultMapping;
@@ -66,22 +67,33 @@ final class LoadSql {
         this.skipRejected = skipRejected;
     }
 
-    /** The bind values of one mapping's part of a statement, given its {@code _seq} bounds. */
+    /** The bind values of one mapping's range: its {@code _seq} bounds, then its {@code where:} values. */
     static List<Object> parameters(VaultMapping m, long after, long upTo) {
         List<Object> out = new ArrayList<>(List.of(after, upTo));
         m.where().forEach(f -> out.addAll(f.values()));
         return out;
     }
 
+    /**
+     * The bind values of one mapping's part of a load {@link #statement}: the values of its
+     * {@code deleted:} filters (effectivity satellites, in the select list), then {@link #parameters}.
+     */
+    static List<Object> statementParameters(VaultMapping m, long after, long upTo) {
+        List<Object> out = new ArrayList<>();
+        m.deleted().forEach(f -> out.addAll(f.values()));
+        out.addAll(parameters(m, after, upTo));
+        return out;
+    }
+
     /** The bind values of one mapping's part of a statement that skips rejected rows. */
     static List<Object> skipParameters(VaultMapping m, long after, long upTo, String pipeline, String target) {
-        List<Object> out = parameters(m, after, upTo);
+        List<Object> out = statementParameters(m, after, upTo);
         out.addAll(List.of(pipeline, target, VaultLoader.input(m)));
         return out;
     }
 
     /** A group of key parts: one hub reference (a hub, or a link's role) and the types of its key columns. */
-    private record KeyGroup(String name, List<ColumnType> types) {
+    record KeyGroup(String name, List<ColumnType> types) {
     }
 
     /**
@@ -101,6 +113,12 @@ final class LoadSql {
         if (s == null) {
             throw new IllegalArgumentException("no vault target named '" + target + "'");
         }
+        if (s.effectivity().isPresent()) {
+            return effectivity(s, mappings);
+        }
+        if (s.multiActive().isPresent()) {
+            return multiActive(s, mappings);
+        }
         return satellite(s, mappings);
     }
 
@@ -111,14 +129,19 @@ final class LoadSql {
         List<String> cols = new ArrayList<>(List.of(hk));
         List<String> vals = new ArrayList<>(List.of("x.hk"));
         List<String> carried = new ArrayList<>();
+        List<String> ties = new ArrayList<>();
+        String missing = missing(groups, false);
         int k = 0;
-        for (String col : h.keyColumns().keySet()) {
-            cols.add(d.quote(col));
+        for (Map.Entry<String, ColumnType> col : h.keyColumns().entrySet()) {
+            cols.add(d.quote(col.getKey()));
             vals.add("x._k" + k);
-            carried.add("n._k" + k++);
+            // the unknown member's key columns are NULL, whichever blank spelling arrived first
+            carried.add("CASE WHEN " + missing + " THEN NULL ELSE n._k" + k + " END AS _k" + k);
+            ties.addAll(ordered("x._k" + k, col.getValue(), ""));
+            k++;
         }
         return firstPerKey(table, hk, cols, vals, List.of(hash.hashKey(normalized(0, totalParts(groups))) + " AS hk"),
-                carried, mappings, groups);
+                carried, ties, h.missingKeys() == MissingKeys.SKIP ? "NOT " + missing : null, mappings, groups, Map.of());
     }
 
     private String link(LinkConfig l, List<VaultMapping> mappings) {
@@ -128,7 +151,13 @@ final class LoadSql {
         List<String> cols = new ArrayList<>(List.of(hk));
         List<String> vals = new ArrayList<>(List.of("x.hk"));
         List<String> hashes = new ArrayList<>();
-        hashes.add(hash.hashKey(normalized(0, totalParts(groups))) + " AS hk");
+        // a non-historized link's event key joins the hubs' keys in its hash key, normalized as key parts
+        List<String> keyParts = new ArrayList<>(normalized(0, totalParts(groups)));
+        List<String> names = List.copyOf(l.payload().keySet());
+        for (String col : l.eventKey()) {
+            keyParts.add("NULLIF(" + d.asciiUpper("n._t" + names.indexOf(col)) + ", '')");
+        }
+        hashes.add(hash.hashKey(keyParts) + " AS hk");
         int from = 0;
         int g = 0;
         for (KeyGroup group : groups) {
@@ -137,15 +166,61 @@ final class LoadSql {
             vals.add("x._h" + g++);
             from += group.types().size();
         }
-        return firstPerKey(table, hk, cols, vals, hashes, List.of(), mappings, groups);
+        // its payload: the first event's, ordered by content where rows tie, as a hub's key text
+        List<String> carried = new ArrayList<>();
+        List<String> ties = new ArrayList<>();
+        int a = 0;
+        for (Map.Entry<String, ColumnType> col : l.payload().entrySet()) {
+            cols.add(d.quote(col.getKey()));
+            vals.add("x._a" + a);
+            carried.add("n._a" + a);
+            ties.addAll(ordered("x._a" + a, col.getValue(), ""));
+            a++;
+        }
+        return firstPerKey(table, hk, cols, vals, hashes, carried, ties,
+                l.missingKeys() == MissingKeys.SKIP ? "NOT " + missing(groups, true) : null, mappings, groups, l.payload());
     }
 
     /**
-     * Hubs and links: the rows of new hash keys, the first per key by (load_dt, source, _seq, item).
-     * Keys already stored are dropped before ranking, so a run over mostly known keys sorts little.
+     * SQL over the normalized key parts {@code n._n0..} that is true when the key is missing: every
+     * part NULL (hashing rule 8); with {@code anyGroup}, when every part of any one group (a link's
+     * role) is NULL.
+     */
+    static String missing(List<KeyGroup> groups, boolean anyGroup) {
+        List<String> perGroup = new ArrayList<>();
+        List<String> all = new ArrayList<>();
+        int k = 0;
+        for (KeyGroup g : groups) {
+            List<String> parts = new ArrayList<>();
+            for (int j = 0; j < g.types().size(); j++) {
+                parts.add("n._n" + k++ + " IS NULL");
+            }
+            all.addAll(parts);
+            perGroup.add(parts.size() == 1 ? parts.get(0) : "(" + String.join(" AND ", parts) + ")");
+        }
+        return anyGroup && perGroup.size() > 1 ? "(" + String.join(" OR ", perGroup) + ")" : "(" + String.join(" AND ", all) + ")";
+    }
+
+    /**
+     * ORDER BY terms for a typed value that every warehouse sorts alike: NULL after every value
+     * (databases disagree on where NULLs go), text by code point whatever the collation.
+     * {@code direction} is {@code ""} or {@code " DESC"}.
+     */
+    private List<String> ordered(String expr, ColumnType type, String direction) {
+        String value = type.kind() == ColumnType.Kind.TEXT || type.kind() == ColumnType.Kind.VARCHAR ? d.codePointOrder(expr) : expr;
+        return List.of("CASE WHEN " + expr + " IS NULL THEN 1 ELSE 0 END" + direction, value + direction);
+    }
+
+    /**
+     * Hubs and links: the rows of new hash keys, the first per key by (load_dt, source, {@code ties},
+     * _seq, item); {@code ties} (the stored key texts of a hub) come before {@code _seq} so that the
+     * row kept does not depend on the order rows landed in. Keys already stored are dropped before
+     * ranking, so a run over mostly known keys sorts little. {@code filter} (over {@code n.}, may be
+     * null) leaves rows out before anything else.
      */
     private String firstPerKey(String table, String hk, List<String> cols, List<String> vals, List<String> hashes,
-                               List<String> carried, List<VaultMapping> mappings, List<KeyGroup> groups) {
+                               List<String> carried, List<String> ties, String filter, List<VaultMapping> mappings,
+                               List<KeyGroup> groups, Map<String, ColumnType> payload) {
         cols.add(d.quote(VaultTables.LOAD_DT));
         vals.add("x.load_dt");
         cols.add(d.quote(VaultTables.RECORD_SOURCE));
@@ -155,13 +230,17 @@ final class LoadSql {
         select.addAll(List.of("n.load_dt", "n.record_source", "n._input", "n._seq", "n._item"));
         String unknown = "    SELECT * FROM (\n"
                 + "      SELECT " + String.join(",\n        ", select) + "\n"
-                + "      FROM (\n" + normalizedLayer(mappings, groups, Map.of()) + "      ) n" + d.subqueryFence() + "\n"
+                + "      FROM (\n" + normalizedLayer(mappings, groups, payload) + "      ) n"
+                + (filter == null ? "" : " WHERE " + filter) + d.subqueryFence() + "\n"
                 + "    ) p\n"
                 + "    WHERE NOT EXISTS (SELECT 1 FROM " + table + " t WHERE t." + hk + " = p.hk)\n";
+        List<String> order = new ArrayList<>(List.of("x.load_dt", "x._input"));
+        order.addAll(ties);
+        order.addAll(List.of("x._seq", "x._item"));
         return "INSERT INTO " + table + " (" + String.join(", ", cols) + ")\n"
                 + "SELECT " + String.join(", ", vals) + "\n"
                 + "FROM (\n"
-                + "  " + d.firstPerGroup(unknown, "x", List.of("x.hk"), List.of("x.load_dt", "x._input", "x._seq", "x._item")) + "\n"
+                + "  " + d.firstPerGroup(unknown, "x", List.of("x.hk"), order) + "\n"
                 // no ON CONFLICT: known keys are filtered above and the target's lock keeps other loads out,
                 // and a speculative insert per row would cost about a third of the statement
                 + ") x";
@@ -190,7 +269,16 @@ final class LoadSql {
                 + "        " + hash.hashDiff(normalizedAttributes(s.attributes().size())) + " AS hd,\n"
                 + "        " + (attrs.isEmpty() ? "" : String.join(", ", attrs) + ", ")
                 + "n.load_dt, n.record_source, n._input, n._seq, n._item\n"
-                + "      FROM (\n" + normalizedLayer(mappings, groups, s.attributes()) + "      ) n" + d.subqueryFence() + "\n";
+                + "      FROM (\n" + normalizedLayer(mappings, groups, s.attributes()) + "      ) n"
+                + " WHERE NOT " + parentMissing(s) + d.subqueryFence() + "\n";
+        // of several rows of a parent at one load_dt: the later source's, then the highest hashdiff (then the
+        // values as stored, which only differ in blanks at the ends), so that the landing order never decides
+        List<String> ties = new ArrayList<>(List.of("p._input DESC", "p.hd DESC"));
+        int ta = 0;
+        for (ColumnType type : s.attributes().values()) {
+            ties.addAll(ordered("p._a" + ta++, type, " DESC"));
+        }
+        ties.addAll(List.of("p._seq DESC", "p._item DESC"));
         List<String> freshCols = new ArrayList<>(List.of("b.hk", "b.hd", "b.load_dt", "b.record_source"));
         freshCols.addAll(attrs.stream().map(a -> "b." + a.substring(2)).toList());
         // rows newer than everything seen for their parent: its latest version, or a newer collapsed row.
@@ -199,10 +287,9 @@ final class LoadSql {
         // empty satellite skips a million index probes that could find nothing.
         String fresh = "  SELECT " + String.join(", ", freshCols) + ", cur." + hashdiff + " AS _cur_hd, lag(b.hd) OVER w AS _prev_hd,"
                 + " lead(b.load_dt) OVER w IS NULL AS _newest\n"
-                + "  FROM (\n  " + d.firstPerGroup(batch, "p", List.of("p.hk", "p.load_dt"),
-                        List.of("p._input DESC", "p._seq DESC", "p._item DESC")) + "\n  ) b\n"
+                + "  FROM (\n  " + d.firstPerGroup(batch, "p", List.of("p.hk", "p.load_dt"), ties) + "\n  ) b\n"
                 + "  " + d.latestRowJoin(table, parent, loadDt, List.of(loadDt, hashdiff), "b.hk", "cur",
-                        "(SELECT EXISTS (SELECT 1 FROM " + table + "))") + "\n"
+                        nonEmpty(table, parent)) + "\n"
                 + "  LEFT JOIN " + SEEN_TABLE + " seen ON seen.satellite = " + self + " AND seen.parent_hk = b.hk\n"
                 + "  WHERE cur." + loadDt + " IS NULL OR (b.load_dt > cur." + loadDt
                 + " AND (seen.seen_dt IS NULL OR b.load_dt > seen.seen_dt))\n"
@@ -217,12 +304,226 @@ final class LoadSql {
     }
 
     /**
+     * An effectivity satellite: per driving key, the relationship (link row) in effect over time.
+     * Layers: the rows (driving key, link key, delete marker, load_dt), one event per driving key
+     * and instant; the fresh events (newer than everything seen for the driving key) with the state
+     * each puts in effect (its link key, NULL for a delete) and the state before it (the previous
+     * fresh event's, else the table's current relationship); the changes among them, each with the
+     * time of the next change. Then, from that one select: the current relationship's period is
+     * closed at the first change, each change to a relationship opens a period (closed already
+     * when a later change of the same load follows), and the newest event per driving key is
+     * remembered in {@code strata.vault_seen}. The count is the periods opened plus those closed.
+     */
+    private SqlScript effectivity(SatelliteConfig s, List<VaultMapping> mappings) {
+        LinkConfig link = vault.links().get(s.parent());
+        List<KeyGroup> groups = roleGroups(link);
+        String role = s.effectivity().orElseThrow().drivingRole();
+        int from = 0;
+        int drivingFrom = 0;
+        int drivingTo = 0;
+        List<KeyGroup> partners = new ArrayList<>();
+        List<Integer> partnerStarts = new ArrayList<>();
+        for (KeyGroup g : groups) {
+            if (g.name().equals(role)) {
+                drivingFrom = from;
+                drivingTo = from + g.types().size();
+            } else {
+                partners.add(g);
+                partnerStarts.add(from);
+            }
+            from += g.types().size();
+        }
+        String table = d.qualified(vault.schema(), s.name());
+        String driving = VaultTables.hashKeyColumn(role);
+        String self = d.literal(vault.schema() + "." + s.name());
+        StringBuilder drivingMissing = new StringBuilder("(");
+        for (int k = drivingFrom; k < drivingTo; k++) {
+            drivingMissing.append(k == drivingFrom ? "" : " AND ").append("n._n").append(k).append(" IS NULL");
+        }
+        drivingMissing.append(')');
+        List<String> partnerMissing = new ArrayList<>();
+        for (int p = 0; p < partners.size(); p++) {
+            List<String> parts = new ArrayList<>();
+            for (int k = partnerStarts.get(p); k < partnerStarts.get(p) + partners.get(p).types().size(); k++) {
+                parts.add("n._n" + k + " IS NULL");
+            }
+            partnerMissing.add("(" + String.join(" AND ", parts) + ")");
+        }
+        // a row needs its driving key; with skip, a statement also needs its partners (a delete does not)
+        String filter = "NOT " + drivingMissing + (link.missingKeys() == MissingKeys.SKIP
+                ? " AND (n._del = 1 OR NOT (" + String.join(" OR ", partnerMissing) + "))" : "");
+        String batch = "      SELECT " + hash.hashKey(normalized(drivingFrom, drivingTo)) + " AS dk,\n"
+                + "        " + hash.hashKey(normalized(0, totalParts(groups))) + " AS lk,\n"
+                + "        n._del, n.load_dt, n.record_source, n._input, n._seq, n._item\n"
+                + "      FROM (\n" + normalizedLayer(mappings, groups, Map.of(), true) + "      ) n"
+                + " WHERE " + filter + d.subqueryFence() + "\n";
+        // one event per driving key and instant, chosen by content: the later source's, a delete over a
+        // statement, then the highest link key
+        String events = "    SELECT x.*, CASE WHEN x._del = 1 THEN NULL ELSE x.lk END AS _state FROM (\n    "
+                + d.firstPerGroup(batch, "p", List.of("p.dk", "p.load_dt"),
+                        List.of("p._input DESC", "p._del DESC", "p.lk DESC", "p._seq DESC", "p._item DESC")) + "\n    ) x\n";
+        String startDt = d.quote(VaultTables.START_DT);
+        String endDt = d.quote(VaultTables.END_DT);
+        String isCurrent = d.quote(VaultTables.IS_CURRENT);
+        String linkHk = d.quote(VaultTables.hashKeyColumn(s.parent()));
+        String fresh = "   SELECT e.dk, e.load_dt, e.record_source, e._state, cur." + startDt + " AS _cur_start,\n"
+                + "     CASE WHEN cur." + isCurrent + " THEN cur." + linkHk + " END AS _cur_state,\n"
+                + "     row_number() OVER w AS _nth, lag(e._state) OVER w AS _lag_state, lead(e.load_dt) OVER w AS _next_dt\n"
+                + "   FROM (\n" + events + "   ) e\n"
+                + "   " + d.latestRowJoin(table, d.quote(driving), startDt, List.of(startDt, endDt, isCurrent, linkHk), "e.dk", "cur",
+                        nonEmpty(table, d.quote(driving))) + "\n"
+                + "   LEFT JOIN " + SEEN_TABLE + " seen ON seen.satellite = " + self + " AND seen.parent_hk = e.dk\n"
+                // late: not newer than every event seen for the driving key, nor than its latest period
+                + "   WHERE (seen.seen_dt IS NULL OR e.load_dt > seen.seen_dt)\n"
+                + "     AND (cur." + startDt + " IS NULL OR (e.load_dt > cur." + startDt + " AND (cur." + isCurrent
+                + " OR e.load_dt > cur." + endDt + ")))\n"
+                + "   WINDOW w AS (PARTITION BY e.dk ORDER BY e.load_dt)";
+        String flagged = "  SELECT c.*, CASE WHEN " + d.nullSafeEquals("c._state", "c._prev") + " THEN 0 ELSE 1 END AS _change FROM (\n"
+                + "   SELECT f.*, CASE WHEN f._nth = 1 THEN f._cur_state ELSE f._lag_state END AS _prev FROM (\n"
+                + fresh + "\n   ) f\n  ) c";
+        String select = "SELECT g.*, lead(g.load_dt) OVER v AS _until, row_number() OVER v AS _nth_change FROM (\n"
+                + flagged + "\n) g\nWINDOW v AS (PARTITION BY g.dk, g._change ORDER BY g.load_dt)";
+        String endOfTime = d.cast(d.literal(VaultTables.END_OF_TIME.toString()), ColumnType.TIMESTAMPTZ);
+        return d.writeFromSelect(select, List.of(
+                new SqlDialect.UpdateSpec(table, List.of(driving, VaultTables.START_DT), List.of("o.dk", "o._cur_start"),
+                        List.of(VaultTables.END_DT, VaultTables.IS_CURRENT), List.of("o.load_dt", "FALSE"),
+                        "o._change = 1 AND o._nth_change = 1 AND o._cur_state IS NOT NULL"),
+                new SqlDialect.InsertSpec(table, List.of(VaultTables.hashKeyColumn(s.parent()), driving, VaultTables.START_DT,
+                        VaultTables.END_DT, VaultTables.IS_CURRENT, VaultTables.RECORD_SOURCE),
+                        List.of("o._state", "o.dk", "o.load_dt", "COALESCE(o._until, " + endOfTime + ")",
+                                "CASE WHEN o._until IS NULL THEN TRUE ELSE FALSE END", "o.record_source"),
+                        "o._change = 1 AND o._state IS NOT NULL", List.of(), List.of()),
+                new SqlDialect.InsertSpec(SEEN_TABLE, List.of("satellite", "parent_hk", "seen_dt"), List.of(self, "o.dk", "o.load_dt"),
+                        "o._next_dt IS NULL", List.of("satellite", "parent_hk"), List.of("seen_dt"))),
+                java.util.Set.of(0, 1));
+    }
+
+    /**
+     * A multi-active satellite: per parent and {@code load_dt} the set of rows (one per child key;
+     * of several with one key the one chosen as for a satellite's same-instant rows) is one state,
+     * whose hashdiff is rule 9 over the rows' hashdiffs. Sets are versioned like a satellite's rows:
+     * a set newer than everything seen for its parent becomes a version when its hashdiff differs
+     * from the set before it (the previous set of the load, else the latest stored one), and then
+     * all its rows are inserted with the set's hashdiff; the newest set that collapsed is
+     * remembered. The count is the rows inserted.
+     */
+    private SqlScript multiActive(SatelliteConfig s, List<VaultMapping> mappings) {
+        List<KeyGroup> groups = parentGroups(s);
+        List<String> names = List.copyOf(s.attributes().keySet());
+        List<String> childKey = s.multiActive().orElseThrow().key();
+        String table = d.qualified(vault.schema(), s.name());
+        String parent = d.quote(VaultTables.hashKeyColumn(s.parent()));
+        String loadDt = d.quote(VaultTables.LOAD_DT);
+        String hashdiff = d.quote(VaultTables.HASHDIFF);
+        String self = d.literal(vault.schema() + "." + s.name());
+        List<String> attrs = new ArrayList<>();
+        List<String> childKeys = new ArrayList<>();
+        List<String> present = new ArrayList<>(List.of("NOT " + parentMissing(s)));
+        for (int a = 0; a < names.size(); a++) {
+            attrs.add("n._a" + a);
+            if (childKey.contains(names.get(a))) {
+                childKeys.add("n._t" + a + " AS _c" + childKeys.size());
+                present.add("n._t" + a + " IS NOT NULL");
+            }
+        }
+        String rows = "      SELECT " + hash.hashKey(normalized(0, totalParts(groups))) + " AS hk,\n"
+                + "        " + hash.hashDiffHex(normalizedAttributes(names.size())) + " AS rhx,\n"
+                + "        " + String.join(", ", childKeys) + ", " + String.join(", ", attrs) + ",\n"
+                + "        n.load_dt, n.record_source, n._input, n._seq, n._item\n"
+                + "      FROM (\n" + normalizedLayer(mappings, groups, s.attributes()) + "      ) n"
+                + " WHERE " + String.join(" AND ", present) + d.subqueryFence() + "\n";
+        // one row per parent, instant and child key (as hashed: trimmed), chosen by content
+        List<String> group = new ArrayList<>(List.of("p.hk", "p.load_dt"));
+        for (int c = 0; c < childKey.size(); c++) {
+            group.add("p._c" + c);
+        }
+        List<String> ties = new ArrayList<>(List.of("p._input DESC", "p.rhx DESC"));
+        int ta = 0;
+        for (ColumnType type : s.attributes().values()) {
+            ties.addAll(ordered("p._a" + ta++, type, " DESC"));
+        }
+        ties.addAll(List.of("p._seq DESC", "p._item DESC"));
+        String members = d.firstPerGroup(rows, "p", group, ties);
+        String sets = "    SELECT u.hk, u.load_dt, " + hash.setHashDiff("u.rhx") + " AS hd FROM u GROUP BY u.hk, u.load_dt\n";
+        String fresh = "  SELECT b.hk, b.load_dt, b.hd, cur." + hashdiff + " AS _cur_hd, lag(b.hd) OVER w AS _prev_hd,"
+                + " lead(b.load_dt) OVER w IS NULL AS _newest\n"
+                + "  FROM (\n" + sets + "  ) b\n"
+                + "  " + d.latestRowJoin(table, parent, loadDt, List.of(loadDt, hashdiff), "b.hk", "cur",
+                        nonEmpty(table, parent)) + "\n"
+                + "  LEFT JOIN " + SEEN_TABLE + " seen ON seen.satellite = " + self + " AND seen.parent_hk = b.hk\n"
+                + "  WHERE cur." + loadDt + " IS NULL OR (b.load_dt > cur." + loadDt
+                + " AND (seen.seen_dt IS NULL OR b.load_dt > seen.seen_dt))\n"
+                + "  WINDOW w AS (PARTITION BY b.hk ORDER BY b.load_dt)";
+        String collapsed = d.nullSafeEquals("f.hd", "COALESCE(f._prev_hd, f._cur_hd)");
+        List<String> versionCols = new ArrayList<>();
+        List<String> nulls = new ArrayList<>();
+        ta = 0;
+        for (ColumnType type : s.attributes().values()) {
+            versionCols.add("u._a" + ta);
+            nulls.add(d.cast("NULL", type) + " AS _a" + ta++);
+        }
+        // the rows of each new version, and one row per parent whose newest set collapsed
+        String select = "WITH u AS (\n  " + members + "\n), f AS (\n" + fresh + "\n)\n"
+                + "SELECT f.hk, f.load_dt, f.hd, u.record_source, " + String.join(", ", versionCols) + ", 1 AS _ins\n"
+                + "FROM f JOIN u ON u.hk = f.hk AND u.load_dt = f.load_dt\n"
+                + "WHERE NOT (" + collapsed + ")\n"
+                + "UNION ALL\n"
+                + "SELECT f.hk, f.load_dt, f.hd, " + d.cast("NULL", ColumnType.TEXT) + ", " + String.join(", ", nulls) + ", 0\n"
+                + "FROM f WHERE f._newest AND " + collapsed;
+        List<String> cols = new ArrayList<>(List.of(VaultTables.hashKeyColumn(s.parent()), VaultTables.LOAD_DT,
+                VaultTables.HASHDIFF, VaultTables.RECORD_SOURCE));
+        List<String> vals = new ArrayList<>(List.of("o.hk", "o.load_dt", "o.hd", "o.record_source"));
+        for (int a = 0; a < names.size(); a++) {
+            cols.add(names.get(a));
+            vals.add("o._a" + a);
+        }
+        return d.writeFromSelect(select, List.of(
+                new SqlDialect.InsertSpec(table, cols, vals, "o._ins = 1", List.of(), List.of()),
+                new SqlDialect.InsertSpec(SEEN_TABLE, List.of("satellite", "parent_hk", "seen_dt"), List.of(self, "o.hk", "o.load_dt"),
+                        "o._ins = 0", List.of("satellite", "parent_hk"), List.of("seen_dt"))),
+                java.util.Set.of(0));
+    }
+
+    /**
+     * An uncorrelated condition, computed once per statement, that is false while {@code table}
+     * holds no real row (nothing, or only its ghost record): it keeps a first load from probing
+     * the table once per input row for versions it cannot have.
+     */
+    private String nonEmpty(String table, String keyColumn) {
+        return "(SELECT EXISTS (SELECT 1 FROM " + table + (vault.ghostRecords()
+                ? " g WHERE g." + keyColumn + " <> " + d.hashKeyLiteral(HashStandard.GHOST_KEY) : "") + "))";
+    }
+
+    /** The key groups of a satellite's parent: the hub, or the link's roles. */
+    private List<KeyGroup> parentGroups(SatelliteConfig s) {
+        return vault.hubs().containsKey(s.parent())
+                ? List.of(new KeyGroup(s.parent(), List.copyOf(vault.hubs().get(s.parent()).keyColumns().values())))
+                : roleGroups(vault.links().get(s.parent()));
+    }
+
+    /**
+     * SQL over {@code n.} that is true when a satellite row's parent key is missing, so that the row
+     * is left out whatever the policy: the unknown member (every part missing) never gets a history
+     * made of unrelated rows; for a link that skips rows with a missing hub key, neither do those.
+     */
+    private String parentMissing(SatelliteConfig s) {
+        LinkConfig link = vault.links().get(s.parent());
+        return missing(parentGroups(s), link != null && link.missingKeys() == MissingKeys.SKIP);
+    }
+
+    /**
      * The union of the mappings' projections with each key part normalized ({@code _n0..}) and each
      * attribute in the hashing standard's form ({@code _t0..}), computed once per row: the layer
      * ends with the dialect's subquery fence, so the planner neither repeats these expressions in
      * every hash that uses them nor carries the raw payload through the sorts above.
      */
     private String normalizedLayer(List<VaultMapping> mappings, List<KeyGroup> groups, Map<String, ColumnType> attributes) {
+        return normalizedLayer(mappings, groups, attributes, false);
+    }
+
+    /** With {@code deletes}, every row also has {@code _del}: 1 when its mapping's {@code deleted:} filters all hold. */
+    private String normalizedLayer(List<VaultMapping> mappings, List<KeyGroup> groups, Map<String, ColumnType> attributes,
+                                   boolean deletes) {
         List<ColumnType> types = new ArrayList<>();
         groups.forEach(g -> types.addAll(g.types()));
         List<String> sel = new ArrayList<>();
@@ -235,7 +536,7 @@ final class LoadSql {
             a++;
         }
         return "      SELECT " + String.join(",\n        ", sel) + ", r.*\n"
-                + "      FROM (\n" + union(mappings, groups, attributes) + "      ) r" + d.subqueryFence() + "\n";
+                + "      FROM (\n" + union(mappings, groups, attributes, deletes) + "      ) r" + d.subqueryFence() + "\n";
     }
 
     /** Normalized key parts {@code n._n<from>} .. {@code n._n<to-1>}. */
@@ -283,6 +584,24 @@ final class LoadSql {
             }
             cols.add("n.load_dt");
             cols.add("n.record_source");
+        } else if (vault.satellites().get(target).effectivity().isPresent()) {
+            // every row as a period of its own that starts at its load_dt and is open: the rows an
+            // effectivity load reads, without change detection, closing or remembering
+            SatelliteConfig s = vault.satellites().get(target);
+            groups = roleGroups(vault.links().get(s.parent()));
+            String role = s.effectivity().orElseThrow().drivingRole();
+            cols.add(hash.hashKey(normalized(0, totalParts(groups))));
+            int from = 0;
+            for (KeyGroup g : groups) {
+                if (g.name().equals(role)) {
+                    cols.add(hash.hashKey(normalized(from, from + g.types().size())));
+                }
+                from += g.types().size();
+            }
+            cols.add("n.load_dt");
+            cols.add(d.cast(d.literal(VaultTables.END_OF_TIME.toString()), ColumnType.TIMESTAMPTZ));
+            cols.add("TRUE");
+            cols.add("n.record_source");
         } else {
             SatelliteConfig s = vault.satellites().get(target);
             groups = vault.hubs().containsKey(s.parent())
@@ -312,15 +631,17 @@ final class LoadSql {
         return groups.stream().mapToInt(g -> g.types().size()).sum();
     }
 
-    private String union(List<VaultMapping> mappings, List<KeyGroup> groups, Map<String, ColumnType> attributes) {
+    private String union(List<VaultMapping> mappings, List<KeyGroup> groups, Map<String, ColumnType> attributes,
+                         boolean deletes) {
         List<String> parts = new ArrayList<>();
         for (VaultMapping m : mappings) {
-            parts.add(projection(m, parts.size(), groups, attributes));
+            parts.add(projection(m, parts.size(), groups, attributes, deletes));
         }
         return String.join("      UNION ALL\n", parts);
     }
 
-    private String projection(VaultMapping m, int input, List<KeyGroup> groups, Map<String, ColumnType> attributes) {
+    private String projection(VaultMapping m, int input, List<KeyGroup> groups, Map<String, ColumnType> attributes,
+                              boolean deletes) {
         List<String> sel = new ArrayList<>();
         int k = 0;
         for (KeyGroup g : groups) {
@@ -339,6 +660,17 @@ final class LoadSql {
         String loadDt = m.loadDt().map(e -> "COALESCE(" + typed(e, ColumnType.TIMESTAMPTZ) + ", " + eventTime + ", " + loadedAt + ")")
                 .orElse("COALESCE(" + eventTime + ", " + loadedAt + ")");
         sel.add(loadDt + " AS load_dt");
+        if (!m.deleted().isEmpty()) {
+            // an effectivity satellite's delete marker; its values are the mapping's first bind parameters
+            List<String> conditions = new ArrayList<>();
+            for (VaultMapping.Filter f : m.deleted()) {
+                conditions.add(typed(f.expression(), ColumnType.TEXT) + " IN ("
+                        + String.join(", ", java.util.Collections.nCopies(f.values().size(), "?")) + ")");
+            }
+            sel.add("CASE WHEN " + String.join(" AND ", conditions) + " THEN 1 ELSE 0 END AS _del");
+        } else if (deletes) {
+            sel.add("0 AS _del");
+        }
         sel.add(d.literal(m.source()) + " AS record_source");
         sel.add(input + " AS _input");
         String seq = row + "." + d.quote(StgTable.SEQ);
@@ -373,7 +705,8 @@ final class LoadSql {
     List<CastCheck> castChecks(String target, List<VaultMapping> mappings) {
         List<CastCheck> out = new ArrayList<>();
         Map<String, ColumnType> attributes = vault.satellites().containsKey(target)
-                ? vault.satellites().get(target).attributes() : Map.of();
+                ? vault.satellites().get(target).attributes()
+                : vault.links().containsKey(target) ? vault.links().get(target).payload() : Map.of();
         List<KeyGroup> groups = vault.hubs().containsKey(target)
                 ? List.of(new KeyGroup(target, List.copyOf(vault.hubs().get(target).keyColumns().values())))
                 : vault.links().containsKey(target) ? roleGroups(vault.links().get(target))
@@ -437,6 +770,10 @@ final class LoadSql {
                     part.type()).ifPresent(out::add));
             if (vault.satellites().containsKey(target)) {
                 vault.satellites().get(target).attributes()
+                        .forEach((name, type) -> rejectCheck(m, name, m.attributes().get(name), type).ifPresent(out::add));
+            } else if (vault.links().containsKey(target)) {
+                // a non-historized link's payload is typed like a satellite's attributes
+                vault.links().get(target).payload()
                         .forEach((name, type) -> rejectCheck(m, name, m.attributes().get(name), type).ifPresent(out::add));
             }
             m.loadDt().flatMap(e -> rejectCheck(m, VaultTables.LOAD_DT, e, ColumnType.TIMESTAMPTZ)).ifPresent(out::add);

@@ -42,12 +42,21 @@ import org.slf4j.LoggerFactory;
  *       they do not have, satellites only changed versions, so re-processing the same STG rows
  *       (after resetting a watermark) inserts nothing either.</li>
  *   <li><b>Hubs and links</b> get one row per new hash key: the first by ({@code load_dt}, source
- *       order, {@code _seq}, item position). A NULL or blank business key becomes the unknown key
- *       ({@link HashStandard#UNKNOWN_KEY}), whose hub row has NULL business key columns.</li>
+ *       order, the stored key text in code point order, {@code _seq}, item position).</li>
+ *   <li><b>Missing keys.</b> A business key NULL or blank in every part is missing (the unknown
+ *       key, {@link HashStandard#UNKNOWN_KEY}). Per hub or link, {@code missing_keys: unknown}
+ *       gives the hub one row for it with NULL key columns and links rows pointing to it;
+ *       {@code skip} leaves such rows out of the hub, and out of the link when any hub's key is
+ *       missing. A satellite never keeps rows for the unknown key, nor for link rows its parent
+ *       link skips.</li>
+ *   <li><b>Independent of landing order.</b> Every choice between rows of one load is made by
+ *       {@code load_dt} and content; {@code _seq} only orders rows that would store the same values,
+ *       so permuting the rows of a batch never changes a table.</li>
  *   <li><b>Satellites</b> keep versions per parent ordered by {@code load_dt} (the row's
  *       {@code load_dt:} expression, else {@code _event_time}, else {@code _loaded_at}), then
- *       {@code _seq}. Of several rows of a parent with the same {@code load_dt} in one run, the last
- *       landed counts. A row becomes a version when its hashdiff differs from the version before
+ *       {@code _seq}. Of several rows of a parent with the same {@code load_dt} in one run, the one
+ *       considered is the later source's, then the one with the highest hashdiff, then the greatest
+ *       stored values. A row becomes a version when its hashdiff differs from the version before
  *       it (the previous row of the run, else the latest stored version): A→B→A gives three
  *       versions, consecutive duplicates collapse. A row not newer than the newest row already seen
  *       for its parent (stored, or collapsed and remembered in {@code strata.vault_seen}) is late
@@ -113,7 +122,8 @@ public final class VaultLoader {
     }
 
     /**
-     * Creates the vault schema and tables, adds new satellite attributes, and checks that the
+     * Creates the vault schema and tables, adds new satellite attributes, inserts the ghost records
+     * ({@code ghost_records: true}) where they are missing, and checks that the
      * warehouse hashes exactly like {@link HashStandard}. Refuses destructive changes (a dropped or
      * retyped column, a changed key) with one message listing them all. Idempotent; safe to call
      * from several processes at once (a lock serializes the DDL).
@@ -147,6 +157,11 @@ public final class VaultLoader {
                                 LOG.info("vault table {}.{}: {}", vault.schema(), change.getKey(),
                                         ddl.startsWith("CREATE") ? "created" : ddl);
                             }
+                        }
+                    }
+                    if (refusals.isEmpty()) {
+                        for (String ghost : tables.ghostRecords()) {
+                            s.execute(ghost);
                         }
                     }
                 }
@@ -236,6 +251,56 @@ public final class VaultLoader {
         }
     }
 
+    /** The point-in-time and bridge tables, in declaration order: built per interval by {@link #buildSnapshot}. */
+    public List<String> snapshotTables() {
+        List<String> out = new ArrayList<>(vault.pits().keySet());
+        out.addAll(vault.bridges().keySet());
+        return out;
+    }
+
+    /**
+     * Builds one snapshot of a point-in-time or bridge table on the caller's connection and
+     * transaction (a task run's, so the snapshot and the run's success commit together): deletes
+     * the snapshot's rows and inserts them from the vault as it was before {@code snapshot} (see
+     * {@code SnapshotSql}), then, with {@code keep:}, deletes the snapshots older than the newest
+     * one minus {@code keep}. Idempotent. Returns the rows inserted.
+     */
+    public long buildSnapshot(Connection c, String table, java.time.Instant snapshot) throws SQLException {
+        prepare();
+        SnapshotSql sql = new SnapshotSql(dialect, vault);
+        List<String> steps = sql.build(table);
+        java.time.OffsetDateTime at = snapshot.atOffset(java.time.ZoneOffset.UTC);
+        long rows = 0;
+        for (int i = 0; i < steps.size(); i++) {
+            try (PreparedStatement ps = c.prepareStatement(steps.get(i))) {
+                for (int p = 1; p <= SnapshotSql.parameters(steps.get(i)); p++) {
+                    ps.setObject(p, at);
+                }
+                long n = ps.executeLargeUpdate();
+                if (i == steps.size() - 1) {
+                    rows = n;
+                }
+            }
+        }
+        java.util.Optional<java.time.Duration> keep = vault.pits().containsKey(table) ? vault.pits().get(table).keep()
+                : vault.bridges().get(table).keep();
+        if (keep.isPresent()) {
+            java.time.OffsetDateTime newest = at;
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql.newest(table))) {
+                if (rs.next() && rs.getObject(1) != null) {
+                    java.time.OffsetDateTime found = rs.getObject(1, java.time.OffsetDateTime.class);
+                    newest = found.isAfter(newest) ? found : newest;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql.retention(table))) {
+                ps.setObject(1, newest.minus(keep.get()));
+                ps.executeLargeUpdate();
+            }
+        }
+        LOG.debug("vault snapshot {} at {}: {} rows", table, snapshot, rows);
+        return rows;
+    }
+
     /** Loads every target once, hubs first; returns rows inserted per target. */
     public Map<String, Long> loadAll() {
         Map<String, Long> out = new LinkedHashMap<>();
@@ -288,7 +353,7 @@ public final class VaultLoader {
             SqlScript script = statements.computeIfAbsent(activeKey.toString(), k -> loadSql.statement(target, active));
             List<Object> parameters = new ArrayList<>();
             for (int i = 0; i < active.size(); i++) {
-                parameters.addAll(LoadSql.parameters(active.get(i), bounds.get(i)[0], bounds.get(i)[1]));
+                parameters.addAll(LoadSql.statementParameters(active.get(i), bounds.get(i)[0], bounds.get(i)[1]));
             }
             // hubs and links: the INSERT's count; satellites: the versions inserted
             rows = script.run(c, parameters);

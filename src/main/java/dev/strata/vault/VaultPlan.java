@@ -11,11 +11,13 @@ import java.util.Map;
  * tables and the load statement of each target (with all its sources). {@code strata plan} prints it.
  */
 public final class VaultPlan {
+    private final SqlDialect dialect;
     private final VaultSection vault;
     private final VaultTables tables;
     private final LoadSql loads;
 
     public VaultPlan(SqlDialect dialect, VaultSection vault) {
+        this.dialect = dialect;
         this.vault = vault;
         this.tables = new VaultTables(dialect, vault);
         this.loads = new LoadSql(dialect, vault);
@@ -35,6 +37,21 @@ public final class VaultPlan {
     public Map<String, String> loadStatements() {
         Map<String, String> out = new LinkedHashMap<>();
         VaultTarget.all(vault).forEach(t -> out.put(t.name(), String.join(";\n", loads.statement(t.name(), VaultLoader.mappingsOf(vault, t.name())).statements())));
+        return out;
+    }
+
+    /**
+     * The statements that build one snapshot of a point-in-time or bridge table; every {@code ?}
+     * is the snapshot (the end of the interval).
+     */
+    public List<String> snapshotStatements(String table) {
+        return new SnapshotSql(dialect, vault).build(table);
+    }
+
+    /** The point-in-time and bridge tables, in declaration order. */
+    public List<String> snapshotTables() {
+        List<String> out = new java.util.ArrayList<>(vault.pits().keySet());
+        out.addAll(vault.bridges().keySet());
         return out;
     }
 

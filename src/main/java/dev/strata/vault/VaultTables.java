@@ -28,6 +28,12 @@ final class VaultTables {
     static final String LOAD_DT = "load_dt";
     static final String RECORD_SOURCE = "record_source";
     static final String HASHDIFF = "hashdiff";
+    /** Effectivity satellites: when a relationship started and ended, and whether it is in effect now. */
+    static final String START_DT = "start_dt";
+    static final String END_DT = "end_dt";
+    static final String IS_CURRENT = "is_current";
+    /** The {@code end_dt} of a relationship still in effect: the last day every supported warehouse can store. */
+    static final java.time.Instant END_OF_TIME = java.time.Instant.parse("9999-12-31T00:00:00Z");
 
     private final SqlDialect d;
     private final VaultSection vault;
@@ -54,10 +60,66 @@ final class VaultTables {
         vault.hubs().values().forEach(h -> out.add(hub(h)));
         vault.links().values().forEach(l -> out.add(link(l)));
         vault.satellites().values().forEach(s -> out.add(satellite(s)));
+        vault.pits().values().forEach(p -> out.add(pit(p)));
+        vault.bridges().values().forEach(b -> out.add(bridge(b)));
         return out;
     }
 
+    /** Point-in-time and bridge tables: the snapshot's time. */
+    static final String SNAPSHOT_DT = "snapshot_dt";
+
+    /** A PIT's columns per satellite: the hash key and {@code load_dt} of its version in effect at the snapshot. */
+    static String pitHashKey(String satellite) {
+        return satellite + "_hk";
+    }
+
+    static String pitLoadDt(String satellite) {
+        return satellite + "_load_dt";
+    }
+
+    /**
+     * A point-in-time table: per snapshot and hub key, each satellite's version in effect (NULLs,
+     * or the ghost record, when there is none). Keyed by snapshot first: a snapshot is rebuilt by
+     * deleting and inserting its rows, and readers pick one snapshot. A satellite added to the
+     * declaration adds its two columns (older snapshots have NULL there until rebuilt).
+     */
+    private static Table pit(dev.strata.config.PitConfig p) {
+        List<Column> cols = new ArrayList<>();
+        cols.add(new Column(hashKeyColumn(p.hub()), ColumnType.HASH_KEY, true, false));
+        cols.add(new Column(SNAPSHOT_DT, ColumnType.TIMESTAMPTZ, true, false));
+        for (String sat : p.satellites()) {
+            cols.add(new Column(pitHashKey(sat), ColumnType.HASH_KEY, false, true));
+            cols.add(new Column(pitLoadDt(sat), ColumnType.TIMESTAMPTZ, false, true));
+        }
+        return new Table(p.name(), cols, List.of(SNAPSHOT_DT, hashKeyColumn(p.hub())));
+    }
+
+    /** A bridge table: per snapshot, one row per chain of link rows along the path, with every hub's and link's hash key. */
+    private static Table bridge(dev.strata.config.BridgeConfig b) {
+        List<Column> cols = new ArrayList<>();
+        List<String> key = new ArrayList<>(List.of(SNAPSHOT_DT));
+        cols.add(new Column(SNAPSHOT_DT, ColumnType.TIMESTAMPTZ, true, false));
+        for (int i = 0; i < b.hubs().size(); i++) {
+            cols.add(new Column(hashKeyColumn(b.hubs().get(i)), ColumnType.HASH_KEY, true, false));
+            if (i < b.links().size()) {
+                String link = hashKeyColumn(b.links().get(i).link());
+                cols.add(new Column(link, ColumnType.HASH_KEY, true, false));
+                key.add(link);
+            }
+        }
+        return new Table(b.name(), cols, key);
+    }
+
     Table table(String name) {
+        if (vault.satellites().containsKey(name)) {
+            return satellite(vault.satellites().get(name));
+        }
+        if (vault.pits().containsKey(name)) {
+            return pit(vault.pits().get(name));
+        }
+        if (vault.bridges().containsKey(name)) {
+            return bridge(vault.bridges().get(name));
+        }
         if (vault.hubs().containsKey(name)) {
             return hub(vault.hubs().get(name));
         }
@@ -83,18 +145,105 @@ final class VaultTables {
         l.roles().keySet().forEach(role -> cols.add(new Column(hashKeyColumn(role), ColumnType.HASH_KEY, true, false)));
         cols.add(new Column(LOAD_DT, ColumnType.TIMESTAMPTZ, true, false));
         cols.add(new Column(RECORD_SOURCE, ColumnType.TEXT, true, false));
+        // a non-historized link's payload; columns of its event key are part of the hash key and cannot be added later
+        l.payload().forEach((name, type) -> cols.add(new Column(name, type, false, !l.eventKey().contains(name))));
         return new Table(l.name(), cols, List.of(hashKeyColumn(l.name())));
     }
 
-    private static Table satellite(SatelliteConfig s) {
+    private Table satellite(SatelliteConfig s) {
+        if (s.effectivity().isPresent()) {
+            return effectivity(s);
+        }
         List<Column> cols = new ArrayList<>();
         String parent = hashKeyColumn(s.parent());
         cols.add(new Column(parent, ColumnType.HASH_KEY, true, false));
         cols.add(new Column(LOAD_DT, ColumnType.TIMESTAMPTZ, true, false));
         cols.add(new Column(HASHDIFF, ColumnType.HASH_KEY, true, false));
         cols.add(new Column(RECORD_SOURCE, ColumnType.TEXT, true, false));
-        s.attributes().forEach((name, type) -> cols.add(new Column(name, type, false, true)));
-        return new Table(s.name(), cols, List.of(parent, LOAD_DT));
+        List<String> key = new ArrayList<>(List.of(parent, LOAD_DT));
+        List<String> childKey = s.multiActive().map(SatelliteConfig.MultiActive::key).orElse(List.of());
+        // a multi-active satellite: one row per child key in each version of a parent's set
+        s.attributes().forEach((name, type) -> cols.add(new Column(name, type, childKey.contains(name), !childKey.contains(name))));
+        key.addAll(childKey);
+        return new Table(s.name(), cols, key);
+    }
+
+    /**
+     * An effectivity satellite: one row per period in which a relationship (a row of the link) is
+     * the one in effect for its driving key; keyed by driving key and start, which is also the
+     * index the load's "current relationship of this driving key" lookup uses.
+     */
+    private Table effectivity(SatelliteConfig s) {
+        String driving = hashKeyColumn(s.effectivity().orElseThrow().drivingRole());
+        List<Column> cols = new ArrayList<>();
+        cols.add(new Column(hashKeyColumn(s.parent()), ColumnType.HASH_KEY, true, false));
+        cols.add(new Column(driving, ColumnType.HASH_KEY, true, false));
+        cols.add(new Column(START_DT, ColumnType.TIMESTAMPTZ, true, false));
+        cols.add(new Column(END_DT, ColumnType.TIMESTAMPTZ, true, false));
+        cols.add(new Column(IS_CURRENT, ColumnType.BOOLEAN, true, false));
+        cols.add(new Column(RECORD_SOURCE, ColumnType.TEXT, true, false));
+        return new Table(s.name(), cols, List.of(driving, START_DT));
+    }
+
+    /** The {@code load_dt} (and {@code start_dt}, {@code end_dt}) of every ghost record: before any real row. */
+    static final java.time.Instant GHOST_LOAD_DT = java.time.Instant.parse("1900-01-01T00:00:00Z");
+    /** The {@code record_source} of ghost records. */
+    static final String GHOST_SOURCE = "SYSTEM";
+
+    /**
+     * With {@code ghost_records: true}, one statement per hub and satellite inserting its ghost
+     * record unless it is there: hash keys and hashdiff {@link HashStandard#GHOST_KEY}, times
+     * {@link #GHOST_LOAD_DT}, {@code record_source} {@code SYSTEM}, business keys and attributes
+     * NULL — except where a column cannot be (a multi-active child key: the type's zero, {@code ''},
+     * {@code 0}, {@code false}, 1900-01-01). An effectivity satellite's ghost is an empty period
+     * (start = end, not current), so no "in effect at T" query ever finds it.
+     */
+    List<String> ghostRecords() {
+        if (!vault.ghostRecords()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (Table t : tables()) {
+            if (!vault.hubs().containsKey(t.name()) && !vault.satellites().containsKey(t.name())) {
+                continue;
+            }
+            List<String> names = new ArrayList<>();
+            List<String> values = new ArrayList<>();
+            for (Column c : t.columns()) {
+                names.add(c.name());
+                values.add(ghostValue(c));
+            }
+            out.add(d.insertSkippingConflicts(d.qualified(vault.schema(), t.name()), names,
+                    "VALUES (" + String.join(", ", values) + ")", t.primaryKey()));
+        }
+        return out;
+    }
+
+    private String ghostValue(Column c) {
+        String time = d.cast(d.literal(GHOST_LOAD_DT.toString()), ColumnType.TIMESTAMPTZ);
+        if (c.type().kind() == ColumnType.Kind.HASH_KEY) {
+            return d.hashKeyLiteral(HashStandard.GHOST_KEY);
+        }
+        if (c.name().equals(LOAD_DT) || c.name().equals(START_DT) || c.name().equals(END_DT)) {
+            return time;
+        }
+        if (c.name().equals(IS_CURRENT)) {
+            return "FALSE";
+        }
+        if (c.name().equals(RECORD_SOURCE)) {
+            return d.literal(GHOST_SOURCE);
+        }
+        if (!c.notNull()) {
+            return d.cast("NULL", c.type());
+        }
+        return switch (c.type().kind()) {
+            case TEXT, VARCHAR -> d.literal("");
+            case BOOLEAN -> "FALSE";
+            case DATE -> d.cast(d.literal("1900-01-01"), c.type());
+            case TIMESTAMP -> d.cast(d.literal("1900-01-01 00:00:00"), c.type());
+            case TIMESTAMPTZ -> time;
+            default -> d.cast("0", c.type());
+        };
     }
 
     /** {@code CREATE TABLE IF NOT EXISTS} for one table. */
@@ -115,6 +264,7 @@ final class VaultTables {
         List<String> out = new ArrayList<>();
         out.add(d.createSchemaIfNotExists(vault.schema()));
         tables().forEach(t -> out.add(createTable(t)));
+        out.addAll(ghostRecords());
         return out;
     }
 

@@ -10,6 +10,21 @@ import java.util.List;
  * into a table inside the caller's transaction — landing's fast path (PostgreSQL {@code COPY};
  * MySQL/MariaDB {@code LOAD DATA LOCAL INFILE} from a stream, or multi-row inserts).
  *
+ * <p><b>The landing CSV.</b> Every loader reads these field forms into a column of the matching
+ * {@link SourceType} (an adapter whose database reads a form otherwise converts it on the way;
+ * the contract suite loads each form):
+ * <ul>
+ *   <li>NULL: an empty unquoted field; text: quoted where it holds {@code ,}, {@code "} or a line
+ *       break (an empty string always as {@code ""}), quotes doubled; JSON: its text, as text;</li>
+ *   <li>integers and decimals: plain digits with an optional sign and point, no exponent;
+ *       doubles: also with an exponent ({@code 1.5e+20});</li>
+ *   <li>booleans: {@code 1} / {@code 0};</li>
+ *   <li>dates: {@code 2024-01-31}; timestamps without zone: {@code 2024-01-31 12:00:00[.ffffff]};
+ *       timestamps with zone: the same followed by an offset — {@code +00}, {@code +02:00} or
+ *       {@code Z}; a {@code T} may replace the space;</li>
+ *   <li>bytes: {@code \x} followed by two hex digits per byte.</li>
+ * </ul>
+ *
  * <p>What the caller gets when a row's unique key is already in the table is the contract, because
  * databases differ ({@code COPY} aborts on the first duplicate, {@code LOAD DATA} skips or replaces
  * with {@code IGNORE}/{@code REPLACE} and errors otherwise):

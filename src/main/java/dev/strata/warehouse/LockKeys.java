@@ -29,6 +29,11 @@ public final class LockKeys {
         return of("stg:" + source);
     }
 
+    /** Held for the whole of a run of a {@code jdbc} incremental source: its runs land one after the other. */
+    public static LockKey sourceRun(String pipeline, String source) {
+        return of("source-run:" + pipeline + "." + source);
+    }
+
     /** Held by a vault load of a target (or the vault's DDL: {@code ddl:<schema>}). */
     public static LockKey vault(String name) {
         return of("vault:" + name);

@@ -105,6 +105,34 @@ public interface SqlDialect {
         return "CREATE TEMPORARY VIEW " + quote(view) + " AS " + select;
     }
 
+    /**
+     * An index on a column whose values arrive in runs that follow the order rows are loaded in —
+     * a {@code jdbc} snapshot's {@code _snapshot_date}: every row a run loads has the run's date —
+     * for the deletes and reads by that column. Idempotent. The standard's is a plain index;
+     * PostgreSQL's is a BRIN index, which costs next to nothing per loaded row where a B-tree
+     * costs about a third of a bulk load ({@code strata bench jdbc}, docs/performance.md).
+     */
+    default String createLoadOrderIndex(String indexName, String schema, String table, String column) {
+        return "CREATE INDEX IF NOT EXISTS " + quote(indexName) + " ON " + qualified(schema, table) + " (" + quote(column) + ")";
+    }
+
+    /**
+     * {@code ALTER TABLE} adding a nullable column (a {@code jdbc} source whose table gained one):
+     * existing rows read NULL in it.
+     */
+    default String addColumn(String qualifiedTable, String column, String sqlType) {
+        return "ALTER TABLE " + qualifiedTable + " ADD COLUMN " + quote(column) + " " + sqlType;
+    }
+
+    /**
+     * {@code ALTER TABLE} changing a column to a type that holds every value it holds now (a longer
+     * {@code varchar}, a larger integer or decimal): the values stay as they are. The standard's
+     * {@code ALTER COLUMN … SET DATA TYPE}; MySQL and MariaDB spell it {@code MODIFY COLUMN}.
+     */
+    default String alterColumnType(String qualifiedTable, String column, String sqlType) {
+        return "ALTER TABLE " + qualifiedTable + " ALTER COLUMN " + quote(column) + " SET DATA TYPE " + sqlType;
+    }
+
     /** {@code CREATE TABLE qualified AS select}. */
     default String createTableAs(String qualifiedTable, String select) {
         return "CREATE TABLE " + qualifiedTable + " AS " + select;
@@ -152,6 +180,19 @@ public interface SqlDialect {
     /** MD5 over the UTF-8 bytes of a text expression, as a hash key ({@link #hashKeyType()}); NULL stays NULL. */
     String md5HashKey(String textExpr);
 
+    /**
+     * MD5 over the UTF-8 bytes of a text expression as text: its 32 hexadecimal digits, lower
+     * case, in the digest's order (the text form of {@link #md5HashKey}'s 16 bytes); NULL stays NULL.
+     */
+    String md5Hex(String textExpr);
+
+    /**
+     * An aggregate concatenating the text {@code textExpr} of a group's rows, without a separator,
+     * in {@link #codePointOrder code point order} of the values: the same text whatever the order
+     * the rows come in. For text of bounded length (a multi-active satellite's set of row hashes).
+     */
+    String orderedConcat(String textExpr);
+
     /** A hash key constant. */
     String hashKeyLiteral(UUID key);
 
@@ -197,6 +238,14 @@ public interface SqlDialect {
      */
     String latestRowJoin(String table, String keyColumn, String orderColumn, List<String> columns,
                          String outerKey, String alias, String guard);
+
+    /**
+     * An expression to {@code ORDER BY} that sorts the text {@code textExpr} by Unicode code point,
+     * whatever the database's or column's collation: for tie-breaks that must give the same row on
+     * every warehouse and in the Java reference ({@code String.compareTo} over BMP text). Never used
+     * for output, only for ordering.
+     */
+    String codePointOrder(String textExpr);
 
     /** True when {@code a} and {@code b} are equal or both NULL. */
     String nullSafeEquals(String a, String b);
@@ -247,13 +296,43 @@ public interface SqlDialect {
      * result is the number of rows written into {@code first}. Both writes are in the caller's
      * transaction. {@code columns} are unquoted names; {@code values} are expressions over the
      * select's alias {@code o}, one per column; {@code conflictColumns}/{@code updateColumns} are only
-     * read for {@code second}.
+     * read for {@code second}. The same as {@link #writeFromSelect} with the two writes, counting the first.
      */
-    SqlScript insertIntoTwo(String select, InsertSpec first, InsertSpec second);
+    default SqlScript insertIntoTwo(String select, InsertSpec first, InsertSpec second) {
+        return writeFromSelect(select, List.of(first, second), java.util.Set.of(0));
+    }
 
-    /** One target of {@link #insertIntoTwo}: the table, its columns, the values (over alias {@code o}), the filter. */
+    /**
+     * A script that computes {@code select} once and applies each of {@code writes} to the rows it
+     * selects (as alias {@code o}): inserts, upserts and updates of several tables from one pass over
+     * the input. Guarantees: the select runs once, with the script's bind parameters; every write
+     * sees the tables as they were before the script (callers make sure no write changes a row
+     * another write reads or matches, and that at most one selected row matches each updated row);
+     * all of it happens in the caller's transaction; the script's count is the sum of the rows
+     * written by the writes whose index is in {@code counted}.
+     */
+    SqlScript writeFromSelect(String select, List<Write> writes, java.util.Set<Integer> counted);
+
+    /** One write of {@link #writeFromSelect}. */
+    sealed interface Write permits InsertSpec, UpdateSpec {
+    }
+
+    /**
+     * Insert into {@code qualifiedTable} the {@code values} (expressions over {@code o}, one per
+     * unquoted column of {@code columns}) of the selected rows for which {@code where} holds. With
+     * {@code conflictColumns} (a unique key) it is an upsert overwriting {@code updateColumns}.
+     */
     record InsertSpec(String qualifiedTable, List<String> columns, List<String> values, String where,
-                      List<String> conflictColumns, List<String> updateColumns) {
+                      List<String> conflictColumns, List<String> updateColumns) implements Write {
+    }
+
+    /**
+     * Update the rows of {@code qualifiedTable} whose {@code keyColumns} equal {@code keyValues}
+     * (over {@code o}) of a selected row for which {@code where} holds, setting {@code setColumns}
+     * to {@code setValues} (over {@code o}). Columns are unquoted names.
+     */
+    record UpdateSpec(String qualifiedTable, List<String> keyColumns, List<String> keyValues, List<String> setColumns,
+                      List<String> setValues, String where) implements Write {
     }
 
     /** An expression converting JSON text to the {@link #jsonType()} (fails on invalid JSON). */

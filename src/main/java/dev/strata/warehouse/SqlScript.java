@@ -9,18 +9,25 @@ import java.util.List;
 /**
  * SQL statements that together perform one operation, run in order on one connection in the
  * caller's transaction: the operation's bind parameters go to the statement at index
- * {@code parameterized}, and its result — a count — is the single-row result of the statement at
- * {@code counted}, or that statement's update count. On PostgreSQL such an operation is usually one
+ * {@code parameterized}, and its result — a count — is the sum over the statements at
+ * {@code counted} of each one's single-row result, or its update count. On PostgreSQL such an operation is usually one
  * statement; a warehouse that cannot write two tables from one query spells it as several
  * (stage into a scratch table, write from it twice). {@link #statements} is also what
  * {@code strata plan} prints.
  */
-public record SqlScript(List<String> statements, int parameterized, int counted) {
+public record SqlScript(List<String> statements, int parameterized, List<Integer> counted) {
     public SqlScript {
         statements = List.copyOf(statements);
-        if (parameterized < 0 || parameterized >= statements.size() || counted < 0 || counted >= statements.size()) {
+        counted = List.copyOf(counted);
+        int size = statements.size();
+        if (parameterized < 0 || parameterized >= size || counted.stream().anyMatch(i -> i < 0 || i >= size)) {
             throw new IllegalArgumentException("statement index out of range");
         }
+    }
+
+    /** Statements of which one is counted. */
+    public SqlScript(List<String> statements, int parameterized, int counted) {
+        this(statements, parameterized, List.of(counted));
     }
 
     /** One statement that takes the parameters and yields the count. */
@@ -47,8 +54,8 @@ public record SqlScript(List<String> statements, int parameterized, int counted)
                 } else {
                     n = Math.max(0, ps.getLargeUpdateCount());
                 }
-                if (i == counted) {
-                    result = n;
+                if (counted.contains(i)) {
+                    result += n;
                 }
             }
         }

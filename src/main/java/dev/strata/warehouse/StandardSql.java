@@ -74,6 +74,18 @@ public abstract class StandardSql implements SqlDialect {
                 + "    ORDER BY t." + orderColumn + " DESC LIMIT 1) " + alias + " ON TRUE";
     }
 
+    /** SQL:2016's ordered-set aggregate {@code LISTAGG ... WITHIN GROUP}. */
+    @Override
+    public String orderedConcat(String textExpr) {
+        return "LISTAGG(" + textExpr + ", '') WITHIN GROUP (ORDER BY " + codePointOrder(textExpr) + ")";
+    }
+
+    /** SQL:2003's {@code UCS_BASIC} collation: code point order (PostgreSQL has it for UTF-8 databases). */
+    @Override
+    public String codePointOrder(String textExpr) {
+        return "(" + textExpr + ") COLLATE UCS_BASIC";
+    }
+
     @Override
     public String nullSafeEquals(String a, String b) {
         return a + " IS NOT DISTINCT FROM " + b;
@@ -85,29 +97,54 @@ public abstract class StandardSql implements SqlDialect {
     }
 
     /**
-     * One statement over data-modifying common table expressions where the database has them
-     * (SQL:2011 does not; this default stages through a scratch table, which any warehouse with
-     * temporary tables runs): the select into {@code strata_two}, then one insert per target.
+     * Stages the select in a scratch table ({@code strata_w}, which any warehouse with temporary
+     * tables has), then runs one statement per write: {@code INSERT ... SELECT} from it, the
+     * dialect's {@link #upsert}, or an {@code UPDATE} whose values and filter are correlated
+     * subqueries (SQL-92; a warehouse with a joined {@code UPDATE} should override). The scratch
+     * table is dropped at the end.
      */
     @Override
-    public SqlScript insertIntoTwo(String select, InsertSpec first, InsertSpec second) {
-        String scratch = quote("strata_two");
-        return new SqlScript(List.of(
-                createTempTableAs("strata_two", select),
-                insertFrom(first, scratch),
-                upsert(second.qualifiedTable(), second.columns(), "SELECT " + String.join(", ", second.values())
-                        + " FROM " + scratch + " o WHERE " + second.where(), second.conflictColumns(), second.updateColumns()),
-                "DROP TABLE " + scratch), 0, 1);
+    public SqlScript writeFromSelect(String select, List<Write> writes, java.util.Set<Integer> counted) {
+        String scratch = quote("strata_w");
+        List<String> statements = new java.util.ArrayList<>(List.of(createTempTableAs("strata_w", select)));
+        List<Integer> counts = new java.util.ArrayList<>();
+        for (int i = 0; i < writes.size(); i++) {
+            if (counted.contains(i)) {
+                counts.add(statements.size());
+            }
+            Write w = writes.get(i);
+            if (w instanceof UpdateSpec up) {
+                statements.add(correlatedUpdate(up, scratch));
+            } else if (w instanceof InsertSpec in && !in.conflictColumns().isEmpty()) {
+                statements.add(upsert(in.qualifiedTable(), in.columns(),
+                        "SELECT " + String.join(", ", in.values()) + " FROM " + scratch + " o WHERE " + in.where(),
+                        in.conflictColumns(), in.updateColumns()));
+            } else if (w instanceof InsertSpec in) {
+                statements.add("INSERT INTO " + in.qualifiedTable() + " (" + quotedList(in.columns()) + ") SELECT "
+                        + String.join(", ", in.values()) + " FROM " + scratch + " o WHERE " + in.where());
+            }
+        }
+        statements.add("DROP TABLE " + scratch);
+        return new SqlScript(statements, 0, counts);
+    }
+
+    private String correlatedUpdate(UpdateSpec up, String scratch) {
+        StringBuilder match = new StringBuilder();
+        for (int k = 0; k < up.keyColumns().size(); k++) {
+            match.append(" AND t.").append(quote(up.keyColumns().get(k))).append(" = ").append(up.keyValues().get(k));
+        }
+        String rows = "FROM " + scratch + " o WHERE (" + up.where() + ")" + match;
+        StringBuilder set = new StringBuilder();
+        for (int c = 0; c < up.setColumns().size(); c++) {
+            set.append(c == 0 ? "" : ", ").append(quote(up.setColumns().get(c))).append(" = (SELECT ")
+                    .append(up.setValues().get(c)).append(' ').append(rows).append(')');
+        }
+        return "UPDATE " + up.qualifiedTable() + " t SET " + set + " WHERE EXISTS (SELECT 1 " + rows + ")";
     }
 
     /** {@code CREATE TEMPORARY TABLE name AS select}, dropped by the caller (or at the session's end). */
     protected String createTempTableAs(String table, String select) {
         return "CREATE TEMPORARY TABLE " + quote(table) + " AS " + select;
-    }
-
-    private String insertFrom(InsertSpec spec, String scratch) {
-        return "INSERT INTO " + spec.qualifiedTable() + " (" + quotedList(spec.columns()) + ") SELECT "
-                + String.join(", ", spec.values()) + " FROM " + scratch + " o WHERE " + spec.where();
     }
 
     /** {@code "a", "b"}. */

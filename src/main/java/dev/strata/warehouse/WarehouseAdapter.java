@@ -17,7 +17,8 @@ package dev.strata.warehouse;
  *   <li>{@link StgSequences} — STG row numbers in commit order;</li>
  *   <li>{@link TransactionSettings} — per-transaction settings (UTC, timeouts, sort memory);</li>
  *   <li>{@link SqlErrors} — what an error means (transient, timeout, conflict, bad data);</li>
- *   <li>{@link Backups} — consistent logical backups of schemas and their checked restore.</li>
+ *   <li>{@link Backups} — consistent logical backups of schemas and their checked restore;</li>
+ *   <li>{@link SourceReads} — the database read as a {@code jdbc} source: type mapping, bulk export.</li>
  * </ul>
  * The contract suite ({@code WarehouseContract} in the tests) is the executable definition.
  */
@@ -66,5 +67,10 @@ public interface WarehouseAdapter {
      */
     default java.util.Map<String, String> connectionProperties() {
         return java.util.Map.of();
+    }
+
+    /** This database read as a source of a {@code jdbc} source; by default plain JDBC ({@link SourceReads#GENERIC}). */
+    default SourceReads sourceReads() {
+        return SourceReads.GENERIC;
     }
 }

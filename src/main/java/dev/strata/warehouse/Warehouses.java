@@ -34,6 +34,27 @@ public final class Warehouses {
         return typeOf(url).createAdapter();
     }
 
+    /** The type for a JDBC URL or {@code embedded:<name>}, or empty when no adapter claims it. */
+    public static java.util.Optional<WarehouseType> find(String url) {
+        boolean embedded = url.startsWith("embedded:");
+        String name = embedded ? url.substring("embedded:".length()) : null;
+        return TYPES.stream().filter(t -> embedded ? t.handlesEmbedded(name) : t.handles(url)).findFirst();
+    }
+
+    /**
+     * How to read the database at {@code jdbcUrl} as a source: its adapter's {@link SourceReads}
+     * when Strata has an adapter for it, else {@link SourceReads#GENERIC} (any JDBC driver on the
+     * class path can be a source without being a warehouse).
+     */
+    public static SourceReads sourceReads(String jdbcUrl) {
+        return find(jdbcUrl).map(t -> t.createAdapter().sourceReads()).orElse(SourceReads.GENERIC);
+    }
+
+    /** The SQL dialect of the database at {@code jdbcUrl}, when Strata has an adapter for it ({@code strata plan} quotes source names with it). */
+    public static java.util.Optional<SqlDialect> dialectOf(String jdbcUrl) {
+        return find(jdbcUrl).map(t -> t.createAdapter().sql());
+    }
+
     /** The type for a JDBC URL or {@code embedded:<name>}. */
     public static WarehouseType typeOf(String url) {
         boolean embedded = url.startsWith("embedded:");

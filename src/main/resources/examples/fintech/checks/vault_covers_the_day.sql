@@ -1,9 +1,7 @@
 -- Returns what the typed staging of day D holds but the Data Vault does not: an operation without
 -- its hub row, an operation whose current status in the vault is not its latest status message,
--- a rate of D missing from the rate satellite or with another value there. (A rate that arrives
--- after a later day's rate of the same pair is late for the satellite, which keeps each pair's
--- history in date order and does not rewrite it: such a rate is not required here. global_metrics
--- reads the typed staging and does use it.)
+-- a rate of D missing from the rate link or with another value there. (Rates are immutable events
+-- in a non-historized link, so every rate is required, however late it arrived.)
 with ops as (           -- each operation of D with the status of its latest message
     select distinct on (operation_id) operation_id, status
     from stg.transactions
@@ -27,19 +25,10 @@ select 'rate ' || r.currency_code || ' -> ' || r.currency_code_with || ' at ' ||
        || coalesce(': vault has ' || v.currency_with_div || ', staging ' || r.currency_with_div, ' is not in the vault')
 from stg.currencies r
 left join (
-    select c1.currency_code, c2.currency_code as currency_code_with, s.date_update, s.currency_with_div
-    from {{ ref('sat_currency_rate') }} s
-    join {{ ref('link_currency_pair') }} l on l.link_currency_pair_hk = s.link_currency_pair_hk
+    select c1.currency_code, c2.currency_code as currency_code_with, l.date_update, l.currency_with_div
+    from {{ ref('link_currency_rate') }} l
     join {{ ref('hub_currency') }} c1 on c1.hub_currency_hk = l.currency_hk
     join {{ ref('hub_currency') }} c2 on c2.hub_currency_hk = l.currency_with_hk
 ) v on v.currency_code = r.currency_code and v.currency_code_with = r.currency_code_with and v.date_update = r.date_update
 where r.date_update >= {{ interval_start }} and r.date_update < {{ interval_end }}
   and v.currency_with_div is distinct from r.currency_with_div
-  and (v.currency_with_div is not null or not exists (      -- missing, and not because it came late
-        select 1
-        from {{ ref('sat_currency_rate') }} s
-        join {{ ref('link_currency_pair') }} l on l.link_currency_pair_hk = s.link_currency_pair_hk
-        join {{ ref('hub_currency') }} c1 on c1.hub_currency_hk = l.currency_hk
-        join {{ ref('hub_currency') }} c2 on c2.hub_currency_hk = l.currency_with_hk
-        where c1.currency_code = r.currency_code and c2.currency_code = r.currency_code_with
-          and s.date_update > r.date_update))

@@ -1,20 +1,15 @@
 -- Per user and category: how many of the user's CLOSED orders contain at least one dish of the
--- category. A dish's category comes from the restaurant menus (l_product_category). Standard SQL
--- (a window for "latest row per key"), so it runs on PostgreSQL and MariaDB alike.
-with order_status as (
-    select h_order_hk, status
-    from (select h_order_hk, status,
-                 row_number() over (partition by h_order_hk order by load_dt desc) as version
-          from {{ ref('s_order_status') }}) s
-    where version = 1
-)
-select lou.h_user_hk                    as user_id,
-       hc.h_category_hk                 as category_id,
-       hc.category_name                 as category_name,
-       count(distinct lop.h_order_hk)   as order_cnt
-from {{ ref('l_order_user') }} lou
-join {{ ref('l_order_product') }} lop on lop.h_order_hk = lou.h_order_hk
-join {{ ref('l_product_category') }} lpc on lpc.h_product_hk = lop.h_product_hk
-join {{ ref('h_category') }} hc on hc.h_category_hk = lpc.h_category_hk
-join order_status st on st.h_order_hk = lou.h_order_hk and st.status = 'CLOSED'
-group by lou.h_user_hk, hc.h_category_hk, hc.category_name
+-- category (a dish's category comes from the restaurant menus), as of the end of the interval.
+-- The query-assist tables make it equi-joins: b_user_category holds every user -> order -> dish ->
+-- category path at the snapshot, pit_order each order's status version then (the ghost record
+-- when it has none yet). user_product_counters answers a similar question straight from the vault.
+select b.h_user_hk                     as user_id,
+       b.h_category_hk                 as category_id,
+       hc.category_name                as category_name,
+       count(distinct b.h_order_hk)    as order_cnt
+from {{ ref('b_user_category') }} b
+join {{ ref('pit_order') }} p on p.h_order_hk = b.h_order_hk and p.snapshot_dt = b.snapshot_dt
+join {{ ref('s_order_status') }} st on st.h_order_hk = p.s_order_status_hk and st.load_dt = p.s_order_status_load_dt
+join {{ ref('h_category') }} hc on hc.h_category_hk = b.h_category_hk
+where b.snapshot_dt = {{ interval_end }} and st.status = 'CLOSED'
+group by b.h_user_hk, b.h_category_hk, hc.category_name

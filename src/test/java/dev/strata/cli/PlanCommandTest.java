@@ -47,4 +47,16 @@ class PlanCommandTest {
         assertThat(err.toString()).contains(mart + ":" + line + ":").contains("global_metrics: syntax error")
                 .doesNotContain("CREATE TABLE");
     }
+
+    @Test
+    void shouldShowPointInTimeAndBridgeTablesWithTheirScheduleAndSnapshotStatements() {
+        Path project = dir.resolve("food");
+        assertThat(strata("init", project.toString(), "--example", "food-delivery")).isZero();
+        assertThat(strata("plan", project.toString())).as(err.toString()).isZero();
+        String plan = out.toString();
+        assertThat(plan).contains("vault: point-in-time and bridge tables", "pit_order (pit -> dds.pit_order)",
+                "b_user_category (bridge -> dds.b_user_category)", "DELETE FROM \"dds\".\"pit_order\"",
+                "INSERT INTO \"dds\".\"b_user_category\"");
+        assertThat(plan).contains("\"dds\".\"pit_order\" (");
+    }
 }

@@ -268,7 +268,7 @@ class ProjectLoaderTest {
                 sources:
                   orders:
                     kafka: { topic: orders, format: jsn }
-                """)).containsExactly("strata.yaml:4:37: sources.orders.kafka.format: 'jsn' is not one of json (did you mean 'json'?)");
+                """)).containsExactly("strata.yaml:4:37: sources.orders.kafka.format: 'jsn' is not one of json, debezium (did you mean 'json'?)");
     }
 
     @Test
@@ -301,7 +301,7 @@ class ProjectLoaderTest {
                 sources:
                   orders:
                     key: $.id
-                """)).containsExactly("strata.yaml:3:3: sources.orders: needs a kind: kafka or redis");
+                """)).containsExactly("strata.yaml:3:3: sources.orders: needs a kind: kafka, redis, jdbc or cdc");
     }
 
     @Test

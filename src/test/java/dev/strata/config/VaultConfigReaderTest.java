@@ -140,7 +140,7 @@ class VaultConfigReaderTest {
                 "strata.yaml:15:29: vault.hubs.h_item.from.orders.id: '$item.id' refers to an array item, but this mapping "
                         + "has no 'each:' (add each: $.path.to.array)",
                 "strata.yaml:19:30: vault.satellites.s_pair.attributes.load_dt: 'load_dt' is reserved (every vault table has "
-                        + "load_dt, record_source, hashdiff and *_hk columns; each: and where: are options; names starting with _ are Strata's); choose another name",
+                        + "load_dt, record_source, hashdiff and *_hk columns; each:, where: and deleted: are options; names starting with _ are Strata's); choose another name",
                 "strata.yaml:23:14: vault.satellites.s_pair.from.orders.b: cannot read JSON path '$.b[x]' at character 4 "
                         + "(use $.field, [index] or ['field name'])",
                 "strata.yaml:24:17: vault.satellites.s_pair.from.orders.note: '_kye' is not an expression: use a JSON path "
@@ -187,8 +187,181 @@ class VaultConfigReaderTest {
                 "strata.yaml:10:20: vault.links.l_one.hubs: a link joins at least two hubs",
                 "strata.yaml:11:27: vault.links.l_self.hubs[1]: 'h_a' is listed twice; to link a hub to itself, name the "
                         + "roles: hubs: {from_h_a: h_a, to_h_a: h_a}",
-                "strata.yaml:13:10: vault.satellites.dup: 'dup' is already declared; hubs, links and satellites share one "
+                "strata.yaml:13:10: vault.satellites.dup: 'dup' is already declared; hubs, links, satellites, pits and bridges share one "
                         + "schema, so names must differ");
+    }
+
+    @Test
+    void shouldReadMissingKeysPerVaultAndLetAHubOrLinkChooseItsOwn() {
+        VaultSection v = read("""
+                vault:
+                  missing_keys: skip
+                  hubs:
+                    h_a: { key: id, from: { orders: $.id } }
+                    h_b: { key: id, from: { orders: $.b }, missing_keys: unknown }
+                  links:
+                    l_ab: { hubs: [h_a, h_b], from: { orders: { h_a: $.id, h_b: $.b } } }
+                    l_ba: { hubs: [h_b, h_a], from: { orders: { h_a: $.id, h_b: $.b } }, missing_keys: unknown }
+                """);
+        assertThat(v.missingKeys()).isEqualTo(MissingKeys.SKIP);
+        assertThat(v.hubs().get("h_a").missingKeys()).isEqualTo(MissingKeys.SKIP);
+        assertThat(v.hubs().get("h_b").missingKeys()).isEqualTo(MissingKeys.UNKNOWN);
+        assertThat(v.links().get("l_ab").missingKeys()).isEqualTo(MissingKeys.SKIP);
+        assertThat(v.links().get("l_ba").missingKeys()).isEqualTo(MissingKeys.UNKNOWN);
+        assertThat(read("""
+                vault:
+                  hubs:
+                    h_a: { key: id, from: { orders: $.id } }
+                """).hubs().get("h_a").missingKeys()).isEqualTo(MissingKeys.UNKNOWN);
+    }
+
+    @Test
+    void shouldRejectAnUnknownPolicyAndAPolicyOnASatellite() {
+        assertThat(problems("""
+                vault:
+                  missing_keys: unknwn
+                  hubs:
+                    h_a: { key: id, from: { orders: $.id }, missing_keys: drop }
+                  satellites:
+                    s_a:
+                      parent: h_a
+                      attributes: { x: text }
+                      missing_keys: skip
+                      from: { orders: { id: $.id, x: $.x } }
+                """)).containsExactly(
+                "strata.yaml:6:17: vault.missing_keys: 'unknwn' is not one of unknown, skip (did you mean 'unknown'?)",
+                "strata.yaml:8:59: vault.hubs.h_a.missing_keys: 'drop' is not one of unknown, skip",
+                "strata.yaml:13:7: vault.satellites.s_a.missing_keys: a satellite never keeps rows for a missing parent key, "
+                        + "whatever the policy; missing_keys: belongs to the parent hub or link (or the vault)");
+    }
+
+    @Test
+    void shouldReadEffectivityAndMultiActiveSatellitesTransactionalLinksPitsAndBridges() {
+        VaultSection v = read("""
+                vault:
+                  ghost_records: true
+                  hubs:
+                    h_flight: { key: flight_id, from: { orders: $.id } }
+                    h_airport: { key: code, from: { orders: $.airport } }
+                    h_account: { key: no, from: { orders: $.from } }
+                  links:
+                    l_flight_airport:
+                      hubs: { flight: h_flight, airport: h_airport }
+                      from: { orders: { flight: $.id, airport: $.airport } }
+                    l_transfer:
+                      hubs: { payer: h_account, payee: h_account }
+                      payload: { amount: "numeric(12,2)", at: timestamptz }
+                      event_key: at
+                      from: { orders: { payer: $.from, payee: $.to, amount: $.amount, at: $.at } }
+                  satellites:
+                    s_flight_airport:
+                      parent: l_flight_airport
+                      effectivity: { driving_key: flight }
+                      from: { orders: { flight: $.id, airport: $.airport, deleted: { $.op: [d, r] } } }
+                    s_phones:
+                      parent: h_flight
+                      multi_active: { key: [kind] }
+                      attributes: { kind: text, number: text }
+                      from: { orders: { each: $.phones, flight_id: $.id, kind: $item.kind, number: $item.no } }
+                  pits:
+                    pit_flight: { hub: h_flight, satellites: [s_phones], keep: 30d }
+                  bridges:
+                    b_flight: { path: [h_flight, { link: l_flight_airport, to: airport }, h_airport] }
+                """);
+        assertThat(v.ghostRecords()).isTrue();
+        SatelliteConfig eff = v.satellites().get("s_flight_airport");
+        assertThat(eff.effectivity().orElseThrow().drivingRole()).isEqualTo("flight");
+        assertThat(eff.attributes()).isEmpty();
+        assertThat(eff.from().get(0).deleted()).singleElement().satisfies(f -> {
+            assertThat(f.expression().text()).isEqualTo("$.op");
+            assertThat(f.values()).containsExactly("d", "r");
+        });
+        assertThat(v.satellites().get("s_phones").multiActive().orElseThrow().key()).containsExactly("kind");
+        LinkConfig transfer = v.links().get("l_transfer");
+        assertThat(transfer.transactional()).isTrue();
+        assertThat(transfer.payload()).containsOnlyKeys("amount", "at");
+        assertThat(transfer.eventKey()).containsExactly("at");
+        assertThat(transfer.from().get(0).attributes()).containsOnlyKeys("amount", "at");
+        assertThat(v.pits().get("pit_flight").satellites()).containsExactly("s_phones");
+        assertThat(v.pits().get("pit_flight").keep()).contains(java.time.Duration.ofDays(30));
+        BridgeConfig b = v.bridges().get("b_flight");
+        assertThat(b.hubs()).containsExactly("h_flight", "h_airport");
+        assertThat(b.links()).containsExactly(new BridgeConfig.Step("l_flight_airport", "flight", "airport"));
+    }
+
+    @Test
+    void shouldReportEveryProblemOfEffectivityMultiActiveAndTransactionalDeclarations() {
+        List<String> found = problems("""
+                vault:
+                  hubs:
+                    h_a: { key: id, from: { orders: $.id } }
+                    h_b: { key: id, from: { orders: $.b } }
+                  links:
+                    l_ab:
+                      hubs: [h_a, h_b]
+                      payload: { amount: bigint }
+                      event_key: [amunt]
+                      from: { orders: { h_a: $.id, h_b: $.b, amount: $.amount } }
+                    l_ab2: { hubs: [h_a, h_b], from: { orders: { h_a: $.id, h_b: $.b } } }
+                  satellites:
+                    s_eff_hub: { parent: h_a, effectivity: { driving_key: h_a }, from: { orders: { id: $.id } } }
+                    s_eff_role:
+                      parent: l_ab2
+                      effectivity: { driving_key: h_aa }
+                      attributes: { x: text }
+                      from: { orders: { h_a: $.id, h_b: $.b } }
+                    s_deleted: { parent: h_a, attributes: { x: text }, from: { orders: { id: $.id, x: $.x, deleted: { $.op: d } } } }
+                    s_ma: { parent: h_a, multi_active: { key: [kinds] }, attributes: { kind: text }, from: { orders: { id: $.id, kind: $.k } } }
+                    s_ma_all: { parent: h_a, multi_active: { key: kind }, attributes: { kind: text }, from: { orders: { id: $.id, kind: $.k } } }
+                """);
+        assertThat(found).containsExactly(
+                "strata.yaml:13:19: vault.links.l_ab.event_key[0]: 'amunt' is not a payload column (did you mean 'amount'?)",
+                "strata.yaml:17:31: vault.satellites.s_eff_hub.effectivity: an effectivity satellite describes a link, but 'h_a' is a hub",
+                "strata.yaml:20:22: vault.satellites.s_eff_role.effectivity.driving_key: 'h_aa' is not a role of l_ab2 (did you mean 'h_a'?)",
+                "strata.yaml:21:7: vault.satellites.s_eff_role.attributes: an effectivity satellite has no attributes: it records when each relationship of l_ab2 starts and ends (declare attributes in another satellite)",
+                "strata.yaml:23:92: vault.satellites.s_deleted.from.orders.deleted: only the mappings of an effectivity satellite say which rows end a relationship",
+                "strata.yaml:24:48: vault.satellites.s_ma.multi_active.key[0]: 'kinds' is not an attribute of this satellite (did you mean 'kind'?)",
+                "strata.yaml:25:46: vault.satellites.s_ma_all.multi_active.key: the key may not be every attribute: leave at least one attribute that describes each row");
+    }
+
+    @Test
+    void shouldReportEveryProblemOfPitAndBridgeDeclarations() {
+        List<String> found = problems("""
+                vault:
+                  hubs:
+                    h_a: { key: id, from: { orders: $.id } }
+                    h_b: { key: id, from: { orders: $.b } }
+                    h_c: { key: id, from: { orders: $.c } }
+                  links:
+                    l_ab: { hubs: [h_a, h_b], from: { orders: { h_a: $.id, h_b: $.b } } }
+                    l_self: { hubs: { x: h_a, y: h_a }, from: { orders: { x: $.id, y: $.b } } }
+                  satellites:
+                    s_a: { parent: h_a, attributes: { v: text }, from: { orders: { id: $.id, v: $.v } } }
+                    s_b: { parent: h_b, attributes: { v: text }, from: { orders: { id: $.b, v: $.v } } }
+                  pits:
+                    pit_x: { hub: h_aa, satellites: [s_a] }
+                    pit_y: { hub: h_a, satellites: [s_b, s_aa, s_a, s_a], keep: 0s }
+                    pit_z: { hub: h_a, satellites: [] }
+                  bridges:
+                    b_even: { path: [h_a, l_ab] }
+                    b_gap: { path: [h_a, l_ab, h_c] }
+                    b_self: { path: [h_a, l_self, h_b] }
+                    b_twice: { path: [h_a, l_ab, h_a] }
+                    pit_x: { path: [h_a, l_ab, h_b] }
+                """);
+        assertThat(found).containsExactly(
+                "strata.yaml:17:14: vault.pits.pit_x.hub: 'h_aa' is not a declared hub (did you mean 'h_a'?)",
+                "strata.yaml:18:37: vault.pits.pit_y.satellites[0]: 's_b' describes h_b, not h_a; a point-in-time table covers satellites of its hub (did you mean 's_a'?)",
+                "strata.yaml:18:42: vault.pits.pit_y.satellites[1]: 's_aa' is not a declared satellite (did you mean 's_a'?)",
+                "strata.yaml:18:53: vault.pits.pit_y.satellites[3]: 's_a' is listed twice",
+                "strata.yaml:18:59: vault.pits.pit_y.keep: must be a positive duration, e.g. 30d",
+                "strata.yaml:19:24: vault.pits.pit_z.satellites: a point-in-time table needs at least one satellite",
+                "strata.yaml:21:15: vault.bridges.b_even.path: a path is hub, link, hub (and more links and hubs, alternating): it has an odd number of at least three entries, got 2",
+                "strata.yaml:22:26: vault.bridges.b_gap.path[1]: l_ab does not link h_c (its hubs: h_a, h_b)",
+                "strata.yaml:23:27: vault.bridges.b_self.path[1]: l_self refers to h_a through several roles (x, y); write { link: l_self, from: <role> }",
+                "strata.yaml:23:27: vault.bridges.b_self.path[1]: l_self does not link h_b (its hubs: h_a)",
+                "strata.yaml:24:34: vault.bridges.b_twice.path[2]: 'h_a' is on the path twice; its columns would be ambiguous (declare two bridges)",
+                "strata.yaml:25:12: vault.bridges.pit_x: 'pit_x' is already declared; hubs, links, satellites, pits and bridges share one schema, so names must differ");
     }
 
     @Test

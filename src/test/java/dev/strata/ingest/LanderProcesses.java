@@ -31,6 +31,8 @@ final class LanderProcesses implements AutoCloseable {
         final String name;
         final Process process;
         final AtomicInteger batches = new AtomicInteger();
+        /** Batches read from a source and about to be landed (a {@code jdbc} lander's debug line). */
+        final AtomicInteger read = new AtomicInteger();
         volatile boolean started;
 
         Lander(String name, Process process) {
@@ -53,29 +55,45 @@ final class LanderProcesses implements AutoCloseable {
         }
     }
 
+    private final Class<?> main;
+    private final List<String> jvmArgs;
+
     LanderProcesses(String jdbcUrl, Path yaml, String testName) throws IOException {
         this(jdbcUrl, dev.strata.testing.WarehouseUnderTest.postgres(), yaml, testName);
     }
 
     /** Children connecting to {@code jdbcUrl} as {@code under}'s user (the password in their environment, not on a command line). */
     LanderProcesses(String jdbcUrl, dev.strata.testing.WarehouseUnderTest under, Path yaml, String testName) throws IOException {
+        this(jdbcUrl, under, yaml, testName, LanderProcess.class, List.of());
+    }
+
+    /** Children running {@code main} (same arguments as {@link LanderProcess}) with extra JVM arguments. */
+    LanderProcesses(String jdbcUrl, Path yaml, String testName, Class<?> main, List<String> jvmArgs) throws IOException {
+        this(jdbcUrl, dev.strata.testing.WarehouseUnderTest.postgres(), yaml, testName, main, jvmArgs);
+    }
+
+    LanderProcesses(String jdbcUrl, dev.strata.testing.WarehouseUnderTest under, Path yaml, String testName,
+                    Class<?> main, List<String> jvmArgs) throws IOException {
         this.jdbcUrl = jdbcUrl;
         this.user = under.user();
         this.password = under.password().reveal();
         this.yaml = yaml;
         this.logDir = Path.of("target", "lander-logs", testName);
+        this.main = main;
+        this.jvmArgs = List.copyOf(jvmArgs);
         Files.createDirectories(logDir);
     }
 
     Lander start(String name, String workerId) throws IOException {
         Path log = logDir.resolve(name + ".log");
-        ProcessBuilder pb = new ProcessBuilder(List.of(
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                "-cp", System.getProperty("java.class.path"),
-                LanderProcess.class.getName(), jdbcUrl, yaml.toString(), workerId, user))
-                .redirectErrorStream(true);
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName(), jdbcUrl, yaml.toString(),
+                workerId, user));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("STRATA_TEST_WAREHOUSE_PASSWORD", password);
         Lander l = new Lander(name, pb.start());
         all.add(l);
@@ -87,6 +105,8 @@ final class LanderProcesses implements AutoCloseable {
                 while ((line = r.readLine()) != null) {
                     if (line.startsWith("landed ")) {
                         l.batches.incrementAndGet();
+                    } else if (line.contains("landing a batch of")) {
+                        l.read.incrementAndGet();
                     } else if (line.equals("started")) {
                         l.started = true;
                     }

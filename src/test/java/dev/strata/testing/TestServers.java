@@ -21,6 +21,7 @@ public final class TestServers {
     private static EmbeddedPostgres postgres;
     private static EmbeddedKafka kafka;
     private static dev.strata.embedded.EmbeddedMariaDb mariadb;
+    private static EmbeddedPostgres cdcSource;
 
     private TestServers() {
     }
@@ -32,6 +33,19 @@ public final class TestServers {
             Runtime.getRuntime().addShutdownHook(new Thread(pg::close, "test-postgres-stop"));
         }
         return postgres;
+    }
+
+    /**
+     * A second PostgreSQL server, the operational database that CDC tests capture from (the
+     * warehouse is {@link #postgres()}): a source server of its own, as users have one.
+     */
+    public static synchronized EmbeddedPostgres cdcSource() {
+        if (cdcSource == null) {
+            cdcSource = EmbeddedPostgres.start(Optional.empty());
+            EmbeddedPostgres pg = cdcSource;
+            Runtime.getRuntime().addShutdownHook(new Thread(pg::close, "test-cdc-source-stop"));
+        }
+        return cdcSource;
     }
 
     public static synchronized EmbeddedKafka kafka() {

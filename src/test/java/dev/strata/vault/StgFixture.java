@@ -34,6 +34,14 @@ final class StgFixture {
 
     /** Lands {@code rows} as one batch (one transaction), in order. */
     static void land(Warehouse w, String source, List<Row> rows) throws SQLException {
+        land(w, source, rows, null);
+    }
+
+    /**
+     * Lands {@code rows} as one batch with {@code _loaded_at} set to {@code loadedAt} (null: the
+     * commit time, as landers do), so that two warehouses can be given exactly the same rows.
+     */
+    static void land(Warehouse w, String source, List<Row> rows, OffsetDateTime loadedAt) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
@@ -44,7 +52,8 @@ final class StgFixture {
             w.locks().lockForTransaction(c, dev.strata.warehouse.LockKeys.stg(source));
             long first = w.sequences().reserve(c, StgTable.SCHEMA, StgTable.sequenceName(source), rows.size());
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (_seq, _key, _payload, _partition, "
-                    + "_offset, _event_time, _batch_id) VALUES (?, ?, " + d.toJson("?") + ", '0', ?, ?, 1)")) {
+                    + "_offset, _event_time, _batch_id" + (loadedAt == null ? "" : ", _loaded_at") + ") VALUES (?, ?, "
+                    + d.toJson("?") + ", '0', ?, ?, 1" + (loadedAt == null ? "" : ", ?") + ")")) {
                 long seq = first;
                 for (Row r : rows) {
                     ps.setLong(1, seq);
@@ -52,6 +61,9 @@ final class StgFixture {
                     ps.setString(3, r.payload());
                     ps.setLong(4, seq++);
                     ps.setObject(5, r.eventTime());
+                    if (loadedAt != null) {
+                        ps.setObject(6, loadedAt);
+                    }
                     ps.addBatch();
                 }
                 ps.executeBatch();

@@ -8,6 +8,7 @@ import dev.strata.config.EnvResolver;
 import dev.strata.config.ProjectConfig;
 import dev.strata.config.ProjectLoader;
 import dev.strata.testing.TestServers;
+import dev.strata.testing.WarehouseUnderTest;
 import dev.strata.warehouse.Warehouse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -43,17 +44,24 @@ class VaultConcurrencyIT {
     void shouldEndWithTheSameTablesAsOneLoaderWhenTwoLoadTheSameTargetsAtOnce() throws Exception {
         // one source and event times that grow with landing order: then the result does not depend on
         // how the rows are split into runs, and a single loader is a fair reference
-        String yaml = VaultModelBasedIT.YAML
+        String yaml = VaultModelBasedIT.YAML.formatted("unknown", "skip")
                 .replace("from: { events: $.k, extra: $.key }", "from: { events: $.k }")
                 .replace("        extra: { k: $.key, a: $.name, b: $.num }\n", "");
         ProjectConfig project = new ProjectLoader(EnvResolver.of(Map.of())).parse(Path.of("."), yaml, "strata.yaml");
         List<List<StgFixture.Row>> batches = batches(new SplittableRandom(42));
-        try (Warehouse shared = TestServers.newDatabase(); Warehouse reference = TestServers.newDatabase()) {
+        // the URL holds the server's password (test servers have one); the display URL is redacted
+        String sharedUrl = TestServers.newDatabaseUrl();
+        try (Warehouse shared = WarehouseUnderTest.postgres().connect(sharedUrl); Warehouse reference = TestServers.newDatabase()) {
             StgFixture.create(shared, "events");
             StgFixture.create(reference, "events");
             List<String> targets = VaultTarget.all(project.vault()).stream().map(VaultTarget::name).toList();
             AtomicBoolean landing = new AtomicBoolean(true);
             AtomicLong reported = new AtomicLong();
+            // an effectivity load counts the periods it opened and the stored ones it closed, so its
+            // count depends on how the rows were split into loads; its contents do not
+            java.util.Set<String> periods = new java.util.HashSet<>();
+            project.vault().satellites().values().stream().filter(s -> s.effectivity().isPresent())
+                    .forEach(s -> periods.add(s.name()));
             AtomicLong passes = new AtomicLong();
             ExecutorService pool = Executors.newFixedThreadPool(2);
             List<Future<Integer>> loaders = new ArrayList<>();
@@ -64,13 +72,16 @@ class VaultConcurrencyIT {
                 }
                 loaders.add(pool.submit(() -> {
                     int runs = 0;
-                    try (Warehouse own = Warehouse.connect(sharedUrl(shared), "postgres", dev.strata.config.Secret.empty(), 2)) {
+                    try (Warehouse own = WarehouseUnderTest.postgres().connect(sharedUrl)) {
                         VaultLoader loader = new VaultLoader(own, project.name(), project.vault());
                         boolean last = false;
                         while (!last) {
                             last = !landing.get(); // one full pass after landing has finished
                             for (String t : order) {
-                                reported.addAndGet(loader.load(t));
+                                long n = loader.load(t);
+                                if (!periods.contains(t)) {
+                                    reported.addAndGet(n);
+                                }
                                 runs++;
                             }
                             passes.incrementAndGet();
@@ -84,7 +95,12 @@ class VaultConcurrencyIT {
                 StgFixture.land(reference, "events", batch);
                 // let the loaders make a pass over the new rows while the next batch lands
                 long seen = passes.get();
-                Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> passes.get() > seen);
+                Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> passes.get() > seen || loaders.stream().anyMatch(Future::isDone));
+                for (Future<Integer> f : loaders) {
+                    if (f.isDone()) {
+                        f.get(); // a loader stopped early: its exception is the failure
+                    }
+                }
             }
             landing.set(false);
             int runs = 0;
@@ -95,7 +111,8 @@ class VaultConcurrencyIT {
             assertThat(runs).as("loads attempted by the two loaders").isGreaterThanOrEqualTo(batches.size() * targets.size());
 
             VaultLoader single = new VaultLoader(reference, project.name(), project.vault());
-            long expectedRows = single.loadAll().values().stream().mapToLong(Long::longValue).sum();
+            long expectedRows = single.loadAll().entrySet().stream().filter(e -> !periods.contains(e.getKey()))
+                    .mapToLong(Map.Entry::getValue).sum();
             assertThat(reported.get()).as("rows the two loaders reported inserting").isEqualTo(expectedRows);
             for (String t : targets) {
                 assertThat(dump(shared, t)).as("contents of " + t).isEqualTo(dump(reference, t));
@@ -104,10 +121,6 @@ class VaultConcurrencyIT {
         }
     }
 
-    private static String sharedUrl(Warehouse w) {
-        // the pool's URL is redacted for display only when it holds credentials; test URLs have none
-        return w.url();
-    }
 
     private static List<List<StgFixture.Row>> batches(SplittableRandom rnd) {
         String[] keys = {"alpha", "Beta", " beta ", "GAMMA", "k|1", ""};

@@ -5,6 +5,7 @@ import dev.strata.config.ColumnType;
 import dev.strata.config.HubConfig;
 import dev.strata.config.JsonPath;
 import dev.strata.config.LinkConfig;
+import dev.strata.config.MissingKeys;
 import dev.strata.config.SatelliteConfig;
 import dev.strata.config.VaultExpression;
 import dev.strata.config.VaultMapping;
@@ -31,8 +32,8 @@ final class VaultReferenceModel {
     }
 
     /** One row a mapping derives from an STG row (one per {@code each:} element). */
-    private record Derived(List<String> keyTexts, List<String> attrTexts, OffsetDateTime loadDt, int input, long seq,
-                           int item, String source) {
+    record Derived(List<String> keyTexts, List<String> attrTexts, OffsetDateTime loadDt, int input, long seq,
+                   int item, String source, boolean deleted) {
     }
 
     private final VaultSection vault;
@@ -55,6 +56,10 @@ final class VaultReferenceModel {
     }
 
     List<List<String>> rows(String table) {
+        SatelliteConfig s = vault.satellites().get(table);
+        if (s != null && s.effectivity().isPresent()) {
+            return effectivityRows(s);
+        }
         return tables.get(table);
     }
 
@@ -76,20 +81,89 @@ final class VaultReferenceModel {
             }
             marks.put(m.source(), upTo);
         }
+        if (vault.satellites().containsKey(target) && vault.satellites().get(target).effectivity().isPresent()) {
+            return loadEffectivity(vault.satellites().get(target), batch);
+        }
+        if (vault.satellites().containsKey(target) && vault.satellites().get(target).multiActive().isPresent()) {
+            return loadMultiActive(vault.satellites().get(target), batch);
+        }
         if (vault.satellites().containsKey(target)) {
             return loadSatellite(vault.satellites().get(target), batch);
         }
         return loadKeys(target, batch);
     }
 
+    /** Text ordered by code point, NULL after every value (the SQL's tie-break order). */
+    static final Comparator<String> TEXT_ORDER = Comparator.nullsLast(Comparator.naturalOrder());
+
+    private static Comparator<List<String>> texts() {
+        return (a, b) -> {
+            for (int i = 0; i < a.size(); i++) {
+                int c = TEXT_ORDER.compare(a.get(i), b.get(i));
+                if (c != 0) {
+                    return c;
+                }
+            }
+            return 0;
+        };
+    }
+
+    /** The key texts of each hub reference (a hub, or each role of a link), in order. */
+    private List<List<String>> groups(String table, List<String> keyTexts) {
+        List<Integer> sizes = new ArrayList<>();
+        if (vault.hubs().containsKey(table)) {
+            sizes.add(vault.hubs().get(table).keyColumns().size());
+        } else {
+            vault.links().get(table).roles().values().forEach(h -> sizes.add(vault.hubs().get(h).keyColumns().size()));
+        }
+        List<List<String>> out = new ArrayList<>();
+        int from = 0;
+        for (int n : sizes) {
+            out.add(keyTexts.subList(from, from + n));
+            from += n;
+        }
+        return out;
+    }
+
+    private static boolean missing(List<String> parts) {
+        return parts.stream().allMatch(p -> HashStandard.normalizeKeyPart(p) == null);
+    }
+
+    /** Rule 8 and the parent's policy: whether a row of {@code table}'s key (a hub or link) is left out. */
+    private boolean skipped(String table, List<String> keyTexts, boolean satellite) {
+        List<List<String>> groups = groups(table, keyTexts);
+        boolean skip = vault.hubs().containsKey(table) ? vault.hubs().get(table).missingKeys() == MissingKeys.SKIP
+                : vault.links().get(table).missingKeys() == MissingKeys.SKIP;
+        if (skip) {
+            return groups.stream().anyMatch(VaultReferenceModel::missing);
+        }
+        return satellite && missing(keyTexts);
+    }
+
     private long loadKeys(String target, List<Derived> batch) {
-        batch.sort(Comparator.comparing(Derived::loadDt).thenComparingInt(Derived::input).thenComparingLong(Derived::seq)
-                .thenComparingInt(Derived::item));
+        batch.removeIf(d -> skipped(target, d.keyTexts(), false));
+        boolean hub = vault.hubs().containsKey(target);
+        // the unknown member's key columns are NULL
+        List<Derived> stored = new ArrayList<>();
+        for (Derived d : batch) {
+            stored.add(hub && missing(d.keyTexts()) ? new Derived(java.util.Collections.nCopies(d.keyTexts().size(), null),
+                    d.attrTexts(), d.loadDt(), d.input(), d.seq(), d.item(), d.source(), d.deleted()) : d);
+        }
+        batch = stored;
+        batch.sort(Comparator.comparing(Derived::loadDt).thenComparingInt(Derived::input)
+                .thenComparing(d -> hub ? d.keyTexts() : d.attrTexts(), texts())
+                .thenComparingLong(Derived::seq).thenComparingInt(Derived::item));
         Map<UUID, Boolean> present = keys.computeIfAbsent(target, t -> new HashMap<>());
         long inserted = 0;
         LinkConfig link = vault.links().get(target);
         for (Derived d : batch) {
-            UUID hk = HashStandard.hashKey(d.keyTexts());
+            List<String> parts = new ArrayList<>(d.keyTexts());
+            if (link != null) {
+                // a non-historized link's event key is part of its hash key
+                List<String> payload = List.copyOf(link.payload().keySet());
+                link.eventKey().forEach(col -> parts.add(d.attrTexts().get(payload.indexOf(col))));
+            }
+            UUID hk = HashStandard.hashKey(parts);
             if (present.putIfAbsent(hk, true) != null) {
                 continue;
             }
@@ -99,28 +173,39 @@ final class VaultReferenceModel {
                 row.addAll(d.keyTexts());
             } else {
                 int from = 0;
-                for (String hub : link.roles().values()) {
-                    int n = vault.hubs().get(hub).keyColumns().size();
+                for (String roleHub : link.roles().values()) {
+                    int n = vault.hubs().get(roleHub).keyColumns().size();
                     row.add(HashStandard.hashKey(d.keyTexts().subList(from, from + n)).toString());
                     from += n;
                 }
             }
             row.add(d.loadDt().toInstant().toString());
             row.add(d.source());
+            if (link != null) {
+                row.addAll(d.attrTexts());
+            }
             tables.get(target).add(row);
             inserted++;
         }
         return inserted;
     }
 
+    /**
+     * Of several rows of a parent at one load_dt in one load, the one kept: the later source's,
+     * then the highest hashdiff (compared as its 32 hex digits), then the greatest stored values,
+     * then the last landed — so that the order rows landed in never decides.
+     */
+    static final Comparator<Derived> SAME_INSTANT = Comparator.comparingInt(Derived::input)
+            .thenComparing(d -> HashStandard.hashDiff(d.attrTexts()).toString())
+            .thenComparing(Derived::attrTexts, texts())
+            .thenComparingLong(Derived::seq).thenComparingInt(Derived::item);
+
     private long loadSatellite(SatelliteConfig s, List<Derived> batch) {
-        // of several rows of a parent at one load_dt in this run, the last landed counts
+        batch.removeIf(d -> skipped(s.parent(), d.keyTexts(), true));
         Map<UUID, TreeMap<OffsetDateTime, Derived>> runs = new HashMap<>();
         for (Derived d : batch) {
             UUID hk = HashStandard.hashKey(d.keyTexts());
-            runs.computeIfAbsent(hk, k -> new TreeMap<>()).merge(d.loadDt(), d, (a, b) ->
-                    Comparator.comparingInt(Derived::input).thenComparingLong(Derived::seq).thenComparingInt(Derived::item)
-                            .compare(a, b) >= 0 ? a : b);
+            runs.computeIfAbsent(hk, k -> new TreeMap<>()).merge(d.loadDt(), d, (a, b) -> SAME_INSTANT.compare(a, b) >= 0 ? a : b);
         }
         Map<UUID, TreeMap<OffsetDateTime, UUID>> stored = versions.computeIfAbsent(s.name(), n -> new HashMap<>());
         Map<UUID, OffsetDateTime> newestSeen = seen.computeIfAbsent(s.name(), n -> new HashMap<>());
@@ -160,6 +245,149 @@ final class VaultReferenceModel {
         return inserted;
     }
 
+    /** One period of an effectivity satellite; {@code end} null while open. */
+    private record Period(UUID link, OffsetDateTime start, OffsetDateTime end, String source) {
+    }
+
+    /** effectivity satellite → driving key → its periods by start */
+    private final Map<String, Map<UUID, TreeMap<OffsetDateTime, Period>>> periods = new HashMap<>();
+    long effChanges;
+
+    /** One event per driving key and instant: the later source's, a delete over a statement, the higher link key. */
+    private static final Comparator<Derived> SAME_EVENT_INSTANT = Comparator.comparingInt(Derived::input)
+            .thenComparing(Derived::deleted)
+            .thenComparing(d -> HashStandard.hashKey(d.keyTexts()).toString())
+            .thenComparingLong(Derived::seq).thenComparingInt(Derived::item);
+
+    private long loadEffectivity(SatelliteConfig s, List<Derived> batch) {
+        LinkConfig link = vault.links().get(s.parent());
+        String role = s.effectivity().orElseThrow().drivingRole();
+        int index = List.copyOf(link.roles().keySet()).indexOf(role);
+        Map<UUID, TreeMap<OffsetDateTime, Derived>> events = new HashMap<>();
+        for (Derived d : batch) {
+            List<List<String>> groups = groups(s.parent(), d.keyTexts());
+            if (missing(groups.get(index))) {
+                continue; // no driving key: whose relationship would it be?
+            }
+            boolean partnerMissing = false;
+            for (int g = 0; g < groups.size(); g++) {
+                partnerMissing |= g != index && missing(groups.get(g));
+            }
+            if (link.missingKeys() == MissingKeys.SKIP && partnerMissing && !d.deleted()) {
+                continue;
+            }
+            UUID dk = HashStandard.hashKey(groups.get(index));
+            events.computeIfAbsent(dk, k -> new TreeMap<>()).merge(d.loadDt(), d, (a, b) -> SAME_EVENT_INSTANT.compare(a, b) >= 0 ? a : b);
+        }
+        Map<UUID, TreeMap<OffsetDateTime, Period>> table = periods.computeIfAbsent(s.name(), n -> new HashMap<>());
+        Map<UUID, OffsetDateTime> newestSeen = seen.computeIfAbsent(s.name(), n -> new HashMap<>());
+        long written = 0;
+        for (Map.Entry<UUID, TreeMap<OffsetDateTime, Derived>> e : events.entrySet()) {
+            UUID dk = e.getKey();
+            TreeMap<OffsetDateTime, Period> history = table.computeIfAbsent(dk, k -> new TreeMap<>());
+            Period current = history.isEmpty() ? null : history.lastEntry().getValue();
+            OffsetDateTime seenBefore = newestSeen.get(dk);
+            UUID state = current != null && current.end() == null ? current.link() : null;
+            boolean openedHere = false;
+            for (Derived d : e.getValue().values()) {
+                OffsetDateTime t = d.loadDt();
+                boolean late = (seenBefore != null && !t.isAfter(seenBefore))
+                        || (current != null && !(t.isAfter(current.start()) && (current.end() == null || t.isAfter(current.end()))));
+                if (late) {
+                    this.late++;
+                    continue;
+                }
+                newestSeen.merge(dk, t, (a, b) -> a.isAfter(b) ? a : b);
+                UUID next = d.deleted() ? null : HashStandard.hashKey(d.keyTexts());
+                if (java.util.Objects.equals(next, state)) {
+                    collapsed++;
+                    continue;
+                }
+                effChanges++;
+                if (state != null) {
+                    Map.Entry<OffsetDateTime, Period> open = history.lastEntry();
+                    history.put(open.getKey(), new Period(open.getValue().link(), open.getValue().start(), t, open.getValue().source()));
+                    if (!openedHere) {
+                        written++; // a period stored before this load is closed
+                    }
+                }
+                if (next != null) {
+                    history.put(t, new Period(next, t, null, d.source()));
+                    written++;
+                    openedHere = true;
+                }
+                state = next;
+            }
+        }
+        return written;
+    }
+
+    long setVersions;
+
+    /**
+     * Multi-active: the rows of a parent at one load_dt are its set (one per trimmed child key, the
+     * greatest by {@link #SAME_INSTANT}); sets version like satellite rows, by their rule-9 hashdiff.
+     */
+    private long loadMultiActive(SatelliteConfig s, List<Derived> batch) {
+        List<String> names = List.copyOf(s.attributes().keySet());
+        List<Integer> keyIndexes = s.multiActive().orElseThrow().key().stream().map(names::indexOf).toList();
+        batch.removeIf(d -> skipped(s.parent(), d.keyTexts(), true)
+                || keyIndexes.stream().anyMatch(i -> d.attrTexts().get(i) == null));
+        // parent → load_dt → child key → row
+        Map<UUID, TreeMap<OffsetDateTime, Map<List<String>, Derived>>> sets = new HashMap<>();
+        for (Derived d : batch) {
+            List<String> childKey = keyIndexes.stream().map(i -> HashStandard.trim(d.attrTexts().get(i))).toList();
+            sets.computeIfAbsent(HashStandard.hashKey(d.keyTexts()), k -> new TreeMap<>())
+                    .computeIfAbsent(d.loadDt(), k -> new HashMap<>())
+                    .merge(childKey, d, (a, b) -> SAME_INSTANT.compare(a, b) >= 0 ? a : b);
+        }
+        Map<UUID, TreeMap<OffsetDateTime, UUID>> stored = versions.computeIfAbsent(s.name(), n -> new HashMap<>());
+        Map<UUID, OffsetDateTime> newestSeen = seen.computeIfAbsent(s.name(), n -> new HashMap<>());
+        long inserted = 0;
+        for (Map.Entry<UUID, TreeMap<OffsetDateTime, Map<List<String>, Derived>>> parent : sets.entrySet()) {
+            TreeMap<OffsetDateTime, UUID> history = stored.computeIfAbsent(parent.getKey(), k -> new TreeMap<>());
+            OffsetDateTime latestStored = history.isEmpty() ? null : history.lastKey();
+            OffsetDateTime seenBefore = newestSeen.get(parent.getKey());
+            UUID previous = history.isEmpty() ? null : history.lastEntry().getValue();
+            for (Map.Entry<OffsetDateTime, Map<List<String>, Derived>> set : parent.getValue().entrySet()) {
+                OffsetDateTime t = set.getKey();
+                if (latestStored != null && (!t.isAfter(latestStored) || (seenBefore != null && !t.isAfter(seenBefore)))) {
+                    late++;
+                    continue;
+                }
+                UUID hd = HashStandard.setHashDiff(set.getValue().values().stream().map(d -> HashStandard.hashDiff(d.attrTexts())).toList());
+                if (hd.equals(previous)) {
+                    collapsed++;
+                    newestSeen.merge(parent.getKey(), t, (a, b) -> a.isAfter(b) ? a : b);
+                    continue;
+                }
+                previous = hd;
+                setVersions++;
+                history.put(t, hd);
+                for (Derived d : set.getValue().values()) {
+                    List<String> row = new ArrayList<>();
+                    row.add(parent.getKey().toString());
+                    row.add(t.toInstant().toString());
+                    row.add(hd.toString());
+                    row.add(d.source());
+                    row.addAll(d.attrTexts());
+                    tables.get(s.name()).add(row);
+                    inserted++;
+                }
+            }
+        }
+        return inserted;
+    }
+
+    private List<List<String>> effectivityRows(SatelliteConfig s) {
+        List<List<String>> out = new ArrayList<>();
+        periods.getOrDefault(s.name(), Map.of()).forEach((dk, history) -> history.values().forEach(p -> out.add(List.of(
+                p.link().toString(), dk.toString(), p.start().toInstant().toString(),
+                p.end() == null ? VaultTables.END_OF_TIME.toString() : p.end().toInstant().toString(),
+                String.valueOf(p.end() == null), p.source()))));
+        return out;
+    }
+
     private List<Derived> derive(VaultMapping m, int input, StgRow r, String target) {
         List<JsonNode> items = new ArrayList<>();
         if (m.each().isPresent()) {
@@ -183,8 +411,15 @@ final class VaultReferenceModel {
             if (s != null) {
                 s.attributes().forEach((name, type) -> attrTexts.add(canonical(text(m.attributes().get(name), r, item), type)));
             }
+            LinkConfig nh = vault.links().get(target);
+            if (nh != null) {
+                nh.payload().forEach((name, type) -> attrTexts.add(canonical(text(m.attributes().get(name), r, item), type)));
+            }
             OffsetDateTime loadDt = r.eventTime() != null ? r.eventTime() : r.loadedAt();
-            out.add(new Derived(keyTexts, attrTexts, loadDt, input, r.seq(), m.each().isPresent() ? ord : 0, m.source()));
+            JsonNode it = item;
+            boolean deleted = !m.deleted().isEmpty() && m.deleted().stream()
+                    .allMatch(f -> { String v = text(f.expression(), r, it); return v != null && f.values().contains(v); });
+            out.add(new Derived(keyTexts, attrTexts, loadDt, input, r.seq(), m.each().isPresent() ? ord : 0, m.source(), deleted));
         }
         return out;
     }

@@ -38,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("reliability")
 class VaultRejectsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The food-delivery vault has ghost records (one row per hub and satellite that no load wrote). */
+    private static final String NOT_GHOST = "%s <> '" + HashStandard.GHOST_KEY + "'";
     private static final List<String> ORDER_TARGETS = List.of("h_order", "l_order_product", "l_order_user", "s_order_cost",
             "s_order_status");
 
@@ -76,7 +78,7 @@ class VaultRejectsIT {
                     goodIds.add(orders.get(i).get("object_id").asText());
                 }
             }
-            assertThat(strings(w, "SELECT order_id::text FROM dds.h_order")).containsExactlyInAnyOrderElementsOf(goodIds);
+            assertThat(strings(w, "SELECT order_id::text FROM dds.h_order WHERE " + NOT_GHOST.formatted("h_order_hk"))).containsExactlyInAnyOrderElementsOf(goodIds);
             assertThat(inserted.get("h_order")).isEqualTo(39);
             assertThat(inserted.get("l_order_user")).isEqualTo(39);
             assertThat(inserted.get("s_order_status")).isEqualTo(39);
@@ -126,7 +128,7 @@ class VaultRejectsIT {
                 assertThat(r.rows()).as(t).isEqualTo(t.equals("l_order_product") ? products(orders.get(20)) : 1);
             }
             goodIds.add(orders.get(20).get("object_id").asText());
-            assertThat(strings(w, "SELECT order_id::text FROM dds.h_order")).containsExactlyInAnyOrderElementsOf(goodIds);
+            assertThat(strings(w, "SELECT order_id::text FROM dds.h_order WHERE " + NOT_GHOST.formatted("h_order_hk"))).containsExactlyInAnyOrderElementsOf(goodIds);
             assertThat(rejects.list(Optional.empty(), false, 100)).singleElement()
                     .satisfies(r -> assertThat(r.describe()).isEqualTo("stg.orders row _seq 31: cost = $.payload.cost is 'twelve', which is not a numeric(19,5)"));
             assertThat(rejects.list(Optional.of("h_order"), true, 100)).singleElement()
@@ -162,7 +164,7 @@ class VaultRejectsIT {
                     .isEqualTo(new VaultLoader.Reload("s_order_cost", 0, 0, 1));
             assertThat(rejects.list(Optional.of("s_order_cost"), false, 10)).extracting(VaultRejects.Reject::column)
                     .containsExactly("cost", "payment");
-            assertThat(scalar(w, "SELECT count(*) FROM dds.s_order_cost")).isZero();
+            assertThat(scalar(w, "SELECT count(*) FROM dds.s_order_cost WHERE " + NOT_GHOST.formatted("h_order_hk"))).isZero();
         }
     }
 

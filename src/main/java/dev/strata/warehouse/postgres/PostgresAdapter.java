@@ -6,6 +6,7 @@ import dev.strata.warehouse.Catalog;
 import dev.strata.warehouse.Locks;
 import dev.strata.warehouse.Materializer;
 import dev.strata.warehouse.SqlDialect;
+import dev.strata.warehouse.SourceReads;
 import dev.strata.warehouse.SqlErrors;
 import dev.strata.warehouse.StgSequences;
 import dev.strata.warehouse.TaskQueue;
@@ -24,6 +25,7 @@ final class PostgresAdapter implements WarehouseAdapter {
     private final PostgresSettings settings = new PostgresSettings();
     private final PostgresErrors errors = new PostgresErrors();
     private final PostgresBackups backups = new PostgresBackups();
+    private final PostgresSourceReads sourceReads = new PostgresSourceReads(new PostgresBulkExport());
 
     @Override
     public String name() {
@@ -78,6 +80,11 @@ final class PostgresAdapter implements WarehouseAdapter {
     @Override
     public Backups backups() {
         return backups;
+    }
+
+    @Override
+    public SourceReads sourceReads() {
+        return sourceReads;
     }
 
     @Override

@@ -18,6 +18,13 @@ import java.util.UUID;
  */
 final class PostgresSql extends StandardSql {
 
+    /** BRIN: one summary per 128 pages instead of one entry per row; the runs of a date are contiguous. */
+    @Override
+    public String createLoadOrderIndex(String indexName, String schema, String table, String column) {
+        return "CREATE INDEX IF NOT EXISTS " + quote(indexName) + " ON " + qualified(schema, table) + " USING brin ("
+                + quote(column) + ")";
+    }
+
     @Override
     public String jsonType() {
         return "jsonb";
@@ -129,6 +136,17 @@ final class PostgresSql extends StandardSql {
     }
 
     @Override
+    public String md5Hex(String textExpr) {
+        return "md5(" + textExpr + ")";
+    }
+
+    @Override
+    public String orderedConcat(String textExpr) {
+        // string_agg takes its ORDER BY inside the call; PostgreSQL has no LISTAGG
+        return "string_agg(" + textExpr + ", '' ORDER BY " + codePointOrder(textExpr) + ")";
+    }
+
+    @Override
     public String hashKeyLiteral(UUID key) {
         return "CAST('" + key + "' AS uuid)";
     }
@@ -220,27 +238,46 @@ final class PostgresSql extends StandardSql {
     }
 
     /**
-     * One statement: the select as a CTE, the first insert as a data-modifying CTE whose
-     * {@code RETURNING} is counted, the second as an {@code ON CONFLICT DO UPDATE} CTE. The rows are
-     * computed once and written twice without a scratch table.
+     * One statement: the select as a CTE and each write as a data-modifying CTE (PostgreSQL runs
+     * each exactly once, all on the statement's snapshot); counted writes return a row per row
+     * written, which the final select adds up. The rows are computed once, without a scratch table.
      */
     @Override
-    public SqlScript insertIntoTwo(String select, InsertSpec first, InsertSpec second) {
-        StringBuilder set = new StringBuilder();
-        for (String c : second.updateColumns()) {
-            set.append(set.length() == 0 ? "" : ", ").append(quote(c)).append(" = excluded.").append(quote(c));
+    public SqlScript writeFromSelect(String select, List<Write> writes, java.util.Set<Integer> counted) {
+        StringBuilder sql = new StringBuilder("WITH o AS (\n").append(select).append("\n)");
+        List<String> sums = new ArrayList<>();
+        for (int i = 0; i < writes.size(); i++) {
+            String returning = counted.contains(i) ? "\n  RETURNING 1" : "";
+            sql.append(", w").append(i).append(" AS (\n");
+            Write w = writes.get(i);
+            if (w instanceof InsertSpec in) {
+                    sql.append("  INSERT INTO ").append(in.qualifiedTable()).append(" (").append(quotedList(in.columns())).append(")\n")
+                            .append("  SELECT ").append(String.join(", ", in.values())).append(" FROM o\n")
+                            .append("  WHERE ").append(in.where());
+                    if (!in.conflictColumns().isEmpty()) {
+                        StringBuilder set = new StringBuilder();
+                        for (String c : in.updateColumns()) {
+                            set.append(set.length() == 0 ? "" : ", ").append(quote(c)).append(" = excluded.").append(quote(c));
+                        }
+                        sql.append("\n  ON CONFLICT (").append(quotedList(in.conflictColumns())).append(") DO UPDATE SET ").append(set);
+                    }
+            } else if (w instanceof UpdateSpec up) {
+                    StringBuilder set = new StringBuilder();
+                    for (int c = 0; c < up.setColumns().size(); c++) {
+                        set.append(c == 0 ? "" : ", ").append(quote(up.setColumns().get(c))).append(" = ").append(up.setValues().get(c));
+                    }
+                    sql.append("  UPDATE ").append(up.qualifiedTable()).append(" t SET ").append(set).append("\n  FROM o WHERE (")
+                            .append(up.where()).append(')');
+                    for (int k = 0; k < up.keyColumns().size(); k++) {
+                        sql.append(" AND t.").append(quote(up.keyColumns().get(k))).append(" = ").append(up.keyValues().get(k));
+                    }
+            }
+            sql.append(returning).append("\n)");
+            if (counted.contains(i)) {
+                sums.add("(SELECT count(*) FROM w" + i + ")");
+            }
         }
-        return SqlScript.of("WITH o AS (\n" + select + "\n), ins AS (\n"
-                + "  INSERT INTO " + first.qualifiedTable() + " (" + quotedList(first.columns()) + ")\n"
-                + "  SELECT " + String.join(", ", first.values()) + " FROM o\n"
-                + "  WHERE " + first.where() + "\n"
-                + "  RETURNING 1\n"
-                + "), second AS (\n"
-                + "  INSERT INTO " + second.qualifiedTable() + " (" + quotedList(second.columns()) + ")\n"
-                + "  SELECT " + String.join(", ", second.values()) + " FROM o\n"
-                + "  WHERE " + second.where() + "\n"
-                + "  ON CONFLICT (" + quotedList(second.conflictColumns()) + ") DO UPDATE SET " + set + "\n"
-                + ")\n"
-                + "SELECT count(*) FROM ins");
+        sql.append("\nSELECT ").append(sums.isEmpty() ? "0" : String.join(" + ", sums));
+        return SqlScript.of(sql.toString());
     }
 }

@@ -44,15 +44,15 @@ class FintechProjectTest {
         assertThat(p.graph().upstreamOf("load_transactions")).contains("dump_transactions").doesNotContain("dump_currencies");
         assertThat(p.graph().upstreamOf("load_currencies")).contains("dump_currencies").doesNotContain("dump_transactions");
         assertThat(p.graph().upstreamOf("make_dwh")).contains("load_transactions", "load_currencies", "hub_transaction",
-                "sat_transaction_status", "sat_currency_rate");
+                "sat_transaction_status", "link_currency_rate");
         assertThat(p.graph().upstreamOf("global_metrics")).containsExactly("make_dwh");
         assertThat(p.graph().downstreamOf("global_metrics")).isEmpty();
         assertThat(p.scheduledNodes()).containsExactlyInAnyOrder("init", "dump_transactions", "dump_currencies",
                 "load_transactions", "load_currencies", "make_dwh", "global_metrics");
         // the vault loads after every landed batch, as Strata's default
         for (String target : List.of("hub_transaction", "hub_account", "hub_currency", "link_transaction_account_from",
-                "link_transaction_account_to", "link_transaction_currency", "link_currency_pair", "sat_transaction_status",
-                "sat_transaction", "sat_currency_rate")) {
+                "link_transaction_account_to", "link_transaction_currency", "link_currency_rate", "sat_transaction_status",
+                "sat_transaction")) {
             assertThat(p.schedule(target).isContinuous()).as(target).isTrue();
         }
     }
