@@ -160,8 +160,10 @@ public final class VaultLoader {
                         }
                     }
                     if (refusals.isEmpty()) {
-                        for (String ghost : tables.ghostRecords()) {
-                            s.execute(ghost);
+                        try (Statement s = c.createStatement()) {
+                            for (String ghost : tables.ghostRecords()) {
+                                s.execute(ghost);
+                            }
                         }
                     }
                 }

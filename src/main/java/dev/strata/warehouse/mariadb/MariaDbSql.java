@@ -392,4 +392,22 @@ final class MariaDbSql extends StandardSql {
         statements.add("DROP TEMPORARY TABLE " + scratch);
         return new SqlScript(statements, 0, 1);
     }
+
+    /** MD5() gives the 32 lowercase hex digits, as PostgreSQL's md5(). */
+    @Override
+    public String md5Hex(String textExpr) {
+        return "MD5(" + textExpr + ")";
+    }
+
+    /** utf8mb4's binary collation orders by the UTF-8 bytes, which is code point order. */
+    @Override
+    public String codePointOrder(String textExpr) {
+        return "CAST(" + textExpr + " AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_nopad_bin";
+    }
+
+    /** GROUP_CONCAT (up to group_concat_max_len, 1 MiB by default: enough for a set of row hashes). */
+    @Override
+    public String orderedConcat(String textExpr) {
+        return "GROUP_CONCAT(" + textExpr + " ORDER BY " + codePointOrder(textExpr) + " SEPARATOR '')";
+    }
 }
