@@ -198,6 +198,7 @@ public final class Backfill {
         deployed = ObjectDeployer.deploy(warehouse, pipeline.name(), pipeline.objects());
         TaskRunStore store = new TaskRunStore(warehouse, pipeline.name(), clock);
         store.syncEdges(pipeline.graph().edges());
+        store.registerCoverage(pipeline.coverageNodes());
         List<TaskRunStore.NewRun> runs = new ArrayList<>();
         for (String n : nodes) {
             NodeSchedule s = pipeline.schedule(n);
