@@ -36,6 +36,9 @@ public final class EmbeddedServices implements AutoCloseable {
     public record WarehouseLogin(String jdbcUrl, String user, Secret password) {
     }
 
+    /** The embedded Redis server's directory (config, password, pid file) under a data directory. */
+    public static final String REDIS_DIR = "redis";
+
     private EmbeddedServices(EmbeddedPostgres postgres, EmbeddedMariaDb mariadb, EmbeddedKafka kafka, EmbeddedRedis redis) {
         this.postgres = postgres;
         this.mariadb = mariadb;
@@ -88,7 +91,7 @@ public final class EmbeddedServices implements AutoCloseable {
                 ? CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(dataDir.map(d -> d.resolve("kafka"))))
                 : CompletableFuture.completedFuture(null);
         CompletableFuture<EmbeddedRedis> r = redis
-                ? CompletableFuture.supplyAsync(() -> EmbeddedRedis.start(dataDir.map(d -> d.resolve("redis"))))
+                ? CompletableFuture.supplyAsync(() -> EmbeddedRedis.start(dataDir.map(d -> d.resolve(REDIS_DIR))))
                 : CompletableFuture.completedFuture(null);
         try {
             CompletableFuture.allOf(pg, mdb, k, r).join();

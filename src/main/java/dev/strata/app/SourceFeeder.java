@@ -22,6 +22,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import dev.strata.embedded.ServerPassword;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -59,7 +60,18 @@ public abstract class SourceFeeder implements AutoCloseable {
         if (url == null) {
             throw notRunning(project, source, "Redis server", dataDir);
         }
-        return new Redis(r, url);
+        return new Redis(r, url, r.isEmbedded() ? embeddedRedisPassword(dataDir) : r.password());
+    }
+
+    /** The embedded Redis has {@code requirepass}: its password is in the server's directory under the data dir. */
+    private static Secret embeddedRedisPassword(Path dataDir) {
+        Path dir = dataDir.resolve(EmbeddedServices.REDIS_DIR);
+        try {
+            return ServerPassword.read(dir).orElse(Secret.empty());
+        } catch (java.io.IOException e) {
+            throw new StrataException(ErrorCode.SOURCE_UNAVAILABLE, "cannot read the embedded Redis server's password in "
+                    + dir + ": " + e.getMessage(), e);
+        }
     }
 
     private static RunningServers running(ProjectConfig project, SourceConfig source, Path dataDir) {
@@ -145,7 +157,7 @@ public abstract class SourceFeeder implements AutoCloseable {
         private final Jedis jedis;
         private final String url;
 
-        Redis(RedisSourceSpec spec, String url) {
+        Redis(RedisSourceSpec spec, String url, Secret password) {
             this.url = url;
             URI uri = URI.create(url);
             DefaultJedisClientConfig.Builder cfg = DefaultJedisClientConfig.builder()
@@ -153,7 +165,6 @@ public abstract class SourceFeeder implements AutoCloseable {
                     .connectionTimeoutMillis(5_000)
                     .socketTimeoutMillis(10_000)
                     .protocol(redis.clients.jedis.RedisProtocol.RESP2);
-            Secret password = spec.isEmbedded() ? Secret.empty() : spec.password();
             if (!password.isEmpty()) {
                 cfg.password(password.reveal());
             }
