@@ -13,17 +13,12 @@ import dev.strata.embedded.Durability;
 import dev.strata.embedded.EmbeddedKafka;
 import dev.strata.embedded.EmbeddedRedis;
 import dev.strata.examples.DemoOptions;
-import dev.strata.examples.DemoPipeline;
 import dev.strata.examples.DemoStage;
 import dev.strata.examples.Example;
 import dev.strata.examples.ExampleProjects;
 import dev.strata.examples.Scenario;
-import dev.strata.ingest.Landing;
 import dev.strata.runtime.Environment;
-import dev.strata.schedule.Backfill;
-import dev.strata.schedule.ContinuousVault;
 import dev.strata.schedule.Pipeline;
-import dev.strata.schedule.TaskState;
 import dev.strata.vault.VaultLoader;
 import dev.strata.warehouse.Warehouse;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -32,26 +27,14 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * {@code strata demo <example>}: runs any registered {@link Example} end to end on embedded servers
@@ -115,7 +98,7 @@ public final class DemoRunner {
                 Duration.ofSeconds(30), options.console());
         try (PipelineRuntime runtime = PipelineRuntime.start(stage.project, runtimeOptions, services)) {
             ready(stage, detail, services, runtime.consoleUrl(), scenario, projectDir);
-            return scenario.run(stage, new Running(stage, runtime.env(), runtime.pipeline(), runtime.vaultLoader(),
+            return scenario.run(stage, new RunningDemoPipeline(stage, runtime.env(), runtime.pipeline(), runtime.vaultLoader(),
                     runtime.consoleUrl()));
         }
     }
@@ -133,7 +116,7 @@ public final class DemoRunner {
             try (ConsoleServer console = options.console() ? ConsoleServer.start(env, ConsoleHooks.forPipeline(pipeline)) : null) {
                 Optional<String> url = Optional.ofNullable(console).map(ConsoleServer::url);
                 ready(stage, detail, services, url, scenario, projectDir);
-                boolean ok = scenario.run(stage, new Running(stage, env, pipeline, vaultLoader, url));
+                boolean ok = scenario.run(stage, new RunningDemoPipeline(stage, env, pipeline, vaultLoader, url));
                 if (ok && url.isPresent() && options.duration().isPresent()) {
                     out.println(lingering(options.duration().get(), url.get()));
                     out.flush();
@@ -267,227 +250,6 @@ public final class DemoRunner {
         @Override
         public EmbeddedRedis redis() {
             return services.redis().orElseThrow(() -> new IllegalStateException("no embedded Redis: add it to the example's needs"));
-        }
-    }
-
-    /** The running pipeline a scenario drives; see {@link DemoPipeline}. */
-    private final class Running implements DemoPipeline {
-        private final Stage stage;
-        private final Environment env;
-        private final Pipeline pipeline;
-        private final VaultLoader vaultLoader;
-        private final Optional<String> consoleUrl;
-        private int lastShown = -1;
-
-        Running(Stage stage, Environment env, Pipeline pipeline, VaultLoader vaultLoader, Optional<String> consoleUrl) {
-            this.stage = stage;
-            this.env = env;
-            this.pipeline = pipeline;
-            this.vaultLoader = vaultLoader;
-            this.consoleUrl = consoleUrl;
-        }
-
-        @Override
-        public Warehouse warehouse() {
-            return env.warehouse();
-        }
-
-        @Override
-        public Pipeline pipeline() {
-            return pipeline;
-        }
-
-        @Override
-        public Optional<String> consoleUrl() {
-            return consoleUrl;
-        }
-
-        /** Each Kafka source's topic, in the project's order. */
-        private Map<String, String> kafkaTopics() {
-            Map<String, String> topics = new LinkedHashMap<>();
-            stage.project.sources().forEach((name, s) -> {
-                if (s.spec() instanceof KafkaSourceSpec k) {
-                    topics.put(name, k.topic());
-                }
-            });
-            return topics;
-        }
-
-        @Override
-        public long backlog() throws Exception {
-            return behind(topicEnds());
-        }
-
-        /** Every Kafka topic's end now: what "caught up" means until more is fed. */
-        private Map<String, Long> topicEnds() throws Exception {
-            Map<String, Long> ends = new HashMap<>();
-            for (String topic : kafkaTopics().values()) {
-                if (!ends.containsKey(topic)) {
-                    ends.put(topic, topicEnd(topic));
-                }
-            }
-            return ends;
-        }
-
-        private long behind(Map<String, Long> ends) throws SQLException {
-            Map<String, Long> positions = positions();
-            long behind = 0;
-            for (Map.Entry<String, String> e : kafkaTopics().entrySet()) {
-                behind += Math.max(0, ends.get(e.getValue()) - positions.getOrDefault(e.getKey(), 0L));
-            }
-            return behind;
-        }
-
-        @Override
-        public long topicEnd(String topic) throws Exception {
-            EmbeddedKafka kafka = stage.kafka();
-            try (Admin admin = kafka.admin()) {
-                int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
-                        .get(topic).partitions().size();
-                Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-                for (int p = 0; p < partitions; p++) {
-                    request.put(new TopicPartition(topic, p), OffsetSpec.latest());
-                }
-                return admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).values().stream()
-                        .mapToLong(r -> r.offset()).sum();
-            }
-        }
-
-        private Map<String, Long> positions() throws SQLException {
-            Map<String, Long> positions = new HashMap<>();
-            try (Connection c = warehouse().connection();
-                 PreparedStatement ps = c.prepareStatement("SELECT source, sum(position) FROM strata.source_positions "
-                         + "WHERE pipeline = ? GROUP BY source")) {
-                ps.setString(1, env.pipeline());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        positions.put(rs.getString(1), rs.getLong(2));
-                    }
-                }
-            }
-            return positions;
-        }
-
-        @Override
-        public Instant catchUp(Duration timeout) throws Exception {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            Map<String, Long> ends = topicEnds();
-            while (behind(ends) > 0) {
-                if (System.nanoTime() > deadline) {
-                    throw new StrataException(ErrorCode.VERIFICATION_FAILED, "landing did not reach the end of "
-                            + String.join(", ", new java.util.LinkedHashSet<>(kafkaTopics().values())) + " within "
-                            + timeout.toMinutes() + " minutes");
-                }
-                Thread.sleep(200);
-            }
-            vaultLoader.loadAll();
-            return Instant.now();
-        }
-
-        @Override
-        public void awaitBuiltAfter(Instant after, List<String> marts, Duration timeout) throws Exception {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            for (String mart : marts) {
-                while (true) {
-                    try (Connection c = warehouse().connection();
-                         PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM strata.task_runs WHERE pipeline = ? "
-                                 + "AND node = ? AND state = 'success' AND started_at > ?")) {
-                        ps.setString(1, env.pipeline());
-                        ps.setString(2, mart);
-                        ps.setTimestamp(3, Timestamp.from(after));
-                        try (ResultSet rs = ps.executeQuery()) {
-                            rs.next();
-                            if (rs.getLong(1) > 0) {
-                                break;
-                            }
-                        }
-                    }
-                    if (System.nanoTime() > deadline) {
-                        throw new StrataException(ErrorCode.VERIFICATION_FAILED, "mart " + mart + " was not rebuilt within "
-                                + timeout.toMinutes() + " minutes after the pipeline caught up; see `strata status`");
-                    }
-                    Thread.sleep(250);
-                }
-            }
-        }
-
-        @Override
-        public Landed landAll(Duration timeout) throws Exception {
-            long landingStart = System.nanoTime();
-            // as `strata run` does: the vault loads what each landed batch brought (vault targets are continuous)
-            ContinuousVault vault = new ContinuousVault(pipeline, vaultLoader, warehouse(), env.clock());
-            try (Landing landing = Landing.start(env, batch -> vault.landed(batch.source()))) {
-                awaitLanded(timeout, landingStart);
-            }
-            Duration landed = Duration.ofNanos(System.nanoTime() - landingStart);
-            long vaultStart = System.nanoTime();
-            vault.close();             // the loads already queued finish
-            vaultLoader.loadAll();     // and one more pass picks up the last batches
-            return new Landed(landed, Duration.ofNanos(System.nanoTime() - vaultStart));
-        }
-
-        /** Waits until each Kafka source's positions add up to its topic's end (skipped records count: they were read). */
-        private void awaitLanded(Duration timeout, long since) throws Exception {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            long lastReport = System.nanoTime();
-            Map<String, String> topics = kafkaTopics();
-            Map<String, Long> ends = topicEnds();
-            long total = topics.values().stream().mapToLong(ends::get).sum();
-            while (true) {
-                long behind = behind(ends);
-                if (behind <= 0) {
-                    return;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new StrataException(ErrorCode.VERIFICATION_FAILED, "landing did not finish within "
-                            + timeout.toMinutes() + " minutes: positions " + positions() + ", " + behind + " records to read");
-                }
-                if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(5)) {
-                    lastReport = System.nanoTime();
-                    out.printf("  %s read %,d of %,d records (%.0f s)%n", List.copyOf(topics.keySet()), total - behind, total,
-                            (System.nanoTime() - since) / 1e9);
-                    out.flush();
-                }
-                if (stage.stop.await(200, TimeUnit.MILLISECONDS)) {
-                    throw new StrataException(ErrorCode.VERIFICATION_FAILED, "stopped while landing: nothing was verified");
-                }
-            }
-        }
-
-        @Override
-        public Backfill.Result backfill(Instant from, Instant to) throws Exception {
-            Backfill backfill = new Backfill(pipeline, warehouse(), env.workerId(), env.clock());
-            Backfill.Result result = backfill.run(Backfill.Options.of(from, to).withParallel(options.workers()),
-                    (finished, total, counts) -> {
-                        if (stage.stop.getCount() == 0) {
-                            throw new StrataException(ErrorCode.VERIFICATION_FAILED, "stopped during the backfill: nothing was verified");
-                        }
-                        progress(finished, total, counts);
-                    });
-            if (options.terminal()) {
-                out.println();
-            }
-            return result;
-        }
-
-        /** The backfill's bar: redrawn in place on a terminal, a line each quarter into a file. */
-        private void progress(int finished, int total, Map<TaskState, Integer> counts) {
-            int width = 40;
-            int filled = total == 0 ? width : finished * width / total;
-            String bar = String.format("  [%s%s] %d/%d task runs, %d running, %d failed", "#".repeat(filled),
-                    ".".repeat(width - filled), finished, total, counts.getOrDefault(TaskState.RUNNING, 0),
-                    counts.getOrDefault(TaskState.FAILED, 0));
-            if (options.terminal()) {
-                out.print("\r" + bar);
-                out.flush();
-            } else {
-                int quarter = total == 0 ? 4 : finished * 4 / total;
-                if (quarter != lastShown) {
-                    lastShown = quarter;
-                    out.println(bar);
-                    out.flush();
-                }
-            }
         }
     }
 }

@@ -1,7 +1,5 @@
 package dev.strata.examples.fooddelivery;
 
-import dev.strata.ErrorCode;
-import dev.strata.StrataException;
 import dev.strata.config.KafkaSourceSpec;
 import dev.strata.embedded.EmbeddedKafka;
 import dev.strata.examples.DemoOptions;
