@@ -103,8 +103,23 @@
       el('tbody', null, rows)));
   }
 
+  /** The run log: one row per pipeline run (strata.pipeline_runs), newest first; an error's first line as text, all of it on hover. */
+  function renderPipelineRuns(list) {
+    const table = document.getElementById('pipeline-runs');
+    document.getElementById('pipeline-runs-empty').hidden = list.length > 0;
+    if (list.length === 0) { replace(table); return; }
+    replace(table, el('thead', null, el('tr', null, ['logical date', 'trigger', 'status', 'started', 'finished', 'tasks',
+      'failed task', 'error'].map(h => el('th', null, h)))),
+    el('tbody', null, list.map(r => el('tr', { dataset: { runId: r.run_id, status: r.status }, title: r.run_id },
+      el('td', null, fmt.time(r.logical_date)), el('td', { className: 'run-trigger' }, r.trigger_type), el('td', { className: 'run-status' }, badge(r.status)),
+      el('td', null, fmt.time(r.started_at)), el('td', null, fmt.time(r.finished_at)), el('td', null, fmt.num(r.task_count)),
+      el('td', { className: 'run-failed-task' }, r.failed_task || '–'),
+      el('td', { className: 'run-message', title: r.error_message || '' }, r.error_message ? r.error_message.split('\n')[0] : '–')))));
+  }
+
   const poller = poll(async () => {
     render(await api('/api/runs?intervals=' + encodeURIComponent(select.value)));
+    renderPipelineRuns((await api('/api/pipeline-runs?limit=20')).pipeline_runs);
   }, 3000);
   select.addEventListener('change', () => poller.now());
 })();

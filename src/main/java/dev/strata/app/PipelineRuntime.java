@@ -156,20 +156,10 @@ public final class PipelineRuntime implements AutoCloseable {
         scheduler.start();
         landing = Landing.start(env, batch -> vault.landed(batch.source()));
         if (options.console()) {
-            Scheduler s = scheduler;
             console = ConsoleServer.start(env, ConsoleHooks.forPipeline(pipeline)
                     .withReplayer(new LandingReplayer(new DeadLetters(pipeline.project(), warehouse, env.workerId()),
                             vault::landed, pipeline.project().sources().keySet()))
-                    .withRerunner((node, start, end) -> {
-                        try {
-                            if (!s.rerun(node, start)) {
-                                throw new IllegalArgumentException("no run of " + node + " starts at " + start);
-                            }
-                        } catch (SQLException e) {
-                            throw new dev.strata.StrataException(dev.strata.ErrorCode.WAREHOUSE_UNAVAILABLE,
-                                    "cannot queue the re-run: " + e.getMessage(), e);
-                        }
-                    }));
+                    .withRerunner(new SchedulerRerunner(scheduler)));
         }
     }
 

@@ -59,12 +59,46 @@ final class PlanCommand implements Callable<Integer> {
         if (config.vault().declared()) {
             printVault(config, out);
         }
+        printObjects(out, checked);
         printMarts(out, checked);
+        printBackupNode(out, checked);
         printTests(out, checked);
         out.flush();
         spec.commandLine().getOut().print(plan);
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** The scheduled backup node, when strata.yaml has one (backup: { scheduled: true }). */
+    private void printBackupNode(PrintWriter out, Pipeline pipeline) {
+        pipeline.project().operations().backup().filter(b -> b.scheduled()).ifPresent(b -> {
+            String node = dev.strata.config.OperationsSection.BackupConfig.NODE;
+            if (select != null && !pipeline.graph().select(select).contains(node)) {
+                return;
+            }
+            List<String> upstream = pipeline.graph().upstreamOf(node);
+            out.println();
+            out.println("  " + node + " (backup -> " + pipeline.project().directory().resolve(b.to()) + ")");
+            out.println("    layers:    " + (b.layers().isEmpty() ? "every layer of the project, and strata" : String.join(", ", b.layers())));
+            out.println("    retention: " + b.retention().map(dev.strata.config.Durations::format).orElse("keep all"));
+            out.println("    schedule:  " + describe(pipeline.schedule(node)));
+            out.println("    upstream:  " + (upstream.isEmpty() ? "-" : String.join(", ", upstream)));
+        });
+    }
+
+    /** The SQL objects deployed before the tasks run (each only when its file's checksum differs from the deployed one). */
+    private void printObjects(PrintWriter out, Pipeline pipeline) {
+        pipeline.objects().warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
+        if (pipeline.objects().isEmpty()) {
+            return;
+        }
+        out.println();
+        out.println("objects (deployed in this order before tasks run, when the file's checksum differs from the deployed one):");
+        for (dev.strata.objects.WarehouseObject o : pipeline.objects().objects()) {
+            out.println();
+            out.println("  " + o.name() + " (" + o.file() + ", sha256 " + o.checksum().substring(0, 12) + ")");
+            o.text().strip().lines().forEach(l -> out.println("    " + l));
+        }
     }
 
     /** Every data test with the SQL it runs (for a scheduled node: for the interval shown above). */

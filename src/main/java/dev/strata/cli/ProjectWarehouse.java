@@ -26,10 +26,6 @@ final class ProjectWarehouse implements AutoCloseable {
         this.warehouse = warehouse;
     }
 
-    static ProjectWarehouse open(ProjectConfig project, int minPoolSize) {
-        return open(project, Optional.empty(), minPoolSize);
-    }
-
     static ProjectWarehouse open(ProjectConfig project, Optional<Path> dataDir, int minPoolSize) {
         WarehouseConfig cfg = project.warehouse();
         int pool = Math.max(cfg.poolSize(), minPoolSize);

@@ -33,6 +33,8 @@ final class StatusCommand implements Callable<Integer> {
     DataDirOption dataDir;
     @Option(names = "--failures", defaultValue = "10", description = "How many recent failures to list (default 10).")
     int failures;
+    @Option(names = "--runs", defaultValue = "10", description = "How many recent pipeline runs to list (default 10).")
+    int runs;
     @Spec
     CommandSpec spec;
 
@@ -111,6 +113,17 @@ final class StatusCommand implements Callable<Integer> {
                             : TIME.format(t.intervalStart())) + ": "
                             + (t.status().equals("error") ? "could not run: " + firstLine(t.message())
                             : t.failures() + (t.failures() == 1 ? " offending row" : " offending rows")));
+                }
+            }
+            log.settle();
+            List<dev.strata.schedule.PipelineRun> pipelineRuns = log.pipelineRuns(runs);
+            if (!pipelineRuns.isEmpty()) {
+                out.println();
+                out.println("pipeline runs (latest first):");
+                for (dev.strata.schedule.PipelineRun r : pipelineRuns) {
+                    out.printf("  %-9s %-16s %-7s  started %s  %s%s%n", r.trigger(), TIME.format(r.logicalDate()), r.status(),
+                            TIME.format(r.startedAt()), r.finishedAt().map(f -> "finished " + TIME.format(f)).orElse("running"),
+                            r.failedTask().map(t -> "  failed: " + t + ": " + firstLine(r.errorMessage().orElse(""))).orElse(""));
                 }
             }
             List<RunLog.Run> failed = log.runs(List.of(TaskState.FAILED, TaskState.UP_FOR_RETRY), failures);

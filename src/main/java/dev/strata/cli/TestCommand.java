@@ -35,6 +35,8 @@ import picocli.CommandLine.Spec;
 final class TestCommand implements Callable<Integer> {
     @Mixin
     ProjectDir project;
+    @Mixin
+    DataDirOption dataDir;
     @Option(names = "--select", description = "Only the tests of these nodes (name, name+, +name; comma-separated), "
             + "or single tests as node.test.")
     String select;
@@ -57,7 +59,7 @@ final class TestCommand implements Callable<Integer> {
         }
         Clock clock = Clock.systemUTC();
         List<TestResult> results = new ArrayList<>();
-        try (ProjectWarehouse pw = ProjectWarehouse.open(config, 1)) {
+        try (ProjectWarehouse pw = ProjectWarehouse.open(config, dataDir.get(), 1)) {
             out.println("project " + config.name() + " (" + pw.warehouse().url() + "): " + tests.size() + " test"
                     + (tests.size() == 1 ? "" : "s"));
             TestSession session = new TestSession(pw.warehouse(), config.name(), clock);

@@ -19,6 +19,8 @@ import picocli.CommandLine.Spec;
 final class ValidateCommand implements Callable<Integer> {
     @Mixin
     ProjectDir project;
+    @Mixin
+    DataDirOption dataDir;
     @Option(names = "--warehouse", description = "Also check every mart's SQL against the project's warehouse "
             + "(unknown tables and columns), in a transaction that is rolled back.")
     boolean warehouse;
@@ -32,7 +34,7 @@ final class ValidateCommand implements Callable<Integer> {
         Pipeline pipeline = Pipeline.load(config, Warehouses.forConfig(config.warehouse()));
         SqlCheck.Report report;
         if (warehouse) {
-            try (ProjectWarehouse w = ProjectWarehouse.open(config, 1);
+            try (ProjectWarehouse w = ProjectWarehouse.open(config, dataDir.get(), 1);
                  java.sql.Connection c = w.warehouse().connection()) {
                 report = SqlCheck.withWarehouse(pipeline.marts(), pipeline.adapter(), c, pipeline.graph().topologicalOrder());
             }

@@ -35,6 +35,8 @@ final class VaultRejectsCommand extends CommandGroup {
     static final class ListRejects implements Callable<Integer> {
         @Mixin
         ProjectDir project;
+        @Mixin
+        DataDirOption dataDir;
         @Option(names = "--target", paramLabel = "name", description = "Only this hub, link or satellite.")
         String target;
         @Option(names = "--all", description = "Include rows already reloaded.")
@@ -48,7 +50,7 @@ final class VaultRejectsCommand extends CommandGroup {
         public Integer call() {
             ProjectConfig config = project.load();
             PrintWriter out = spec.commandLine().getOut();
-            try (ProjectWarehouse pw = ProjectWarehouse.open(config, 2)) {
+            try (ProjectWarehouse pw = ProjectWarehouse.open(config, dataDir.get(), 2)) {
                 List<VaultRejects.Reject> list = new VaultRejects(pw.warehouse(), config.name())
                         .list(Optional.ofNullable(target), all, limit);
                 if (list.isEmpty()) {
@@ -78,6 +80,8 @@ final class VaultRejectsCommand extends CommandGroup {
         @Parameters(index = "1", arity = "0..1", paramLabel = "dir", defaultValue = ".",
                 description = "The project folder holding strata.yaml (default: the current directory).")
         Path dir;
+        @Mixin
+        DataDirOption dataDir;
         @Spec
         CommandSpec spec;
 
@@ -85,7 +89,7 @@ final class VaultRejectsCommand extends CommandGroup {
         public Integer call() {
             ProjectConfig config = dev.strata.config.ProjectLoader.withSystemEnv().load(dir);
             PrintWriter out = spec.commandLine().getOut();
-            try (ProjectWarehouse pw = ProjectWarehouse.open(config, 2)) {
+            try (ProjectWarehouse pw = ProjectWarehouse.open(config, dataDir.get(), 2)) {
                 VaultRejects rejects = new VaultRejects(pw.warehouse(), config.name());
                 VaultRejects.Reject r = rejects.find(id).orElseThrow(() -> new StrataException(ErrorCode.USAGE,
                         "no vault reject " + id + " in pipeline '" + config.name() + "'"));
@@ -119,6 +123,8 @@ final class VaultRejectsCommand extends CommandGroup {
     static final class Reload implements Callable<Integer> {
         @Mixin
         ProjectDir project;
+        @Mixin
+        DataDirOption dataDir;
         @ArgGroup(multiplicity = "1")
         Which which;
         @Option(names = "--target", paramLabel = "name", description = "With --all: only this hub, link or satellite.")
@@ -140,7 +146,7 @@ final class VaultRejectsCommand extends CommandGroup {
             }
             ProjectConfig config = project.load();
             PrintWriter out = spec.commandLine().getOut();
-            try (ProjectWarehouse pw = ProjectWarehouse.open(config, 2)) {
+            try (ProjectWarehouse pw = ProjectWarehouse.open(config, dataDir.get(), 2)) {
                 VaultRejects rejects = new VaultRejects(pw.warehouse(), config.name());
                 VaultLoader loader = new VaultLoader(pw.warehouse(), config.name(), config.vault());
                 Map<String, Optional<java.util.Collection<Long>>> work = new LinkedHashMap<>();

@@ -19,10 +19,11 @@ import java.util.Optional;
  * @param checks        data-quality queries: each returns the offending rows; any row fails the run
  *                      and rolls back its transaction
  * @param position      where the mart is declared (or its file, line 1, when undeclared)
+ * @param call          a task that calls a procedure ({@code call: insert_procedure_info()}) instead of a file
  */
 public record MartConfig(String name, Path file, Optional<Materialization> materialized, Optional<String> schema,
                          Optional<String> timeColumn, List<String> uniqueKey, List<NamedRef> dependsOn,
-                         List<Check> checks, Position position) {
+                         List<Check> checks, Position position, Optional<Call> call) {
     public static final String DEFAULT_SCHEMA = "cdm";
 
     public MartConfig {
@@ -31,6 +32,21 @@ public record MartConfig(String name, Path file, Optional<Materialization> mater
         uniqueKey = List.copyOf(uniqueKey);
         dependsOn = List.copyOf(dependsOn);
         checks = List.copyOf(checks);
+        call = call == null ? Optional.empty() : call;
+    }
+
+    /** A mart or SQL task read from its file. */
+    public MartConfig(String name, Path file, Optional<Materialization> materialized, Optional<String> schema,
+                      Optional<String> timeColumn, List<String> uniqueKey, List<NamedRef> dependsOn,
+                      List<Check> checks, Position position) {
+        this(name, file, materialized, schema, timeColumn, uniqueKey, dependsOn, checks, position, Optional.empty());
+    }
+
+    /**
+     * {@code call: name(args)}: an SQL task that calls a procedure the project deploys (or any the
+     * warehouse has). {@code text} is templated like a task's SQL ({@code call: load_day('{{ ds }}')}).
+     */
+    public record Call(String text, Position position) {
     }
 
     /** How a mart's select becomes a relation. */

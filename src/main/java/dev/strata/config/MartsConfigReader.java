@@ -45,7 +45,7 @@ final class MartsConfigReader {
                 marts.put(name, mart);
                 return;
             }
-            if (!Files.isRegularFile(projectDir.resolve(mart.file()))) {
+            if (mart.call().isEmpty() && !Files.isRegularFile(projectDir.resolve(mart.file()))) {
                 problems.add(value.position(), "marts." + name,
                         "no SQL file " + mart.file() + " (a mart is one select in marts/<name>.sql)");
             }
@@ -79,8 +79,37 @@ final class MartsConfigReader {
         // checks: are the tests feature's `sql` tests (kept for compatibility); both run after each build
         checks.forEach(c -> tests.addCheck(name, c));
         tests.read(m, new TestsConfigReader.NodeShape(name, null, false, Optional.empty()));
+        Optional<MartConfig.Call> call = readCall(m, materialized);
         m.finish();
-        return new MartConfig(name, file, materialized, schema, timeColumn, uniqueKey, dependsOn, checks, position);
+        return new MartConfig(name, file, materialized, schema, timeColumn, uniqueKey, dependsOn, checks, position, call);
+    }
+
+    /** What {@code call:} accepts: a routine's name, optionally schema-qualified, and its arguments in parentheses. */
+    private static final java.util.regex.Pattern CALL = java.util.regex.Pattern.compile(
+            "[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?\\s*\\(.*\\)\\s*", java.util.regex.Pattern.DOTALL);
+
+    private static Optional<MartConfig.Call> readCall(ConfigReader m, Optional<Materialization> materialized) {
+        Optional<ConfigValue> v = m.optional("call");
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> text = v.get().asString();
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        String call = text.get().strip();
+        if (!CALL.matcher(call).matches() || call.contains(";")) {
+            m.problem("call", "expected a procedure call such as insert_procedure_info() or dwh.load_day('{{ ds }}'), "
+                    + "without CALL and without ';'");
+            return Optional.empty();
+        }
+        if (m.has("file")) {
+            m.problem("call", "a task runs either a file or a call; remove 'file' or 'call'");
+        }
+        if (materialized.isPresent() && materialized.get() != Materialization.SCRIPT) {
+            m.problem("call", "a call task is an SQL task (materialized: script); it builds no " + materialized.get().word());
+        }
+        return Optional.of(new MartConfig.Call(call, v.get().position()));
     }
 
     private static List<String> identifiers(ConfigReader m, String key) {

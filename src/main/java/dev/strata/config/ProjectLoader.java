@@ -83,6 +83,7 @@ public final class ProjectLoader {
         MartsSection marts = MartsConfigReader.read(dir, root, problems, tests);
         ScheduleSection schedule = ScheduleConfigReader.read(root);
         DashboardsSection dashboards = DashboardsConfigReader.read(root);
+        OperationsSection operations = OperationsConfigReader.read(dir, root, problems);
         root.finish();
         java.util.Set<String> nodes = new java.util.LinkedHashSet<>(sources.keySet());
         nodes.addAll(vault.hubs().keySet());
@@ -91,7 +92,7 @@ public final class ProjectLoader {
         nodes.addAll(marts.marts().keySet());
         TestsSection testsSection = tests.finish(nodes, problems);
         return new ProjectConfig(dir, name, warehouse, sources, vault, marts, schedule, dashboards, console, vars,
-                testsSection);
+                testsSection, operations);
     }
 
     private static WarehouseConfig readWarehouse(ConfigReader m) {

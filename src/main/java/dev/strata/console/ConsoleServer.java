@@ -102,6 +102,7 @@ public final class ConsoleServer implements AutoCloseable {
         new DeadLettersApi(db, pipeline, sources, hooks.replayer()).register(app);
         RunsApi runs = new RunsApi(db, pipeline, hooks.graph(), hooks.rerunner(), json);
         runs.register(app);
+        new PipelineRunsApi(db, pipeline, json).register(app);
         new StreamsApi(streams, config.lagWarning()).register(app);
         new GraphApi(db, pipeline, hooks.graph(), runs, env.clock()).register(app);
         new MartsApi(db).register(app);

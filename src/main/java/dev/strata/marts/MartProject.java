@@ -48,17 +48,25 @@ public final class MartProject {
         Map<String, Loaded> loaded = new LinkedHashMap<>();
         // First pass: read files and headers, so every mart's relation is known before refs resolve.
         for (MartConfig mc : project.marts().all()) {
-            String display = project.directory().resolve(mc.file()).normalize().toString();
-            // confined to the project, bounded, strict UTF-8 (a missing file was reported by the config reader)
-            Optional<String> read = ProjectFiles.read(project.directory(), mc.file(), display, mc.position(),
-                    "marts." + mc.name(), problems);
-            if (read.isEmpty()) {
-                continue;
+            TemplateSource source;
+            Settings s;
+            if (mc.call().isPresent()) {
+                // call: name(args) is an SQL task of one CALL statement, templated like any task's SQL
+                source = TemplateSource.inline(mc.call().get().position(), dialect.callStatement(mc.call().get().text()));
+                s = new Settings(Materialization.SCRIPT, MartConfig.DEFAULT_SCHEMA, Optional.empty(), List.of());
+            } else {
+                String display = project.directory().resolve(mc.file()).normalize().toString();
+                // confined to the project, bounded, strict UTF-8 (a missing file was reported by the config reader)
+                Optional<String> read = ProjectFiles.read(project.directory(), mc.file(), display, mc.position(),
+                        "marts." + mc.name(), problems);
+                if (read.isEmpty()) {
+                    continue;
+                }
+                source = new TemplateSource(display, read.get());
+                TemplateScope headerScope = mp.discoveryScope(dialect);
+                mp.templates.render(source, headerScope, dialect, TemplateInterval.sample(), "");
+                s = Settings.merge(mc, headerScope, source, problems);
             }
-            TemplateSource source = new TemplateSource(display, read.get());
-            TemplateScope headerScope = mp.discoveryScope(dialect);
-            mp.templates.render(source, headerScope, dialect, TemplateInterval.sample(), "");
-            Settings s = Settings.merge(mc, headerScope, source, problems);
             Optional<Relation> relation = s.materialization == Materialization.SCRIPT ? Optional.empty()
                     : Optional.of(new Relation(s.schema, mc.name()));
             NodeKind kind = s.materialization == Materialization.SCRIPT ? NodeKind.TASK : NodeKind.MART;

@@ -11,15 +11,15 @@ import java.util.List;
  * dollar-quoted bodies ({@code $$ ... $$}, {@code $tag$ ... $tag$}), and comments
  * ({@code --}, {@code /* *\/}, nested).
  */
-final class SqlStatements {
+public final class SqlStatements {
     /** One statement: {@code sql.substring(start, end)}, without its {@code ;}, leading and trailing blanks. */
-    record Statement(int start, int end, String text) {
+    public record Statement(int start, int end, String text) {
     }
 
     private SqlStatements() {
     }
 
-    static List<Statement> split(String sql) {
+    public static List<Statement> split(String sql) {
         List<Statement> out = new ArrayList<>();
         int begin = 0;
         int i = 0;
@@ -51,12 +51,12 @@ final class SqlStatements {
     }
 
     /** True when {@code text} holds nothing but blanks and comments. */
-    static boolean isBlank(String text) {
+    public static boolean isBlank(String text) {
         return firstToken(text) < 0;
     }
 
     /** The offset of the first character that is neither blank nor inside a comment; -1 if none. */
-    static int firstToken(String text) {
+    public static int firstToken(String text) {
         int i = 0;
         while (i < text.length()) {
             char c = text.charAt(i);

@@ -2,6 +2,7 @@ package dev.strata.schedule;
 
 import dev.strata.ErrorCode;
 import dev.strata.StrataException;
+import dev.strata.objects.ObjectDeployer;
 import dev.strata.warehouse.Warehouse;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -105,6 +106,29 @@ public final class Backfill {
     private final Clock clock;
 
     private volatile boolean stopRequested;
+    /** How the pipeline runs this backfill starts are logged: {@code backfill}, or {@code manual} for {@code strata trigger}. */
+    private volatile PipelineRuns.Trigger trigger = PipelineRuns.Trigger.BACKFILL;
+    private volatile List<String> pipelineRuns = List.of();
+    private volatile List<ObjectDeployer.Outcome> deployed = List.of();
+
+    /** What the last {@link #run} did with the project's SQL objects (deployed before its runs were queued). */
+    public List<ObjectDeployer.Outcome> deployedObjects() {
+        return deployed;
+    }
+
+    /**
+     * Logs the runs of this backfill as a manual trigger ({@code strata trigger --date D}) rather
+     * than as a backfill; returns this.
+     */
+    public Backfill asManualTrigger() {
+        trigger = PipelineRuns.Trigger.MANUAL;
+        return this;
+    }
+
+    /** The ids of the pipeline runs (one per schedule date) the last {@link #run} started, oldest first. */
+    public List<String> pipelineRuns() {
+        return pipelineRuns;
+    }
 
     /**
      * Asks a running {@link #run} to stop claiming new runs (Ctrl-C): it returns within its poll
@@ -138,12 +162,15 @@ public final class Backfill {
         return picked.stream().filter(n -> !pipeline.schedule(n).isContinuous()).toList();
     }
 
-    public Result run(Options o, Progress progress) throws SQLException {
-        long t0 = System.nanoTime();
+    /**
+     * Queues the selected nodes' runs of {@code [from, to]} as {@link #run} does, without running
+     * them: the workers of a running {@code strata run} (in any process) pick them up. Returns the
+     * pipeline runs started, as {@link #pipelineRuns} would.
+     */
+    public List<String> queue(Options o) throws SQLException {
         List<String> nodes = nodes(o.select());
         if (nodes.isEmpty()) {
-            throw new StrataException(ErrorCode.USAGE, "nothing to backfill: the selection has no scheduled node"
-                    + " (sources and continuous vault targets run with `strata run`)");
+            throw new StrataException(ErrorCode.USAGE, "nothing to queue: the selection has no scheduled node");
         }
         TaskRunStore store = new TaskRunStore(warehouse, pipeline.name(), clock);
         store.syncEdges(pipeline.graph().edges());
@@ -154,7 +181,30 @@ public final class Backfill {
                 runs.add(new TaskRunStore.NewRun(n, si, s));
             }
         }
-        store.enqueue(runs, o.rerun() ? TaskRunStore.Requeue.ALL : TaskRunStore.Requeue.FAILED);
+        pipelineRuns = store.enqueue(runs, o.rerun() ? TaskRunStore.Requeue.ALL : TaskRunStore.Requeue.FAILED,
+                new PipelineRuns.Start(trigger, workerId)).pipelineRuns();
+        return pipelineRuns;
+    }
+
+    public Result run(Options o, Progress progress) throws SQLException {
+        long t0 = System.nanoTime();
+        List<String> nodes = nodes(o.select());
+        if (nodes.isEmpty()) {
+            throw new StrataException(ErrorCode.USAGE, "nothing to backfill: the selection has no scheduled node"
+                    + " (sources and continuous vault targets run with `strata run`)");
+        }
+        deployed = ObjectDeployer.deploy(warehouse, pipeline.name(), pipeline.objects());
+        TaskRunStore store = new TaskRunStore(warehouse, pipeline.name(), clock);
+        store.syncEdges(pipeline.graph().edges());
+        List<TaskRunStore.NewRun> runs = new ArrayList<>();
+        for (String n : nodes) {
+            NodeSchedule s = pipeline.schedule(n);
+            for (ScheduledInterval si : s.between(o.from(), o.to())) {
+                runs.add(new TaskRunStore.NewRun(n, si, s));
+            }
+        }
+        pipelineRuns = store.enqueue(runs, o.rerun() ? TaskRunStore.Requeue.ALL : TaskRunStore.Requeue.FAILED,
+                new PipelineRuns.Start(trigger, workerId)).pipelineRuns();
         TaskRunStore.Filter filter = new TaskRunStore.Filter(Optional.of(nodes), Optional.of(o.from()), Optional.of(o.to()));
         int total = runs.size();
         // A worker that finds nothing to claim wakes the loop below at once, so the backfill ends as soon as its
@@ -213,6 +263,7 @@ public final class Backfill {
         } finally {
             pool.stop(Duration.ofSeconds(30));
         }
+        PipelineRuns.of(warehouse, pipeline, clock).settle();
         List<RunSummary> summary = store.runs(filter).stream().map(r -> new RunSummary(r.node(), r.logicalDate(),
                 r.interval(), r.state(), r.attempt(), r.rows(), r.error())).toList();
         return new Result(summary, Duration.ofNanos(System.nanoTime() - t0));

@@ -16,6 +16,17 @@ public record ExternalNodes(List<Node> nodes, List<Edge> edges, Map<String, Task
         actions = Map.copyOf(actions);
     }
 
+    /** These nodes and {@code other}'s together. */
+    public ExternalNodes and(ExternalNodes other) {
+        java.util.List<Node> n = new java.util.ArrayList<>(nodes);
+        n.addAll(other.nodes);
+        java.util.List<Edge> e = new java.util.ArrayList<>(edges);
+        e.addAll(other.edges);
+        java.util.Map<String, TaskAction> a = new java.util.LinkedHashMap<>(actions);
+        a.putAll(other.actions);
+        return new ExternalNodes(n, e, a);
+    }
+
     public static ExternalNodes none() {
         return new ExternalNodes(List.of(), List.of(), Map.of());
     }

@@ -17,6 +17,7 @@ import dev.strata.marts.Mart;
 import dev.strata.marts.MartBuilder;
 import dev.strata.marts.MartProject;
 import dev.strata.marts.TemplateInterval;
+import dev.strata.objects.ProjectObjects;
 import dev.strata.quality.ProjectTests;
 import dev.strata.quality.TestScope;
 import dev.strata.warehouse.Materializer;
@@ -41,9 +42,11 @@ public final class Pipeline {
     private final Map<String, NodeSchedule> schedules;
     private final Map<String, TaskAction> actions;
     private final ProjectTests tests;
+    private final ProjectObjects objects;
 
     private Pipeline(ProjectConfig project, WarehouseAdapter adapter, PipelineGraph graph, MartProject marts,
-                     Map<String, NodeSchedule> schedules, Map<String, TaskAction> actions, ProjectTests tests) {
+                     Map<String, NodeSchedule> schedules, Map<String, TaskAction> actions, ProjectTests tests,
+                     ProjectObjects objects) {
         this.project = project;
         this.adapter = adapter;
         this.graph = graph;
@@ -51,16 +54,21 @@ public final class Pipeline {
         this.schedules = schedules;
         this.actions = actions;
         this.tests = tests;
+        this.objects = objects;
     }
 
     /** The project's sources, vault targets, marts and SQL tasks. */
     public static Pipeline load(ProjectConfig project, WarehouseAdapter adapter) {
-        return load(project, adapter, VaultNodes.of(project.name(), project.vault()));
+        return load(project, adapter, VaultNodes.of(project.name(), project.vault()).and(BackupNodes.of(project)));
     }
 
     /** Builds the pipeline or throws a {@link ConfigException} listing every problem. */
     public static Pipeline load(ProjectConfig project, WarehouseAdapter adapter, ExternalNodes external) {
         Problems problems = new Problems();
+        // a scheduled backup on a warehouse without backups would fail at every run: refuse it at load
+        project.operations().backup().filter(b -> b.scheduled() && !adapter.backups().available()).ifPresent(b ->
+                problems.add(b.position(), "backup.scheduled", "strata backup is not available for " + adapter.name()
+                        + " yet: it is implemented for PostgreSQL only (docs/operations.md#backups)"));
         List<Node> upstream = new ArrayList<>();
         for (SourceConfig s : project.sourcesInOrder()) {
             upstream.add(new Node(s.name(), NodeKind.SOURCE, Optional.of(new Relation(StgTable.SCHEMA, s.name())), s.position()));
@@ -109,8 +117,9 @@ public final class Pipeline {
                 problems.add(at, "schedule.nodes." + name, "'" + name + "' is a source; sources land continuously");
             }
         });
+        ProjectObjects objects = ProjectObjects.discover(project, adapter.name(), problems);
         problems.throwIfAny();
-        return new Pipeline(project, adapter, graph, marts, schedules, actions, tests);
+        return new Pipeline(project, adapter, graph, marts, schedules, actions, tests, objects);
     }
 
     /** The project's data tests over the graph's nodes; {@code sql} tests are rendered by the marts' templating. */
@@ -141,6 +150,11 @@ public final class Pipeline {
             }
         };
         return ProjectTests.build(project, dialect, nodes, templates, problems);
+    }
+
+    /** The SQL objects the project deploys on this warehouse before its tasks run (docs/operations.md). */
+    public ProjectObjects objects() {
+        return objects;
     }
 
     /** The project's data tests, per node (see docs/tests.md). */

@@ -105,6 +105,55 @@ public final class RunLog {
         return out;
     }
 
+    /** The latest pipeline runs (runs of the scheduled graph for a logical date), newest first, at most {@code limit}. */
+    public List<PipelineRun> pipelineRuns(int limit) throws SQLException {
+        return pipelineRuns(" AND 1 = 1", List.of(), limit);
+    }
+
+    /** The pipeline runs with these ids, oldest first. */
+    public List<PipelineRun> pipelineRuns(List<String> runIds) throws SQLException {
+        if (runIds.isEmpty()) {
+            return List.of();
+        }
+        List<PipelineRun> out = new ArrayList<>(pipelineRuns(" AND run_id IN (" + String.join(", ",
+                java.util.Collections.nCopies(runIds.size(), "?")) + ")", runIds, runIds.size()));
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    /**
+     * Finishes the pipeline runs that can no longer change (see {@code PipelineRuns}); a process
+     * that only reads the log ({@code strata status}) calls it so that a run whose last task ended in
+     * a process that then died is shown finished.
+     */
+    public void settle() throws SQLException {
+        new PipelineRuns(warehouse, pipeline, Clock.systemUTC(), Optional.empty()).settle();
+    }
+
+    private List<PipelineRun> pipelineRuns(String where, List<String> params, int limit) throws SQLException {
+        List<PipelineRun> out = new ArrayList<>();
+        try (Connection c = warehouse.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT run_id, pipeline, logical_date, trigger_type, status, started_at, "
+                     + "finished_at, failed_task, error_message, task_count, rows_loaded, triggered_by "
+                     + "FROM strata.pipeline_runs WHERE pipeline = ?" + where + " ORDER BY started_at DESC, run_id DESC")) {
+            ps.setString(1, pipeline);
+            for (int i = 0; i < params.size(); i++) {
+                ps.setString(i + 2, params.get(i));
+            }
+            ps.setMaxRows(limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new PipelineRun(rs.getString("run_id"), rs.getString("pipeline"),
+                            TaskRunStore.instant(rs, "logical_date"), rs.getString("trigger_type"), rs.getString("status"),
+                            TaskRunStore.instant(rs, "started_at"), Optional.ofNullable(TaskRunStore.instant(rs, "finished_at")),
+                            Optional.ofNullable(rs.getString("failed_task")), Optional.ofNullable(rs.getString("error_message")),
+                            rs.getInt("task_count"), Optional.ofNullable(rs.getString("rows_loaded")), rs.getString("triggered_by")));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Runs in the given states, latest first, at most {@code limit}. */
     public List<Run> runs(List<TaskState> states, int limit) throws SQLException {
         List<Run> out = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.strata.schedule;
 
+import dev.strata.objects.ObjectDeployer;
 import dev.strata.warehouse.Warehouse;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -51,6 +52,10 @@ public final class Scheduler implements AutoCloseable {
     private final Options options;
     private final TaskRunStore store;
     private final WorkerPool pool;
+    private final PipelineRuns pipelineRuns;
+    private final String workerId;
+    private final Warehouse warehouse;
+    private volatile List<ObjectDeployer.Outcome> deployed = List.of();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "strata-scheduler-tick");
         t.setDaemon(true);
@@ -63,12 +68,16 @@ public final class Scheduler implements AutoCloseable {
         this.clock = clock;
         this.options = options;
         this.store = new TaskRunStore(warehouse, pipeline.name(), clock);
+        this.pipelineRuns = PipelineRuns.of(warehouse, pipeline, clock);
+        this.workerId = workerId;
+        this.warehouse = warehouse;
         this.pool = new WorkerPool(pipeline, warehouse, store, clock, workerId, options.workers(), options.lease(),
                 options.poll(), TaskRunStore.Filter.all(), (run, outcome) -> { });
     }
 
     /** Publishes the graph's edges, queues what is due and starts the workers and the ticker. */
     public void start() throws SQLException {
+        deployed = ObjectDeployer.deploy(warehouse, pipeline.name(), pipeline.objects());
         store.syncEdges(pipeline.graph().edges());
         tick();
         pool.start();
@@ -79,6 +88,11 @@ public final class Scheduler implements AutoCloseable {
                 LOG.warn("could not queue due intervals ({}); retrying at the next tick", e.getMessage());
             }
         }, options.tick().toMillis(), options.tick().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** What {@link #start} did with the project's SQL objects (deployed before anything is queued). */
+    public List<ObjectDeployer.Outcome> deployedObjects() {
+        return deployed;
     }
 
     /** Queues every interval that is due now and not queued yet; returns how many. */
@@ -92,7 +106,10 @@ public final class Scheduler implements AutoCloseable {
                 runs.add(new TaskRunStore.NewRun(node, si, s));
             }
         }
-        int queued = store.enqueue(runs, TaskRunStore.Requeue.NONE);
+        int queued = store.enqueue(runs, TaskRunStore.Requeue.NONE,
+                new PipelineRuns.Start(PipelineRuns.Trigger.SCHEDULED, workerId)).changed();
+        // finishes pipeline runs whose last task ended in a process that died, or was reclaimed and failed
+        pipelineRuns.settle();
         if (queued > 0) {
             LOG.debug("queued {} due interval(s)", queued);
             pool.wake();
@@ -112,7 +129,7 @@ public final class Scheduler implements AutoCloseable {
             return false;
         }
         store.enqueue(List.of(new TaskRunStore.NewRun(node, new ScheduledInterval(run.get().logicalDate(),
-                run.get().interval()), s)), TaskRunStore.Requeue.ALL);
+                run.get().interval()), s)), TaskRunStore.Requeue.ALL, new PipelineRuns.Start(PipelineRuns.Trigger.MANUAL, workerId));
         pool.wake();
         return true;
     }

@@ -233,13 +233,28 @@ final class TaskRunStore {
      * flight or waiting for a retry are left alone. Returns how many runs were added or re-queued.
      */
     int enqueue(List<NewRun> runs, Requeue requeue) throws SQLException {
+        return enqueue(runs, requeue, null).changed();
+    }
+
+    /** What {@link #enqueue(List, Requeue, PipelineRuns.Start)} did: runs added or re-queued, pipeline runs started. */
+    record Enqueued(int changed, List<String> pipelineRuns) {
+    }
+
+    /**
+     * Like {@link #enqueue(List, Requeue)}, and, when {@code start} is given, records in the same
+     * transaction the pipeline runs this trigger starts (one per logical date, see
+     * {@link PipelineRuns}): a scheduled trigger's members are the runs it added; a manual or
+     * backfill trigger's are all of {@code runs}, whatever their state.
+     */
+    Enqueued enqueue(List<NewRun> runs, Requeue requeue, PipelineRuns.Start start) throws SQLException {
         if (runs.isEmpty()) {
-            return 0;
+            return new Enqueued(0, List.of());
         }
         return warehouse.inTransaction(c -> {
             // Serialises enqueuers of one pipeline: "added == 0" then means the run exists.
             warehouse.locks().lockForTransaction(c, LockKeys.scheduler("enqueue", pipeline));
             int changed = 0;
+            Map<Instant, List<Long>> members = new java.util.TreeMap<>();
             String reset = "UPDATE strata.task_runs SET state = 'queued', not_before = NULL, lease_until = NULL, "
                     + "worker = NULL, max_attempts = attempt + ?, lost_attempts = 0, "
                     + "depends_on_past = ?, wait_for_downstream = ?, retry_delay_ms = ?, timeout_ms = ? "
@@ -287,10 +302,31 @@ final class TaskRunStore {
                         upd.setObject(j, ts(r.interval().data().start()));
                         changed += upd.executeUpdate();
                     }
+                    if (start != null && (added > 0 || start.trigger() != PipelineRuns.Trigger.SCHEDULED)) {
+                        members.computeIfAbsent(r.interval().logicalDate(), k -> new ArrayList<>())
+                                .add(idOf(c, r.node(), r.interval().data().start()));
+                    }
                 }
             }
-            return changed;
+            List<String> started = start == null ? List.of()
+                    : new PipelineRuns(warehouse, pipeline, clock, java.util.Optional.empty()).create(c, start, members);
+            return new Enqueued(changed, started);
         });
+    }
+
+    private long idOf(Connection c, String node, Instant intervalStart) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM strata.task_runs WHERE pipeline = ? AND node = ? "
+                + "AND interval_start = ?")) {
+            ps.setString(1, pipeline);
+            ps.setString(2, node);
+            ps.setObject(3, ts(intervalStart));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("task run " + node + " " + intervalStart + " vanished while being queued");
+                }
+                return rs.getLong(1);
+            }
+        }
     }
 
     /** The claimable-and-runnable condition over alias {@code t}; parameters: pipeline, now, now. */

@@ -45,6 +45,7 @@ final class WorkerPool implements AutoCloseable {
     private final TaskRunStore.Filter filter;
     private final Listener listener;
     private final ScheduledExecutorService watchdog;
+    private final PipelineRuns pipelineRuns;
     private final List<Thread> workers = new ArrayList<>();
     private final AtomicInteger busy = new AtomicInteger();
     private final Object signal = new Object();
@@ -66,6 +67,7 @@ final class WorkerPool implements AutoCloseable {
             return t;
         });
         this.runner = new TaskRunner(pipeline, warehouse, store, watchdog, clock, listener::retrying);
+        this.pipelineRuns = PipelineRuns.of(warehouse, pipeline, clock);
     }
 
     void start() {
@@ -132,7 +134,19 @@ final class WorkerPool implements AutoCloseable {
                 busy.decrementAndGet();
             }
             listener.finished(claimed.get(), outcome);
+            if (outcome == TaskRunner.Outcome.SUCCESS || outcome == TaskRunner.Outcome.FAILED) {
+                settle(id);
+            }
             wake();
+        }
+    }
+
+    /** Finishes the pipeline runs the attempt may have completed (a failure here is retried by the next settle). */
+    private void settle(String id) {
+        try {
+            pipelineRuns.settle();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("worker {}: could not update the pipeline run log ({}); the next task or tick retries", id, e.getMessage());
         }
     }
 

@@ -108,6 +108,14 @@ public interface SqlDialect {
         return "CREATE TABLE " + qualifiedTable + " AS " + select;
     }
 
+    /**
+     * The statement that calls a stored procedure, {@code call} being its name and arguments as a
+     * user wrote them ({@code insert_procedure_info()}): standard SQL's {@code CALL}.
+     */
+    default String callStatement(String call) {
+        return "CALL " + call;
+    }
+
     // ---- Data Vault: types, canonical text and the primitives of the hashing standard ----
 
     /**

@@ -99,6 +99,10 @@ public final class Warehouse implements AutoCloseable {
         return adapter.errors();
     }
 
+    public Backups backups() {
+        return adapter.backups();
+    }
+
     public DataSource dataSource() {
         return pool;
     }

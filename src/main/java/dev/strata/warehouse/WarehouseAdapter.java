@@ -16,7 +16,8 @@ package dev.strata.warehouse;
  *   <li>{@link TaskQueue} — the scheduler's claim;</li>
  *   <li>{@link StgSequences} — STG row numbers in commit order;</li>
  *   <li>{@link TransactionSettings} — per-transaction settings (UTC, timeouts, sort memory);</li>
- *   <li>{@link SqlErrors} — what an error means (transient, timeout, conflict, bad data).</li>
+ *   <li>{@link SqlErrors} — what an error means (transient, timeout, conflict, bad data);</li>
+ *   <li>{@link Backups} — consistent logical backups of schemas and their checked restore.</li>
  * </ul>
  * The contract suite ({@code WarehouseContract} in the tests) is the executable definition.
  */
@@ -41,6 +42,11 @@ public interface WarehouseAdapter {
     TransactionSettings settings();
 
     SqlErrors errors();
+
+    /** Backups and restore; a warehouse without them answers every call with a clear error. */
+    default Backups backups() {
+        return Backups.unsupported(name());
+    }
 
     /** The Flyway location of Strata's metadata migrations for this database. */
     String migrationsLocation();

@@ -45,6 +45,8 @@ class FoodDeliveryDemoIT {
                 .withDataDir(dir).withRate(60).withConsole(false), new PrintWriter(text, true));
         boolean verified = demo.run(new CountDownLatch(1));
         assertThat(verified).as(text.toString()).isTrue();
+        // issue 20 item 2: the demo keeps the fast settings, and says so
+        assertThat(text.toString()).contains("speed    : fast, not durable settings");
         Matcher checks = Pattern.compile("(verified|verified \\(checkpoint\\)): \\d+ rows in user_product_counters, "
                 + "\\d+ rows in user_category_counters \\((\\d+) orders").matcher(text.toString());
         List<String> labels = new ArrayList<>();

@@ -97,6 +97,14 @@ class FoodDeliveryPoisonRowIT {
                 assertThat(list).containsPattern("\\d+\\s+" + target + "\\s+stg\\.orders #\\d+\\s+(order_id|h_order)\\s+.*'not-a-number' is not a bigint");
             }
             assertThat(list).doesNotContain("h_user");
+            // one reject in full, with the STG row as landed; an unknown id is a usage error
+            java.util.regex.Matcher hOrderReject = java.util.regex.Pattern.compile("(?m)^(\\d+)\\s+h_order\\s").matcher(list);
+            assertThat(hOrderReject.find()).as(list).isTrue();
+            assertThat(cli(0, "vault", "rejects", "show", hOrderReject.group(1), projectDir.toString()))
+                    .contains("target:     h_order", "value:      'not-a-number'", "state:      pending")
+                    .containsPattern("stg row:    key \\S+, partition \\d+, offset \\d+")
+                    .contains("\"object_id\": \"not-a-number\"");
+            cli(2, "vault", "rejects", "show", "999999999", projectDir.toString());
             assertThat(cli(0, "status", projectDir.toString()))
                     .containsPattern("h_order\\s+vault\\s+continuous\\s+rejects")
                     .contains("h_order: 1 row(s) pending; latest: stg.orders row _seq")

@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +49,35 @@ class PipelineRuntimeIT {
             assertThat(scalar(w, "SELECT count(*) FROM strata.task_attempts a JOIN strata.task_runs r ON r.id = a.run_id "
                     + "WHERE r.node = 'event_count' AND a.state <> 'success'")).as("failed attempts").isZero();
             assertThat(scalar(w, "SELECT n FROM cdm.event_count")).isZero();
+        }
+    }
+
+    /**
+     * Issue 20 item 2: {@code strata run} on the embedded default is durable — an acknowledged
+     * commit survives a killed server (it started with fsync and synchronous_commit off, and a
+     * server kill undid ~0.6 s of acknowledged commits).
+     */
+    @Test
+    @Tag("reliability")
+    void shouldRunTheEmbeddedWarehouseWithDurableSettings(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("strata.yaml"), """
+                name: durable
+                sources:
+                  events: { kafka: { topic: durable-events }, key: $.id }
+                """);
+        ProjectConfig project = new ProjectLoader(EnvResolver.of(Map.of())).load(dir);
+        try (PipelineRuntime runtime = PipelineRuntime.start(project, PipelineRuntime.Options.defaults()
+                .withDataDir(dir.resolve("data")).withConsole(false))) {
+            Warehouse w = runtime.env().warehouse();
+            assertThat(setting(w, "fsync") + "/" + setting(w, "synchronous_commit") + "/" + setting(w, "full_page_writes"))
+                    .as("fsync/synchronous_commit/full_page_writes").isEqualTo("on/on/on");
+        }
+    }
+
+    private static String setting(Warehouse w, String name) throws Exception {
+        try (Connection c = w.connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW " + name)) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 

@@ -104,6 +104,33 @@ class ConsoleBrowserIT {
     }
 
     @Test
+    void shouldListPipelineRunsNewestFirstWithTriggerStatusFailedTaskAndErrorAsText() throws Exception {
+        open("/runs.html");
+        await().atMost(PAGE_TIMEOUT).untilAsserted(() ->
+                assertThat(browser.findElements(By.cssSelector("#pipeline-runs tbody tr"))).hasSize(4));
+        assertThat(texts("#pipeline-runs tbody td.run-trigger")).containsExactly("manual", "scheduled", "scheduled", "scheduled");
+        assertThat(texts("#pipeline-runs tbody td.run-status")).containsExactly("failed", "failed", "success", "success");
+        assertThat(texts("#pipeline-runs tbody td.run-failed-task"))
+                .containsExactly("user_category_counters", "user_category_counters", "–", "–");
+        assertThat(texts("#pipeline-runs tbody td.run-message")).containsExactly(ConsolePipeline.MANUAL_RUN_ERROR.split("\n")[0],
+                ConsolePipeline.FAILED_ERROR.split("\n")[0], "–", "–");
+        assertThat(browser.findElements(By.cssSelector("#pipeline-runs b"))).as("error text is not parsed as HTML").isEmpty();
+        assertThat(browser.findElement(By.cssSelector("#pipeline-runs tbody tr td.run-message")).getAttribute("title"))
+                .isEqualTo(ConsolePipeline.MANUAL_RUN_ERROR);
+        assertThat(browser.findElement(By.cssSelector("#pipeline-runs tbody tr .badge.state-failed")).getCssValue("background-color"))
+                .as("failed runs are red").isEqualTo("rgba(214, 69, 65, 1)");
+        WebElement table = browser.findElement(By.id("pipeline-runs"));
+        browser.executeScript("arguments[0].scrollIntoView({ block: 'center' })", table);
+        // each status badge is drawn in its own row, not pulled out of the table by a page-wide style
+        for (WebElement row : browser.findElements(By.cssSelector("#pipeline-runs tbody tr"))) {
+            org.openqa.selenium.Rectangle r = row.getRect();
+            org.openqa.selenium.Rectangle b = row.findElement(By.cssSelector(".badge")).getRect();
+            assertThat(b.getY()).as("badge inside its row").isBetween(r.getY(), r.getY() + r.getHeight() - b.getHeight());
+        }
+        screenshot("pipeline-runs");
+    }
+
+    @Test
     void shouldShowPartitionsWithLagAndDrawTheRateChart() throws Exception {
         open("/streams.html");
         await().atMost(PAGE_TIMEOUT).untilAsserted(() -> {

@@ -45,6 +45,8 @@ final class ConsolePipeline implements AutoCloseable {
     static final Instant DAY3 = Instant.parse("2022-10-04T00:00:00Z");
     static final Instant DAY4 = Instant.parse("2022-10-05T00:00:00Z");
     static final String FAILED_ERROR = "ERROR: division by zero\n  at mart user_category_counters, line 3 <b>bold?</b>";
+    /** The error of the failing manual run in the run log: markup on its first line, shown as text. */
+    static final String MANUAL_RUN_ERROR = "ERROR: relation \"<b>cdm.missing</b>\" does not exist\n  at mart user_category_counters";
     /** category → sum of order_cnt in the mart. */
     static final Map<String, Long> CATEGORY_TOTALS = Map.of("Pizza", 17L, "Soups", 4L, "Drinks", 9L);
 
@@ -207,6 +209,24 @@ final class ConsolePipeline implements AutoCloseable {
                         day.plusSeconds(90_000), day.plusSeconds(90_010), failed ? null : 42L, failed ? FAILED_ERROR : null);
             }
         }
+        seedPipelineRuns();
+    }
+
+    /** The run log of those days: three scheduled runs (day 3 failed), then a failing manual one, newest. */
+    private void seedPipelineRuns() {
+        Instant[] days = {DAY1, DAY2, DAY3};
+        for (Instant day : days) {
+            boolean failed = day.equals(DAY3);
+            execute("INSERT INTO strata.pipeline_runs (run_id, pipeline, logical_date, trigger_type, status, started_at, finished_at, "
+                            + "failed_task, error_message, task_count, rows_loaded) VALUES (?, ?, ?, 'scheduled', ?, ?, ?, ?, ?, 3, ?)",
+                    "scheduled__" + day, pipeline, day, failed ? "failed" : "success", day.plusSeconds(90_000),
+                    day.plusSeconds(90_010), failed ? "user_category_counters" : null, failed ? FAILED_ERROR : null,
+                    failed ? "{\"init\": 42, \"h_order\": 42}" : "{\"init\": 42, \"h_order\": 42, \"user_category_counters\": 42}");
+        }
+        execute("INSERT INTO strata.pipeline_runs (run_id, pipeline, logical_date, trigger_type, status, started_at, finished_at, "
+                        + "failed_task, error_message, task_count, rows_loaded) VALUES ('manual__1', ?, ?, 'manual', 'failed', ?, ?, "
+                        + "'user_category_counters', ?, 1, '{}')",
+                pipeline, DAY3, DAY4.plusSeconds(7_200), DAY4.plusSeconds(7_210), MANUAL_RUN_ERROR);
     }
 
     private long insertDeadLetter(long position, byte[] value, String reason) {

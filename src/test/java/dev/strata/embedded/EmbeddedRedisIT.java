@@ -55,6 +55,7 @@ class EmbeddedRedisIT {
      * in the same directory is stopped.
      */
     @Test
+    @Tag("reliability")
     void shouldStopOnlyTheServerItsOwnPidFileNames(@TempDir Path dir) throws Exception {
         // a redis-server of someone else, from the same embedded-redis binaries, re-parented to init
         Path binary = ExecutableProvider.newJarResourceProvider().get().toPath();

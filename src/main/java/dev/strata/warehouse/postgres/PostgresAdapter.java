@@ -1,5 +1,6 @@
 package dev.strata.warehouse.postgres;
 
+import dev.strata.warehouse.Backups;
 import dev.strata.warehouse.BulkLoad;
 import dev.strata.warehouse.Catalog;
 import dev.strata.warehouse.Locks;
@@ -22,6 +23,7 @@ final class PostgresAdapter implements WarehouseAdapter {
     private final PostgresSequences sequences = new PostgresSequences(sql);
     private final PostgresSettings settings = new PostgresSettings();
     private final PostgresErrors errors = new PostgresErrors();
+    private final PostgresBackups backups = new PostgresBackups();
 
     @Override
     public String name() {
@@ -71,6 +73,11 @@ final class PostgresAdapter implements WarehouseAdapter {
     @Override
     public SqlErrors errors() {
         return errors;
+    }
+
+    @Override
+    public Backups backups() {
+        return backups;
     }
 
     @Override
