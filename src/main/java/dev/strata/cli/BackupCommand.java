@@ -23,6 +23,8 @@ import picocli.CommandLine.Spec;
 final class BackupCommand implements Callable<Integer> {
     @Mixin
     ProjectDir project;
+    @Mixin
+    DataDirOption dataDir;
     @Option(names = "--layers", split = ",", description = "Schemas to back up, e.g. stg,dds,cdm (default: backup.layers, "
             + "or every layer of the project and strata).")
     List<String> layers;
@@ -47,7 +49,7 @@ final class BackupCommand implements Callable<Integer> {
         });
         Optional<Duration> keep = Optional.ofNullable(retention).or(() -> cfg.flatMap(BackupConfig::retention));
         PrintWriter out = spec.commandLine().getOut();
-        try (ProjectWarehouse pw = ProjectWarehouse.open(config, 2)) {
+        try (ProjectWarehouse pw = ProjectWarehouse.open(config, dataDir.get(), 2)) {
             BackupRunner.Result r = BackupRunner.backup(pw.warehouse(), config, new BackupRunner.Options(dir, chosen, keep),
                     Clock.systemUTC(), progress(spec.commandLine().getErr(), "backed up"));
             out.println("backup of " + config.name() + " (" + pw.warehouse().url() + "): " + r.files().size()

@@ -31,6 +31,8 @@ import picocli.CommandLine.Spec;
 final class TriggerCommand implements Callable<Integer> {
     @Mixin
     ProjectDir project;
+    @Mixin
+    DataDirOption dataDir;
     @Option(names = "--date", required = true, converter = DateOption.class, description = "The schedule date, e.g. 2022-08-14 (UTC).")
     Instant date;
     @Option(names = "--select", description = "Nodes to run: name, name+, +name; several separated by commas. Default: every scheduled node.")
@@ -46,7 +48,7 @@ final class TriggerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ProjectConfig config = project.load();
         PrintWriter out = spec.commandLine().getOut();
-        try (ProjectWarehouse pw = ProjectWarehouse.open(config, parallel + 2)) {
+        try (ProjectWarehouse pw = ProjectWarehouse.open(config, dataDir.get(), parallel + 2)) {
             Pipeline pipeline = Pipeline.load(config, pw.warehouse().adapter());
             Backfill trigger = new Backfill(pipeline, pw.warehouse(), Environment.defaultWorkerId(), Clock.systemUTC()).asManualTrigger();
             Backfill.Options options = new Backfill.Options(date, date, Optional.ofNullable(select), parallel, true,
