@@ -1,6 +1,7 @@
 package dev.strata.cli;
 
 import dev.strata.examples.ExampleProjects;
+import dev.strata.examples.Examples;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,31 +12,38 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code strata init [dir] --example NAME}: scaffolds a project from a bundled example. */
-@Command(name = "init", description = "Create a project folder from a bundled example (food-delivery, fintech).")
+/** {@code strata init [dir] --example NAME}: scaffolds a project from a bundled example ({@link Examples}). */
+@Command(name = "init", description = "Create a project folder from a bundled example (see --list).")
 final class InitCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "dir", defaultValue = ".",
             description = "Where to create the project (default: the current directory).")
     Path dir;
     @Option(names = "--example", defaultValue = "food-delivery",
             description = "Which example to start from: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
-            completionCandidates = Examples.class)
+            completionCandidates = ExampleNames.class)
     String example;
+    @Option(names = "--list", description = "List the examples with what each shows, and exit.")
+    boolean list;
     @Spec
     CommandSpec spec;
 
     /** The example names, for picocli's help. */
-    static final class Examples extends java.util.ArrayList<String> {
+    static final class ExampleNames extends java.util.ArrayList<String> {
         private static final long serialVersionUID = 1L;
 
-        Examples() {
-            super(ExampleProjects.NAMES);
+        ExampleNames() {
+            super(Examples.names());
         }
     }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (list) {
+            Examples.listing().forEach(out::println);
+            return 0;
+        }
+        Examples.named(example);   // an unknown name is a usage error before anything is created
         if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
             throw new dev.strata.StrataException(dev.strata.ErrorCode.USAGE, "cannot create a project in " + dir
                     + ": it is a file");

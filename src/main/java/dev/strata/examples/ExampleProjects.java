@@ -22,21 +22,21 @@ import java.util.stream.Stream;
 /**
  * The example projects shipped in the jar under {@code examples/<name>/} ({@code strata.yaml},
  * {@code marts/*.sql}, a README). {@code strata init --example} copies one out as a template, and
- * {@code strata demo} runs one from a copy.
+ * {@code strata demo} runs one from a copy. Which examples exist, and where each one's files are,
+ * is {@link Examples}'s to say.
  */
 public final class ExampleProjects {
     private static final String ROOT = "examples";
-    public static final List<String> NAMES = List.of("food-delivery", "fintech");
+    /** The registered examples' names ({@link Examples}). */
+    public static final List<String> NAMES = Examples.names();
 
     private ExampleProjects() {
     }
 
     /** Copies example {@code name} into {@code target} (created if needed); existing files are not overwritten. */
     public static List<Path> copy(String name, Path target) {
-        if (!NAMES.contains(name)) {
-            throw new StrataException(ErrorCode.USAGE, "no example named '" + name + "' (examples: " + String.join(", ", NAMES) + ")");
-        }
-        URL url = ExampleProjects.class.getClassLoader().getResource(ROOT + "/" + name + "/strata.yaml");
+        String root = Examples.named(name).resources();
+        URL url = ExampleProjects.class.getClassLoader().getResource(root + "/strata.yaml");
         if (url == null) {
             throw new StrataException(ErrorCode.INTERNAL, "example '" + name + "' is missing from this build");
         }
@@ -49,7 +49,7 @@ public final class ExampleProjects {
                 } catch (FileSystemAlreadyExistsException e) {
                     fs = FileSystems.getFileSystem(uri);
                 }
-                return copyTree(fs.getPath(ROOT, name), target, name);
+                return copyTree(fs.getPath(root), target, name);
             }
             return copyTree(Path.of(uri).getParent(), target, name);
         } catch (URISyntaxException | IOException e) {
@@ -123,7 +123,7 @@ public final class ExampleProjects {
 
     /** The text of one file of an example, e.g. {@code strata.yaml}. */
     public static String read(String name, String file) {
-        try (InputStream in = ExampleProjects.class.getClassLoader().getResourceAsStream(ROOT + "/" + name + "/" + file)) {
+        try (InputStream in = ExampleProjects.class.getClassLoader().getResourceAsStream(Examples.named(name).resources() + "/" + file)) {
             if (in == null) {
                 throw new StrataException(ErrorCode.INTERNAL, "example file " + name + "/" + file + " is missing");
             }

@@ -198,6 +198,7 @@ public final class Backfill {
         deployed = ObjectDeployer.deploy(warehouse, pipeline.name(), pipeline.objects());
         TaskRunStore store = new TaskRunStore(warehouse, pipeline.name(), clock);
         store.syncEdges(pipeline.graph().edges());
+        store.registerCoverage(pipeline.coverageNodes());
         List<TaskRunStore.NewRun> runs = new ArrayList<>();
         for (String n : nodes) {
             NodeSchedule s = pipeline.schedule(n);
@@ -247,8 +248,7 @@ public final class Backfill {
                 if (open == 0) {
                     break;
                 }
-                if (counts.getOrDefault(TaskState.RUNNING, 0) == 0 && counts.getOrDefault(TaskState.UP_FOR_RETRY, 0) == 0
-                        && pool.busy() == 0 && !store.anyRunnable(filter) && pool.busy() == 0) {
+                if (pool.busy() == 0 && !store.anyInMotion(filter) && pool.busy() == 0) {
                     break; // what is left waits for a failed run: it cannot start until that is fixed
                 }
                 synchronized (idleClaims) {

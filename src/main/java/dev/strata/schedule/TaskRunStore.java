@@ -587,16 +587,23 @@ final class TaskRunStore {
         return out;
     }
 
-    /** Whether any run matching {@code filter} could be claimed now or later without outside help. */
-    boolean anyRunnable(Filter filter) throws SQLException {
+    /**
+     * Whether any run matching {@code filter} is still in motion: running (here or in another process),
+     * waiting for a retry, or runnable now. False means what is left of the selection waits for a failed
+     * run and cannot start without outside help. One statement, so one snapshot: reading the running
+     * count and the runnable runs apart let another process claim the last queued run in between, and a
+     * backfill then stopped while that run was still running (seen on CI with two workers).
+     */
+    boolean anyInMotion(Filter filter) throws SQLException {
         Instant now = now();
         try (Connection c = warehouse.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM strata.task_runs t WHERE " + RUNNABLE
-                     + filter.sql("t"))) {
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM strata.task_runs t WHERE t.pipeline = ? "
+                     + "AND (t.state IN ('running', 'up_for_retry') OR (" + RUNNABLE + "))" + filter.sql("t"))) {
             ps.setString(1, pipeline);
-            ps.setObject(2, ts(now));
+            ps.setString(2, pipeline);
             ps.setObject(3, ts(now));
-            filter.bind(ps, 4);
+            ps.setObject(4, ts(now));
+            filter.bind(ps, 5);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1) > 0;

@@ -1,5 +1,9 @@
 package dev.strata.app;
 
+import dev.strata.examples.DemoOptions;
+import dev.strata.examples.Examples;
+import dev.strata.examples.fooddelivery.FoodDeliveryScenario;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.embedded.EmbeddedPostgres;
@@ -36,9 +40,9 @@ class FoodDeliveryDemoIT {
     void shouldVerifyBothMartsAgainstGroundTruthAndFailOnACorruptedRow(@TempDir Path dir) throws Exception {
         StringWriter text = new StringWriter();
         // long enough for the early checkpoint (paused generator, caught-up pipeline, verified marts) and a final check
-        Duration duration = FoodDeliveryDemo.CHECKPOINT_AFTER.multipliedBy(2).plusSeconds(3);
-        FoodDeliveryDemo demo = new FoodDeliveryDemo(new FoodDeliveryDemo.Options(Optional.of(duration),
-                Optional.of(dir), 60, false, 1000), new PrintWriter(text, true));
+        Duration duration = FoodDeliveryScenario.CHECKPOINT_AFTER.multipliedBy(2).plusSeconds(3);
+        DemoRunner demo = new DemoRunner(Examples.named("food-delivery"), DemoOptions.defaults().withDuration(duration)
+                .withDataDir(dir).withRate(60).withConsole(false), new PrintWriter(text, true));
         boolean verified = demo.run(new CountDownLatch(1));
         assertThat(verified).as(text.toString()).isTrue();
         // issue 20 item 2: the demo keeps the fast settings, and says so
@@ -67,7 +71,7 @@ class FoodDeliveryDemoIT {
 
         List<OrderMessage> log = OrderLog.read(dir.resolve("generator/orders.log"));
         assertThat(log).extracting(OrderMessage::kind).contains(OrderMessage.Kind.DUPLICATE, OrderMessage.Kind.MALFORMED);
-        Dictionaries dict = Dictionaries.generate(FoodDeliveryDemo.SEED, 1000, 4, 25);
+        Dictionaries dict = Dictionaries.generate(FoodDeliveryScenario.SEED, FoodDeliveryScenario.USERS, 4, 25);
         GroundTruth truth = GroundTruth.compute(log, dict);
         try (EmbeddedPostgres pg = EmbeddedPostgres.start(Optional.of(dir.resolve("postgres")));
              Warehouse w = Warehouse.connect(pg.jdbcUrl(), pg.user(), pg.password(), 2);

@@ -11,7 +11,10 @@ import dev.strata.config.ProjectLoader;
 import dev.strata.console.ConsoleHooks;
 import dev.strata.console.ConsoleServer;
 import dev.strata.embedded.EmbeddedMariaDb;
+import dev.strata.examples.DemoOptions;
+import dev.strata.examples.Examples;
 import dev.strata.examples.fooddelivery.Dictionaries;
+import dev.strata.examples.fooddelivery.FoodDeliveryScenario;
 import dev.strata.examples.fooddelivery.GroundTruth;
 import dev.strata.examples.fooddelivery.MartVerifier;
 import dev.strata.examples.fooddelivery.OrderLog;
@@ -56,11 +59,11 @@ class FoodDeliveryDemoMariaDbIT {
     @Test
     void shouldVerifyTheExampleOnMariaDbAndServeItThroughTheCliAndConsole(@TempDir Path dir) throws Exception {
         StringWriter text = new StringWriter();
-        Duration duration = FoodDeliveryDemo.CHECKPOINT_AFTER.multipliedBy(2).plusSeconds(3);
-        FoodDeliveryDemo demo = new FoodDeliveryDemo(new FoodDeliveryDemo.Options(Optional.of(duration),
-                Optional.of(dir), 60, false, 1000).withWarehouse("embedded:mariadb"), new PrintWriter(text, true));
+        Duration duration = FoodDeliveryScenario.CHECKPOINT_AFTER.multipliedBy(2).plusSeconds(3);
+        DemoRunner demo = new DemoRunner(Examples.named("food-delivery"), DemoOptions.defaults().withDuration(duration)
+                .withDataDir(dir).withRate(60).withConsole(false).withWarehouse("embedded:mariadb"), new PrintWriter(text, true));
         assertThat(demo.run(new CountDownLatch(1))).as(text.toString()).isTrue();
-        assertThat(text.toString()).contains("starting the embedded mariadb warehouse").doesNotContain("psql");
+        assertThat(text.toString()).contains("starting embedded MariaDB, Kafka and Redis").doesNotContain("psql");
         Matcher checks = Pattern.compile("(verified|verified \\(checkpoint\\)): \\d+ rows in user_product_counters")
                 .matcher(text.toString());
         List<String> labels = new java.util.ArrayList<>();
@@ -70,7 +73,7 @@ class FoodDeliveryDemoMariaDbIT {
         assertThat(labels).as(text.toString()).containsExactly("verified (checkpoint)", "verified");
 
         List<OrderMessage> log = OrderLog.read(dir.resolve("generator/orders.log"));
-        GroundTruth truth = GroundTruth.compute(log, Dictionaries.generate(FoodDeliveryDemo.SEED, 1000, 4, 25));
+        GroundTruth truth = GroundTruth.compute(log, Dictionaries.generate(FoodDeliveryScenario.SEED, FoodDeliveryScenario.USERS, 4, 25));
         long malformed = log.stream().filter(m -> m.kind() == OrderMessage.Kind.MALFORMED).count();
         try (EmbeddedMariaDb db = EmbeddedMariaDb.start(Optional.of(dir.resolve("mariadb")), EmbeddedMariaDb.Options.fast());
              Warehouse w = Warehouse.connect(db.jdbcUrl(), db.user(), db.password(), 3)) {

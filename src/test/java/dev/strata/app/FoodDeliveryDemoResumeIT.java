@@ -1,5 +1,8 @@
 package dev.strata.app;
 
+import dev.strata.examples.DemoOptions;
+import dev.strata.examples.Examples;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -59,8 +62,8 @@ class FoodDeliveryDemoResumeIT {
         }
 
         StringWriter text = new StringWriter();
-        boolean verified = new FoodDeliveryDemo(new FoodDeliveryDemo.Options(Optional.of(Duration.ofSeconds(5)),
-                Optional.of(dir), 60, false, 1000), new PrintWriter(text, true)).run(new CountDownLatch(1));
+        boolean verified = new DemoRunner(Examples.named("food-delivery"), DemoOptions.defaults()
+                .withDuration(Duration.ofSeconds(5)).withDataDir(dir).withRate(60).withConsole(false), new PrintWriter(text, true)).run(new CountDownLatch(1));
         assertThat(verified).as(text.toString()).isTrue();
         assertThat(text.toString()).contains("resuming : " + sentBeforeKill + " messages were sent by an earlier run");
 

@@ -1,5 +1,7 @@
 package dev.strata.app;
 
+import dev.strata.examples.fooddelivery.FoodDeliveryExample;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -62,7 +64,7 @@ class FoodDeliveryPoisonRowIT {
     @Test
     void shouldLoadEveryOtherOrderShowThePoisonRowAndLoadItOnceFixed(@TempDir Path dir) throws Exception {
         Path projectDir = dir.resolve("project");
-        ExampleProjects.copy(FoodDeliveryDemo.EXAMPLE, projectDir);
+        ExampleProjects.copy(FoodDeliveryExample.NAME, projectDir);
         ProjectConfig project = new ProjectLoader(EnvResolver.of(Map.of())).load(projectDir);
         String topic = ((KafkaSourceSpec) project.sources().get("orders").spec()).topic();
         Dictionaries dict = Dictionaries.generate(11, 200, 4, 25);

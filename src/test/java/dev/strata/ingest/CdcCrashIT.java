@@ -39,16 +39,20 @@ class CdcCrashIT {
             try (LanderProcesses landers = new LanderProcesses(f.warehouseUrl, yaml, "CdcCrashIT");
                  CdcChangeScript script = new CdcChangeScript(f.sourceUrl, seed, SNAPSHOT_ROWS, 20)) {
                 // kills while the snapshot lands (it commits as a whole, or not at all)
+                LanderProcesses.Lander first = null;
                 for (int k = 0; k < 3 && f.changes("items").isEmpty(); k++) {
                     LanderProcesses.Lander l = landers.start("snapshot-" + k, "worker-a");
                     Thread.sleep(1500 + random.nextInt(2500));
                     if (!f.changes("items").isEmpty()) {
+                        first = l;   // the snapshot landed before the kill: this lander goes on (and holds the slot)
                         break;
                     }
                     l.kill();
                     duringSnapshot++;
                 }
-                LanderProcesses.Lander first = landers.start("snapshot-done", "worker-a");
+                if (first == null) {
+                    first = landers.start("snapshot-done", "worker-a");
+                }
                 await().atMost(Duration.ofSeconds(120)).until(() -> f.changes("items").size() >= SNAPSHOT_ROWS);
                 script.start();
                 first.kill();

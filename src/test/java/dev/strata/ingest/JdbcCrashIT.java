@@ -67,7 +67,9 @@ class JdbcCrashIT {
             for (int k = 0; k < kills; k++) {
                 LanderProcesses.Lander l = landers.start("lander-" + k, "worker-" + k);
                 int reads = 1 + random.nextInt(8);
-                await().atMost(Duration.ofSeconds(90)).until(() -> l.read.get() >= reads || !l.process.isAlive());
+                // polled often: the kill should land between the read and the commit, which are milliseconds apart
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(2))
+                        .until(() -> l.read.get() >= reads || !l.process.isAlive());
                 assertThat(l.process.isAlive()).as("lander %d is still running when killed", k).isTrue();
                 if (random.nextInt(4) == 0) {
                     Thread.sleep(random.nextInt(200));   // somewhere else: inside or after a transaction

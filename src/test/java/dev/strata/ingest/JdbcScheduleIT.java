@@ -68,7 +68,7 @@ class JdbcScheduleIT {
             // the mart alone: no snapshot of the date has succeeded, so it waits (and the backfill says so)
             Backfill.Result martOnly = new Backfill(pipeline, w, "w1", Clock.systemUTC())
                     .run(Backfill.Options.of(D1, D1).withSelect("order_totals"), Backfill.Progress.NONE);
-            assertThat(martOnly.notRun()).extracting(Backfill.RunSummary::node).containsExactly("order_totals");
+            assertThat(martOnly.notRun()).as(martOnly.runs().toString()).extracting(Backfill.RunSummary::node).containsExactly("order_totals");
             assertThat(rows(w, "SELECT count(*) FROM strata.task_runs WHERE node = 'order_totals' AND state = 'success'"))
                     .containsExactly("0");
 

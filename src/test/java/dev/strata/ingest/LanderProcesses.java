@@ -89,7 +89,9 @@ final class LanderProcesses implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"));
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                // CdcLander reports each committed unit at debug: the kill tests count them
+                "-Dorg.slf4j.simpleLogger.log.dev.strata.ingest.CdcLander=debug"));
         command.addAll(jvmArgs);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName(), jdbcUrl, yaml.toString(),
                 workerId, user));

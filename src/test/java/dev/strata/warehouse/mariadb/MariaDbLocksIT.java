@@ -58,7 +58,7 @@ class MariaDbLocksIT {
                     throw new IllegalStateException(e);
                 }
             });
-            Sessions.await("B waits in GET_LOCK", () -> "User lock".equals(Sessions.state(bId)));
+            Sessions.await("B waits in GET_LOCK", waiting, () -> "User lock".equals(Sessions.state(bId)));
             a.close();   // a killed process: its session ends
             assertThat(waiting.get(30, TimeUnit.SECONDS)).isEqualTo(1);
         }
@@ -97,7 +97,7 @@ class MariaDbLocksIT {
                     throw new IllegalStateException(e);
                 }
             });
-            Sessions.await("B waits for A's row lock", () -> Sessions.waitsForRowLock(bId));
+            Sessions.await("B waits for A's row lock", waiting, () -> Sessions.waitsForRowLock(bId));
             assertThat(waiting).isNotDone();
             a.commit();
             waiting.get(30, TimeUnit.SECONDS);
@@ -130,7 +130,7 @@ class MariaDbLocksIT {
                     throw new IllegalStateException(e);
                 }
             });
-            Sessions.await("B waits for the row A inserted", () -> Sessions.waitsForRowLock(bId));
+            Sessions.await("B waits for the row A inserted", waiting, () -> Sessions.waitsForRowLock(bId));
             a.commit();
             assertThat(waiting.get(30, TimeUnit.SECONDS)).as("the row existed: nothing inserted").isZero();
             b.commit();

@@ -50,6 +50,21 @@ final class Sessions {
         Awaitility.await(what).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(check::holds);
     }
 
+    /**
+     * Waits until {@code check} holds while {@code blocked} (the statement expected to block) is
+     * still running: if that statement ends first, its outcome is the failure (an error it threw,
+     * or that it did not block), not a 30 s timeout that hides it.
+     */
+    static void await(String what, java.util.concurrent.CompletableFuture<?> blocked, Check check) {
+        await(what, () -> {
+            if (blocked.isDone()) {
+                blocked.join();
+                throw new AssertionError(what + ": the statement ended without blocking");
+            }
+            return check.holds();
+        });
+    }
+
     static void exec(Connection c, String... sql) throws SQLException {
         try (Statement s = c.createStatement()) {
             for (String q : sql) {
