@@ -55,6 +55,11 @@ final class VaultTables {
     record Table(String name, List<Column> columns, List<String> primaryKey) {
     }
 
+    /** The column's SQL type in its table: a key column's is one the warehouse can index ({@link SqlDialect#keySqlType}). */
+    private String sqlType(Table t, Column c) {
+        return t.primaryKey().contains(c.name()) ? d.keySqlType(c.type()) : d.sqlType(c.type());
+    }
+
     List<Table> tables() {
         List<Table> out = new ArrayList<>();
         vault.hubs().values().forEach(h -> out.add(hub(h)));
@@ -251,7 +256,7 @@ final class VaultTables {
         StringBuilder sb = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(d.qualified(vault.schema(), t.name()))
                 .append(" (\n");
         for (Column c : t.columns()) {
-            sb.append("    ").append(d.quote(c.name())).append(' ').append(d.sqlType(c.type()))
+            sb.append("    ").append(d.quote(c.name())).append(' ').append(sqlType(t, c))
                     .append(c.notNull() ? " NOT NULL" : "").append(",\n");
         }
         sb.append("    PRIMARY KEY (").append(String.join(", ", t.primaryKey().stream().map(d::quote).toList()))
@@ -284,9 +289,9 @@ final class VaultTables {
                 refusals.add(qualified + ": column '" + e.getKey() + "' exists but is no longer declared; removing it "
                         + "would lose its history. Declare it again, or drop it yourself (ALTER TABLE " + qualified
                         + " DROP COLUMN " + e.getKey() + ") if that is what you want");
-            } else if (!d.sqlType(c.type()).equals(e.getValue())) {
+            } else if (!sqlType(t, c).equals(e.getValue())) {
                 refusals.add(qualified + ": column '" + c.name() + "' is " + e.getValue() + " in the warehouse but declared "
-                        + c.type() + " (" + d.sqlType(c.type()) + "); changing a type in place can fail or change "
+                        + c.type() + " (" + sqlType(t, c) + "); changing a type in place can fail or change "
                         + "hashes. Declare the existing type, or migrate the column yourself");
             }
         }
@@ -296,7 +301,7 @@ final class VaultTables {
             }
             if (c.mayBeAdded()) {
                 out.add("ALTER TABLE " + d.qualified(vault.schema(), t.name()) + " ADD COLUMN " + d.quote(c.name()) + " "
-                        + d.sqlType(c.type()));
+                        + sqlType(t, c));
             } else {
                 refusals.add(qualified + ": column '" + c.name() + "' is declared but missing from the table; only new "
                         + "satellite attributes can be added in place (a changed business key or link would change every "

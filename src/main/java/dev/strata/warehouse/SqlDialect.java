@@ -154,6 +154,17 @@ public interface SqlDialect {
      */
     String sqlType(ColumnType type);
 
+    /**
+     * The SQL type of a portable column type when the column is part of a table's primary key (a
+     * multi-active satellite's child key): {@link #sqlType} where the warehouse can index any value
+     * of it, else the bounded type it can index (spelled as {@link Catalog#columnTypes} reports
+     * it). A value that does not fit fails its statement as a data error, as a failed cast does,
+     * so the vault load sets its row aside instead of cutting it.
+     */
+    default String keySqlType(ColumnType type) {
+        return sqlType(type);
+    }
+
     /** {@code CAST(expr AS type)}. */
     default String cast(String expr, ColumnType type) {
         return "CAST(" + expr + " AS " + sqlType(type) + ")";

@@ -97,15 +97,14 @@ public abstract class StandardSql implements SqlDialect {
     }
 
     /**
-     * Stages the select in a scratch table ({@code strata_w}, which any warehouse with temporary
-     * tables has), then runs one statement per write: {@code INSERT ... SELECT} from it, the
-     * dialect's {@link #upsert}, or an {@code UPDATE} whose values and filter are correlated
-     * subqueries (SQL-92; a warehouse with a joined {@code UPDATE} should override). The scratch
-     * table is dropped at the end.
+     * Stages the select in a scratch table ({@link #tempTableName}{@code ("strata_w")}, which any
+     * warehouse with temporary tables has), then runs one statement per write: {@code INSERT ...
+     * SELECT} from it, the dialect's {@link #upsert}, or the dialect's {@link #updateFrom}. The
+     * scratch table is dropped at the end ({@link #dropTempTable}).
      */
     @Override
     public SqlScript writeFromSelect(String select, List<Write> writes, java.util.Set<Integer> counted) {
-        String scratch = quote("strata_w");
+        String scratch = tempTableName("strata_w");
         List<String> statements = new java.util.ArrayList<>(List.of(createTempTableAs("strata_w", select)));
         List<Integer> counts = new java.util.ArrayList<>();
         for (int i = 0; i < writes.size(); i++) {
@@ -114,7 +113,7 @@ public abstract class StandardSql implements SqlDialect {
             }
             Write w = writes.get(i);
             if (w instanceof UpdateSpec up) {
-                statements.add(correlatedUpdate(up, scratch));
+                statements.add(updateFrom(up, scratch));
             } else if (w instanceof InsertSpec in && !in.conflictColumns().isEmpty()) {
                 statements.add(upsert(in.qualifiedTable(), in.columns(),
                         "SELECT " + String.join(", ", in.values()) + " FROM " + scratch + " o WHERE " + in.where(),
@@ -124,11 +123,16 @@ public abstract class StandardSql implements SqlDialect {
                         + String.join(", ", in.values()) + " FROM " + scratch + " o WHERE " + in.where());
             }
         }
-        statements.add("DROP TABLE " + scratch);
+        statements.add(dropTempTable("strata_w"));
         return new SqlScript(statements, 0, counts);
     }
 
-    private String correlatedUpdate(UpdateSpec up, String scratch) {
+    /**
+     * The {@code UPDATE} of {@code up} from the rows of {@code scratch} (alias {@code o}): SQL-92's
+     * correlated subqueries for the values and the filter; a warehouse with a joined
+     * {@code UPDATE} overrides it.
+     */
+    protected String updateFrom(UpdateSpec up, String scratch) {
         StringBuilder match = new StringBuilder();
         for (int k = 0; k < up.keyColumns().size(); k++) {
             match.append(" AND t.").append(quote(up.keyColumns().get(k))).append(" = ").append(up.keyValues().get(k));
@@ -142,9 +146,14 @@ public abstract class StandardSql implements SqlDialect {
         return "UPDATE " + up.qualifiedTable() + " t SET " + set + " WHERE EXISTS (SELECT 1 " + rows + ")";
     }
 
-    /** {@code CREATE TEMPORARY TABLE name AS select}, dropped by the caller (or at the session's end). */
+    /** {@code CREATE TEMPORARY TABLE name AS select}, dropped by the caller ({@link #dropTempTable}, or at the session's end). */
     protected String createTempTableAs(String table, String select) {
-        return "CREATE TEMPORARY TABLE " + quote(table) + " AS " + select;
+        return "CREATE TEMPORARY TABLE " + tempTableName(table) + " AS " + select;
+    }
+
+    /** Drops the scratch table {@code table} made by {@link #createTempTableAs}, without ending the transaction. */
+    protected String dropTempTable(String table) {
+        return "DROP TABLE " + tempTableName(table);
     }
 
     /** {@code "a", "b"}. */

@@ -68,7 +68,11 @@ public class VaultGhostRecordsIT {
                 new StgFixture.Row(null, "{\"id\": 1, \"shop\": \"a\", \"name\": \"Ann\", \"phones\": [{\"kind\": \"home\", \"n\": 1, \"number\": \"123\"}]}", T),
                 new StgFixture.Row(null, "{\"id\": 1, \"shop\": \"b\", \"name\": \"Ann\", \"phones\": []}", T.plusHours(1)),
                 new StgFixture.Row(null, "{\"id\": null, \"shop\": \"c\", \"name\": \"nobody\"}", T.plusHours(2)));
-        try (Warehouse ghosts = target.newDatabase(); Warehouse plain = target.newDatabase()) {
+        // one database at a time (on MariaDB every "new database" is the shared test server emptied):
+        // the loads with ghost records first, then the same rows without them, compared table by table
+        Map<String, List<List<String>>> withoutGhostRows = new java.util.LinkedHashMap<>();
+        try (Warehouse ghosts = target.newDatabase()) {
+            ghosts.migrate();   // as every Strata process does first: locks live there on some warehouses
             VaultLoader withGhosts = new VaultLoader(ghosts, "ghosts", project(true).vault());
             withGhosts.prepare();
             for (String t : TABLES) {
@@ -84,18 +88,15 @@ public class VaultGhostRecordsIT {
             assertThat(rows(ghosts, "s_phones").get(0)).containsExactly(GHOST, "1900-01-01T00:00:00Z", GHOST, "SYSTEM", "", "0", null);
             new VaultLoader(ghosts, "ghosts", project(true).vault()).prepare(); // a second prepare adds nothing
 
-            for (Warehouse w : List.of(ghosts, plain)) {
-                StgFixture.create(w, "events");
-                StgFixture.land(w, "events", rows, T.plusDays(1));
-            }
+            StgFixture.create(ghosts, "events");
+            StgFixture.land(ghosts, "events", rows, T.plusDays(1));
             withGhosts.loadAll();
-            new VaultLoader(plain, "ghosts", project(false).vault()).loadAll();
             for (String t : TABLES) {
                 List<List<String>> real = new ArrayList<>(rows(ghosts, t));
                 long ghostRows = real.stream().filter(r -> r.get(0).equals(GHOST)).count();
                 real.removeIf(r -> r.get(0).equals(GHOST));
                 assertThat(ghostRows).as(t + " keeps one ghost row").isEqualTo(t.startsWith("l_") ? 0 : 1);
-                assertThat(real).as(t + " without its ghost row").containsExactlyInAnyOrderElementsOf(rows(plain, t));
+                withoutGhostRows.put(t, real);
             }
             // the unknown member and the ghost are two rows of the hub
             assertThat(rows(ghosts, "h_customer")).extracting(r -> r.get(0))
@@ -109,6 +110,15 @@ public class VaultGhostRecordsIT {
                         }
                     }
                 }
+            }
+        }
+        try (Warehouse plain = target.newDatabase()) {
+            plain.migrate();
+            StgFixture.create(plain, "events");
+            StgFixture.land(plain, "events", rows, T.plusDays(1));
+            new VaultLoader(plain, "ghosts", project(false).vault()).loadAll();
+            for (String t : TABLES) {
+                assertThat(withoutGhostRows.get(t)).as(t + " without its ghost row").containsExactlyInAnyOrderElementsOf(rows(plain, t));
             }
         }
     }

@@ -34,6 +34,13 @@ final class MariaDbSql extends StandardSql {
      * per utf8mb4 character, and {@code (_partition, _offset)} must fit in one.
      */
     static final int KEY_TEXT_LENGTH = 700;
+    /**
+     * A text column in a vault table's primary key (a multi-active child key): InnoDB cannot index
+     * TEXT without a prefix length (a prefix would make two keys sharing it one), so it is a
+     * varchar; 255 characters (1,020 bytes of utf8mb4) keep two of them beside the parent's hash key
+     * and load_dt within the index entry's 3,072 bytes.
+     */
+    static final int KEY_COLUMN_LENGTH = 255;
     private static final String WHITESPACE_CLASS = "[ \\t\\n\\r\\f\\x0B]";
     /** ISO 8601 date-time with a zone (Z, +03, +0300, +03:00): group 1 the local part, group 2 the zone. */
     private static final String ZONED = "^(.*[0-9]:[0-9]{2}(?::[0-9]{2}(?:\\.[0-9]+)?)?)[[:space:]]*(Z|[+-][0-9]{2}(?::?[0-9]{2})?)$";
@@ -182,6 +189,12 @@ final class MariaDbSql extends StandardSql {
             case JSON -> "json";
             case HASH_KEY -> "binary(16)";
         };
+    }
+
+    /** Text (unbounded: longtext) in a primary key is {@code varchar(255)}: see {@link #KEY_COLUMN_LENGTH}. */
+    @Override
+    public String keySqlType(ColumnType type) {
+        return type.kind() == ColumnType.Kind.TEXT ? "varchar(" + KEY_COLUMN_LENGTH + ")" : sqlType(type);
     }
 
     /**
@@ -379,18 +392,34 @@ final class MariaDbSql extends StandardSql {
         return "INSERT INTO " + qualifiedTarget + " (" + quotedList(columns) + ") " + rows + " ON DUPLICATE KEY UPDATE " + set;
     }
 
-    /** The standard's scratch-table script, with the table in {@link #TEMP_DATABASE} and dropped without a commit. */
+    /**
+     * The standard's scratch table in {@link #TEMP_DATABASE}; made again when a failed script left
+     * it behind (the session is pooled).
+     */
     @Override
-    public SqlScript insertIntoTwo(String select, InsertSpec first, InsertSpec second) {
-        String scratch = tempTableName("strata_two");
-        List<String> statements = new ArrayList<>();
-        statements.add("CREATE OR REPLACE TEMPORARY TABLE " + scratch + " AS " + select);
-        statements.add("INSERT INTO " + first.qualifiedTable() + " (" + quotedList(first.columns()) + ") SELECT "
-                + String.join(", ", first.values()) + " FROM " + scratch + " o WHERE " + first.where());
-        statements.add(upsert(second.qualifiedTable(), second.columns(), "SELECT " + String.join(", ", second.values())
-                + " FROM " + scratch + " o WHERE " + second.where(), second.conflictColumns(), second.updateColumns()));
-        statements.add("DROP TEMPORARY TABLE " + scratch);
-        return new SqlScript(statements, 0, 1);
+    protected String createTempTableAs(String table, String select) {
+        return "CREATE OR REPLACE TEMPORARY TABLE " + tempTableName(table) + " AS " + select;
+    }
+
+    /** {@code DROP TEMPORARY TABLE}: a plain {@code DROP TABLE} would commit the caller's transaction. */
+    @Override
+    protected String dropTempTable(String table) {
+        return "DROP TEMPORARY TABLE " + tempTableName(table);
+    }
+
+    /** A joined {@code UPDATE} (one pass over the scratch rows instead of a subquery per column and row). */
+    @Override
+    protected String updateFrom(UpdateSpec up, String scratch) {
+        StringBuilder on = new StringBuilder();
+        for (int k = 0; k < up.keyColumns().size(); k++) {
+            on.append(" AND t.").append(quote(up.keyColumns().get(k))).append(" = ").append(up.keyValues().get(k));
+        }
+        StringBuilder set = new StringBuilder();
+        for (int c = 0; c < up.setColumns().size(); c++) {
+            set.append(c == 0 ? "" : ", ").append("t.").append(quote(up.setColumns().get(c))).append(" = ")
+                    .append(up.setValues().get(c));
+        }
+        return "UPDATE " + up.qualifiedTable() + " t JOIN " + scratch + " o ON (" + up.where() + ")" + on + " SET " + set;
     }
 
     /** MD5() gives the 32 lowercase hex digits, as PostgreSQL's md5(). */
