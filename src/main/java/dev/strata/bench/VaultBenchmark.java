@@ -247,7 +247,7 @@ public final class VaultBenchmark {
      * the snapshot.
      */
     private static String handWrittenPit(SqlDialect d) {
-        String s = d.cast("?", dev.strata.config.ColumnType.TIMESTAMPTZ);
+        String s = d.timestampParameter();
         String hk = d.quote("h_order_hk");
         String loadDt = d.quote("load_dt");
         return "INSERT INTO " + d.qualified("bench_plain", PIT) + "\n"

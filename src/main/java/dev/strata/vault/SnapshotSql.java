@@ -27,7 +27,7 @@ final class SnapshotSql {
     }
 
     private String snapshot() {
-        return d.cast("?", ColumnType.TIMESTAMPTZ);
+        return d.timestampParameter();
     }
 
     private String table(String name) {
@@ -140,8 +140,22 @@ final class SnapshotSql {
                 + "WHERE " + String.join(" AND ", where);
     }
 
-    /** How many parameters (all the snapshot) a statement takes. */
+    /**
+     * How many parameters (all the snapshot) a statement takes: its {@code ?} outside string
+     * literals (a dialect's patterns, such as MariaDB's zoned-time regex, hold some inside; a quote
+     * inside a literal is always doubled).
+     */
     static int parameters(String sql) {
-        return (int) sql.chars().filter(ch -> ch == '?').count();
+        int n = 0;
+        boolean inLiteral = false;
+        for (int i = 0; i < sql.length(); i++) {
+            char ch = sql.charAt(i);
+            if (ch == '\'') {
+                inLiteral = !inLiteral;
+            } else if (ch == '?' && !inLiteral) {
+                n++;
+            }
+        }
+        return n;
     }
 }

@@ -278,6 +278,16 @@ public interface SqlDialect {
         return quote(name);
     }
 
+    /**
+     * One bind parameter (exactly one {@code ?}) holding a timestamp with zone, bound as an
+     * {@code OffsetDateTime}, typed so that it can stand anywhere: in a select list, a comparison.
+     * Not {@link #cast} of {@code "?"}: a warehouse whose text-to-timestamp cast parses zones
+     * repeats its operand (and its patterns may hold {@code ?} characters).
+     */
+    default String timestampParameter() {
+        return "CAST(? AS " + timestampType() + ")";
+    }
+
     /** The current time as a value of {@link #timestampType()}, at the warehouse's finest precision. */
     default String currentTimestamp() {
         return "CURRENT_TIMESTAMP";
