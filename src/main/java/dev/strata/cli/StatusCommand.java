@@ -104,7 +104,7 @@ final class StatusCommand implements Callable<Integer> {
                 out.println("vault rejects (STG rows a target set aside: a value fails its declared type):");
                 for (VaultRejects.Pending p : rejected.values()) {
                     out.println("  " + p.target() + ": " + p.rows() + " row(s) pending; latest: "
-                            + VaultRejectsCommand.Terminal.escape(p.latest().describe()));
+                            + TerminalText.line(p.latest().describe()));
                 }
                 out.println("  `strata vault rejects list` shows them, `strata vault rejects reload` loads them once fixed");
             }

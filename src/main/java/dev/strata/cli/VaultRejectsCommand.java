@@ -61,7 +61,7 @@ final class VaultRejectsCommand extends CommandGroup {
                 out.printf("%-8s %-20s %-22s %-18s %-20s %s%n", "ID", "TARGET", "STG ROW", "COLUMN", "REJECTED", "VALUE / STATE");
                 for (VaultRejects.Reject r : list) {
                     out.printf("%-8d %-20s %-22s %-18s %-20s %s%n", r.id(), r.target(), r.stgTable() + " #" + r.stgSeq(),
-                            r.column(), time(r.rejectedAt()), (r.value() == null ? "NULL" : "'" + Terminal.escape(shorten(r.value())) + "'")
+                            r.column(), time(r.rejectedAt()), (r.value() == null ? "NULL" : "'" + TerminalText.of(r.value(), false, 57) + "'")
                                     + " is not a " + r.type() + r.reloadedAt().map(t -> " [reloaded " + time(t) + "]").orElse(""));
                 }
                 out.println(list.size() + " reject(s) shown" + (list.size() == limit ? " (--limit reached)" : "")
@@ -97,8 +97,8 @@ final class VaultRejectsCommand extends CommandGroup {
                 out.println("target:     " + r.target());
                 out.println("row:        " + r.stgTable() + " _seq " + r.stgSeq());
                 out.println("column:     " + r.column() + " = " + r.expression() + " (" + r.type() + ")");
-                out.println("value:      " + (r.value() == null ? "NULL" : "'" + Terminal.escape(r.value()) + "'"));
-                out.println("reason:     " + Terminal.escape(r.reason()));
+                out.println("value:      " + (r.value() == null ? "NULL" : "'" + TerminalText.line(r.value()) + "'"));
+                out.println("reason:     " + TerminalText.line(r.reason()));
                 out.println("rejected:   " + r.rejectedAt());
                 out.println("state:      " + r.reloadedAt().map(t -> "reloaded at " + t).orElse("pending"));
                 Optional<VaultRejects.StgRow> row = rejects.stgRow(r);
@@ -106,9 +106,9 @@ final class VaultRejectsCommand extends CommandGroup {
                     out.println("stg row:    gone (the STG table no longer has _seq " + r.stgSeq() + ")");
                 } else {
                     VaultRejects.StgRow s = row.get();
-                    out.println("stg row:    key " + (s.key() == null ? "NULL" : Terminal.escape(s.key())) + ", partition "
+                    out.println("stg row:    key " + (s.key() == null ? "NULL" : TerminalText.line(s.key())) + ", partition "
                             + s.partition() + ", offset " + s.offset());
-                    out.println(Terminal.escape(s.payload()));
+                    out.println(TerminalText.of(s.payload(), true, Integer.MAX_VALUE));
                 }
             }
             return 0;
@@ -185,27 +185,5 @@ final class VaultRejectsCommand extends CommandGroup {
 
     private static String time(Instant t) {
         return t.toString().substring(0, 19).replace('T', ' ');
-    }
-
-    private static String shorten(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
-    }
-
-    /** Text for a terminal: control characters (but line feeds and tabs) written as {@code \xNN}, so a value cannot drive it. */
-    static final class Terminal {
-        private Terminal() {
-        }
-
-        static String escape(String s) {
-            StringBuilder b = new StringBuilder(s.length());
-            s.codePoints().forEach(cp -> {
-                if ((cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
-                    b.append(String.format("\\x%02x", cp));
-                } else {
-                    b.appendCodePoint(cp);
-                }
-            });
-            return b.toString();
-        }
     }
 }

@@ -168,11 +168,25 @@ public final class Backfill {
      * pipeline runs started, as {@link #pipelineRuns} would.
      */
     public List<String> queue(Options o) throws SQLException {
+        enqueue(o, selected(o, "queue"));
+        return pipelineRuns;
+    }
+
+    /** The selection's runs, queued (failed ones again; all of them with {@code rerun}). */
+    private record Queued(TaskRunStore store, int runs) {
+    }
+
+    /** The selected scheduled nodes; a usage error when there are none, naming what was asked ({@code verb}). */
+    private List<String> selected(Options o, String verb) {
         List<String> nodes = nodes(o.select());
         if (nodes.isEmpty()) {
-            throw new StrataException(ErrorCode.USAGE, "nothing to queue: the selection has no scheduled node"
+            throw new StrataException(ErrorCode.USAGE, "nothing to " + verb + ": the selection has no scheduled node"
                     + " (kafka and redis sources and continuous vault targets run with `strata run`)");
         }
+        return nodes;
+    }
+
+    private Queued enqueue(Options o, List<String> nodes) throws SQLException {
         TaskRunStore store = new TaskRunStore(warehouse, pipeline.name(), clock);
         store.syncEdges(pipeline.graph().edges());
         store.registerCoverage(pipeline.coverageNodes());
@@ -185,31 +199,17 @@ public final class Backfill {
         }
         pipelineRuns = store.enqueue(runs, o.rerun() ? TaskRunStore.Requeue.ALL : TaskRunStore.Requeue.FAILED,
                 new PipelineRuns.Start(trigger, workerId)).pipelineRuns();
-        return pipelineRuns;
+        return new Queued(store, runs.size());
     }
 
     public Result run(Options o, Progress progress) throws SQLException {
         long t0 = System.nanoTime();
-        List<String> nodes = nodes(o.select());
-        if (nodes.isEmpty()) {
-            throw new StrataException(ErrorCode.USAGE, "nothing to backfill: the selection has no scheduled node"
-                    + " (kafka and redis sources and continuous vault targets run with `strata run`)");
-        }
+        List<String> nodes = selected(o, "backfill");
         deployed = ObjectDeployer.deploy(warehouse, pipeline.name(), pipeline.objects());
-        TaskRunStore store = new TaskRunStore(warehouse, pipeline.name(), clock);
-        store.syncEdges(pipeline.graph().edges());
-        store.registerCoverage(pipeline.coverageNodes());
-        List<TaskRunStore.NewRun> runs = new ArrayList<>();
-        for (String n : nodes) {
-            NodeSchedule s = pipeline.schedule(n);
-            for (ScheduledInterval si : s.between(o.from(), o.to())) {
-                runs.add(new TaskRunStore.NewRun(n, si, s));
-            }
-        }
-        pipelineRuns = store.enqueue(runs, o.rerun() ? TaskRunStore.Requeue.ALL : TaskRunStore.Requeue.FAILED,
-                new PipelineRuns.Start(trigger, workerId)).pipelineRuns();
+        Queued queued = enqueue(o, nodes);
+        TaskRunStore store = queued.store();
         TaskRunStore.Filter filter = new TaskRunStore.Filter(Optional.of(nodes), Optional.of(o.from()), Optional.of(o.to()));
-        int total = runs.size();
+        int total = queued.runs();
         // A worker that finds nothing to claim wakes the loop below at once, so the backfill ends as soon as its
         // last run does (and not at the next poll), without counting runs after every attempt of a busy chain.
         long[] idleClaims = {0};
