@@ -48,8 +48,9 @@ import java.util.stream.Stream;
  */
 public final class DemoRunner {
     /** What the demo's embedded warehouse trades for speed, said in its output (see {@link Durability#FAST}). */
-    static final String FAST_SETTINGS = "fast, not durable settings (PostgreSQL: fsync and synchronous_commit off): a killed "
-            + "server loses its last ~0.6 s of commits, a power loss may corrupt the data (`strata run` is durable)";
+    static final String FAST_SETTINGS = "fast, not durable settings (PostgreSQL: fsync and synchronous_commit off, a killed "
+            + "server loses its last ~0.6 s of commits; MariaDB: the log flushed once a second, doublewrite off): a power loss "
+            + "may lose or corrupt data (`strata run` is durable)";
 
     /** The variable every example's strata.yaml reads its warehouse URL from ({@code --warehouse} sets it). */
     static final String WAREHOUSE_VARIABLE = "STRATA_WAREHOUSE_URL";
