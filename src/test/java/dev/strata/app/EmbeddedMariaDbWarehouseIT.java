@@ -1,9 +1,7 @@
 package dev.strata.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.strata.StrataException;
 import dev.strata.config.EnvResolver;
 import dev.strata.config.ProjectConfig;
 import dev.strata.config.ProjectLoader;
@@ -38,9 +36,16 @@ class EmbeddedMariaDbWarehouseIT {
                 rs.next();
                 assertThat(rs.getString(1)).startsWith("11.4");
             }
-            // until the MariaDB adapter lands (issue 13, phase 2) the warehouse says so in one sentence
-            assertThatThrownBy(() -> Warehouse.connect(login.jdbcUrl(), login.user(), login.password(), 2).close())
-                    .isInstanceOf(StrataException.class).hasMessageContaining("Unsupported database: jdbc:mariadb://127.0.0.1:");
+            // the MariaDB adapter takes the URL: the metadata schema migrates onto the embedded server
+            try (Warehouse w = Warehouse.connect(login.jdbcUrl(), login.user(), login.password(), 2)) {
+                w.migrate();
+                assertThat(w.url()).startsWith("jdbc:mariadb://127.0.0.1:");
+                try (Connection c = w.connection(); Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'strata'")) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).as("Strata's metadata database").isEqualTo(1);
+                }
+            }
         }
     }
 }
