@@ -8,6 +8,6 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", description = "Measure Strata against a baseline on the same work; prints the ratio last.",
         subcommands = {SchedulerBenchCommand.class, BenchVaultCommand.class, BenchLandingCommand.class,
-                BenchTestsCommand.class, BenchJdbcCommand.class, BenchCdcCommand.class})
+                BenchTestsCommand.class, BenchJdbcCommand.class, BenchCdcCommand.class, BenchFreshnessCommand.class})
 final class BenchCommand extends CommandGroup {
 }
