@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.config.ColumnType;
+import dev.strata.config.DataTestConfig;
 import dev.strata.config.HubConfig;
 import dev.strata.config.JsonPath;
 import dev.strata.config.LinkConfig;
@@ -28,8 +29,11 @@ import java.util.Optional;
  * {@code stg.<source>} and loads into the vault rather than going to dead letters or stopping a
  * load on a cast: every JSON path the vault reads from the source, with a value of the column's
  * declared type ({@code 1}, {@code "test"}, now, ...); the value its {@code filter} selects; its
- * {@code event_time} (now); its {@code key} paths. One message per run of this class has the same
- * values, so sending it twice lands it twice only when the source has no {@code key}.
+ * {@code event_time} (now); its {@code key} paths. Where an {@code accepted_values} test of the
+ * source or of a satellite it feeds names a value's column, the value is the first one accepted, so
+ * the test message does not fail the project's own tests (and hold its marts back). One message per
+ * run of this class has the same values, so sending it twice lands it twice only when the source
+ * has no {@code key}.
  */
 final class SampleMessage {
     private static final JsonNodeFactory NODES = new ObjectMapper().getNodeFactory();
@@ -62,7 +66,23 @@ final class SampleMessage {
                         }
                     });
                     m.loadDt().ifPresent(e -> set(root, m, e, ColumnType.TIMESTAMPTZ, now));
+                    for (DataTestConfig t : project.tests().of(s.name())) {
+                        if (t.kind() == DataTestConfig.Kind.ACCEPTED_VALUES && !t.values().isEmpty()) {
+                            for (DataTestConfig.Column c : t.columns()) {
+                                VaultExpression e = m.attributes().get(c.name());
+                                if (e != null && e.kind() == VaultExpression.Kind.PAYLOAD_PATH) {
+                                    replace(root, e.path().segments(), t.values().get(0));
+                                }
+                            }
+                        }
+                    }
                 }
+            }
+        }
+        for (DataTestConfig t : project.tests().of(source.name())) {
+            if (t.kind() == DataTestConfig.Kind.ACCEPTED_VALUES && !t.values().isEmpty()) {
+                t.columns().stream().filter(DataTestConfig.Column::isJsonPath)
+                        .forEach(c -> replace(root, JsonPath.parse(c.name()).segments(), t.values().get(0)));
             }
         }
         source.eventTime().ifPresent(t -> put(root, t.segments(), NODES.textNode(now.toString())));
@@ -159,6 +179,29 @@ final class SampleMessage {
         if (!at.has(last)) {
             at.set(last, value);
         }
+    }
+
+    /** Sets the accepted {@code value} at the path (a number where the value set there was one and it reads as a number). */
+    private static void replace(ObjectNode root, List<String> segments, String value) {
+        if (segments.isEmpty()) {
+            return;
+        }
+        JsonNode parent = at(root, segments.subList(0, segments.size() - 1));
+        if (!(parent instanceof ObjectNode o)) {
+            put(root, segments, NODES.textNode(value));
+            return;
+        }
+        String last = segments.get(segments.size() - 1);
+        JsonNode was = o.get(last);
+        if (was != null && was.isNumber()) {
+            try {
+                o.set(last, NODES.numberNode(new java.math.BigDecimal(value)));
+                return;
+            } catch (NumberFormatException notANumber) {
+                // a text value accepted for a numeric field: send it as text, as the test compares text
+            }
+        }
+        o.set(last, NODES.textNode(value));
     }
 
     /** The same as a shell word: single-quoted, with any single quote escaped. */
