@@ -106,7 +106,8 @@ public final class PipelineRuntime implements AutoCloseable {
         Warehouse warehouse = null;
         PipelineRuntime runtime = null;
         try {
-            warehouse = connect(project, services, options.workers() + 4);
+            // + landing, the continuous vault's loads and test rounds, the console
+            warehouse = connect(project, services, options.workers() + 6);
             warehouse.migrate();
             Pipeline pipeline = Pipeline.load(project, warehouse.adapter());
             Environment env = new Environment(project, warehouse,
