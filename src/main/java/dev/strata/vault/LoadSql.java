@@ -311,8 +311,8 @@ final class LoadSql {
      * fresh event's, else the table's current relationship); the changes among them, each with the
      * time of the next change. Then, from that one select: the current relationship's period is
      * closed at the first change, each change to a relationship opens a period (closed already
-     * when a later change of the same load follows), and the newest event per driving key is
-     * remembered in {@code strata.vault_seen}. The count is the periods opened plus those closed.
+     * when a later change of the same load follows), and the newest event per driving key, when it
+     * changed nothing (a change is remembered by its period), in {@code strata.vault_seen}. The count is the periods opened plus those closed.
      */
     private SqlScript effectivity(SatelliteConfig s, List<VaultMapping> mappings) {
         LinkConfig link = vault.links().get(s.parent());
@@ -381,8 +381,12 @@ final class LoadSql {
         String flagged = "  SELECT c.*, CASE WHEN " + d.nullSafeEquals("c._state", "c._prev") + " THEN 0 ELSE 1 END AS _change FROM (\n"
                 + "   SELECT f.*, CASE WHEN f._nth = 1 THEN f._cur_state ELSE f._lag_state END AS _prev FROM (\n"
                 + fresh + "\n   ) f\n  ) c";
-        String select = "SELECT g.*, lead(g.load_dt) OVER v AS _until, row_number() OVER v AS _nth_change FROM (\n"
-                + flagged + "\n) g\nWINDOW v AS (PARTITION BY g.dk, g._change ORDER BY g.load_dt)";
+        // only the changes and each driving key's newest event go on; the newest, when it is not a change,
+        // comes last, so lead over these rows is the next change's time (NULL after the last change) and
+        // the first of them is the first change. Same window order as the layer below: no second sort
+        String select = "SELECT g.*, lead(CASE WHEN g._change = 1 THEN g.load_dt END) OVER v AS _until,"
+                + " row_number() OVER v AS _nth_change FROM (\n"
+                + flagged + "\n) g\nWHERE g._change = 1 OR g._next_dt IS NULL\nWINDOW v AS (PARTITION BY g.dk ORDER BY g.load_dt)";
         String endOfTime = d.cast(d.literal(VaultTables.END_OF_TIME.toString()), ColumnType.TIMESTAMPTZ);
         return d.writeFromSelect(select, List.of(
                 new SqlDialect.UpdateSpec(table, List.of(driving, VaultTables.START_DT), List.of("o.dk", "o._cur_start"),
@@ -394,7 +398,9 @@ final class LoadSql {
                                 "CASE WHEN o._until IS NULL THEN TRUE ELSE FALSE END", "o.record_source"),
                         "o._change = 1 AND o._state IS NOT NULL", List.of(), List.of()),
                 new SqlDialect.InsertSpec(SEEN_TABLE, List.of("satellite", "parent_hk", "seen_dt"), List.of(self, "o.dk", "o.load_dt"),
-                        "o._next_dt IS NULL", List.of("satellite", "parent_hk"), List.of("seen_dt"))),
+                        // a change is remembered by the period it opens or closes; only a newest event that
+                        // changed nothing needs remembering, so that older events stay recognisably late
+                        "o._next_dt IS NULL AND o._change = 0", List.of("satellite", "parent_hk"), List.of("seen_dt"))),
                 java.util.Set.of(0, 1));
     }
 
