@@ -626,6 +626,37 @@ final class LoadSql {
                 + normalizedLayer(mappings, groups, attributes) + ") n";
     }
 
+    /**
+     * For benchmarks: an effectivity satellite's periods as one would write them by hand for a first
+     * load, into {@code qualifiedTable}: over the same projected rows, an event whose relationship
+     * differs from the driving key's previous one ({@code lag}) opens a period, which the next such
+     * event closes ({@code lead}). No same-instant tie-breaking, deletes, late events or existing
+     * periods. Same bind parameters as {@link #statement}.
+     */
+    String handWrittenEffectivity(String target, List<VaultMapping> mappings, String qualifiedTable) {
+        SatelliteConfig s = vault.satellites().get(target);
+        List<KeyGroup> groups = roleGroups(vault.links().get(s.parent()));
+        String role = s.effectivity().orElseThrow().drivingRole();
+        String dk = null;
+        int from = 0;
+        for (KeyGroup g : groups) {
+            if (g.name().equals(role)) {
+                dk = hash.hashKey(normalized(from, from + g.types().size()));
+            }
+            from += g.types().size();
+        }
+        String rows = "SELECT " + hash.hashKey(normalized(0, totalParts(groups))) + " AS lk, " + dk + " AS dk, n.load_dt, n.record_source\n"
+                + "FROM (\n" + normalizedLayer(mappings, groups, Map.of()) + ") n";
+        String changes = "SELECT r.*, lag(r.lk) OVER (PARTITION BY r.dk ORDER BY r.load_dt) AS prev FROM (\n" + rows + "\n) r";
+        String endOfTime = d.cast(d.literal(VaultTables.END_OF_TIME.toString()), ColumnType.TIMESTAMPTZ);
+        return "INSERT INTO " + qualifiedTable + "\n"
+                + "SELECT c.lk, c.dk, c.load_dt, COALESCE(lead(c.load_dt) OVER w, " + endOfTime + "),\n"
+                + "  CASE WHEN lead(c.load_dt) OVER w IS NULL THEN TRUE ELSE FALSE END, c.record_source\n"
+                + "FROM (\n" + changes + "\n) c\n"
+                + "WHERE c.prev IS NULL OR c.prev <> c.lk\n"
+                + "WINDOW w AS (PARTITION BY c.dk ORDER BY c.load_dt)";
+    }
+
     private List<KeyGroup> roleGroups(LinkConfig l) {
         List<KeyGroup> groups = new ArrayList<>();
         l.roles().forEach((role, hub) ->

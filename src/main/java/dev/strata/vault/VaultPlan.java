@@ -64,4 +64,9 @@ public final class VaultPlan {
     public String projectionInsert(String target, String qualifiedTable) {
         return loads.projectionInsert(target, VaultLoader.mappingsOf(vault, target), qualifiedTable);
     }
+
+    /** For benchmarks: an effectivity satellite's periods written by hand ({@link LoadSql#handWrittenEffectivity}). */
+    public String handWrittenEffectivity(String target, String qualifiedTable) {
+        return loads.handWrittenEffectivity(target, VaultLoader.mappingsOf(vault, target), qualifiedTable);
+    }
 }
