@@ -143,7 +143,7 @@ public final class VaultLoader {
                     Map<String, List<String>> changes = new LinkedHashMap<>();
                     for (VaultTables.Table t : tables.tables()) {
                         Map<String, String> existing = warehouse.catalog().columnTypes(c, vault.schema(), t.name());
-                        changes.put(t.name(), existing.isEmpty() ? List.of(tables.createTable(t))
+                        changes.put(t.name(), existing.isEmpty() ? tables.createTable(t)
                                 : tables.alterStatements(t, existing, refusals));
                     }
                     if (!refusals.isEmpty()) {
@@ -155,7 +155,7 @@ public final class VaultLoader {
                             for (String ddl : change.getValue()) {
                                 s.execute(ddl);
                                 LOG.info("vault table {}.{}: {}", vault.schema(), change.getKey(),
-                                        ddl.startsWith("CREATE") ? "created" : ddl);
+                                        ddl.startsWith("CREATE TABLE") ? "created" : ddl.startsWith("CREATE INDEX") ? "indexed" : ddl);
                             }
                         }
                     }

@@ -51,8 +51,14 @@ final class VaultTables {
     record Column(String name, ColumnType type, boolean notNull, boolean mayBeAdded) {
     }
 
-    /** A vault table's columns in order and its primary key. */
-    record Table(String name, List<Column> columns, List<String> primaryKey) {
+    /**
+     * A vault table's columns in order, its primary key (empty: none), and the column of its
+     * load-order index ({@link SqlDialect#createLoadOrderIndex}), if it has one.
+     */
+    record Table(String name, List<Column> columns, List<String> primaryKey, java.util.Optional<String> loadOrderIndex) {
+        Table(String name, List<Column> columns, List<String> primaryKey) {
+            this(name, columns, primaryKey, java.util.Optional.empty());
+        }
     }
 
     /** The column's SQL type in its table: a key column's is one the warehouse can index ({@link SqlDialect#keySqlType}). */
@@ -84,9 +90,14 @@ final class VaultTables {
 
     /**
      * A point-in-time table: per snapshot and hub key, each satellite's version in effect (NULLs,
-     * or the ghost record, when there is none). Keyed by snapshot first: a snapshot is rebuilt by
-     * deleting and inserting its rows, and readers pick one snapshot. A satellite added to the
-     * declaration adds its two columns (older snapshots have NULL there until rebuilt).
+     * or the ghost record, when there is none). A satellite added to the declaration adds its two
+     * columns (older snapshots have NULL there until rebuilt).
+     *
+     * <p>No primary key: a snapshot's rows are unique by construction (one per hub key, the
+     * snapshot deleted and inserted whole in one transaction, under its task's lock), and a unique
+     * index on (snapshot, hub key) was a third of a snapshot's build ({@code strata bench vault},
+     * docs/performance.md). Indexed as it is written and read instead: by {@code snapshot_dt}, the
+     * runs of one snapshot contiguous (BRIN on PostgreSQL). Tables created before keep their key.
      */
     private static Table pit(dev.strata.config.PitConfig p) {
         List<Column> cols = new ArrayList<>();
@@ -96,23 +107,23 @@ final class VaultTables {
             cols.add(new Column(pitHashKey(sat), ColumnType.HASH_KEY, false, true));
             cols.add(new Column(pitLoadDt(sat), ColumnType.TIMESTAMPTZ, false, true));
         }
-        return new Table(p.name(), cols, List.of(SNAPSHOT_DT, hashKeyColumn(p.hub())));
+        return new Table(p.name(), cols, List.of(), java.util.Optional.of(SNAPSHOT_DT));
     }
 
-    /** A bridge table: per snapshot, one row per chain of link rows along the path, with every hub's and link's hash key. */
+    /**
+     * A bridge table: per snapshot, one row per chain of link rows along the path, with every hub's
+     * and link's hash key. Like a PIT, unique by construction and indexed by {@code snapshot_dt}.
+     */
     private static Table bridge(dev.strata.config.BridgeConfig b) {
         List<Column> cols = new ArrayList<>();
-        List<String> key = new ArrayList<>(List.of(SNAPSHOT_DT));
         cols.add(new Column(SNAPSHOT_DT, ColumnType.TIMESTAMPTZ, true, false));
         for (int i = 0; i < b.hubs().size(); i++) {
             cols.add(new Column(hashKeyColumn(b.hubs().get(i)), ColumnType.HASH_KEY, true, false));
             if (i < b.links().size()) {
-                String link = hashKeyColumn(b.links().get(i).link());
-                cols.add(new Column(link, ColumnType.HASH_KEY, true, false));
-                key.add(link);
+                cols.add(new Column(hashKeyColumn(b.links().get(i).link()), ColumnType.HASH_KEY, true, false));
             }
         }
-        return new Table(b.name(), cols, key);
+        return new Table(b.name(), cols, List.of(), java.util.Optional.of(SNAPSHOT_DT));
     }
 
     Table table(String name) {
@@ -251,24 +262,32 @@ final class VaultTables {
         };
     }
 
-    /** {@code CREATE TABLE IF NOT EXISTS} for one table. */
-    String createTable(Table t) {
+    /** {@code CREATE TABLE IF NOT EXISTS} for one table, then its load-order index if it has one. */
+    List<String> createTable(Table t) {
         StringBuilder sb = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(d.qualified(vault.schema(), t.name()))
                 .append(" (\n");
+        List<String> lines = new ArrayList<>();
         for (Column c : t.columns()) {
-            sb.append("    ").append(d.quote(c.name())).append(' ').append(sqlType(t, c))
-                    .append(c.notNull() ? " NOT NULL" : "").append(",\n");
+            lines.add("    " + d.quote(c.name()) + ' ' + sqlType(t, c) + (c.notNull() ? " NOT NULL" : ""));
         }
-        sb.append("    PRIMARY KEY (").append(String.join(", ", t.primaryKey().stream().map(d::quote).toList()))
-                .append(")\n)");
-        return sb.toString();
+        if (!t.primaryKey().isEmpty()) {
+            lines.add("    PRIMARY KEY (" + String.join(", ", t.primaryKey().stream().map(d::quote).toList()) + ")");
+        }
+        sb.append(String.join(",\n", lines)).append("\n)");
+        List<String> out = new ArrayList<>(List.of(sb.toString()));
+        t.loadOrderIndex().ifPresent(column -> {
+            String index = t.name() + "_" + column;
+            // within both warehouses' identifier limits (PostgreSQL 63, MariaDB 64)
+            out.add(d.createLoadOrderIndex(index.length() > 60 ? index.substring(0, 60) : index, vault.schema(), t.name(), column));
+        });
+        return out;
     }
 
     /** Everything {@code strata plan} shows: the schema and every table, as they would be created. */
     List<String> createStatements() {
         List<String> out = new ArrayList<>();
         out.add(d.createSchemaIfNotExists(vault.schema()));
-        tables().forEach(t -> out.add(createTable(t)));
+        tables().forEach(t -> out.addAll(createTable(t)));
         out.addAll(ghostRecords());
         return out;
     }
