@@ -4,14 +4,14 @@
 -- mart_user_activity.sql for why it is grouped).
 with u as (
     select user_id, max(loyalty_status) as loyalty_status
-    from {{ ref('pg_users') }}
+    from {{ ref('shop_users') }}
     where _snapshot_date = date '{{ ds }}'
     group by user_id
 )
 select o.status,
        u.loyalty_status,
        cast(round(avg(o.total_amount), 2) as decimal(12,2)) as average_check
-from {{ ref('pg_orders') }} o
+from {{ ref('shop_orders') }} o
 join u on u.user_id = o.user_id
 where o._snapshot_date = date '{{ ds }}'
 group by o.status, u.loyalty_status

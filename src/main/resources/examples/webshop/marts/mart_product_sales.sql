@@ -5,13 +5,13 @@
 -- product and order up by it (joins of unindexed STG tables are block nested loops there).
 with p as (
     select product_id, max(name) as name
-    from {{ ref('pg_products') }}
+    from {{ ref('shop_products') }}
     where _snapshot_date = date '{{ ds }}'
     group by product_id
 ),
 o as (
     select order_id, max(status) as status
-    from {{ ref('pg_orders') }}
+    from {{ ref('shop_orders') }}
     where _snapshot_date = date '{{ ds }}'
     group by order_id
 )
@@ -20,7 +20,7 @@ select d.product_id,
        o.status,
        sum(d.quantity)                           as total_quantity_sold,
        cast(sum(d.total_price) as decimal(14,2)) as total_sales
-from {{ ref('pg_order_details') }} d
+from {{ ref('shop_order_details') }} d
 join p on p.product_id = d.product_id
 join o on o.order_id = d.order_id
 where d._snapshot_date = date '{{ ds }}'

@@ -5,7 +5,7 @@
 -- order's user up by it (a plain join of two unindexed STG tables is a block nested loop there).
 with u as (
     select user_id, max(first_name) as first_name, max(last_name) as last_name
-    from {{ ref('pg_users') }}
+    from {{ ref('shop_users') }}
     where _snapshot_date = date '{{ ds }}'
     group by user_id
 )
@@ -15,7 +15,7 @@ select o.user_id,
        o.status,
        count(o.order_id)                          as order_count,
        cast(sum(o.total_amount) as decimal(14,2)) as total_spent
-from {{ ref('pg_orders') }} o
+from {{ ref('shop_orders') }} o
 join u on u.user_id = o.user_id
 where o._snapshot_date = date '{{ ds }}'
 group by o.user_id, u.first_name, u.last_name, o.status

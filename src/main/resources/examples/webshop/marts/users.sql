@@ -11,7 +11,7 @@ select concat('shop:', u.user_id) as user_key,
        u.phone,
        u.registration_date,
        u.loyalty_status
-from {{ ref('pg_users') }} u
+from {{ ref('shop_users') }} u
 where u._snapshot_date = date '{{ ds }}'
 union all
 select concat('kafka:', h.kafka_partition, ':', h.kafka_offset),

@@ -21,7 +21,8 @@ import java.util.Set;
  * tables created if missing, each table filled with the generator's rows only when it is empty —
  * so running it again on a filled database inserts nothing (§2.3 step 2, acceptance 3). Connects
  * with the URL, user and password the project's {@code jdbc} sources read, so it fills exactly what
- * the pipeline snapshots.
+ * the pipeline snapshots. The rows keep the generator's ids; the serial columns' sequences are not
+ * moved past them (an insert without an id by hand would collide with id 1).
  */
 public final class ShopDatabase {
     public static final String SCHEMA = "postgres_finals_schema";
@@ -82,20 +83,6 @@ public final class ShopDatabase {
             inserted.put("products", empty(c, "products") ? insertProducts(c, data.products()) : 0);
             inserted.put("orders", empty(c, "orders") ? insertOrders(c, data.orders()) : 0);
             inserted.put("order_details", empty(c, "order_details") ? insertDetails(c, data.details()) : 0);
-            c.commit();
-            try (Statement s = c.createStatement()) {
-                for (String t : TABLES) {   // the serials continue after the generated ids, as pg-datagen's would
-                    String key = switch (t) {
-                        case "users" -> "user_id";
-                        case "product_categories" -> "category_id";
-                        case "products" -> "product_id";
-                        case "orders" -> "order_id";
-                        default -> "order_detail_id";
-                    };
-                    s.execute("SELECT setval(pg_get_serial_sequence('" + SCHEMA + "." + t + "', '" + key + "'), "
-                            + "GREATEST(1, (SELECT COALESCE(MAX(" + key + "), 0) FROM " + SCHEMA + "." + t + ")))");
-                }
-            }
             c.commit();
         }
         return inserted;

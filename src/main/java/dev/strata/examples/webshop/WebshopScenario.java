@@ -40,8 +40,8 @@ public final class WebshopScenario implements Scenario {
     static final LocalDate LAST_DATE = LocalDate.parse("2024-12-31");
     /** The sources' and marts' cron: daily at 01:00 UTC. */
     static final Duration RUN_HOUR = Duration.ofHours(1);
-    static final List<String> SNAPSHOTS = List.of("pg_users", "pg_product_categories", "pg_products", "pg_orders",
-            "pg_order_details");
+    static final List<String> SNAPSHOTS = List.of("shop_users", "shop_product_categories", "shop_products", "shop_orders",
+            "shop_order_details");
     static final String MARTS = "mart_user_activity,mart_product_sales,mart_average_check,users";
 
     /**
@@ -104,7 +104,7 @@ public final class WebshopScenario implements Scenario {
 
     @Override
     public String prepare(DemoStage stage) throws Exception {
-        SourceConfig users = stage.project().sources().get("pg_users");
+        SourceConfig users = stage.project().sources().get("shop_users");
         database = new ShopDatabase((JdbcSourceSpec) users.spec());
         long t = System.nanoTime();
         Map<String, Integer> inserted = database.fill(shop);

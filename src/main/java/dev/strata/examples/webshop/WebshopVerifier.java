@@ -64,20 +64,20 @@ public final class WebshopVerifier {
                 for (LocalDate d : dates) {
                     RowChecksum.Sum stg;
                     try (Connection c = warehouse.connection(); PreparedStatement ps = c.prepareStatement("SELECT " + cols
-                            + " FROM stg.pg_" + table + " WHERE _snapshot_date = ? ORDER BY " + key)) {
+                            + " FROM stg.shop_" + table + " WHERE _snapshot_date = ? ORDER BY " + key)) {
                         ps.setObject(1, d);
                         try (ResultSet rs = ps.executeQuery()) {
                             stg = new RowChecksum().addAll(rs).sum();
                         }
                     }
                     if (!stg.equals(source)) {
-                        diffs.add("stg.pg_" + table + " of " + d + ": " + stg + ", the shop database " + source);
+                        diffs.add("stg.shop_" + table + " of " + d + ": " + stg + ", the shop database " + source);
                     }
                 }
                 sums.add(table + " " + generated);
             }
         }
-        checks.check("7", diffs, "snapshot parity: stg.pg_* of " + dates + " equal the shop database and the generator "
+        checks.check("7", diffs, "snapshot parity: stg.shop_* of " + dates + " equal the shop database and the generator "
                 + "(count and MD5 of rows by key, decimals to 2 places, timestamps to seconds): " + String.join("; ", sums));
     }
 
