@@ -58,6 +58,7 @@ public final class DemoRunner {
     private final Example example;
     private final DemoOptions options;
     private final PrintWriter out;
+    private DemoSourceDatabases sources;
 
     public DemoRunner(Example example, DemoOptions options, PrintWriter out) {
         this.example = example;
@@ -68,7 +69,9 @@ public final class DemoRunner {
     /** Runs the demo until it has verified (or failed to); {@code stop} counts down on Ctrl-C. */
     public boolean run(CountDownLatch stop) throws Exception {
         long t0 = System.nanoTime();
-        try (DemoWorkDir work = DemoWorkDir.of(options.dataDir(), "strata-" + example.name() + "-")) {
+        try (DemoWorkDir work = DemoWorkDir.of(options.dataDir(), "strata-" + example.name() + "-");
+             DemoSourceDatabases sources = startSourceDatabases()) {
+            this.sources = sources;
             Path projectDir = work.path().resolve("project");
             ExampleProjects.copy(example.name(), projectDir);
             ProjectConfig project = new ProjectLoader(environment()).load(projectDir);
@@ -137,6 +140,7 @@ public final class DemoRunner {
                        Scenario scenario, Path projectDir) {
         out.printf("ready in %.1f s%s%n", stage.elapsed(), detail.isEmpty() ? "" : ": " + detail);
         services.postgres().ifPresent(pg -> out.println("  psql     : " + pg.psqlCommand()));
+        sources.servers().forEach(pg -> out.println("  source   : " + pg.psqlCommand()));
         services.mariadb().ifPresent(db -> out.println("  mariadb  : " + db.clientCommand()));
         out.println("  speed    : " + FAST_SETTINGS);
         consoleUrl.ifPresent(url -> out.println("  console  : " + url + scenario.consoleHint()));
@@ -190,8 +194,26 @@ public final class DemoRunner {
      * {@code --warehouse}'s URL when one was given.
      */
     private EnvResolver environment() {
-        return options.warehouseUrl().map(url -> new EnvResolver(name -> name.equals(WAREHOUSE_VARIABLE) ? url
-                : System.getenv(name))).orElseGet(EnvResolver::system);
+        return new EnvResolver(name -> {
+            String source = sources.variable(name);
+            if (source != null) {
+                return source;
+            }
+            if (name.equals(WAREHOUSE_VARIABLE) && options.warehouseUrl().isPresent()) {
+                return options.warehouseUrl().get();
+            }
+            return System.getenv(name);
+        });
+    }
+
+    /** The source databases the example's {@code jdbc} sources read, started first: the project reads where they are. */
+    private DemoSourceDatabases startSourceDatabases() {
+        boolean any = example.needs().stream().anyMatch(n -> n.server() == Example.Server.SOURCE_POSTGRES);
+        if (any) {
+            out.println("starting the embedded source PostgreSQL ...");
+            out.flush();
+        }
+        return DemoSourceDatabases.start(example.needs(), options.dataDir(), System::getenv);
     }
 
     /** A warehouse asked for with {@code --warehouse} that the example cannot run on is a usage error, said before anything starts. */
@@ -209,6 +231,7 @@ public final class DemoRunner {
                 case POSTGRES -> services.postgres().isPresent();
                 case KAFKA -> services.kafka().isPresent();
                 case REDIS -> services.redis().isPresent();
+                case SOURCE_POSTGRES -> !sources.servers().isEmpty();
             };
             if (!present) {
                 throw new StrataException(ErrorCode.CONFIG, "the demo needs the embedded " + need.server().label()

@@ -58,9 +58,16 @@ public interface Example {
     record Need(Server server, String variable) {
     }
 
-    /** The embedded servers a demo can ask for (sources other than Kafka and Redis add theirs here). */
+    /**
+     * The embedded servers a demo can ask for (sources other than Kafka and Redis add theirs here).
+     * {@link #SOURCE_POSTGRES} is an operational database for {@code jdbc} sources, a server of its
+     * own beside the warehouse: the runner starts it before it loads the project and hands it to the
+     * project through the need's variable, {@code X_URL} (its JDBC URL), with {@code X_USER} and
+     * {@code X_PASSWORD} beside it ({@code SHOP_URL}, {@code SHOP_USER}, {@code SHOP_PASSWORD}); the
+     * scenario fills it through the URL the project's sources read.
+     */
     enum Server {
-        POSTGRES("PostgreSQL"), KAFKA("broker"), REDIS("Redis");
+        POSTGRES("PostgreSQL"), KAFKA("broker"), REDIS("Redis"), SOURCE_POSTGRES("source PostgreSQL");
 
         private final String label;
 
