@@ -86,7 +86,10 @@ public final class ProjectLoader {
         }));
         Map<String, ProjectVar> vars = VarsConfigReader.read(root);
         ConsoleConfig console = root.mapping("console").map(ProjectLoader::readConsole).orElse(ConsoleConfig.defaults());
-        VaultSection vault = root.mapping("vault").map(v -> VaultConfigReader.read(v, sources.keySet(), tests))
+        java.util.Set<String> tableSources = sources.entrySet().stream()
+                .filter(e -> e.getValue().spec() instanceof JdbcSourceSpec).map(Map.Entry::getKey)
+                .collect(java.util.stream.Collectors.toSet());
+        VaultSection vault = root.mapping("vault").map(v -> VaultConfigReader.read(v, sources.keySet(), tableSources, tests))
                 .orElse(VaultSection.none());
         MartsSection marts = MartsConfigReader.read(dir, root, problems, tests);
         ScheduleSection schedule = ScheduleConfigReader.read(root);

@@ -35,6 +35,15 @@ public final class VaultConfigReader {
     private static final String ITEM = "$item";
 
     private final Set<String> sources;
+    /** The sources that land typed columns ({@code jdbc}): their expressions name columns, not JSON paths. */
+    private final Set<String> tableSources;
+    /**
+     * Whether the {@code from.<source>} entry being parsed is of a {@link #tableSources table source}
+     * (set by {@link #readFrom} around each parse: mappings are parsed one at a time).
+     */
+    private boolean tabular;
+    /** Columns of a jdbc source's STG table that Strata adds, beside the source's own ({@code ingest.JdbcStgTable}). */
+    static final Set<String> TABLE_STG_COLUMNS = Set.of("_seq", "_key", "_loaded_at", "_batch_id", "_snapshot_date");
     private final Map<String, HubConfig> hubs = new LinkedHashMap<>();
     private final Map<String, LinkConfig> links = new LinkedHashMap<>();
     private final Map<String, SatelliteConfig> satellites = new LinkedHashMap<>();
@@ -44,8 +53,9 @@ public final class VaultConfigReader {
     private MissingKeys defaultMissingKeys = MissingKeys.UNKNOWN;
     private final TestsConfigReader tests;
 
-    private VaultConfigReader(Set<String> sources, TestsConfigReader tests) {
+    private VaultConfigReader(Set<String> sources, Set<String> tableSources, TestsConfigReader tests) {
         this.sources = sources;
+        this.tableSources = tableSources;
         this.tests = tests;
     }
 
@@ -59,7 +69,15 @@ public final class VaultConfigReader {
 
     /** Like {@link #read(ConfigReader, Set)}, handing each table's {@code tests:} to {@code tests}. */
     static VaultSection read(ConfigReader vault, Set<String> sourceNames, TestsConfigReader tests) {
-        return new VaultConfigReader(Set.copyOf(sourceNames), tests).readSection(vault);
+        return read(vault, sourceNames, Set.of(), tests);
+    }
+
+    /**
+     * Like {@link #read(ConfigReader, Set, TestsConfigReader)}; {@code tableSources} (a subset of the
+     * names) land typed columns ({@code jdbc}), so their mappings name columns ({@code modify_date}).
+     */
+    static VaultSection read(ConfigReader vault, Set<String> sourceNames, Set<String> tableSources, TestsConfigReader tests) {
+        return new VaultConfigReader(Set.copyOf(sourceNames), Set.copyOf(tableSources), tests).readSection(vault);
     }
 
     private VaultSection readSection(ConfigReader vault) {
@@ -127,7 +145,7 @@ public final class VaultConfigReader {
             if (!value.isMapping()) {
                 List<VaultExpression> exprs = shorthandKeys(value, keyColumns.size(), false);
                 return exprs == null ? null : new VaultMapping(source, Optional.empty(), Map.of(name, exprs), Map.of(),
-                        Optional.empty(), List.of(), List.of(), value.position());
+                        Optional.empty(), List.of(), List.of(), value.position(), tabular);
             }
             ConfigReader mm = value.asMapping().orElseThrow();
             Optional<JsonPath> each = readEach(mm);
@@ -139,7 +157,8 @@ public final class VaultConfigReader {
             List<VaultMapping.Filter> where = readWhere(mm, WHERE, each.isPresent());
             mm.finish();
             return exprs.size() != keyColumns.size() ? null
-                    : new VaultMapping(source, each, Map.of(name, exprs), Map.of(), loadDt, where, List.of(), value.position());
+                    : new VaultMapping(source, each, Map.of(name, exprs), Map.of(), loadDt, where, List.of(), value.position(),
+                    tabular);
         });
         MissingKeys missing = readMissingKeys(m).orElse(defaultMissingKeys);
         tests.read(m, new TestsConfigReader.NodeShape(name, TestsConfigReader.hubColumns(name, keyColumns), false,
@@ -218,7 +237,7 @@ public final class VaultConfigReader {
             List<VaultMapping.Filter> where = readWhere(mm.get(), WHERE, each.isPresent());
             mm.get().finish();
             return keys == null || !attrs.keySet().equals(payload.keySet()) ? null
-                    : new VaultMapping(source, each, keys, attrs, loadDt, where, List.of(), value.position());
+                    : new VaultMapping(source, each, keys, attrs, loadDt, where, List.of(), value.position(), tabular);
         });
         MissingKeys missing = readMissingKeys(m).orElse(defaultMissingKeys);
         Set<String> columns = new LinkedHashSet<>(TestsConfigReader.linkColumns(name, roles.keySet()));
@@ -362,7 +381,7 @@ public final class VaultConfigReader {
             }
             r.finish();
             return keys == null || !attrs.keySet().equals(attributes.keySet()) ? null
-                    : new VaultMapping(source, each, keys, attrs, loadDt, where, deleted, value.position());
+                    : new VaultMapping(source, each, keys, attrs, loadDt, where, deleted, value.position(), tabular);
         });
         if (effectivity.isPresent()) {
             tests.read(m, new TestsConfigReader.NodeShape(name, new LinkedHashSet<>(List.of(parent + "_hk",
@@ -637,7 +656,9 @@ public final class VaultConfigReader {
             List<ConfigValue> ways = value.get().isSequence() && value.get().asList().orElse(List.of()).stream()
                     .anyMatch(ConfigValue::isMapping) ? value.get().asList().orElse(List.of()) : List.of(value.get());
             for (ConfigValue way : ways) {
+                tabular = tableSources.contains(source);
                 VaultMapping mapping = parser.parse(source, way);
+                tabular = false;
                 if (mapping != null) {
                     out.add(mapping);
                 }
@@ -651,6 +672,10 @@ public final class VaultConfigReader {
 
     private Optional<JsonPath> readEach(ConfigReader mapping) {
         return mapping.optional(EACH).flatMap(v -> v.asString().flatMap(s -> {
+            if (tabular) {
+                v.problem("each: reads a JSON array, and a jdbc source lands columns, not JSON");
+                return Optional.empty();
+            }
             if (s.startsWith(ITEM)) {
                 v.problem("each: takes a path of the row ($.payload.items), not of an item");
                 return Optional.empty();
@@ -720,6 +745,9 @@ public final class VaultConfigReader {
     /** Parses {@code text} as an expression; problems are reported at {@code v}. */
     private Optional<VaultExpression> expression(String text, ConfigValue v, boolean each) {
         String s = text.trim();
+        if (tabular) {
+            return tableExpression(s, v);
+        }
         try {
             if (s.equals(ITEM) || s.startsWith(ITEM + ".") || s.startsWith(ITEM + "[")) {
                 if (!each) {
@@ -747,6 +775,28 @@ public final class VaultConfigReader {
                 + "($item.id, with each:) or an STG column (" + String.join(", ", sortedColumns()) + ")"
                 + Suggestions.didYouMean(s, STG_COLUMNS));
         return Optional.empty();
+    }
+
+    /**
+     * An expression of a jdbc source's mapping: a column of its STG table, the source's own (known
+     * only when it is read, so checked by the load) or one Strata adds ({@link #TABLE_STG_COLUMNS}).
+     */
+    private Optional<VaultExpression> tableExpression(String s, ConfigValue v) {
+        if (s.startsWith("$")) {
+            v.problem("'" + s + "' is a JSON path, but a jdbc source lands the source table's columns: name the column "
+                    + "(e.g. modify_date)");
+            return Optional.empty();
+        }
+        if (STG_COLUMNS.contains(s) && !TABLE_STG_COLUMNS.contains(s)) {
+            v.problem("'" + s + "' is a column of a Kafka source's STG table; a jdbc source's has "
+                    + String.join(", ", TABLE_STG_COLUMNS.stream().sorted().toList()) + " beside the source's columns");
+            return Optional.empty();
+        }
+        if (!s.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
+            v.problem("'" + s + "' is not a column name (letters, digits and _, at most 63)");
+            return Optional.empty();
+        }
+        return Optional.of(VaultExpression.sourceColumn(s));
     }
 
     private static List<String> sortedColumns() {

@@ -20,15 +20,25 @@ import java.util.Optional;
  * @param where      only rows (or items) whose every filter matches are read; empty: all of them
  * @param deleted    effectivity satellites only: a row whose every filter matches ends its driving
  *                   key's relationship instead of stating one (a CDC delete); empty: no row does
+ * @param tabular    whether the source lands typed columns ({@code jdbc}: no {@code _payload}, no
+ *                   {@code _event_time}), so expressions name its columns and {@code load_dt}
+ *                   defaults to {@code _loaded_at}
  */
 public record VaultMapping(String source, Optional<JsonPath> each, Map<String, List<VaultExpression>> keys,
                            Map<String, VaultExpression> attributes, Optional<VaultExpression> loadDt,
-                           List<Filter> where, List<Filter> deleted, Position position) {
+                           List<Filter> where, List<Filter> deleted, Position position, boolean tabular) {
     /** {@code where: {<expression>: value}} or {@code [value, value]}: the expression's text is one of the values. */
     public record Filter(VaultExpression expression, List<String> values) {
         public Filter {
             values = List.copyOf(values);
         }
+    }
+
+    /** A mapping of a source that lands JSON ({@code kafka}, {@code cdc}). */
+    public VaultMapping(String source, Optional<JsonPath> each, Map<String, List<VaultExpression>> keys,
+                        Map<String, VaultExpression> attributes, Optional<VaultExpression> loadDt, List<Filter> where,
+                        List<Filter> deleted, Position position) {
+        this(source, each, keys, attributes, loadDt, where, deleted, position, false);
     }
 
     public VaultMapping {

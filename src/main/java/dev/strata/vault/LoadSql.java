@@ -694,8 +694,10 @@ final class LoadSql {
         String row = d.quote(ROW);
         String eventTime = row + "." + d.quote(StgTable.EVENT_TIME);
         String loadedAt = row + "." + d.quote(StgTable.LOADED_AT);
-        String loadDt = m.loadDt().map(e -> "COALESCE(" + typed(e, ColumnType.TIMESTAMPTZ) + ", " + eventTime + ", " + loadedAt + ")")
-                .orElse("COALESCE(" + eventTime + ", " + loadedAt + ")");
+        // a jdbc source's table has no _event_time: a row's version time is its load_dt: or its landing
+        String fallback = m.tabular() ? loadedAt : eventTime + ", " + loadedAt;
+        String loadDt = m.loadDt().map(e -> "COALESCE(" + typed(e, ColumnType.TIMESTAMPTZ) + ", " + fallback + ")")
+                .orElse(m.tabular() ? loadedAt : "COALESCE(" + fallback + ")");
         sel.add(loadDt + " AS load_dt");
         if (!m.deleted().isEmpty()) {
             // an effectivity satellite's delete marker; its values are the mapping's first bind parameters
@@ -892,12 +894,19 @@ final class LoadSql {
                 sql = e.path().isRoot() ? d.jsonScalarText(item) : d.jsonText(item, e.path());
                 from = ColumnType.TEXT;
             }
+            case SOURCE_COLUMN -> {
+                // typed as the source said, which the declaration cannot know: always cast (a no-op
+                // when the types agree), and checked like a path's text by the cast and reject checks
+                sql = d.quote(ROW) + "." + d.quote(e.column());
+                from = null;
+            }
             default -> {
                 sql = d.quote(ROW) + "." + d.quote(e.column());
                 from = STG_COLUMN_TYPES.get(e.column());
             }
         }
-        if (type.equals(from) || (type.kind() == ColumnType.Kind.VARCHAR && from.kind() == ColumnType.Kind.TEXT)) {
+        if (from != null && (type.equals(from)
+                || (type.kind() == ColumnType.Kind.VARCHAR && from.kind() == ColumnType.Kind.TEXT))) {
             return sql;
         }
         return d.cast(sql, type);
