@@ -439,7 +439,7 @@ final class VaultReferenceModel {
         JsonNode n = switch (e.kind()) {
             case PAYLOAD_PATH -> at(r.payload(), e.path());
             case ITEM_PATH -> at(item, e.path());
-            case COLUMN -> throw new IllegalArgumentException("the reference model reads payload paths only");
+            case COLUMN, SOURCE_COLUMN -> throw new IllegalArgumentException("the reference model reads payload paths only");
         };
         if (n == null || n.isNull()) {
             return null;
