@@ -787,7 +787,9 @@ public final class VaultConfigReader {
                     + "(e.g. modify_date)");
             return Optional.empty();
         }
-        if (STG_COLUMNS.contains(s) && !TABLE_STG_COLUMNS.contains(s)) {
+        // _payload is not in STG_COLUMNS (it is reached through $ paths), so it is named here: without
+        // it, '_payload' would pass as a source column and fail only at the load, as a missing column
+        if (s.equals("_payload") || (STG_COLUMNS.contains(s) && !TABLE_STG_COLUMNS.contains(s))) {
             v.problem("'" + s + "' is a column of a Kafka source's STG table; a jdbc source's has "
                     + String.join(", ", TABLE_STG_COLUMNS.stream().sorted().toList()) + " beside the source's columns");
             return Optional.empty();

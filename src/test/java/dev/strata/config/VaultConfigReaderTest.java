@@ -14,6 +14,14 @@ class VaultConfigReaderTest {
               orders: { kafka: { topic: orders } }
               users: { kafka: { topic: users } }
             """;
+    /** Two jdbc sources (typed STG tables) beside a Kafka one: the retail example's shape. */
+    private static final String TABLE_SOURCES = """
+            name: retail
+            sources:
+              orders: { kafka: { topic: orders } }
+              customers: { jdbc: { url: "jdbc:postgresql://db/shop", table: customers, mode: incremental, cursor: modify_date } }
+              sales: { jdbc: { url: "jdbc:postgresql://db/shop", table: sales, mode: incremental, cursor: modify_date } }
+            """;
     private final ProjectLoader loader = new ProjectLoader(EnvResolver.of(Map.of()));
 
     private VaultSection read(String vault) {
@@ -21,8 +29,12 @@ class VaultConfigReaderTest {
     }
 
     private List<String> problems(String vault) {
+        return problems(SOURCES, vault);
+    }
+
+    private List<String> problems(String sources, String vault) {
         try {
-            loader.parse(Path.of("."), SOURCES + vault, "strata.yaml");
+            loader.parse(Path.of("."), sources + vault, "strata.yaml");
         } catch (ConfigException e) {
             return e.problems().stream().map(ConfigProblem::toString).toList();
         }
@@ -372,5 +384,93 @@ class VaultConfigReaderTest {
                 dev.strata.ingest.StgTable.OFFSET, dev.strata.ingest.StgTable.EVENT_TIME,
                 dev.strata.ingest.StgTable.SOURCE_TIME, dev.strata.ingest.StgTable.LOADED_AT,
                 dev.strata.ingest.StgTable.BATCH_ID);
+    }
+
+    @Test
+    void shouldReadTheMappingsOfAJdbcSourceAsColumnsOfItsStgTable() {
+        VaultSection v = loader.parse(Path.of("."), TABLE_SOURCES + """
+                vault:
+                  hubs:
+                    hub_customer:
+                      key: { id: integer }
+                      from: { customers: id, orders: $.customer.id }
+                    hub_sale: { key: { id: bigint }, from: { sales: { id: id, where: { qty: ["1", "2"] } } } }
+                  links:
+                    link_sale:
+                      hubs: [hub_sale, hub_customer]
+                      from: { sales: { hub_sale: id, hub_customer: customer_id, load_dt: _loaded_at } }
+                  satellites:
+                    sat_customer:
+                      parent: hub_customer
+                      attributes: { name: text, country: text }
+                      from: { customers: { id: id, name: name, country: " country ", load_dt: modify_date } }
+                """, "strata.yaml").vault();
+        VaultMapping customers = v.hubs().get("hub_customer").from().get(0);
+        assertThat(customers.source()).isEqualTo("customers");
+        assertThat(customers.tabular()).isTrue();
+        assertThat(customers.keys().get("hub_customer")).containsExactly(VaultExpression.sourceColumn("id"));
+        VaultMapping orders = v.hubs().get("hub_customer").from().get(1);
+        assertThat(orders.tabular()).as("a Kafka source's mapping beside it is read as before").isFalse();
+        assertThat(orders.keys().get("hub_customer").get(0).kind()).isEqualTo(VaultExpression.Kind.PAYLOAD_PATH);
+        assertThat(orders.keys().get("hub_customer").get(0).path().segments()).containsExactly("customer", "id");
+
+        VaultMapping sale = v.hubs().get("hub_sale").from().get(0);
+        assertThat(sale.tabular()).isTrue();
+        assertThat(sale.where()).containsExactly(new VaultMapping.Filter(VaultExpression.sourceColumn("qty"), List.of("1", "2")));
+
+        VaultMapping link = v.links().get("link_sale").from().get(0);
+        assertThat(link.tabular()).isTrue();
+        assertThat(link.keys()).containsExactly(Map.entry("hub_sale", List.of(VaultExpression.sourceColumn("id"))),
+                Map.entry("hub_customer", List.of(VaultExpression.sourceColumn("customer_id"))));
+        assertThat(link.loadDt()).as("Strata's own columns of the table are columns too").contains(VaultExpression.sourceColumn("_loaded_at"));
+
+        VaultMapping sat = v.satellites().get("sat_customer").from().get(0);
+        assertThat(sat.tabular()).isTrue();
+        assertThat(sat.keys().get("hub_customer")).containsExactly(VaultExpression.sourceColumn("id"));
+        assertThat(sat.attributes()).containsExactly(Map.entry("name", VaultExpression.sourceColumn("name")),
+                Map.entry("country", VaultExpression.sourceColumn("country")));
+        assertThat(sat.loadDt()).contains(VaultExpression.sourceColumn("modify_date"));
+        assertThat(sat.loadDt().orElseThrow().kind()).isEqualTo(VaultExpression.Kind.SOURCE_COLUMN);
+    }
+
+    @Test
+    void shouldRefuseJsonPathsKafkaColumnsAndEachInTheMappingsOfAJdbcSource() {
+        assertThat(problems(TABLE_SOURCES, """
+                vault:
+                  hubs:
+                    hub_customer: { key: { id: integer }, from: { customers: $.id } }
+                    hub_sale:
+                      key: { id: bigint }
+                      from:
+                        sales: { each: $.items, id: $item.id }
+                  satellites:
+                    sat_customer:
+                      parent: hub_customer
+                      attributes: { name: text, country: text, raw: text }
+                      from: { customers: { id: id, name: _payload, country: _event_time, raw: "name || country" } }
+                """)).containsExactly(
+                "strata.yaml:8:62: vault.hubs.hub_customer.from.customers: '$.id' is a JSON path, but a jdbc source lands "
+                        + "the source table's columns: name the column (e.g. modify_date)",
+                "strata.yaml:12:24: vault.hubs.hub_sale.from.sales.each: each: reads a JSON array, and a jdbc source lands "
+                        + "columns, not JSON",
+                "strata.yaml:12:37: vault.hubs.hub_sale.from.sales.id: '$item.id' is a JSON path, but a jdbc source lands "
+                        + "the source table's columns: name the column (e.g. modify_date)",
+                "strata.yaml:17:42: vault.satellites.sat_customer.from.customers.name: '_payload' is a column of a Kafka "
+                        + "source's STG table; a jdbc source's has _batch_id, _key, _loaded_at, _seq, _snapshot_date beside "
+                        + "the source's columns",
+                "strata.yaml:17:61: vault.satellites.sat_customer.from.customers.country: '_event_time' is a column of a "
+                        + "Kafka source's STG table; a jdbc source's has _batch_id, _key, _loaded_at, _seq, _snapshot_date "
+                        + "beside the source's columns",
+                "strata.yaml:17:79: vault.satellites.sat_customer.from.customers.raw: 'name || country' is not a column "
+                        + "name (letters, digits and _, at most 63)");
+    }
+
+    @Test
+    void shouldKeepTheJdbcStgColumnListInStepWithTheJdbcLanding() {
+        // the copy in config of the columns a jdbc source's STG table has beside the source's (both modes)
+        java.util.Set<String> landed = new java.util.HashSet<>(
+                dev.strata.ingest.JdbcLanding.metadataColumns(JdbcSourceSpec.Mode.SNAPSHOT));
+        landed.addAll(dev.strata.ingest.JdbcLanding.metadataColumns(JdbcSourceSpec.Mode.INCREMENTAL));
+        assertThat(VaultConfigReader.TABLE_STG_COLUMNS).containsExactlyInAnyOrderElementsOf(landed);
     }
 }
