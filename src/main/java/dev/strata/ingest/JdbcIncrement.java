@@ -237,6 +237,7 @@ final class JdbcIncrement {
         private final List<String> direct = new ArrayList<>();
         private final List<String> scratchColumns = new ArrayList<>();
         private final String scratch;
+        private final String scratchTable;
         private final String createScratch;
         private final String insertFromScratch;
         private int scratchLeft;
@@ -263,10 +264,13 @@ final class JdbcIncrement {
             md5.update(defs.toString().getBytes(StandardCharsets.UTF_8));
             this.scratch = "strata_jdbc_" + HEX.formatHex(md5.digest()).substring(0, 16);
             this.createScratch = d.createTempTable(scratch, defs.toString());
+            // named as the dialect made it (MariaDB keeps temporary tables in a database of their own:
+            // quote(scratch) alone fails with "No database selected" once a re-read batch takes this path)
+            this.scratchTable = d.tempTableName(scratch);
             List<String> insertColumns = new ArrayList<>(direct);
             this.insertFromScratch = d.insertSkippingConflicts(table.qualified(), insertColumns,
                     "SELECT " + w.sequences().nextValue(StgTable.SCHEMA, table.sequence()) + cols + ", "
-                            + d.quote(StgTable.KEY) + ", ? FROM " + d.quote(scratch), List.of(StgTable.KEY));
+                            + d.quote(StgTable.KEY) + ", ? FROM " + scratchTable, List.of(StgTable.KEY));
         }
 
         StgWriter.Result land(CsvRows rows, PositionMove move) throws SQLException, PositionConflictException {
@@ -295,7 +299,7 @@ final class JdbcIncrement {
                     if (loaded) {
                         landed = n;
                     } else {
-                        w.bulkLoad().load(c, d.quote(scratch), scratchColumns, rows.rows(0, n));
+                        w.bulkLoad().load(c, scratchTable, scratchColumns, rows.rows(0, n));
                         try (PreparedStatement ps = c.prepareStatement(insertFromScratch)) {
                             ps.setLong(1, batchId);
                             landed = ps.executeUpdate();
