@@ -871,7 +871,10 @@ final class LoadSql {
         RejectCheck shape = new RejectCheck(m, column, e, type, null);
         List<String> cols = List.of("pipeline", "target", "stg_table", "stg_seq", "column_name", "expression", "column_type",
                 "value", "reason", "reloaded_at");
-        String rows = "SELECT CAST(? AS " + d.textType() + "), CAST(? AS " + d.textType() + "), "
+        // the dialect's text cast: CAST(? AS longtext), MariaDB's textType(), is a syntax error there (its
+        // CAST takes CHAR), which made every rejecting load on MariaDB fail and load nothing
+        String param = d.cast("?", ColumnType.TEXT);
+        String rows = "SELECT " + param + ", " + param + ", "
                 + d.literal(VaultLoader.input(m)) + ", b._seq, " + d.literal(column) + ", " + d.literal(e.text()) + ", "
                 + d.literal(type.toString()) + ", SUBSTRING(min(b._v) FROM 1 FOR 1000), " + d.literal(shape.reason()) + ", "
                 + d.cast("NULL", ColumnType.TIMESTAMPTZ) + "\nFROM (" + bad + ") b\nGROUP BY b._seq";
