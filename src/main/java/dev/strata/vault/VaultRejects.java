@@ -28,6 +28,7 @@ public final class VaultRejects {
     private static final String TABLE = LoadSql.REJECTS_TABLE;
     private static final String COLUMNS = "id, target, stg_table, stg_seq, column_name, expression, column_type, value, reason, "
             + "rejected_at, reloaded_at";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final Warehouse warehouse;
     private final String pipeline;
 
@@ -106,7 +107,15 @@ public final class VaultRejects {
             return Optional.empty();
         }
         var d = warehouse.sql();
-        String table = d.qualified(StgTable.SCHEMA, r.stgTable().substring(prefix.length()));
+        String name = r.stgTable().substring(prefix.length());
+        String table = d.qualified(StgTable.SCHEMA, name);
+        try (Connection c = warehouse.connection()) {
+            if (!warehouse.catalog().columnTypes(c, StgTable.SCHEMA, name).containsKey(StgTable.PAYLOAD)) {
+                return typedRow(c, table, d.quote(StgTable.SEQ), r.stgSeq());
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
         try (Connection c = warehouse.connection();
              PreparedStatement ps = c.prepareStatement("SELECT " + d.quote(StgTable.KEY) + ", " + d.quote(StgTable.PARTITION)
                      + ", " + d.quote(StgTable.OFFSET) + ", " + d.quote(StgTable.PAYLOAD) + " FROM " + table
@@ -121,6 +130,39 @@ public final class VaultRejects {
             }
         } catch (SQLException e) {
             throw failure(e);
+        }
+    }
+
+    /** Strata's columns of a jdbc source's STG table (either mode), left out of the row's columns. */
+    private static final java.util.Set<String> TABLE_METADATA = java.util.Set.copyOf(java.util.stream.Stream.concat(
+            dev.strata.ingest.JdbcLanding.metadataColumns(dev.strata.config.JdbcSourceSpec.Mode.SNAPSHOT).stream(),
+            dev.strata.ingest.JdbcLanding.metadataColumns(dev.strata.config.JdbcSourceSpec.Mode.INCREMENTAL).stream()).toList());
+
+    /**
+     * A row of a jdbc source's STG table, which has typed columns instead of a Kafka record's
+     * partition, offset and payload: the source's columns as a JSON object of their texts in table
+     * order (in {@code payload}), and {@code _key} (the row version's MD5; NULL for a snapshot row).
+     */
+    private static Optional<StgRow> typedRow(Connection c, String table, String seqColumn, long seq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + table + " WHERE " + seqColumn + " = ?")) {
+            ps.setLong(1, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                var md = rs.getMetaData();
+                var columns = JSON.createObjectNode();
+                String key = null;
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    String column = md.getColumnLabel(i);
+                    if (column.equals(StgTable.KEY)) {
+                        key = rs.getString(i);
+                    } else if (!TABLE_METADATA.contains(column)) {
+                        columns.put(column, rs.getString(i));
+                    }
+                }
+                return Optional.of(new StgRow(key, null, null, columns.toString()));
+            }
         }
     }
 
