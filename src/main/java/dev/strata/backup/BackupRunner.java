@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class BackupRunner {
     private static final Logger LOG = LoggerFactory.getLogger(BackupRunner.class);
-    static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss").withZone(ZoneOffset.UTC);
+    /** The time in a backup file's name ({@code cdm-2026-12-04-21-30-05.sql.gz}), UTC, to the second. */
+    public static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss").withZone(ZoneOffset.UTC);
 
     /**
      * @param dir       where the files go (created if missing)

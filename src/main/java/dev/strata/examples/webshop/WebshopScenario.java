@@ -1,5 +1,6 @@
 package dev.strata.examples.webshop;
 
+import dev.strata.examples.Checks;
 import dev.strata.config.JdbcSourceSpec;
 import dev.strata.config.KafkaSourceSpec;
 import dev.strata.config.SourceConfig;

@@ -1,5 +1,6 @@
 package dev.strata.examples.webshop;
 
+import dev.strata.examples.Checks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.app.DemoRunner;
