@@ -12,15 +12,17 @@ import java.util.List;
 public final class RetailExample implements Example {
     public static final String NAME = "retail";
     private final RetailData.Scale scale;
+    private final boolean rerunYear;
 
-    /** The scenario's scale (what {@code strata demo retail} runs). */
+    /** The scenario's scale, the whole year re-run (what {@code strata demo retail} runs). */
     public RetailExample() {
-        this(RetailData.Scale.seed());
+        this(RetailData.Scale.seed(), true);
     }
 
-    /** Another scale (tests run a small one). */
-    public RetailExample(RetailData.Scale scale) {
+    /** Another scale; {@code rerunYear} false re-runs December only (tests). */
+    public RetailExample(RetailData.Scale scale, boolean rerunYear) {
         this.scale = scale;
+        this.rerunYear = rerunYear;
     }
 
     @Override
@@ -46,6 +48,6 @@ public final class RetailExample implements Example {
 
     @Override
     public Scenario scenario(DemoOptions options) {
-        return new RetailScenario(scale);
+        return new RetailScenario(scale, rerunYear);
     }
 }

@@ -1,10 +1,10 @@
 package dev.strata.examples.webshop;
 
-import dev.strata.examples.Checks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.app.DemoRunner;
 import dev.strata.embedded.EmbeddedMariaDb;
+import dev.strata.examples.Checks;
 import dev.strata.examples.DemoOptions;
 import dev.strata.warehouse.Warehouse;
 import java.io.PrintWriter;
