@@ -105,8 +105,8 @@ final class RetailRoutines {
         v.execute(CALL);
         String to = v.rows("SELECT clock_timestamp()").get(0).get(0);
         try {
-            List<List<String>> errors = v.rows("SELECT name, error_message, execution_time >= '" + from
-                    + "'::timestamptz AND execution_time <= '" + to + "'::timestamptz FROM cdm.procedure_errors "
+            List<List<String>> errors = v.rows("SELECT name, error_message, execution_time >= CAST('" + from
+                    + "' AS timestamptz) AND execution_time <= CAST('" + to + "' AS timestamptz) FROM cdm.procedure_errors "
                     + "ORDER BY execution_time DESC LIMIT " + Math.max(1, v.count("SELECT count(*) FROM cdm.procedure_errors")
                     - errorsBefore));
             long added = v.count("SELECT count(*) FROM cdm.procedure_errors") - errorsBefore;
