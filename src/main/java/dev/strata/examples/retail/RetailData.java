@@ -91,7 +91,7 @@ public final class RetailData {
     public record Scale(int customers, int products, int sales, LocalDate from, LocalDate to, int changeDays, double changed) {
         /** The scenario's proposal (§4): 1,000 customers in 12 countries, 200 products in 10 groups, 50,000 sales, 5 % changed. */
         public static Scale seed() {
-            return new Scale(1_000, 200, 50_000, LocalDate.parse("2023-01-01"), LocalDate.parse("2023-01-28"), 3, 0.05);
+            return new Scale(1_000, 200, 50_000, LocalDate.parse("2023-01-01"), LocalDate.parse("2023-01-07"), 3, 0.05);
         }
 
         /** Fewer rows over fewer days (tests). */

@@ -38,7 +38,7 @@ import java.util.stream.Stream;
  * fixture's exact numbers (acceptance 1–5); re-runs a day and the whole year and compares every
  * table's checksum (6); exercises the routine catalogue (9–11), the run log (12) and a backup with
  * restore and retention (13). Then the scale data (§4): more customers, products and 50,000 sales
- * dated January 2023, backfilled; then 5 % of the customers and products changed with a later
+ * dated the first week of 2023, backfilled; then 5 % of the customers and products changed with a later
  * modify_date, backfilled — SCD1 dims over SCD2 history (7) and every fact partition (8) checked
  * against what Java computes from the rows it put in; and one scheduled run.
  */
@@ -150,7 +150,7 @@ public final class RetailScenario implements Scenario {
         runLog(p, w, v, checks);
         backups(stage, w, v, project);
 
-        // the scale data (§4): January 2023, then 5 % of the dims changed a few days later
+        // the scale data (§4): the first week of 2023, then 5 % of the dims changed a few days later
         RetailData.Rows scaleRows = RetailData.scale(scale, SEED);
         RetailData.Rows changes = RetailData.changes(scale, SEED);
         database.insert(scaleRows);
