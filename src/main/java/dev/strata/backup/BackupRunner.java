@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class BackupRunner {
     private static final Logger LOG = LoggerFactory.getLogger(BackupRunner.class);
-    static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss").withZone(ZoneOffset.UTC);
+    /** The time in a backup file's name ({@code cdm-2026-12-04-21-30-05.sql.gz}), UTC, to the second. */
+    public static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss").withZone(ZoneOffset.UTC);
 
     /**
      * @param dir       where the files go (created if missing)
@@ -101,18 +102,36 @@ public final class BackupRunner {
         } catch (SQLException | IOException e) {
             throw new StrataException(ErrorCode.WAREHOUSE_UNAVAILABLE, "cannot prepare the backup: " + e.getMessage(), e);
         }
+        // names have one-second resolution: a backup that starts in the second of the previous one (a backfill's
+        // daily backup node runs several times a second) waits for the next second rather than fail or overwrite
         Instant at = clock.instant();
-        String stamp = STAMP.format(at);
         Map<String, Path> finals = new LinkedHashMap<>();
-        Map<String, Path> partials = new LinkedHashMap<>();
-        for (String layer : layers) {
-            Path file = o.dir().resolve(layer + "-" + stamp + "." + ext);
-            if (Files.exists(file)) {
-                throw new StrataException(ErrorCode.USAGE, file + " exists already (a backup started in the same second); "
-                        + "wait a second and try again");
+        for (int tries = 0; ; tries++) {
+            finals.clear();
+            String stamp = STAMP.format(at);
+            for (String layer : layers) {
+                finals.put(layer, o.dir().resolve(layer + "-" + stamp + "." + ext));
             }
-            finals.put(layer, file);
-            partials.put(layer, o.dir().resolve(file.getFileName() + ".partial"));
+            Optional<Path> taken = finals.values().stream().filter(Files::exists).findFirst();
+            if (taken.isEmpty()) {
+                break;
+            }
+            if (tries == 2) {
+                throw new StrataException(ErrorCode.USAGE, taken.get() + " exists already (a backup started in the same "
+                        + "second); wait a second and try again");
+            }
+            try {
+                Thread.sleep(1_000 - at.toEpochMilli() % 1_000 + 5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StrataException(ErrorCode.USAGE, "interrupted while waiting for a new backup name", e);
+            }
+            at = clock.instant();
+        }
+        Instant stampedAt = at;
+        Map<String, Path> partials = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> f : finals.entrySet()) {
+            partials.put(f.getKey(), o.dir().resolve(f.getValue().getFileName() + ".partial"));
         }
         List<Backups.SchemaBackup> content;
         try {
@@ -123,7 +142,7 @@ public final class BackupRunner {
                 files.add(new BackupFile(done, Files.size(done), b));
                 b.notIncluded().forEach(n -> LOG.warn("backup of {}: {} is not included", b.schema(), n));
             }
-            List<Path> deleted = o.retention().map(r -> retention(o.dir(), layers, ext, at.minus(r), finals.values()))
+            List<Path> deleted = o.retention().map(r -> retention(o.dir(), layers, ext, stampedAt.minus(r), finals.values()))
                     .orElse(List.of());
             return new Result(files, deleted, Duration.ofNanos(System.nanoTime() - t0));
         } catch (SQLException | IOException | RuntimeException e) {

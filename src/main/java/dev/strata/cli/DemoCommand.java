@@ -49,6 +49,9 @@ final class DemoCommand implements Callable<Integer> {
             description = "Which embedded warehouse the example runs on (default: STRATA_WAREHOUSE_URL, else postgres; "
                     + "an example written for PostgreSQL only refuses mariadb).")
     String warehouse;
+    @Option(names = "--workers", defaultValue = "4", description = "Task runs at once, in the scheduler and in a "
+            + "backfill (default ${DEFAULT-VALUE}).")
+    int workers;
     @Spec
     CommandSpec spec;
 
@@ -63,8 +66,11 @@ final class DemoCommand implements Callable<Integer> {
         if (rate <= 0) {
             throw new StrataException(ErrorCode.USAGE, "--rate must be above 0");
         }
+        if (workers < 1 || workers > 32) {
+            throw new StrataException(ErrorCode.USAGE, "--workers must be 1 to 32");
+        }
         DemoOptions options = new DemoOptions(Optional.ofNullable(duration), Optional.ofNullable(dataDir), rate, console,
-                2, System.console() != null, Optional.ofNullable(warehouse).map(DemoCommand::embeddedWarehouse));
+                workers, System.console() != null, Optional.ofNullable(warehouse).map(DemoCommand::embeddedWarehouse));
         // on Ctrl-C a streaming demo stops generating, catches up and verifies; a backfill stops where it
         // is (a running task rolls back); either before the JVM exits
         try (ShutdownSignal signal = ShutdownSignal.install("strata-demo")) {

@@ -133,7 +133,9 @@ final class JdbcIncrement {
                     throw new SQLException(source.where() + ": reading the source failed: " + e.getMessage(), "08000", e);
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
-                LOG.info("{}: {} new row version(s) landed, {} row(s) read since {} {} ({} s); high-water mark {}",
+                // a run that found nothing new is the usual case of a frequent schedule or a backfill: not worth a line each
+                org.slf4j.event.Level level = landed > 0 ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.DEBUG;
+                LOG.atLevel(level).log("{}: {} new row version(s) landed, {} row(s) read since {} {} ({} s); high-water mark {}",
                         source.where(), String.format("%,d", landed), String.format("%,d", read), cursor.name(),
                         from == null ? "(first run)" : ">= " + RowEncoder.cursorText(from), String.format("%.1f", seconds),
                         at.cursor() == null ? "none yet" : at.cursor());

@@ -611,6 +611,33 @@ final class TaskRunStore {
         }
     }
 
+    /** Those of {@code points} (logical dates) whose every run matching {@code filter} has finished (succeeded, failed for good, skipped). */
+    java.util.Set<Instant> finishedPoints(Filter filter, java.util.Collection<Instant> points) throws SQLException {
+        java.util.Set<Instant> out = new java.util.HashSet<>();
+        if (points.isEmpty()) {
+            return out;
+        }
+        List<Instant> list = List.copyOf(points);
+        String marks = String.join(", ", java.util.Collections.nCopies(list.size(), "?"));
+        try (Connection c = warehouse.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT t.logical_date FROM strata.task_runs t WHERE t.pipeline = ? "
+                     + "AND t.logical_date IN (" + marks + ")" + filter.sql("t") + " GROUP BY t.logical_date "
+                     + "HAVING sum(CASE WHEN t.state IN ('queued', 'running', 'up_for_retry') THEN 1 ELSE 0 END) = 0")) {
+            int i = 1;
+            ps.setString(i++, pipeline);
+            for (Instant p : list) {
+                ps.setObject(i++, ts(p));
+            }
+            filter.bind(ps, i);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(instant(rs, "logical_date"));
+                }
+            }
+        }
+        return out;
+    }
+
     /** One task run as shown by status and the backfill summary. */
     record RunRow(long id, String node, Instant logicalDate, Interval interval, TaskState state, int attempt,
                   String worker, Instant startedAt, Instant finishedAt, Long rows, String error) {

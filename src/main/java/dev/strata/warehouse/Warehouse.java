@@ -108,6 +108,21 @@ public final class Warehouse implements AutoCloseable {
         return pool;
     }
 
+    /**
+     * Another database of the same server, reached with this warehouse's credentials (a restore's
+     * empty target, created with {@code CREATE DATABASE}): the URL's database name replaced.
+     */
+    public Warehouse otherDatabase(String database, int poolSize) {
+        if (!database.matches("[a-z_][a-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("not a database name: " + database);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(jdbc:[a-z]+://[^/?;]+/)([^?;]*)(.*)$").matcher(jdbcUrl);
+        if (!m.matches()) {
+            throw new StrataException(ErrorCode.CONFIG, "cannot name another database in " + redactedUrl);
+        }
+        return connect(m.group(1) + database + m.group(3), user, password, poolSize);
+    }
+
     /** The JDBC URL with credentials masked. */
     public String url() {
         return redactedUrl;

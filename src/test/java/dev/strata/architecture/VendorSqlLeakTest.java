@@ -53,7 +53,10 @@ class VendorSqlLeakTest {
     }
 
     /** Packages whose code may spell vendor SQL: the adapters, and the embedded servers. */
-    static final List<String> ALLOWED = List.of("dev/strata/warehouse/", "dev/strata/embedded/");
+    static final List<String> ALLOWED = List.of("dev/strata/warehouse/", "dev/strata/embedded/",
+            // the retail example's check of its PL/pgSQL routine catalogue: scenario 004 defines it on pg_proc
+            // (acceptance 9), and the example runs on PostgreSQL only (its project refuses another warehouse)
+            "dev/strata/examples/retail/RetailRoutines.class");
 
     record Leak(String className, String construct, String text) {
         @Override

@@ -3,6 +3,7 @@ package dev.strata.examples.webshop;
 import dev.strata.config.JdbcSourceSpec;
 import dev.strata.config.KafkaSourceSpec;
 import dev.strata.config.SourceConfig;
+import dev.strata.examples.Checks;
 import dev.strata.examples.DemoPipeline;
 import dev.strata.examples.DemoStage;
 import dev.strata.examples.Scenario;

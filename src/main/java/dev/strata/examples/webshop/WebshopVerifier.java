@@ -1,5 +1,6 @@
 package dev.strata.examples.webshop;
 
+import dev.strata.examples.Checks;
 import dev.strata.warehouse.Warehouse;
 import java.math.BigDecimal;
 import java.sql.Connection;

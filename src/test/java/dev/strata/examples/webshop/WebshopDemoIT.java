@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.app.DemoRunner;
 import dev.strata.embedded.EmbeddedMariaDb;
+import dev.strata.examples.Checks;
 import dev.strata.examples.DemoOptions;
 import dev.strata.warehouse.Warehouse;
 import java.io.PrintWriter;

@@ -1,15 +1,15 @@
-package dev.strata.examples.webshop;
+package dev.strata.examples;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The outcome of the webshop's verification: one line per acceptance item checked, {@code verified:}
+ * The outcome of an example's verification: one line per acceptance item checked, {@code verified:}
  * when it holds, {@code NOT verified:} with the differences found otherwise.
  */
 public final class Checks {
-    /** One checked item of scenario 003 §9. */
+    /** One checked acceptance item of the example's scenario. */
     public record Check(String item, boolean ok, String text) {
         public String line() {
             return (ok ? "verified: " : "NOT verified: ") + text + " [" + item + "]";
