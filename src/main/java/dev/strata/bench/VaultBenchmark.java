@@ -148,7 +148,7 @@ public final class VaultBenchmark {
             createPlainTables(w);
             if (explain) {
                 for (String t : concat(TARGETS, EFFECTIVITY)) {
-                    explain(w, "strata " + t, plan.loadStatements().get(t));
+                    explain(w, "strata " + t, plan.loadStatements(true).get(t));
                     explain(w, "insert_select " + t, t.equals(EFFECTIVITY)
                             ? plan.handWrittenEffectivity(t, w.sql().qualified("bench_plain", t))
                             : plan.projectionInsert(t, w.sql().qualified("bench_plain", t)));

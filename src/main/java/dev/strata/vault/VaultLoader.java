@@ -352,7 +352,9 @@ public final class VaultLoader {
                     + "`strata vault rejects reload` loads them once the row or the declaration is fixed",
                     target, VaultRejects.describeLatest(c, pipeline, target, rejected));
         } else {
-            SqlScript script = statements.computeIfAbsent(activeKey.toString(), k -> loadSql.statement(target, active));
+            boolean intoEmpty = loadSql.hasFirstLoadPlan(target) && !hasRows(c, target);
+            SqlScript script = statements.computeIfAbsent(activeKey + (intoEmpty ? "first" : ""),
+                    k -> loadSql.statement(target, active, intoEmpty));
             List<Object> parameters = new ArrayList<>();
             for (int i = 0; i < active.size(); i++) {
                 parameters.addAll(LoadSql.statementParameters(active.get(i), bounds.get(i)[0], bounds.get(i)[1]));
@@ -365,6 +367,13 @@ public final class VaultLoader {
         }
         LOG.debug("vault target {}: {} rows inserted in {} ms", target, rows, (System.nanoTime() - t0) / 1_000_000);
         return rows;
+    }
+
+    /** Whether a satellite has a row other than its ghost; asked under the target's lock, so it holds for the load. */
+    private boolean hasRows(Connection c, String target) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(loadSql.hasRows(target))) {
+            return rs.next() && rs.getBoolean(1);
+        }
     }
 
     /** Transaction settings of a load, and the target's lock. */

@@ -35,8 +35,18 @@ public final class VaultPlan {
 
     /** Target → its load statement; {@code ?} are the (after, up to) {@code _seq} bounds of each source in turn. */
     public Map<String, String> loadStatements() {
+        return loadStatements(false);
+    }
+
+    /**
+     * As {@link #loadStatements()}; with {@code intoEmpty}, what a first load into empty tables runs
+     * (a standard satellite's own plan, which looks up no stored versions; the others' usual one).
+     */
+    public Map<String, String> loadStatements(boolean intoEmpty) {
         Map<String, String> out = new LinkedHashMap<>();
-        VaultTarget.all(vault).forEach(t -> out.put(t.name(), String.join(";\n", loads.statement(t.name(), VaultLoader.mappingsOf(vault, t.name())).statements())));
+        VaultTarget.all(vault).forEach(t -> out.put(t.name(), String.join(";\n",
+                loads.statement(t.name(), VaultLoader.mappingsOf(vault, t.name()), intoEmpty && loads.hasFirstLoadPlan(t.name()))
+                        .statements())));
         return out;
     }
 
