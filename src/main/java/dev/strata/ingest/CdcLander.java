@@ -107,6 +107,13 @@ final class CdcLander implements SourceLander {
     private final JsonConverter keyConverter = new JsonConverter();
     private final JsonConverter valueConverter = new JsonConverter();
     private final int spillRows;
+    /** The one hand-off being written and committed on the writing thread, or null. */
+    private final AtomicReference<InFlight> inFlight = new AtomicReference<>();
+    private final ExecutorService writing;
+
+    /** Handed rows being written; {@code point} is the record to mark processed once they are committed. */
+    private record InFlight(Future<List<CdcStgWriter.Landed>> done, RecordChangeEvent<SourceRecord> point) {
+    }
 
     CdcLander(Environment env, CdcSourceSpec spec, List<SourceConfig> tables, LandingListener listener) {
         this.env = env;
@@ -130,6 +137,11 @@ final class CdcLander implements SourceLander {
         valueConverter.configure(internal, false);
         this.thread = new Thread(this::run, "cdc-lander-" + spec.source());
         this.thread.setDaemon(true);
+        this.writing = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "cdc-writer-" + spec.source());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     private String topicOf(CdcTable t) {
@@ -203,6 +215,8 @@ final class CdcLander implements SourceLander {
             Thread.currentThread().interrupt();
         } finally {
             executor.shutdownNow();
+            settleInFlight();
+            writing.shutdownNow();
             writer.abort();
             LOG.info("cdc source '{}': landing stopped", spec.source());
         }
@@ -283,6 +297,7 @@ final class CdcLander implements SourceLander {
                 failure.compareAndSet(null, describe(ex.getMessage(), ex.getCause()));
             }
             engine.set(null);
+            settleInFlight();   // a commit under way finishes (or fails) before anything is rolled back
             writer.abort();   // whatever was not committed is delivered again by the next start
             if (stop.getCount() == 0) {
                 return null;
@@ -313,8 +328,35 @@ final class CdcLander implements SourceLander {
         }
     }
 
+    /**
+     * Waits for the hand-off under way, if any, to be committed or to fail, and returns it (still
+     * set: its point is marked processed, or its failure thrown, by the capturing thread).
+     */
+    private InFlight awaitInFlight() {
+        InFlight f = inFlight.get();
+        if (f != null) {
+            try {
+                f.done().get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                // reported where the hand-off is collected
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return f;
+    }
+
+    /** After the engine stopped: lets a commit under way end, and forgets it (nothing is left to acknowledge). */
+    private void settleInFlight() {
+        awaitInFlight();
+        inFlight.set(null);
+    }
+
     /** What {@link CdcOffsetStore#get} answers: the committed offset, read from the warehouse now. */
     private Map<ByteBuffer, ByteBuffer> committedForDebezium() {
+        // a commit under way decides which offset is committed: wait for it (a task restarting
+        // resumes after it, or, had it failed, from the offset before it)
+        awaitInFlight();
         CdcOffset committed = writer.committed();
         if (committed == null) {
             try {
@@ -401,11 +443,19 @@ final class CdcLander implements SourceLander {
         private long snapshotOrdinal;
         private long eventInTransaction;
         private long openedNanos;
+        /** Rows since the last commit hand-off were spilled (handed without a commit). */
+        private boolean spilled;
+        /** A row has been buffered since the last commit hand-off. */
+        private boolean unitStarted;
 
         @Override
         public void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
                                 DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
                 throws InterruptedException {
+            InFlight previous = inFlight.get();
+            if (previous != null && previous.done().isDone()) {
+                collect(previous, committer);
+            }
             RecordChangeEvent<SourceRecord> point = null;
             for (RecordChangeEvent<SourceRecord> event : records) {
                 SourceRecord r = event.record();
@@ -416,7 +466,7 @@ final class CdcLander implements SourceLander {
                         if (!openTransactions.add(v.getString("id"))) {
                             // delivered again: the task restarted from the committed offset, and everything
                             // since it comes again, this transaction first
-                            restarted("transaction " + v.getString("id") + " begins again");
+                            restarted("transaction " + v.getString("id") + " begins again", committer);
                             openTransactions.add(v.getString("id"));
                             point = null;
                         }
@@ -442,8 +492,8 @@ final class CdcLander implements SourceLander {
                     continue;   // a table not listed (cannot happen with table.include.list), or a tombstone
                 }
                 Struct source = ((Struct) r.value()).getStruct("source");
-                if ("first".equals(source.getString("snapshot")) && (writer.open() || writer.buffered() > 0)) {
-                    restarted("a snapshot begins again");
+                if ("first".equals(source.getString("snapshot")) && (spilled || writer.buffered() > 0)) {
+                    restarted("a snapshot begins again", committer);
                     point = null;
                 }
                 land(t, r);
@@ -457,25 +507,92 @@ final class CdcLander implements SourceLander {
                     }
                 }
             }
-            try {
-                if (point != null) {
-                    commit(point.record());
-                    committer.markProcessed(point);
-                    committer.markBatchFinished();
-                } else if (writer.buffered() >= spillRows || writer.bufferedBytes() >= SPILL_BYTES) {
-                    writer.spill();
-                }
-            } catch (SQLException | PositionConflictException e) {
-                // the engine stops; the lander starts it again from the committed offset
-                throw new IllegalStateException("landing into the warehouse failed: " + e.getMessage(), e);
+            if (point != null) {
+                handCommit(point, committer);
+            } else if (writer.buffered() >= spillRows || writer.bufferedBytes() >= SPILL_BYTES) {
+                handSpill(committer);
             }
         }
 
+        /**
+         * Waits for the hand-off under way and collects it: after its commit, its point is marked
+         * processed and the batch finished (Debezium's task then confirms the warehouse's committed
+         * offset to the slot); a failure stops the engine, which the lander starts again from the
+         * committed offset. Called on the capturing thread only, so Debezium's committer is only
+         * used there.
+         */
+        private void collect(InFlight f, DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+                throws InterruptedException {
+            try {
+                f.done().get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                inFlight.set(null);
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                throw new IllegalStateException("landing into the warehouse failed: " + cause.getMessage(), cause);
+            }
+            inFlight.set(null);
+            if (f.point() != null) {
+                committer.markProcessed(f.point());
+                committer.markBatchFinished();
+            }
+        }
+
+        private void awaitAndCollect(DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+                throws InterruptedException {
+            InFlight previous = inFlight.get();
+            if (previous != null) {
+                collect(previous, committer);
+            }
+        }
+
+        /**
+         * Hands the rows up to the point to the writing thread, to be written and committed with the
+         * point's offset while capture goes on; at most one hand-off is under way.
+         */
+        private void handCommit(RecordChangeEvent<SourceRecord> point,
+                                DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+                throws InterruptedException {
+            awaitAndCollect(committer);
+            Map<String, String> offset = offsetOf(point.record());
+            writer.hand(false);
+            long opened = openedNanos;
+            Future<List<CdcStgWriter.Landed>> done = writing.submit(() -> {
+                List<CdcStgWriter.Landed> landed = writer.commitToPoint(offset);
+                report(landed, opened);
+                return landed;
+            });
+            inFlight.set(new InFlight(done, point));
+            // what was begun before the point is committed with it (or, failing, comes again after a restart)
+            openTransactions.clear();
+            if (inTransaction) {
+                openTransactions.add(currentTransaction);
+            }
+            spilled = false;
+            unitStarted = false;
+        }
+
+        /** Hands every buffered row to the writing thread, written into the open transaction without a commit. */
+        private void handSpill(DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+                throws InterruptedException {
+            awaitAndCollect(committer);
+            writer.hand(true);
+            Future<List<CdcStgWriter.Landed>> done = writing.submit(() -> {
+                writer.spill();
+                return List.of();
+            });
+            inFlight.set(new InFlight(done, null));
+            spilled = true;
+        }
+
         /** Drops what is open: the engine delivers it again from the committed offset. */
-        private void restarted(String why) {
+        private void restarted(String why, DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+                throws InterruptedException {
             LOG.info("cdc source '{}': {} (the connector restarted); the uncommitted changes are dropped and land "
                     + "as delivered again", spec.source(), why);
+            awaitAndCollect(committer);   // a commit under way stands (it is before the restart's offset); a failure stops
             writer.abort();
+            spilled = false;
+            unitStarted = false;
             openTransactions.clear();
             inTransaction = false;
             inSnapshot = false;
@@ -500,7 +617,8 @@ final class CdcLander implements SourceLander {
                 partition = lsnText(lsn);
                 position = tx != null && tx.getInt64("total_order") != null ? tx.getInt64("total_order") : eventInTransaction;
             }
-            if (t.rows.rowCount() == 0 && !writer.open()) {
+            if (!unitStarted) {
+                unitStarted = true;
                 openedNanos = System.nanoTime();
             }
             String keyText = r.key() == null ? null : key.encode(r.keySchema(), r.key()).text();
@@ -525,15 +643,9 @@ final class CdcLander implements SourceLander {
             }
         }
 
-        private void commit(SourceRecord pointRecord) throws SQLException, PositionConflictException {
-            Map<String, String> offset = offsetOf(pointRecord);
-            List<CdcStgWriter.Landed> landed = writer.commitToPoint(offset);
-            openTransactions.clear();
-            if (inTransaction) {
-                openTransactions.add(currentTransaction);
-            }
+        private void report(List<CdcStgWriter.Landed> landed, long openedNanos) {
             if (LOG.isDebugEnabled()) {
-                LOG.debug("cdc source '{}': committed {} at {}", spec.source(), landed, offset.get("value"));
+                LOG.debug("cdc source '{}': committed {}", spec.source(), landed);
             }
             Duration took = Duration.ofNanos(System.nanoTime() - openedNanos);
             for (CdcStgWriter.Landed l : landed) {

@@ -17,16 +17,20 @@ import java.util.Map;
  * Debezium's batches, that holds the changes since the last <em>commit point</em> and is committed
  * only at the next one, together with the source's {@link CdcOffset} ({@link CdcLander} says which
  * events are commit points and why). Rows are buffered per STG table as CSV; {@link #point()}
- * marks how far the buffers are committable, {@link #commitToPoint} writes the rows up to that mark
- * and commits with the new offset, {@link #spill()} writes buffered rows into the open transaction
- * without committing (a snapshot or a large source transaction does not have to fit in memory), and
- * {@link #abort()} rolls everything back.
+ * marks how far the buffers are committable, {@link #hand} moves the rows up to that mark (or all of
+ * them) into a second buffer per table, {@link #commitToPoint} writes the handed rows and commits
+ * with the new offset, {@link #spill()} writes them into the open transaction without committing (a
+ * snapshot or a large source transaction does not have to fit in memory), and {@link #abort()} rolls
+ * everything back.
  *
  * <p>Rows are inserted like Kafka batches (StgWriter): under the STG table's transaction lock, with a
  * block of {@code _seq} numbers reserved per {@code COPY} straight into the table. Should a change
  * already be landed (its {@code (_partition, _offset)} taken — which the protocol never causes, and
  * {@code landing_batches.duplicates} would show), that chunk goes through a scratch table with
- * {@code INSERT … ON CONFLICT DO NOTHING} instead. Used by one thread.
+ * {@code INSERT … ON CONFLICT DO NOTHING} instead. Used by two threads in turn, never at once: the
+ * capturing thread appends rows and hands them over; the writing thread writes and commits handed
+ * rows while the capturing thread appends the next ones ({@link CdcLander} waits for one hand-off
+ * to be written before the next, which orders the two).
  */
 final class CdcStgWriter {
     private static final String SCRATCH = "strata_cdc_landing";
@@ -40,12 +44,13 @@ final class CdcStgWriter {
         final String name;
         final String qualified;
         final String insertFromScratch;
-        final CsvRows rows = new CsvRows(1 << 16);
+        final CsvRows rows = new CsvRows(1 << 16);     // appended by the capturing thread
+        final CsvRows handed = new CsvRows(1 << 16);   // handed to the writing thread: up to a point, or spilled
         int pointRows;        // rows of the buffer up to the last commit point
         long batchId = -1;    // this transaction's landing_batches id for the table
         int records;          // rows written in this transaction (attempted)
         int landed;
-        long lastSourceMillis = -1;
+        volatile long lastSourceMillis = -1;   // the latest source time buffered (set by the capturing thread)
 
         Table(String name, String qualified, String insertFromScratch) {
             this.name = name;
@@ -143,28 +148,44 @@ final class CdcStgWriter {
     }
 
     /**
-     * Writes every buffered row into the open transaction without committing. Only when no commit
-     * point is pending in the buffers: the rows written now belong to the unit the next point ends.
+     * Moves the rows up to the last {@link #point()} (or, with {@code all}, every buffered row: a
+     * spill) from the capturing thread's buffers into the hand-off buffers, which {@link #spill()} or
+     * {@link #commitToPoint} then write on the writing thread while capture goes on appending. Only
+     * while nothing handed is still being written: the caller has waited for the previous hand-off.
      */
-    void spill() throws SQLException {
-        ensureOpen();
+    void hand(boolean all) {
         for (Table t : tables.values()) {
-            write(t, t.rows.rowCount());
+            t.rows.moveFirstTo(all ? t.rows.rowCount() : t.pointRows, t.handed);
             t.pointRows = 0;
         }
     }
 
     /**
-     * Writes the rows up to the last {@link #point()} and commits them with the source's offset
-     * moved to {@code offset}; rows buffered after the point stay buffered. Throws
+     * Writes the handed rows into the open transaction without committing. Only when no commit
+     * point is pending in them: the rows written now belong to the unit the next point ends.
+     */
+    void spill() throws SQLException {
+        try {
+            ensureOpen();
+            for (Table t : tables.values()) {
+                write(t, t.handed, t.handed.rowCount());
+            }
+        } catch (SQLException | RuntimeException e) {
+            rollback();
+            throw e;
+        }
+    }
+
+    /**
+     * Writes the handed rows (those up to a {@link #point()}) and commits them with the source's
+     * offset moved to {@code offset}. Throws
      * {@link PositionConflictException} (nothing committed) when another process moved the offset.
      */
     List<Landed> commitToPoint(java.util.Map<String, String> offset) throws SQLException, PositionConflictException {
         ensureOpen();
         try {
             for (Table t : tables.values()) {
-                write(t, t.pointRows);
-                t.pointRows = 0;
+                write(t, t.handed, t.handed.rowCount());
             }
             CdcOffset next = committed.next(offset);
             positions.compareAndSet(conn, List.of(new PositionMove(committed, next)), worker);
@@ -180,8 +201,27 @@ final class CdcStgWriter {
             closeTransaction();
             return out;
         } catch (SQLException | PositionConflictException | RuntimeException e) {
-            abort();
+            rollback();
             throw e;
+        }
+    }
+
+    /**
+     * On the writing thread, after a failed write: rolls the open transaction back and drops the
+     * handed rows, leaving the capturing thread's buffers alone (the lander stops the engine and
+     * {@link #abort()}s once capture has stopped).
+     */
+    void rollback() {
+        if (conn != null) {
+            try {
+                conn.rollback();
+            } catch (SQLException ignored) {
+                // the connection is broken: closing it ends the transaction on the server too
+            }
+        }
+        closeTransaction();
+        for (Table t : tables.values()) {
+            t.handed.reset();
         }
     }
 
@@ -197,6 +237,7 @@ final class CdcStgWriter {
         closeTransaction();
         for (Table t : tables.values()) {
             t.rows.reset();
+            t.handed.reset();
             t.pointRows = 0;
         }
     }
@@ -214,7 +255,6 @@ final class CdcStgWriter {
             t.batchId = -1;
             t.records = 0;
             t.landed = 0;
-            t.lastSourceMillis = -1;
         }
     }
 
@@ -235,8 +275,8 @@ final class CdcStgWriter {
         conn = c;
     }
 
-    /** Inserts the first {@code n} buffered rows of {@code t} into its STG table and drops them from the buffer. */
-    private void write(Table t, int n) throws SQLException {
+    /** Inserts the first {@code n} rows of {@code rows} into the STG table of {@code t} and drops them from it. */
+    private void write(Table t, CsvRows rows, int n) throws SQLException {
         if (n <= 0) {
             return;
         }
@@ -246,10 +286,10 @@ final class CdcStgWriter {
         }
         long first = warehouse.sequences().reserve(conn, StgTable.SCHEMA, StgTable.sequenceName(t.name), n);
         int landed;
-        if (warehouse.bulkLoad().loadUnlessConflict(conn, t.qualified, DIRECT_COLUMNS, t.rows.framed(0, n, first, t.batchId))) {
+        if (warehouse.bulkLoad().loadUnlessConflict(conn, t.qualified, DIRECT_COLUMNS, rows.framed(0, n, first, t.batchId))) {
             landed = n;
         } else {
-            warehouse.bulkLoad().load(conn, d.quote(SCRATCH), SCRATCH_COLUMNS, t.rows.framed(0, n, first, t.batchId));
+            warehouse.bulkLoad().load(conn, d.quote(SCRATCH), SCRATCH_COLUMNS, rows.framed(0, n, first, t.batchId));
             try (Statement s = conn.createStatement()) {
                 landed = s.executeUpdate(t.insertFromScratch);
                 s.executeUpdate(clearScratch);
@@ -257,7 +297,7 @@ final class CdcStgWriter {
         }
         t.records += n;
         t.landed += landed;
-        t.rows.dropFirst(n);
+        rows.dropFirst(n);
     }
 
     private void writeBatchRow(Table t, CdcOffset next) throws SQLException {

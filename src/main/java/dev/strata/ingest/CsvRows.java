@@ -192,6 +192,32 @@ final class CsvRows {
         rows -= k;
     }
 
+    /**
+     * Moves the first {@code k} rows into {@code target} (emptied first), keeping the rest here in
+     * order: a lander hands the rows up to its commit point to its writer thread and goes on
+     * appending after them.
+     */
+    void moveFirstTo(int k, CsvRows target) {
+        if (rowOpen) {
+            throw new IllegalStateException("a row is still open");
+        }
+        target.reset();
+        k = Math.min(k, rows);
+        if (k <= 0) {
+            return;
+        }
+        int cut = k >= rows ? len : rowStarts[k];
+        target.ensure(cut);
+        System.arraycopy(buf, 0, target.buf, 0, cut);
+        target.len = cut;
+        if (target.rowStarts.length < k) {
+            target.rowStarts = new int[Math.max(k, target.rowStarts.length * 2)];
+        }
+        System.arraycopy(rowStarts, 0, target.rowStarts, 0, k);
+        target.rows = k;
+        dropFirst(k);
+    }
+
     private void ascii(String s) {
         ensure(s.length());
         for (int i = 0; i < s.length(); i++) {
