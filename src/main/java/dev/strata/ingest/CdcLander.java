@@ -352,11 +352,22 @@ final class CdcLander implements SourceLander {
         inFlight.set(null);
     }
 
+    /** True when Debezium reads the offset to confirm it to the slot ({@code PostgresConnectorTask.performCommit}). */
+    private static boolean readForSlotConfirmation() {
+        return StackWalker.getInstance().walk(frames -> frames.limit(16).anyMatch(f ->
+                f.getMethodName().equals("performCommit") && f.getClassName().startsWith("io.debezium.connector.")));
+    }
+
     /** What {@link CdcOffsetStore#get} answers: the committed offset, read from the warehouse now. */
     private Map<ByteBuffer, ByteBuffer> committedForDebezium() {
-        // a commit under way decides which offset is committed: wait for it (a task restarting
-        // resumes after it, or, had it failed, from the offset before it)
-        awaitInFlight();
+        // A commit under way decides where a task (re)starting resumes: it waits for it (after it, or,
+        // had it failed, from the offset before it). The task's own read before confirming an LSN to
+        // the slot does not wait: the offset committed so far is at most one hand-off behind, and
+        // confirming less only keeps WAL longer. Any other caller waits, so a Debezium that renamed
+        // the method is slower, never wrong.
+        if (!readForSlotConfirmation()) {
+            awaitInFlight();
+        }
         CdcOffset committed = writer.committed();
         if (committed == null) {
             try {
