@@ -62,14 +62,28 @@ import org.slf4j.LoggerFactory;
  *       commit rolls all of it back, and the offset still names the previous point; after the
  *       commit, both the rows and the offset are there. So the next start resumes exactly after the
  *       last committed change: nothing lost, nothing twice.</li>
- *   <li><b>The slot is acknowledged after the commit.</b> Only then is the point's record marked
- *       processed and the batch finished ({@link DebeziumEngine.RecordCommitter}); the engine's offset
+ *   <li><b>One hand-off in flight.</b> The capturing thread (Debezium's, in {@code handleBatch})
+ *       encodes the changes into per-table buffers; at a commit point it hands the rows up to the
+ *       point, with the point's offset, to the lander's writing thread, which writes them into the
+ *       open transaction and commits it with the offset, while capture goes on buffering what
+ *       follows. Before the next hand-off (a commit or a spill), the capturing thread waits for the
+ *       previous one, so the warehouse transaction sees the units in stream order, one at a time,
+ *       and a failed write stops the engine before anything after it is handed (the lander then
+ *       starts again from the committed offset, as after any failure). Nothing about the commit
+ *       points or their offsets changes: only where the wait is.</li>
+ *   <li><b>The slot is acknowledged after the commit.</b> Only once the hand-off's commit has
+ *       returned does the capturing thread mark the point's record processed and finish the batch
+ *       (at its next batch or hand-off, so {@link DebeziumEngine.RecordCommitter} is used on
+ *       Debezium's thread only); the engine's offset
  *       flush (a no-op) is followed by the task's commit, in which Debezium's PostgreSQL task reads the
  *       offset back from the offset store — the warehouse's committed one — and confirms its commit
  *       LSN to the slot. So the slot never runs ahead of the warehouse, and the server still has every
- *       change the warehouse lacks; confirming less only keeps WAL longer.</li>
+ *       change the warehouse lacks; confirming less only keeps WAL longer. (That read, while a
+ *       hand-off is being committed, answers the offset committed before it without waiting.)</li>
  *   <li><b>Restarts inside the engine.</b> When Debezium restarts its task after an error (the source
- *       server went away), it reads the offset again and delivers everything after it again. The
+ *       server went away), it reads the offset again — that read waits for a hand-off being
+ *       committed, so it resumes after it, or, had it failed, from the offset before it, and then the
+ *       failure stops the engine at the next batch — and delivers everything after it again. The
  *       lander recognises that in the stream — a transaction already begun since the last commit
  *       begins again, or a snapshot starts over — and drops its open transaction first.</li>
  *   <li><b>Second line.</b> Each change has an identity in its STG table, unique by
@@ -83,7 +97,8 @@ import org.slf4j.LoggerFactory;
  *       {@code snapshot: no_data}, which has no snapshot to cover what the slot held.)</li>
  * </ol>
  * A source transaction is landed in one warehouse transaction, however many tables it touches;
- * several small source transactions in one Debezium batch share one warehouse commit.
+ * several small source transactions in one Debezium batch share one warehouse commit, made at the
+ * batch's last transaction end.
  */
 final class CdcLander implements SourceLander {
     private static final Logger LOG = LoggerFactory.getLogger(CdcLander.class);
