@@ -242,12 +242,16 @@ public final class StreamingReplica implements AutoCloseable {
         }
     }
 
-    /** Waits until the standby has replayed everything the primary had written when this was called. */
+    /**
+     * Waits until the standby has replayed everything the primary had written when this was called:
+     * its WAL insert position, since with {@code synchronous_commit=off} the last commits may not
+     * have been written out yet ({@code pg_current_wal_lsn()} lags behind them).
+     */
     public void waitCaughtUp(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         String target;
         try (Connection c = connect(primary); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+             ResultSet rs = s.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
             rs.next();
             target = rs.getString(1);
         } catch (SQLException e) {
