@@ -236,13 +236,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private static void writeHba(Path dir) throws IOException {
         Files.writeString(dir.resolve("pg_hba.conf"), """
                 # Written by Strata at every start of its embedded server: the superuser's password
-                # (SCRAM-SHA-256, in .strata-password) over TCP on loopback; nothing else. There is no
-                # 'trust' line and no Unix socket (unix_socket_directories is empty).
-                # TYPE  DATABASE     USER  ADDRESS       METHOD
-                host    all          all   127.0.0.1/32  scram-sha-256
-                host    all          all   ::1/128       scram-sha-256
-                host    replication  all   127.0.0.1/32  scram-sha-256
-                host    replication  all   ::1/128       scram-sha-256
+                # (SCRAM-SHA-256, in .strata-password) over TCP on loopback; physical replication
+                # only for the standby's role, with its password; nothing else. There is no 'trust'
+                # line and no Unix socket (unix_socket_directories is empty).
+                # TYPE  DATABASE     USER                ADDRESS       METHOD
+                host    all          all                 127.0.0.1/32  scram-sha-256
+                host    all          all                 ::1/128       scram-sha-256
+                host    replication  strata_replication  127.0.0.1/32  scram-sha-256
+                host    replication  strata_replication  ::1/128       scram-sha-256
                 """, StandardCharsets.UTF_8);
     }
 
@@ -515,7 +516,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         try (var paths = Files.walk(dir)) {
             List<Path> all = new ArrayList<>(paths.toList());
             java.util.Collections.reverse(all);
