@@ -123,7 +123,9 @@ public final class AirlineVerifier {
                 columns.add("\"" + r.get(0) + "\"");
             }
             String cols = String.join(", ", columns);
-            execute("INSERT INTO " + table + " (" + cols + ") SELECT " + cols + " FROM " + table + " ON CONFLICT DO NOTHING");
+            // each change again under a new _seq (landing numbers what it lands): only its identity can refuse it
+            execute("INSERT INTO " + table + " (_seq, " + cols + ") SELECT (SELECT max(_seq) FROM " + table + ") + "
+                    + "row_number() OVER (ORDER BY _seq), " + cols + " FROM " + table + " ON CONFLICT DO NOTHING");
             long after = count("SELECT count(*) FROM " + table);
             if (after != before) {
                 diffs.add(table + ": " + before + " rows, " + after + " after the replay");
