@@ -13,14 +13,17 @@ import java.util.List;
 public final class AirlineExample implements Example {
     public static final String NAME = "airline";
     private final long seed;
+    private final java.util.Optional<String> tamper;
 
     /** The scenario's fixed seed (what {@code strata demo airline} runs). */
     public AirlineExample() {
-        this(AirlineData.SEED);
+        this(AirlineData.SEED, java.util.Optional.empty());
     }
 
-    public AirlineExample(long seed) {
+    /** Tests: another seed, and a statement run on the warehouse just before the verification (to see it fail). */
+    public AirlineExample(long seed, java.util.Optional<String> tamper) {
         this.seed = seed;
+        this.tamper = tamper;
     }
 
     @Override
@@ -47,6 +50,6 @@ public final class AirlineExample implements Example {
 
     @Override
     public Scenario scenario(DemoOptions options) {
-        return new AirlineScenario(seed);
+        return new AirlineScenario(seed, tamper);
     }
 }

@@ -34,17 +34,21 @@ public final class AirlineScenario implements Scenario {
     static final String SOURCE = "airline";
     static final String REVERSE_SCHEMA = "dds_reverse";
     static final Duration TIMEOUT = Duration.ofMinutes(5);
+    static final Duration REBUILD_TIMEOUT = Duration.ofMinutes(1);
     static final List<String> MARTS = List.of("airport_traffic");
 
     private final long seed;
+    private final java.util.Optional<String> tamper;
     private final Checks checks = new Checks();
     private AirlineData.Rows fixture;
     private List<AirlineData.Change> changes;
     private AirlineDatabase database;
     private PrintWriter out;
 
-    public AirlineScenario(long seed) {
+    /** {@code tamper}: a statement run on the warehouse right before the verification (tests), else none. */
+    public AirlineScenario(long seed, java.util.Optional<String> tamper) {
         this.seed = seed;
+        this.tamper = tamper;
     }
 
     @Override
@@ -94,6 +98,9 @@ public final class AirlineScenario implements Scenario {
         out.flush();
         Instant caughtUp = p.catchUp(TIMEOUT);
         p.awaitBuiltAfter(caughtUp, MARTS, TIMEOUT);
+        if (tamper.isPresent()) {
+            v.execute(tamper.get());
+        }
 
         replicaChecks(checks);
         v.stg(truth, checks);
@@ -112,10 +119,15 @@ public final class AirlineScenario implements Scenario {
         v.mart(truth, checks);
         String sum = v.martChecksum();
         List<List<String>> rows = v.mart();
-        p.awaitBuiltAfter(Instant.now(), MARTS, TIMEOUT);
-        String again = v.martChecksum();
-        checks.check("15", sum.equals(again) && rows.equals(v.mart()), "mart idempotency: cdm.airport_traffic rebuilt by the "
-                + "scheduler without source changes has the same rows and checksum (" + again + ")");
+        try {
+            // the marts are rebuilt every 10 s; a failing data test upstream holds them back (then this item fails)
+            p.awaitBuiltAfter(Instant.now(), MARTS, REBUILD_TIMEOUT);
+            String again = v.martChecksum();
+            checks.check("15", sum.equals(again) && rows.equals(v.mart()), "mart idempotency: cdm.airport_traffic rebuilt by "
+                    + "the scheduler without source changes has the same rows and checksum (" + again + ")");
+        } catch (dev.strata.StrataException e) {
+            checks.check("15", false, "mart idempotency: " + e.getMessage());
+        }
         // 4 last: it writes into STG (every change delivered again), and the rows above are not to move after it
         v.stgReplay(checks);
         return finish(t0);

@@ -7,6 +7,7 @@ import dev.strata.examples.DemoOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,5 +33,21 @@ class AirlineDemoIT {
         }
         assertThat(out).contains("the flight whose departure airport changed has 2 link_flight_departure_airport rows")
                 .contains("for the 5 deleted ticket_flights rows it is a deletion");
+    }
+
+    @Test
+    void shouldFailTheVerificationWhenAVaultRowIsMissing(@TempDir Path dir) throws Exception {
+        StringWriter text = new StringWriter();
+        DemoRunner demo = new DemoRunner(new AirlineExample(AirlineData.SEED,
+                Optional.of("DELETE FROM dds.hub_airport WHERE airport_code = 'PKC'")),
+                DemoOptions.defaults().withDataDir(dir).withConsole(false), new PrintWriter(text, true));
+        boolean ok = demo.run(new CountDownLatch(1));
+        String out = text.toString();
+        assertThat(ok).as(out).isFalse();
+        assertThat(out).contains("NOT verified: hub completeness")
+                .contains("hub_airport: 19 rows, 19 keys, expected 20; missing [[PKC]]")
+                .contains("NOT verified: mart shape")
+                .containsPattern("(?m)^verified: STG completeness: .* \\[3\\]$")
+                .containsPattern("\\d+ FAILED").doesNotContain("all hold");
     }
 }
