@@ -19,7 +19,9 @@ import java.util.function.Function;
  * environment. A need named {@code SHOP_URL} sets {@code SHOP_URL} (the JDBC URL),
  * {@code SHOP_USER} and {@code SHOP_PASSWORD} for the project load; when {@code SHOP_URL} is
  * already set, the demo refuses (it fills the database itself). With a data directory the server
- * keeps its data under {@code source-postgres/}. Closed after the demo.
+ * keeps its data under {@code source-postgres/}. A need named {@code X_HOST} (a {@code cdc} source, which
+ * names its server by host, port and database) is refused the same way; every need also sets
+ * {@code X_URL}, {@code X_HOST}, {@code X_PORT} and {@code X_DATABASE}. Closed after the demo.
  */
 final class DemoSourceDatabases implements AutoCloseable {
     /** The folder of the source server's data under a demo's data directory. */
@@ -50,9 +52,14 @@ final class DemoSourceDatabases implements AutoCloseable {
                         dataDir.map(d -> d.resolve(wanted.size() == 1 ? DIR : DIR + "-" + n.variable().toLowerCase())), 0,
                         Durability.FAST);
                 servers.add(pg);
-                String prefix = n.variable().endsWith("_URL") ? n.variable().substring(0, n.variable().length() - 4)
-                        : n.variable();
+                String prefix = n.variable().endsWith("_URL") || n.variable().endsWith("_HOST")
+                        ? n.variable().substring(0, n.variable().lastIndexOf('_')) : n.variable();
                 vars.put(n.variable(), pg.jdbcUrl());
+                vars.put(prefix + "_URL", pg.jdbcUrl());
+                // a cdc source names the server by host, port and database rather than by a JDBC URL
+                vars.put(prefix + "_HOST", "localhost");
+                vars.put(prefix + "_PORT", Integer.toString(pg.port()));
+                vars.put(prefix + "_DATABASE", EmbeddedPostgres.DATABASE);
                 vars.put(prefix + "_USER", pg.user());
                 vars.put(prefix + "_PASSWORD", pg.password().reveal());
             }
