@@ -12,6 +12,7 @@ import dev.strata.console.ConsoleServer;
 import dev.strata.embedded.Durability;
 import dev.strata.embedded.EmbeddedKafka;
 import dev.strata.embedded.EmbeddedRedis;
+import dev.strata.embedded.StreamingReplica;
 import dev.strata.examples.DemoOptions;
 import dev.strata.examples.DemoStage;
 import dev.strata.examples.Example;
@@ -141,6 +142,7 @@ public final class DemoRunner {
         out.printf("ready in %.1f s%s%n", stage.elapsed(), detail.isEmpty() ? "" : ": " + detail);
         services.postgres().ifPresent(pg -> out.println("  psql     : " + pg.psqlCommand()));
         sources.servers().forEach(pg -> out.println("  source   : " + pg.psqlCommand()));
+        sources.replicas().forEach(r -> out.println("  replica  : " + r.standby().psqlCommand() + "  (hot standby, read-only)"));
         services.mariadb().ifPresent(db -> out.println("  mariadb  : " + db.clientCommand()));
         out.println("  speed    : " + FAST_SETTINGS);
         consoleUrl.ifPresent(url -> out.println("  console  : " + url + scenario.consoleHint()));
@@ -210,7 +212,9 @@ public final class DemoRunner {
     private DemoSourceDatabases startSourceDatabases() {
         boolean any = example.needs().stream().anyMatch(n -> n.server() == Example.Server.SOURCE_POSTGRES);
         if (any) {
-            out.println("starting the embedded source PostgreSQL ...");
+            out.println(example.needs().stream().anyMatch(n -> n.server() == Example.Server.SOURCE_REPLICA)
+                    ? "starting the embedded source PostgreSQL and its streaming replica ..."
+                    : "starting the embedded source PostgreSQL ...");
             out.flush();
         }
         return DemoSourceDatabases.start(example.needs(), options.dataDir(), System::getenv);
@@ -232,6 +236,7 @@ public final class DemoRunner {
                 case KAFKA -> services.kafka().isPresent();
                 case REDIS -> services.redis().isPresent();
                 case SOURCE_POSTGRES -> !sources.servers().isEmpty();
+                case SOURCE_REPLICA -> !sources.replicas().isEmpty();
             };
             if (!present) {
                 throw new StrataException(ErrorCode.CONFIG, "the demo needs the embedded " + need.server().label()
@@ -292,6 +297,12 @@ public final class DemoRunner {
         @Override
         public EmbeddedKafka kafka() {
             return services.kafka().orElseThrow(() -> new IllegalStateException("no embedded broker: add it to the example's needs"));
+        }
+
+        @Override
+        public StreamingReplica replica() {
+            return sources.replicas().stream().findFirst().orElseThrow(
+                    () -> new IllegalStateException("no streaming replica: add it to the example's needs"));
         }
 
         @Override

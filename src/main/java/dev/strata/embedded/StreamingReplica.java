@@ -47,6 +47,9 @@ import org.slf4j.LoggerFactory;
  * standby directory is reused: only the password is renewed. Stop the standby ({@link #close})
  * before the primary.
  *
+ * <p>The role's password is given by the caller (configuration) or generated at each start; it
+ * is written only into the standby's passfile (mode 0600, inside its data directory).
+ *
  * <p>The primary's {@code pg_hba.conf} allows replication connections only for {@value #ROLE},
  * with its password, on loopback; there is no {@code trust} line.
  */
@@ -78,14 +81,23 @@ public final class StreamingReplica implements AutoCloseable {
     /**
      * Builds (or, for a kept standby directory, reuses) the standby of {@code primary} in
      * {@code dataDir} (empty: a temporary directory, removed on close), starts it on a free port and
-     * returns once the primary reports it streaming.
+     * returns once the primary reports it streaming. The replication role gets a new random
+     * password.
      */
     public static StreamingReplica start(EmbeddedPostgres primary, Optional<Path> dataDir) {
+        return start(primary, dataDir, Optional.empty());
+    }
+
+    /**
+     * As {@link #start(EmbeddedPostgres, Optional)}, with the replication role's password given
+     * (from configuration, e.g. an environment variable); empty: a new random one.
+     */
+    public static StreamingReplica start(EmbeddedPostgres primary, Optional<Path> dataDir, Optional<Secret> replicationPassword) {
         Path dir = null;
         boolean temporary = dataDir.isEmpty();
         try {
             dir = temporary ? Files.createTempDirectory("strata-pg-standby-").resolve("data") : dataDir.get().toAbsolutePath();
-            Secret replPassword = ServerPassword.generate();
+            Secret replPassword = replicationPassword.orElseGet(ServerPassword::generate);
             try (Connection c = connect(primary); Statement s = c.createStatement()) {
                 String verifier = org.postgresql.util.PasswordUtil.encodeScramSha256(replPassword.reveal().toCharArray());
                 // a verifier, never the password itself, goes into the statement (and so into no log)
@@ -310,6 +322,11 @@ public final class StreamingReplica implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** The standby's passfile: the replication role's password, mode 0600, inside its data directory. */
+    public Path passfile() {
+        return dataDir.resolve(PASSFILE);
     }
 
     public String replicationUser() {

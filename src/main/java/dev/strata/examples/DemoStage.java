@@ -3,6 +3,7 @@ package dev.strata.examples;
 import dev.strata.config.ProjectConfig;
 import dev.strata.embedded.EmbeddedKafka;
 import dev.strata.embedded.EmbeddedRedis;
+import dev.strata.embedded.StreamingReplica;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -29,6 +30,9 @@ public interface DemoStage {
 
     /** The embedded broker (present when the example needs {@link Example.Server#KAFKA}). */
     EmbeddedKafka kafka();
+
+    /** The source PostgreSQL's streaming replica (present when the example needs {@link Example.Server#SOURCE_REPLICA}). */
+    StreamingReplica replica();
 
     /** The embedded Redis (present when the example needs {@link Example.Server#REDIS}). */
     EmbeddedRedis redis();

@@ -64,10 +64,14 @@ public interface Example {
      * own beside the warehouse: the runner starts it before it loads the project and hands it to the
      * project through the need's variable, {@code X_URL} (its JDBC URL), with {@code X_USER} and
      * {@code X_PASSWORD} beside it ({@code SHOP_URL}, {@code SHOP_USER}, {@code SHOP_PASSWORD}); the
-     * scenario fills it through the URL the project's sources read.
+     * scenario fills it through the URL the project's sources read. {@link #SOURCE_REPLICA} is a
+     * physical streaming replica (hot standby) of that source server, started right after it; a
+     * need {@code X_REPLICA_URL} sets {@code X_REPLICA_URL}, and the replication role's password is
+     * {@code X_REPLICATION_PASSWORD} when that is set (else new at every start).
      */
     enum Server {
-        POSTGRES("PostgreSQL"), KAFKA("broker"), REDIS("Redis"), SOURCE_POSTGRES("source PostgreSQL");
+        POSTGRES("PostgreSQL"), KAFKA("broker"), REDIS("Redis"), SOURCE_POSTGRES("source PostgreSQL"),
+        SOURCE_REPLICA("streaming replica of the source PostgreSQL");
 
         private final String label;
 

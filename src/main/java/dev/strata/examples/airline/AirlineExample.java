@@ -34,13 +34,14 @@ public final class AirlineExample implements Example {
     @Override
     public String description() {
         return "an airline database captured by CDC (snapshot, then updates, inserts and deletes) into a Data Vault "
-                + "with effectivity satellites, and the airport-traffic mart; 13 acceptance items verified";
+                + "with effectivity satellites, and the airport-traffic mart; 15 acceptance items verified";
     }
 
     @Override
     public List<Need> needs() {
         // a cdc source names its server by host, port and database: the runner sets AIRLINE_HOST, _PORT, _DATABASE, ...
-        return List.of(new Need(Server.SOURCE_POSTGRES, "AIRLINE_HOST"), new Need(Server.POSTGRES, "STRATA_WAREHOUSE_URL"));
+        return List.of(new Need(Server.SOURCE_POSTGRES, "AIRLINE_HOST"), new Need(Server.SOURCE_REPLICA, "AIRLINE_REPLICA_URL"),
+                new Need(Server.POSTGRES, "STRATA_WAREHOUSE_URL"));
     }
 
     @Override

@@ -27,8 +27,9 @@ import java.util.stream.Collectors;
  * STG while the vault loads after each landed batch; then the change script runs on the source,
  * the demo waits for the marker update's change event (capture has caught up), loads the vault
  * once more, waits for a build of {@code cdm.airport_traffic} after that, and checks acceptance
- * items 3–15 against {@link AirlineTruth} (and 12–14 against the seed's SQL on the source).
- * Items 1–2 are the streaming replica's: {@link #replicaChecks} is their hook.
+ * items 1–15 against {@link AirlineTruth} (and 12–14 against the seed's SQL on the source).
+ * Items 1–2 are checked on the source's streaming replica right after the change script
+ * ({@link AirlineReplicaChecks}).
  */
 public final class AirlineScenario implements Scenario {
     static final String SOURCE = "airline";
@@ -92,6 +93,9 @@ public final class AirlineScenario implements Scenario {
                 fixture.counts().values().stream().mapToInt(Integer::intValue).sum());
         out.flush();
         database.apply(changes);
+        AirlineReplicaChecks replica = new AirlineReplicaChecks(database, stage.replica());
+        replica.contents(checks);
+        replica.authentication(checks, stage.project().directory());
         awaitMarker(v, truth.marker(), stage);
         out.printf("the marker update's change event is in STG (%.1f s after the snapshot): capture has caught up%n",
                 (System.nanoTime() - t0) / 1e9);
@@ -102,7 +106,6 @@ public final class AirlineScenario implements Scenario {
             v.execute(tamper.get());
         }
 
-        replicaChecks(checks);
         v.stg(truth, checks);
         v.hubs(truth, checks);
         v.links(truth, checks);
@@ -131,17 +134,6 @@ public final class AirlineScenario implements Scenario {
         // 4 last: it writes into STG (every change delivered again), and the rows above are not to move after it
         v.stgReplay(checks);
         return finish(t0);
-    }
-
-    /**
-     * Acceptance items 1–2 (the streaming replica of the primary, its read-only refusal and its
-     * password-protected replication connection) need a streaming replica of the source server
-     * ({@code dev.strata.embedded}, another helper's work); until it exists this records nothing and
-     * says so.
-     */
-    void replicaChecks(Checks checks) {
-        out.println("not checked: [1-2] the streaming replica of the source (needs the embedded replica server)");
-        out.flush();
     }
 
     /** Loads the whole vault again from STG into {@link #REVERSE_SCHEMA}, targets of the last source tables first, hubs last. */
