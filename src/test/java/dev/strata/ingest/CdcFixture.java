@@ -3,7 +3,6 @@ package dev.strata.ingest;
 import dev.strata.config.EnvResolver;
 import dev.strata.config.ProjectConfig;
 import dev.strata.config.ProjectLoader;
-import dev.strata.config.Secret;
 import dev.strata.embedded.EmbeddedPostgres;
 import dev.strata.runtime.Environment;
 import dev.strata.testing.TestServers;
@@ -41,6 +40,11 @@ final class CdcFixture implements AutoCloseable {
     }
 
     CdcFixture(EmbeddedPostgres server) {
+        this(server, dev.strata.testing.WarehouseUnderTest.postgres());
+    }
+
+    /** Capturing from {@code server} into a new database of {@code target} (PostgreSQL or MariaDB). */
+    CdcFixture(EmbeddedPostgres server, dev.strata.testing.WarehouseUnderTest target) {
         this.server = server;
         this.sourceDb = TestServers.uniqueName("src");
         this.slot = TestServers.uniqueName("slot");
@@ -53,8 +57,8 @@ final class CdcFixture implements AutoCloseable {
         // the server's generated password in the URL (PgJDBC prefers it to a given one), for every client
         this.sourceUrl = "jdbc:postgresql://localhost:" + server.port() + "/" + sourceDb + "?password="
                 + server.password().reveal();
-        this.warehouseUrl = TestServers.newDatabaseUrl();
-        this.warehouse = Warehouse.connect(warehouseUrl, EmbeddedPostgres.USER, Secret.empty(), 8);
+        this.warehouseUrl = target.newDatabaseUrl();
+        this.warehouse = target.connect(warehouseUrl);
         this.warehouse.migrate();
         this.pipeline = TestServers.uniqueName("p");
     }
