@@ -41,6 +41,18 @@ public record SatelliteConfig(String name, String parent, Map<String, ColumnType
         }
     }
 
+    /** The column a standard satellite with {@link #tracksDeletes() deletions} has: true on a deletion's row. */
+    public static final String IS_DELETED = "is_deleted";
+
+    /**
+     * Whether this is a standard satellite one of whose mappings says {@code deleted:}: its table
+     * has {@link #IS_DELETED}, and a row matching the filter is a version that says its parent was
+     * deleted (the attributes as mapped).
+     */
+    public boolean tracksDeletes() {
+        return standard() && from.stream().anyMatch(m -> !m.deleted().isEmpty());
+    }
+
     /** A standard satellite: neither effectivity nor multi-active. */
     public boolean standard() {
         return effectivity.isEmpty() && multiActive.isEmpty();

@@ -330,14 +330,17 @@ public final class VaultConfigReader {
                 .flatMap(e -> readEffectivity(e, parent, m));
         boolean effective = m.has("effectivity");
         Map<String, ColumnType> attributes = new LinkedHashMap<>();
+        ConfigReader[] attributesReader = new ConfigReader[1];
         if (effective) {
             if (m.has("attributes")) {
                 m.problem("attributes", "an effectivity satellite has no attributes: it records when each relationship of "
                         + (parent == null ? "its link" : parent) + " starts and ends (declare attributes in another satellite)");
             }
         } else {
-            m.required("attributes").flatMap(ConfigValue::asMapping).ifPresent(a ->
-                    attributes.putAll(readAttributes(a, m, "attributes", "a satellite needs at least one attribute")));
+            m.required("attributes").flatMap(ConfigValue::asMapping).ifPresent(a -> {
+                attributesReader[0] = a;
+                attributes.putAll(readAttributes(a, m, "attributes", "a satellite needs at least one attribute"));
+            });
         }
         Optional<SatelliteConfig.MultiActive> multiActive = m.optional("multi_active").flatMap(ConfigValue::asMapping)
                 .flatMap(ma -> readMultiActive(ma, attributes));
@@ -374,22 +377,33 @@ public final class VaultConfigReader {
             Optional<VaultExpression> loadDt = readLoadDt(r, each.isPresent());
             List<VaultMapping.Filter> where = readWhere(r, WHERE, each.isPresent());
             List<VaultMapping.Filter> deleted = List.of();
-            if (effective) {
+            if (!m.has("multi_active")) {
+                // an effectivity satellite's rows that end a relationship; a standard satellite's deletions
                 deleted = readWhere(r, DELETED, each.isPresent());
             } else if (r.has(DELETED)) {
-                r.problem(DELETED, "only the mappings of an effectivity satellite say which rows end a relationship");
+                r.problem(DELETED, "a multi-active satellite has no deletions; only the mappings of standard and "
+                        + "effectivity satellites say which rows are deletes (deleted:)");
             }
             r.finish();
             return keys == null || !attrs.keySet().equals(attributes.keySet()) ? null
                     : new VaultMapping(source, each, keys, attrs, loadDt, where, deleted, value.position(), tabular);
         });
+        boolean tracksDeletes = !effective && from.stream().anyMatch(f -> !f.deleted().isEmpty());
+        if (tracksDeletes && attributes.containsKey(SatelliteConfig.IS_DELETED)) {
+            attributesReader[0].problem(SatelliteConfig.IS_DELETED, "'" + SatelliteConfig.IS_DELETED + "' is the column "
+                    + "Strata adds to a satellite whose mappings say deleted: (true on a deletion's row); remove the "
+                    + "attribute, or rename it");
+        }
         if (effectivity.isPresent()) {
             tests.read(m, new TestsConfigReader.NodeShape(name, new LinkedHashSet<>(List.of(parent + "_hk",
                     effectivity.get().drivingRole() + "_hk", "start_dt", "end_dt", "is_current", "record_source")), false,
                     Optional.of("start_dt")));
         } else {
-            tests.read(m, new TestsConfigReader.NodeShape(name, parent == null || effective ? null
-                    : TestsConfigReader.satelliteColumns(parent, attributes.keySet()), false, Optional.of("load_dt")));
+            Set<String> columns = parent == null || effective ? null : TestsConfigReader.satelliteColumns(parent, attributes.keySet());
+            if (columns != null && tracksDeletes) {
+                columns.add(SatelliteConfig.IS_DELETED);
+            }
+            tests.read(m, new TestsConfigReader.NodeShape(name, columns, false, Optional.of("load_dt")));
         }
         m.finish();
         return new SatelliteConfig(name, parent == null ? "" : parent, attributes, from, effectivity, multiActive, m.position());

@@ -18,8 +18,9 @@ import java.util.Optional;
  * @param attributes per satellite attribute, its expression (empty for hubs and links)
  * @param loadDt     the row's version time; when absent {@code coalesce(_event_time, _loaded_at)}
  * @param where      only rows (or items) whose every filter matches are read; empty: all of them
- * @param deleted    effectivity satellites only: a row whose every filter matches ends its driving
- *                   key's relationship instead of stating one (a CDC delete); empty: no row does
+ * @param deleted    satellites only: a row whose every filter matches is a delete (a CDC delete). In an
+ *                   effectivity satellite it ends its driving key's relationship instead of stating
+ *                   one; in a standard satellite it is a version with {@code is_deleted} true; empty: no row is
  * @param tabular    whether the source lands typed columns ({@code jdbc}: no {@code _payload}, no
  *                   {@code _event_time}), so expressions name its columns and {@code load_dt}
  *                   defaults to {@code _loaded_at}

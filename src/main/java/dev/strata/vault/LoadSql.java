@@ -287,17 +287,29 @@ final class LoadSql {
             attrs.add("n._a" + a);
         }
         String self = d.literal(vault.schema() + "." + s.name());
+        // with deletes, a version is a change of (hashdiff, is_deleted): a delete of an unchanged row and a
+        // re-insert of the deleted attributes are versions too. The hashdiff stays the attributes' alone
+        boolean deletes = s.tracksDeletes();
         String collapsed = intoEmpty ? d.nullSafeEquals("o.hd", "o._prev_hd")
                 : d.nullSafeEquals("o.hd", "COALESCE(o._prev_hd, o._cur_hd)");
+        if (deletes) {
+            collapsed = "(" + collapsed + " AND o._del = " + (intoEmpty ? "o._prev_del" : "COALESCE(o._prev_del, o._cur_del)") + ")";
+            cols.add(VaultTables.IS_DELETED);
+            vals.add("CASE WHEN o._del = 1 THEN TRUE ELSE FALSE END");
+        }
         String batch = "      SELECT " + hash.hashKey(normalized(0, totalParts(groups))) + " AS hk,\n"
                 + "        " + hash.hashDiff(normalizedAttributes(s.attributes().size())) + " AS hd,\n"
                 + "        " + (attrs.isEmpty() ? "" : String.join(", ", attrs) + ", ")
-                + "n.load_dt, n.record_source, n._input, n._seq, n._item\n"
-                + "      FROM (\n" + normalizedLayer(mappings, groups, s.attributes()) + "      ) n"
+                + (deletes ? "n._del, " : "") + "n.load_dt, n.record_source, n._input, n._seq, n._item\n"
+                + "      FROM (\n" + normalizedLayer(mappings, groups, s.attributes(), deletes) + "      ) n"
                 + " WHERE NOT " + parentMissing(s) + d.subqueryFence() + "\n";
-        // of several rows of a parent at one load_dt: the later source's, then the highest hashdiff (then the
-        // values as stored, which only differ in blanks at the ends), so that the landing order never decides
-        List<String> ties = new ArrayList<>(List.of("p._input DESC", "p.hd DESC"));
+        // of several rows of a parent at one load_dt: the later source's, then a delete, then the highest hashdiff
+        // (then the values as stored, which only differ in blanks at the ends), so that the landing order never decides
+        List<String> ties = new ArrayList<>(List.of("p._input DESC"));
+        if (deletes) {
+            ties.add("p._del DESC");
+        }
+        ties.add("p.hd DESC");
         int ta = 0;
         for (ColumnType type : s.attributes().values()) {
             ties.addAll(ordered("p._a" + ta++, type, " DESC"));
@@ -305,6 +317,15 @@ final class LoadSql {
         ties.addAll(List.of("p._seq DESC", "p._item DESC"));
         List<String> freshCols = new ArrayList<>(List.of("b.hk", "b.hd", "b.load_dt", "b.record_source"));
         freshCols.addAll(attrs.stream().map(a -> "b." + a.substring(2)).toList());
+        String isDeleted = d.quote(VaultTables.IS_DELETED);
+        if (deletes) {
+            freshCols.add("b._del");
+            freshCols.add("lag(b._del) OVER w AS _prev_del");
+            if (!intoEmpty) {
+                freshCols.add("CASE WHEN cur." + isDeleted + " THEN 1 WHEN NOT cur." + isDeleted + " THEN 0 END AS _cur_del");
+            }
+        }
+        List<String> current = deletes ? List.of(loadDt, hashdiff, isDeleted) : List.of(loadDt, hashdiff);
         // rows newer than everything seen for their parent: its latest version, or a newer collapsed row.
         // The batch keeps one row per parent and load_dt (the last landed of equal ones). The latest
         // version's lookup is guarded by an uncorrelated EXISTS, computed once, so a first load into an
@@ -312,7 +333,7 @@ final class LoadSql {
         String fresh = "  SELECT " + String.join(", ", freshCols) + (intoEmpty ? "" : ", cur." + hashdiff + " AS _cur_hd")
                 + ", lag(b.hd) OVER w AS _prev_hd, lead(b.load_dt) OVER w IS NULL AS _newest\n"
                 + "  FROM (\n  " + d.firstPerGroup(batch, "p", List.of("p.hk", "p.load_dt"), ties) + "\n  ) b\n"
-                + (intoEmpty ? "" : "  " + d.latestRowJoin(table, parent, loadDt, List.of(loadDt, hashdiff), "b.hk", "cur",
+                + (intoEmpty ? "" : "  " + d.latestRowJoin(table, parent, loadDt, current, "b.hk", "cur",
                         nonEmpty(table, parent)) + "\n"
                 + "  LEFT JOIN " + SEEN_TABLE + " seen ON seen.satellite = " + self + " AND seen.parent_hk = b.hk\n"
                 + "  WHERE cur." + loadDt + " IS NULL OR (b.load_dt > cur." + loadDt
@@ -724,7 +745,7 @@ final class LoadSql {
                 .orElse(m.tabular() ? loadedAt : "COALESCE(" + fallback + ")");
         sel.add(loadDt + " AS load_dt");
         if (!m.deleted().isEmpty()) {
-            // an effectivity satellite's delete marker; its values are the mapping's first bind parameters
+            // the delete marker (effectivity and standard satellites); its values are the mapping's first bind parameters
             List<String> conditions = new ArrayList<>();
             for (VaultMapping.Filter f : m.deleted()) {
                 conditions.add(typed(f.expression(), ColumnType.TEXT) + " IN ("

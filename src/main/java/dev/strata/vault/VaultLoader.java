@@ -62,6 +62,12 @@ import org.slf4j.LoggerFactory;
  *       for its parent (stored, or collapsed and remembered in {@code strata.vault_seen}) is late
  *       and ignored, so the latest version always follows the newest row and re-processing is a
  *       no-op.</li>
+ *   <li><b>Deletes in a satellite.</b> When a mapping of a standard satellite says {@code deleted:},
+ *       its rows matching the filter are deletions: versions with {@code is_deleted} true (the
+ *       attributes as mapped), its other rows ordinary versions. A version is then a change of
+ *       (hashdiff, is_deleted): deleting an unchanged row, and inserting the same attributes again
+ *       after a delete, each give a version; a second delete of a deleted row collapses. Of rows
+ *       of a parent at one {@code load_dt}, after the later source's, a delete is considered.</li>
  *   <li><b>Single writer per target.</b> Each load takes a transaction-scoped advisory lock on its
  *       table, so several processes (or threads) may call {@link #load} for the same target at
  *       once: they run one after the other and the later ones find nothing new.</li>

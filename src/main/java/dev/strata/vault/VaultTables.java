@@ -17,11 +17,12 @@ import java.util.Map;
  * <ul>
  *   <li>hub: {@code <hub>_hk} (primary key), the business key columns, {@code load_dt}, {@code record_source};</li>
  *   <li>link: {@code <link>_hk} (primary key), {@code <role>_hk} per hub, {@code load_dt}, {@code record_source};</li>
- *   <li>satellite: {@code <parent>_hk}, {@code load_dt}, {@code hashdiff}, {@code record_source}, the
- *       attributes; primary key ({@code <parent>_hk}, {@code load_dt}), which is also the index the
+ *   <li>satellite: {@code <parent>_hk}, {@code load_dt}, {@code hashdiff}, {@code record_source},
+ *       {@code is_deleted} when its mappings say {@code deleted:}, the attributes; primary key ({@code <parent>_hk}, {@code load_dt}), which is also the index the
  *       load's "latest version at or before" lookup uses.</li>
  * </ul>
- * The only change applied to an existing table is adding a satellite attribute (a nullable column);
+ * The only changes applied to an existing table are adding a satellite attribute (a nullable column)
+ * and adding {@code is_deleted} (false on the rows already there);
  * anything else would rewrite history or hash keys and is refused, naming the table and column.
  */
 final class VaultTables {
@@ -47,8 +48,14 @@ final class VaultTables {
         return tableOrRole + "_hk";
     }
 
-    /** One column of a vault table. */
-    record Column(String name, ColumnType type, boolean notNull, boolean mayBeAdded) {
+    /** A standard satellite's deletion flag ({@link SatelliteConfig#tracksDeletes()}). */
+    static final String IS_DELETED = SatelliteConfig.IS_DELETED;
+
+    /** One column of a vault table; {@code defaultValue} (SQL, or null) fills it where no value is given. */
+    record Column(String name, ColumnType type, boolean notNull, boolean mayBeAdded, String defaultValue) {
+        Column(String name, ColumnType type, boolean notNull, boolean mayBeAdded) {
+            this(name, type, notNull, mayBeAdded, null);
+        }
     }
 
     /**
@@ -176,6 +183,10 @@ final class VaultTables {
         cols.add(new Column(LOAD_DT, ColumnType.TIMESTAMPTZ, true, false));
         cols.add(new Column(HASHDIFF, ColumnType.HASH_KEY, true, false));
         cols.add(new Column(RECORD_SOURCE, ColumnType.TEXT, true, false));
+        if (s.tracksDeletes()) {
+            // added in place to a satellite that starts declaring deletes: its rows so far were no deletions
+            cols.add(new Column(IS_DELETED, ColumnType.BOOLEAN, true, true, "FALSE"));
+        }
         List<String> key = new ArrayList<>(List.of(parent, LOAD_DT));
         List<String> childKey = s.multiActive().map(SatelliteConfig.MultiActive::key).orElse(List.of());
         // a multi-active satellite: one row per child key in each version of a parent's set
@@ -268,7 +279,7 @@ final class VaultTables {
                 .append(" (\n");
         List<String> lines = new ArrayList<>();
         for (Column c : t.columns()) {
-            lines.add("    " + d.quote(c.name()) + ' ' + sqlType(t, c) + (c.notNull() ? " NOT NULL" : ""));
+            lines.add("    " + d.quote(c.name()) + ' ' + sqlType(t, c) + (c.notNull() ? " NOT NULL" : "") + defaultClause(c));
         }
         if (!t.primaryKey().isEmpty()) {
             lines.add("    PRIMARY KEY (" + String.join(", ", t.primaryKey().stream().map(d::quote).toList()) + ")");
@@ -281,6 +292,10 @@ final class VaultTables {
             out.add(d.createLoadOrderIndex(index.length() > 60 ? index.substring(0, 60) : index, vault.schema(), t.name(), column));
         });
         return out;
+    }
+
+    private static String defaultClause(Column c) {
+        return c.defaultValue() == null ? "" : " DEFAULT " + c.defaultValue();
     }
 
     /** Everything {@code strata plan} shows: the schema and every table, as they would be created. */
@@ -320,7 +335,7 @@ final class VaultTables {
             }
             if (c.mayBeAdded()) {
                 out.add("ALTER TABLE " + d.qualified(vault.schema(), t.name()) + " ADD COLUMN " + d.quote(c.name()) + " "
-                        + sqlType(t, c));
+                        + sqlType(t, c) + (c.notNull() ? " NOT NULL" : "") + defaultClause(c));
             } else {
                 refusals.add(qualified + ": column '" + c.name() + "' is declared but missing from the table; only new "
                         + "satellite attributes can be added in place (a changed business key or link would change every "

@@ -4,7 +4,7 @@
 --   a flight's current departure / arrival airport: its current effectivity row (is_current);
 --   passengers: ticket legs (link_ticket_flight) whose latest sat_ticket_flight row is not a deletion.
 -- Every current airport is a row, with zeros when nothing departs or arrives there. A deletion is
--- is_deleted true (or 'd' in the interim declaration); the text comparison reads both.
+-- a version with is_deleted true (the satellites' mappings say deleted:).
 with airports as (
     select h.hub_airport_hk, h.airport_code
     from {{ ref('hub_airport') }} h
@@ -12,7 +12,7 @@ with airports as (
                  row_number() over (partition by s.hub_airport_hk order by s.load_dt desc) as rn
           from {{ ref('sat_airport') }} s) s
       on s.hub_airport_hk = h.hub_airport_hk and s.rn = 1
-    where coalesce(cast(s.is_deleted as text), '') not in ('true', 'd')
+    where not s.is_deleted
 ),
 flights as (
     select h.hub_flight_hk
@@ -21,7 +21,7 @@ flights as (
                  row_number() over (partition by s.hub_flight_hk order by s.load_dt desc) as rn
           from {{ ref('sat_flight') }} s) s
       on s.hub_flight_hk = h.hub_flight_hk and s.rn = 1
-    where coalesce(cast(s.is_deleted as text), '') not in ('true', 'd')
+    where not s.is_deleted
 ),
 passengers as (
     select l.flight_hk, count(*) as pass_num
@@ -30,7 +30,7 @@ passengers as (
                  row_number() over (partition by s.link_ticket_flight_hk order by s.load_dt desc) as rn
           from {{ ref('sat_ticket_flight') }} s) s
       on s.link_ticket_flight_hk = l.link_ticket_flight_hk and s.rn = 1
-    where coalesce(cast(s.is_deleted as text), '') not in ('true', 'd')
+    where not s.is_deleted
     group by l.flight_hk
 ),
 flight_info as (                 -- people per flight, with its current airports

@@ -59,4 +59,15 @@ class PlanCommandTest {
                 "INSERT INTO \"dds\".\"b_user_category\"");
         assertThat(plan).contains("\"dds\".\"pit_order\" (");
     }
+
+    @Test
+    void shouldShowTheIsDeletedColumnAndTheDeleteMarkerOfASatelliteThatDeclaresDeletes() {
+        Path project = dir.resolve("air");
+        assertThat(strata("init", project.toString(), "--example", "airline")).as(err.toString()).isZero();
+        assertThat(strata("plan", project.toString())).as(err.toString()).isZero();
+        String plan = out.toString();
+        String satAirport = plan.substring(plan.indexOf("CREATE TABLE IF NOT EXISTS \"dds\".\"sat_airport\""));
+        assertThat(satAirport.substring(0, satAirport.indexOf(")\n"))).contains("\"is_deleted\" boolean NOT NULL DEFAULT FALSE");
+        assertThat(plan).contains("AS _del", "\"is_deleted\"");
+    }
 }

@@ -322,7 +322,8 @@ class VaultConfigReaderTest {
                       effectivity: { driving_key: h_aa }
                       attributes: { x: text }
                       from: { orders: { h_a: $.id, h_b: $.b } }
-                    s_deleted: { parent: h_a, attributes: { x: text }, from: { orders: { id: $.id, x: $.x, deleted: { $.op: d } } } }
+                    s_deleted: { parent: h_a, attributes: { x: text, is_deleted: text }, from: { orders: { id: $.id, x: $.x, is_deleted: $.d, deleted: { $.op: d } } } }
+                    s_ma_del: { parent: h_a, multi_active: { key: [k] }, attributes: { k: text, v: text }, from: { orders: { id: $.id, k: $.k, v: $.v, deleted: { $.op: d } } } }
                     s_ma: { parent: h_a, multi_active: { key: [kinds] }, attributes: { kind: text }, from: { orders: { id: $.id, kind: $.k } } }
                     s_ma_all: { parent: h_a, multi_active: { key: kind }, attributes: { kind: text }, from: { orders: { id: $.id, kind: $.k } } }
                 """);
@@ -331,9 +332,36 @@ class VaultConfigReaderTest {
                 "strata.yaml:17:31: vault.satellites.s_eff_hub.effectivity: an effectivity satellite describes a link, but 'h_a' is a hub",
                 "strata.yaml:20:22: vault.satellites.s_eff_role.effectivity.driving_key: 'h_aa' is not a role of l_ab2 (did you mean 'h_a'?)",
                 "strata.yaml:21:7: vault.satellites.s_eff_role.attributes: an effectivity satellite has no attributes: it records when each relationship of l_ab2 starts and ends (declare attributes in another satellite)",
-                "strata.yaml:23:92: vault.satellites.s_deleted.from.orders.deleted: only the mappings of an effectivity satellite say which rows end a relationship",
-                "strata.yaml:24:48: vault.satellites.s_ma.multi_active.key[0]: 'kinds' is not an attribute of this satellite (did you mean 'kind'?)",
-                "strata.yaml:25:46: vault.satellites.s_ma_all.multi_active.key: the key may not be every attribute: leave at least one attribute that describes each row");
+                "strata.yaml:23:54: vault.satellites.s_deleted.attributes.is_deleted: 'is_deleted' is the column Strata adds to a "
+                        + "satellite whose mappings say deleted: (true on a deletion's row); remove the attribute, or rename it",
+                "strata.yaml:24:136: vault.satellites.s_ma_del.from.orders.deleted: a multi-active satellite has no deletions; only the "
+                        + "mappings of standard and effectivity satellites say which rows are deletes (deleted:)",
+                "strata.yaml:25:48: vault.satellites.s_ma.multi_active.key[0]: 'kinds' is not an attribute of this satellite (did you mean 'kind'?)",
+                "strata.yaml:26:46: vault.satellites.s_ma_all.multi_active.key: the key may not be every attribute: leave at least one attribute that describes each row");
+    }
+
+    @Test
+    void shouldReadDeletedOnAStandardSatelliteMappingAndGiveItIsDeleted() {
+        VaultSection vault = loader.parse(Path.of("."), SOURCES + """
+                vault:
+                  hubs:
+                    h_a: { key: id, from: { orders: $.id } }
+                  satellites:
+                    s_a:
+                      parent: h_a
+                      attributes: { x: text }
+                      from:
+                        orders:
+                          - { id: $.after.id, x: $.after.x, where: { $.op: [r, c, u] } }
+                          - { id: $.before.id, x: $.before.x, where: { $.op: d }, deleted: { $.op: d } }
+                    s_plain: { parent: h_a, attributes: { x: text }, from: { orders: { id: $.id, x: $.x } } }
+                """, "strata.yaml").vault();
+        SatelliteConfig s = vault.satellites().get("s_a");
+        assertThat(s.tracksDeletes()).isTrue();
+        assertThat(s.from().get(0).deleted()).isEmpty();
+        assertThat(s.from().get(1).deleted()).extracting(f -> f.expression().text(), VaultMapping.Filter::values)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("$.op", List.of("d")));
+        assertThat(vault.satellites().get("s_plain").tracksDeletes()).isFalse();
     }
 
     @Test

@@ -279,6 +279,11 @@ public abstract class WarehouseContract {
         dev.strata.vault.VaultModelBasedIT.check(target(), 2);
     }
 
+    @Test
+    void shouldWriteSatelliteDeletesAsVersionsWithIsDeleted() throws Exception {
+        dev.strata.vault.VaultSatelliteDeletesIT.check(target());
+    }
+
     // ---- marts and the scheduler ----
 
     @Test
