@@ -101,7 +101,7 @@ public final class LandingBenchmark {
     }
 
     /** One message, a pure function of its index (~200 bytes, like the food-delivery orders). */
-    static byte[] message(int i) {
+    public static byte[] message(int i) {
         return ("{\"object_id\":\"o-" + i + "\",\"object_type\":\"order\",\"sent_dttm\":\"2022-10-"
                 + two(1 + i % 28) + " " + two((i / 3600) % 24) + ":" + two((i / 60) % 60) + ":" + two(i % 60)
                 + "\",\"payload\":{\"user\":{\"id\":\"u-" + (i % 9973) + "\"},\"restaurant\":\"r-" + (i % 211)
@@ -109,8 +109,59 @@ public final class LandingBenchmark {
                 + (i % 317) + "\",\"qty\":" + (1 + i % 3) + "}]}}").getBytes(StandardCharsets.UTF_8);
     }
 
-    public Result run() throws Exception {
-        int n = options.messages();
+    /**
+     * The servers one run lands into, and the warehouse connected to them with Strata's metadata
+     * migrated: embedded unless {@link Options} names a warehouse and brokers. Closing it stops
+     * what {@link #open()} started. {@code bench landing --peers} (bench/peers) runs its peers
+     * against the same servers, beside {@link #rawCopy} and {@link #strata}.
+     */
+    public static final class Rig implements AutoCloseable {
+        private final List<AutoCloseable> closers;
+        private final Warehouse warehouse;
+        private final String url;
+        private final String user;
+        private final Secret password;
+        private final String bootstrap;
+
+        private Rig(List<AutoCloseable> closers, Warehouse warehouse, String url, String user, Secret password, String bootstrap) {
+            this.closers = closers;
+            this.warehouse = warehouse;
+            this.url = url;
+            this.user = user;
+            this.password = password;
+            this.bootstrap = bootstrap;
+        }
+
+        public Warehouse warehouse() {
+            return warehouse;
+        }
+
+        public String jdbcUrl() {
+            return url;
+        }
+
+        public String user() {
+            return user;
+        }
+
+        public Secret password() {
+            return password;
+        }
+
+        public String bootstrap() {
+            return bootstrap;
+        }
+
+        @Override
+        public void close() throws Exception {
+            for (AutoCloseable c : closers) {
+                c.close();
+            }
+        }
+    }
+
+    /** Starts (or connects to) the warehouse and the brokers of {@link Options}. */
+    public Rig open() throws Exception {
         List<AutoCloseable> closers = new ArrayList<>();
         try {
             String url;
@@ -148,14 +199,32 @@ public final class LandingBenchmark {
             Warehouse warehouse = Warehouse.connect(url, user, password, 4);
             closers.add(0, warehouse);
             warehouse.migrate();
+            return new Rig(closers, warehouse, url, user, password, bootstrap);
+        } catch (Exception | Error e) {
+            for (AutoCloseable c : closers) {
+                try {
+                    c.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    public Result run() throws Exception {
+        int n = options.messages();
+        try (Rig rig = open()) {
+            Warehouse warehouse = rig.warehouse();
+            String bootstrap = rig.bootstrap();
             String run = "bench_" + System.currentTimeMillis();
             out.printf("landing benchmark: %,d messages of ~%d bytes over %d partitions; %s (%s); load average %s%n", n,
                     message(n / 2).length, options.partitions(), warehouse.url(), durability(warehouse), loadAverage());
             out.flush();
 
-            int warmup = Math.min(100_000, Math.max(1, n / 10));
-            produce(bootstrap, run + "_warmup", warmup);
-            double produced = produce(bootstrap, run, n);
+            int warmup = warmupSize(n);
+            produce(rig, run + "_warmup", warmup);
+            double produced = produce(rig, run, n);
             out.printf("    produce to Kafka             %,12.0f rows/s  (setup, not compared)%n", produced);
             out.flush();
 
@@ -165,11 +234,11 @@ public final class LandingBenchmark {
                     copy, n, warehouse.bulkLoad().describe(), copyCpu[1].minus(copyCpu[0]).perRows(n));
             out.flush();
 
-            strata(warehouse, bootstrap, run + "_warmup", warmup, false);
+            strata(rig, run + "_warmup", warmup, false);
             out.printf("    warm-up: Strata landed %,d messages of another topic first (not timed)%n", warmup);
             CpuClock.Reading c1 = cpu.read();
             JvmProfile p1 = JvmProfile.snapshot();
-            double strata = strata(warehouse, bootstrap, run, n, true);
+            double strata = strata(rig, run, n, true);
             CpuClock.Reading c2 = cpu.read();
             out.printf("                                                 (%s)%n", c2.minus(c1).perRows(n));
             if (options.profile()) {
@@ -187,19 +256,49 @@ public final class LandingBenchmark {
             if (cpu.seesPostgres()) {
                 out.printf("CPU time per row, strata/copy: %.2f of the raw COPY's rate if CPU were the only limit%n", cpuRatio);
             }
-            cleanUp(warehouse, run);
-            cleanUp(warehouse, run + "_warmup");
+            cleanUp(rig, run);
+            cleanUp(rig, run + "_warmup");
             Result r = new Result(copy, strata, naive);
             out.printf("load average at the end: %s%n", loadAverage());
             out.println(String.format(java.util.Locale.ROOT, "landing: strata/copy=%.2f strata/naive=%.2f",
                     r.strataToCopy(), r.strataToNaive()));
             out.flush();
             return r;
-        } finally {
-            for (AutoCloseable c : closers) {
-                c.close();
-            }
         }
+    }
+
+    /** Messages of the untimed warm-up topic for a run of {@code n}: a tenth, at most 100,000. */
+    public static int warmupSize(int n) {
+        return Math.min(100_000, Math.max(1, n / 10));
+    }
+
+    /** The dedup key Strata lands {@link #message(int) message i} under ({@code $.object_id}). */
+    public static String key(int i) {
+        return "o-" + i;
+    }
+
+    /** The table (a) copies into, {@code _key} and {@code _payload} among its columns; dropped by {@link #cleanUp}. */
+    public static String copyTable() {
+        return SCHEMA + ".copy_target";
+    }
+
+    /** Creates {@code topic} with the run's partitions and sends it messages 0..count-1; returns rows/s. */
+    public double produce(Rig rig, String topic, int count) throws Exception {
+        return produce(rig.bootstrap(), topic, count);
+    }
+
+    /** (a) alone: the same rows as STG gets, in one COPY into {@link #copyTable()}; rows/s. */
+    public double rawCopy(Rig rig, int n) throws SQLException {
+        return rawCopy(rig.warehouse(), n, new CpuClock.Reading[2]);
+    }
+
+    /**
+     * (b) alone: Strata lands {@code n} messages of {@code topic} into {@code stg.<topic>}; rows/s
+     * from {@code Landing.start} to the last row committed. With {@code report} it prints the (b)
+     * line and fails unless STG holds exactly {@code n} rows.
+     */
+    public double strata(Rig rig, String topic, int n, boolean report) throws Exception {
+        return strata(rig.warehouse(), rig.bootstrap(), topic, n, report);
     }
 
     private double produce(String bootstrap, String topic, int count) throws Exception {
@@ -383,7 +482,9 @@ public final class LandingBenchmark {
         return v < 10 ? "0" + v : Integer.toString(v);
     }
 
-    private void cleanUp(Warehouse warehouse, String source) throws SQLException {
+    /** Drops what (a) and (b) of {@code source} left: the bench schema, {@code stg.<source>}, its positions and batches. */
+    public void cleanUp(Rig rig, String source) throws SQLException {
+        Warehouse warehouse = rig.warehouse();
         SqlDialect d = warehouse.sql();
         try (Connection c = warehouse.connection(); Statement s = c.createStatement()) {
             s.execute(d.dropSchemaIfExists(SCHEMA));
@@ -400,13 +501,13 @@ public final class LandingBenchmark {
         }
     }
 
-    private static String durability(Warehouse warehouse) throws SQLException {
+    public static String durability(Warehouse warehouse) throws SQLException {
         try (Connection c = warehouse.connection()) {
             return warehouse.catalog().describeDurability(c);
         }
     }
 
-    private static String loadAverage() {
+    public static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return f[0] + " " + f[1] + " " + f[2] + " (1/5/15 min, " + Runtime.getRuntime().availableProcessors() + " cores)";
@@ -436,7 +537,7 @@ public final class LandingBenchmark {
             int i = next++;
             byte[] m = message(i);
             StringBuilder sb = new StringBuilder(m.length + 100);
-            sb.append("\"o-").append(i).append("\",\"");
+            sb.append('"').append(key(i)).append("\",\"");
             sb.append(new String(m, StandardCharsets.UTF_8).replace("\"", "\"\""));
             sb.append("\",\"").append(i % partitions).append("\",").append(i / partitions).append(",\"")
                     .append(eventTime(i)).append("\",\"").append(now).append("\",0\n");

@@ -36,11 +36,19 @@ final class BenchLandingCommand implements Callable<Integer> {
     boolean noFsync;
     @Option(names = "--profile", description = "Also print where the JVM's CPU went while Strata landed (thread groups, GC, JIT).")
     boolean profile;
+    @Option(names = "--peers", description = "Land the same messages with the Debezium JDBC sink and Spark foreachBatch too, beside "
+            + "COPY and Strata; the strata launcher script builds the bench/peers module (~550 MB of libraries) and runs it.")
+    boolean peers;
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (peers) {
+            // the peers' libraries are not on this jar's class path: the launcher runs bench/peers instead
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--peers runs the bench/peers module: start it with ./strata bench landing --peers from a Strata checkout");
+        }
         if (messages < 1 || partitions < 1 || naiveSample < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--messages, --partitions and --naive-sample must be at least 1");
