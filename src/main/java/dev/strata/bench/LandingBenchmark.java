@@ -302,11 +302,25 @@ public final class LandingBenchmark {
     }
 
     private double produce(String bootstrap, String topic, int count) throws Exception {
-        int n = count;
+        return produce(bootstrap, topic, options.partitions(), count, LandingBenchmark::message);
+    }
+
+    /** Message {@code i} of a benchmark topic. */
+    @FunctionalInterface
+    public interface Messages {
+        byte[] message(int i) throws Exception;
+    }
+
+    /**
+     * Creates {@code topic} with {@code partitions} and sends it messages 0..count-1 round-robin over
+     * the partitions, acknowledged by all replicas; returns messages/s. Shared by every landing
+     * benchmark that needs the same topic contents (the peers' envelope topic too).
+     */
+    public static double produce(String bootstrap, String topic, int partitions, int count, Messages messages) throws Exception {
         Properties admin = new Properties();
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin a = Admin.create(admin)) {
-            a.createTopics(List.of(new NewTopic(topic, options.partitions(), (short) 1))).all().get(60, TimeUnit.SECONDS);
+            a.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
         }
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -319,8 +333,8 @@ public final class LandingBenchmark {
         AtomicReference<Exception> failure = new AtomicReference<>();
         long t0 = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < n; i++) {
-                producer.send(new ProducerRecord<>(topic, i % options.partitions(), null, message(i)), (m, e) -> {
+            for (int i = 0; i < count; i++) {
+                producer.send(new ProducerRecord<>(topic, i % partitions, null, messages.message(i)), (m, e) -> {
                     if (e != null) {
                         failure.compareAndSet(null, e);
                     }
@@ -329,9 +343,9 @@ public final class LandingBenchmark {
             producer.flush();
         }
         if (failure.get() != null) {
-            throw new IllegalStateException("producing the benchmark's messages failed", failure.get());
+            throw new IllegalStateException("producing the benchmark's messages to " + topic + " failed", failure.get());
         }
-        return n / ((System.nanoTime() - t0) / 1e9);
+        return count / ((System.nanoTime() - t0) / 1e9);
     }
 
     /**
